@@ -1,0 +1,1 @@
+"""Stockwise assistant: the agent graph, its models, the CLI, the service and chat channels."""

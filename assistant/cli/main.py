@@ -1,0 +1,15 @@
+"""The `stockwise` console command. Each command group lives in its own module and is
+registered here, so this file stays a table of contents."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="stockwise",
+    help="Stockwise: ask your plant's inventory, tell WIP from MRO, plan spares.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+# Command groups register below, one line each: app.add_typer(...) or app.command(...)(...).

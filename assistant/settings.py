@@ -1,0 +1,74 @@
+"""Every Stockwise setting, read once from `STOCKWISE_*` environment variables and `.env`.
+
+No other module reads `os.environ`: components receive a `Settings` (or the values they
+need) from their caller, which is what lets tests point everything at a temporary folder.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STOCKWISE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- data ---------------------------------------------------------------------------
+    dataset: str | None = Field(
+        default=None,
+        description="A dataset folder or a SQLAlchemy URL. Unset: the embedded demo plant.",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: Path(user_data_dir("stockwise", appauthor=False)),
+        description="Where Stockwise keeps the demo dataset, indexes, memory and logs.",
+    )
+    demo_scale: float = Field(default=1.0, description="Scale of the generated demo plant.")
+    demo_seed: int = Field(default=42, description="Seed of the generated demo plant.")
+
+    # --- model --------------------------------------------------------------------------
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint. Unset: the offline planner."
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+    llm_max_retries: int = 2
+
+    # --- stores -------------------------------------------------------------------------
+    checkpoint_url: str | None = Field(
+        default=None,
+        description="postgresql:// URL for conversation memory. Unset: SQLite in data_dir.",
+    )
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server. Unset: embedded."
+    )
+
+    # --- replenishment ------------------------------------------------------------------
+    service_level_a: float = 0.99
+    service_level_b: float = 0.95
+    service_level_c: float = 0.90
+
+    @property
+    def demo_dir(self) -> Path:
+        scale = f"{self.demo_scale:g}".replace(".", "_")
+        return self.data_dir / f"demo-scale{scale}-seed{self.demo_seed}"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.data_dir / "memory.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings. Tests call `get_settings.cache_clear()` after setenv."""
+    return Settings()

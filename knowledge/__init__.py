@@ -1,0 +1,1 @@
+"""The plant's maintenance documents and the Chroma index builder."""
