@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     service_level_a: float = 0.99
     service_level_b: float = 0.95
     service_level_c: float = 0.90
+    service_measure: str = Field(
+        default="fill_rate", description="How targets are read: `fill_rate` or `cycle`."
+    )
+    order_cost: float = Field(default=50.0, description="Cost of placing one purchase order.")
+    holding_rate: float = Field(default=0.25, description="Yearly holding cost / unit cost.")
+    replenish_history_days: int = Field(
+        default=365, description="Days of demand history a reorder point is computed from."
+    )
 
     @property
     def demo_dir(self) -> Path:
