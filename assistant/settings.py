@@ -62,6 +62,18 @@ class Settings(BaseSettings):
         default=365, description="Days of demand history a reorder point is computed from."
     )
 
+    # --- classification and anomalies ---------------------------------------------------
+    classify_min_confidence: float = Field(
+        default=0.8,
+        description="A recorded category is suspect when a prediction this sure says otherwise.",
+    )
+    variance_threshold_pct: float = Field(
+        default=0.05, description="Flag on hand vs book balance differences above this share."
+    )
+    dead_stock_days: int = Field(
+        default=365, description="Stock not issued for this many days is dead stock."
+    )
+
     @property
     def demo_dir(self) -> Path:
         scale = f"{self.demo_scale:g}".replace(".", "_")
