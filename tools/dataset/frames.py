@@ -16,36 +16,88 @@ def empty_table(table: Table) -> pd.DataFrame:
     return coerce_table(table.name, pd.DataFrame({c: [] for c in table.column_names}))
 
 
+# Transactions run to tens of millions of rows; these low-cardinality columns are pandas
+# categoricals (values still compare equal to str). See model.py.
+CATEGORICAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "transactions": ("item_id", "site_id", "txn_type", "ref_type"),
+}
+
+
+def _blank_to_none(text: pd.Series) -> pd.Series:
+    return text.where(text.notna() & (text != ""), None)
+
+
+def _all_text(values: pd.Series) -> bool:
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in (
+        "string",
+        "empty",
+    )
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if _all_text(values):
+        return values
+    return values.map(lambda v: None if pd.isna(v) else str(v)).astype(object)
+
+
+def _recategorise(values: pd.Series, clean) -> pd.Series:
+    """Apply `clean` to a categorical's categories only: cheap for millions of rows."""
+    cats = pd.Series(values.cat.categories, dtype=object)
+    cleaned = clean(cats)
+    if cleaned.notna().all() and not cleaned.duplicated().any():
+        return values.cat.rename_categories(cleaned.tolist())
+    # Some categories collapse (" x" and "x") or become blank: rebuild from the values.
+    lookup = cleaned.to_numpy()
+    codes = values.cat.codes.to_numpy()
+    out = pd.Series(lookup[codes], index=values.index, dtype=object)
+    out[codes < 0] = None
+    return out.astype("category")
+
+
 def _as_id(values: pd.Series) -> pd.Series:
     # Ids such as 4471 arrive as ints from CSV sniffing or SQL; keep them as text, and
     # never as "4471.0".
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _recategorise(values, _as_id)
     if pd.api.types.is_float_dtype(values):
         text = values.map(lambda v: None if pd.isna(v) else f"{v:.0f}" if v == int(v) else str(v))
-    else:
-        text = values.map(lambda v: None if pd.isna(v) else str(v).strip() or None)
-    return text.astype(object)
+        return text.astype(object)
+    text = _as_text(values).str.strip()
+    return _blank_to_none(text).astype(object)
+
+
+def _as_str(values: pd.Series) -> pd.Series:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _recategorise(values, _as_str)
+    text = _as_text(values)
+    blank = text.isna() | text.str.strip().eq("")
+    return text.where(~blank, None).astype(object)
 
 
 def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Give `df` the contract's dtypes; missing optional columns are added blank."""
     table = TABLES[name]
     df = df.copy()
+    categorical = CATEGORICAL_COLUMNS.get(name, ())
     for col in table.columns:
         if col.name not in df.columns:
             df[col.name] = None
         values = df[col.name]
+        if col.name in categorical and not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype("category")
         if col.kind == "id":
             df[col.name] = _as_id(values)
         elif col.kind == "str":
-            df[col.name] = values.map(
-                lambda v: None if pd.isna(v) or (isinstance(v, str) and not v.strip()) else str(v)
-            ).astype(object)
+            df[col.name] = _as_str(values)
         elif col.kind == "int":
             df[col.name] = pd.to_numeric(values).astype("int64")
         elif col.kind == "float":
             df[col.name] = pd.to_numeric(values).astype("float64")
         elif col.kind in ("date", "timestamp"):
-            stamps = pd.to_datetime(values, format="ISO8601", utc=False)
+            if pd.api.types.is_datetime64_any_dtype(values):
+                stamps = values
+            else:
+                stamps = pd.to_datetime(values, format="ISO8601", utc=False)
             if isinstance(stamps.dtype, pd.DatetimeTZDtype):
                 # Mixed or aware stamps: the contract's naive time is site local time.
                 stamps = stamps.dt.tz_localize(None)

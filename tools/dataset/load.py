@@ -1,0 +1,171 @@
+"""Load a dataset (a folder of CSV/Parquet files or a SQL URL) into a validated `Dataset`.
+
+Strict by default: any problem refuses the whole dataset with a `DatasetError` carrying
+the `ValidationReport`, and nothing is loaded. Lenient: rows with problems, and rows that
+refer to them, are left out and written with their reasons to a rejects CSV.
+Evaluation-only tables (labels, planted anomalies) never enter `Dataset.tables`; the
+evaluations read them with `load_evaluation_table`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from tools.dataset import sql
+from tools.dataset.frames import coerce_table, dataset_from_frames
+from tools.dataset.model import Dataset
+from tools.dataset.read import read_folder, table_file
+from tools.dataset.report import ValidationReport
+from tools.dataset.schema import PRODUCT_TABLES, TABLES
+from tools.dataset.validate import validate_tables
+from tools.errors import DatasetError
+
+
+def load_dataset(
+    source: str | Path,
+    *,
+    lenient: bool = False,
+    rejects_path: Path | None = None,
+    progress=None,
+) -> Dataset:
+    """Read, validate and type every product table of `source`.
+
+    `progress(table_name, index, total)` is called before each table is read.
+    """
+    raw, label, missing_name = _read(source, PRODUCT_TABLES, progress)
+    validation = validate_tables(
+        raw, label, lenient=lenient, names=PRODUCT_TABLES, missing_name=missing_name
+    )
+    report = validation.report
+    if not report.ok:
+        raise DatasetError(refusal_message(report), report)
+    if report.rows_rejected:
+        path = rejects_path or default_rejects_path(source)
+        write_csv_atomically(validation.rejects(raw), path)
+        report.rejects_path = str(path)
+    frames = {name: judged.kept() for name, judged in validation.tables.items()}
+    meta = _meta(source)
+    dataset = dataset_from_frames(
+        frames,
+        source=label,
+        name=str(meta.get("name") or _default_name(source)),
+        currency=str(meta.get("currency") or "USD"),
+        documents_dir=_documents_dir(source),
+        fingerprint=fingerprint(source, raw),
+        meta={**meta, "validation": report},
+    )
+    return dataset
+
+
+def load_evaluation_table(source: str | Path, name: str) -> pd.DataFrame:
+    """An evaluation-only table (`labels`, `planted_anomalies`); empty when absent.
+
+    Strict: a problem in the table raises a DatasetError with its report.
+    """
+    if name not in TABLES or not TABLES[name].evaluation_only:
+        raise KeyError(f"{name!r} is not an evaluation-only table")
+    raw, label, missing_name = _read(source, (name,), None)
+    if name not in raw:
+        return coerce_table(name, pd.DataFrame())
+    validation = validate_tables(raw, label, names=(name,), missing_name=missing_name)
+    if not validation.report.ok:
+        raise DatasetError(refusal_message(validation.report), validation.report)
+    return coerce_table(name, validation.tables[name].kept())
+
+
+def refusal_message(report: ValidationReport, lines: int = 10) -> str:
+    shown = report.render_lines()
+    more = len(shown) - lines
+    tail = [f"... {more} more lines: run `stockwise check` for the full report"] if more > 0 else []
+    return "\n".join([f"{report.summary()}:", *shown[:lines], *tail])
+
+
+def _read(source: str | Path, names: tuple[str, ...], progress):
+    if sql.is_url(source):
+        url = str(source)
+        raw = sql.read_tables(url, names, progress)
+        return raw, sql.describe(url), lambda name: f"table {name}"
+    folder = Path(source)
+    if not folder.is_dir():
+        raise DatasetError(
+            f"no dataset folder at {folder}: give a folder of CSV/Parquet files or a SQL URL"
+        )
+    return read_folder(folder, names, progress), str(folder), lambda name: f"{name}.csv"
+
+
+def _meta(source: str | Path) -> dict:
+    if sql.is_url(source):
+        return {}
+    path = Path(source) / "meta.json"
+    if not path.is_file():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DatasetError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise DatasetError(f"{path} must hold a JSON object (name, currency)")
+    return meta
+
+
+def _default_name(source: str | Path) -> str:
+    return "database" if sql.is_url(source) else Path(source).resolve().name
+
+
+def _documents_dir(source: str | Path) -> Path | None:
+    if sql.is_url(source):
+        return None
+    docs = Path(source) / "documents"
+    return docs if docs.is_dir() else None
+
+
+def default_rejects_path(source: str | Path) -> Path:
+    """Beside a dataset folder (never inside it); the working folder for a SQL source."""
+    if sql.is_url(source):
+        return Path.cwd() / "stockwise-rejects.csv"
+    folder = Path(source).resolve()
+    return folder.parent / f"{folder.name}-rejects.csv"
+
+
+def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            frame.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fingerprint(source: str | Path, raw: dict) -> str:
+    """A hash of the input: file bytes for a folder, table contents for a database."""
+    digest = hashlib.blake2b(digest_size=16)
+    if sql.is_url(source):
+        for name in sorted(raw):
+            digest.update(name.encode())
+            hashed = pd.util.hash_pandas_object(raw[name].frame, index=False)
+            digest.update(hashed.to_numpy().tobytes())
+        return digest.hexdigest()
+    folder = Path(source)
+    for path in input_files(folder):
+        digest.update(path.name.encode())
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def input_files(folder: Path) -> list[Path]:
+    """The files a folder dataset is read from (not documents/)."""
+    files = [table_file(folder, name) for name in PRODUCT_TABLES]
+    meta = folder / "meta.json"
+    return [f for f in files if f is not None] + ([meta] if meta.is_file() else [])

@@ -1,0 +1,164 @@
+"""Read a dataset folder's files into raw frames, before any judgement.
+
+CSV goes through pyarrow's reader. A first attempt reads with the contract's types
+(numbers, timestamps, dictionary-encoded ids), which is several times faster and lighter
+than reading text and converting it in pandas; a file where that attempt fails (a value
+that is not a number, a date with a zone offset, a non-UTF-8 byte, ...) is read again as
+text so `validate.py` can say exactly which row is wrong.
+
+Every frame is indexed from 2: the spreadsheet row of its first data row (see report.py).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from tools.dataset.frames import CATEGORICAL_COLUMNS
+from tools.dataset.schema import TABLES
+
+FIRST_DATA_ROW = 2
+_ARROW_TYPES = {
+    "id": pa.string(),
+    "str": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "date": pa.timestamp("ns"),
+    "timestamp": pa.timestamp("ns"),
+}
+
+
+@dataclass
+class RawTable:
+    """One table as found in the source; `frame` is None when it could not be read."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame | None
+    # Problems with the whole file: (code, reason).
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def table_file(folder: Path, name: str) -> Path | None:
+    for suffix in (".parquet", ".csv"):
+        path = folder / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def read_folder(folder: Path, names: tuple[str, ...], progress=None) -> dict[str, RawTable]:
+    """Read each named table present in `folder`; absent tables are simply not returned."""
+    raw: dict[str, RawTable] = {}
+    for i, name in enumerate(names):
+        path = table_file(folder, name)
+        if progress is not None:
+            progress(name, i, len(names))
+        if path is None:
+            continue
+        raw[name] = read_file(name, path)
+    return raw
+
+
+def read_file(name: str, path: Path) -> RawTable:
+    if path.stat().st_size == 0:
+        return RawTable(name, path.name, None, [("empty_file", "the file is empty")])
+    if path.suffix == ".parquet":
+        try:
+            frame = pq.read_table(path).to_pandas()
+        except (pa.ArrowException, OSError) as exc:
+            return RawTable(name, path.name, None, [("unreadable", f"not a Parquet file: {exc}")])
+        return RawTable(name, path.name, _indexed(frame))
+    return _read_csv(name, path)
+
+
+def _read_csv(name: str, path: Path) -> RawTable:
+    header = _header(path)
+    if header is None:
+        return _not_utf8(name, path) or RawTable(
+            name, path.name, None, [("empty_file", "the file has no header line")]
+        )
+    table = TABLES[name]
+    typed: dict[str, pa.DataType] = {}
+    categorical = CATEGORICAL_COLUMNS.get(name, ())
+    for col in table.columns:
+        if col.name in header:
+            typed[col.name] = _ARROW_TYPES[col.kind]
+            if col.name in categorical:
+                typed[col.name] = pa.dictionary(pa.int32(), pa.string())
+    try:
+        return RawTable(name, path.name, _indexed(_arrow_csv(path, typed)))
+    except pa.ArrowInvalid:
+        pass  # a value that does not fit its type: read as text so validation can say where
+    try:
+        as_text = dict.fromkeys(header, pa.string())
+        return RawTable(name, path.name, _indexed(_arrow_csv(path, as_text)))
+    except pa.ArrowInvalid as exc:
+        bad = _not_utf8(name, path)
+        if bad is not None:
+            return bad
+        return RawTable(name, path.name, None, [("unreadable", f"not a readable CSV file: {exc}")])
+
+
+def _arrow_csv(path: Path, column_types: dict[str, pa.DataType]) -> pd.DataFrame:
+    convert = pacsv.ConvertOptions(
+        column_types=column_types,
+        # Only an empty cell is blank: "NA" is a real site id in North America.
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    table = pacsv.read_csv(path, convert_options=convert)
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame
+
+
+def _header(path: Path) -> list[str] | None:
+    with path.open("rb") as fh:
+        first = fh.readline()
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    row = next(csv.reader([text]), [])
+    names = [c.strip() for c in row]
+    return names if any(names) else None
+
+
+def _not_utf8(name: str, path: Path) -> RawTable | None:
+    """The first byte that is not UTF-8, by offset and line; None when the file is UTF-8."""
+    offset = 0  # file offset of buffer[0]
+    line = 1
+    carry = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            buffer = carry + chunk
+            try:
+                buffer.decode("utf-8")
+                good = len(buffer)
+            except UnicodeDecodeError as exc:
+                # A character cut by the chunk boundary is finished by the next chunk.
+                if exc.reason == "unexpected end of data" and exc.start >= len(buffer) - 3:
+                    good = exc.start
+                else:
+                    line += buffer[: exc.start].count(b"\n")
+                    byte = buffer[exc.start : exc.start + 1].hex().upper()
+                    reason = (
+                        f"is not UTF-8 text: byte 0x{byte} at byte offset {offset + exc.start:,}"
+                        f" (line {line}); save the file as UTF-8"
+                    )
+                    return RawTable(name, path.name, None, [("not_utf8", reason)])
+            line += buffer[:good].count(b"\n")
+            offset += good
+            carry = buffer[good:]
+    return None
