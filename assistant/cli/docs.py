@@ -1,0 +1,102 @@
+"""`stockwise index [PATH]` builds the document index; `stockwise docs "query"` searches it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from assistant.settings import get_settings
+from tools.context import ToolContext
+from tools.dataset import dataset_from_frames
+from tools.errors import StockwiseError
+
+console = Console()
+
+
+def _documents_dir() -> Path:
+    """The dataset's documents/ folder when the dataset is a folder that has one."""
+    from knowledge.index import CORPUS_DIR
+
+    settings = get_settings()
+    if settings.dataset and (Path(settings.dataset) / "documents").is_dir():
+        return Path(settings.dataset) / "documents"
+    return CORPUS_DIR
+
+
+def index(
+    path: Path | None = typer.Argument(
+        None, help="Folder of documents (Markdown, text, PDF). Default: the dataset's documents."
+    ),
+) -> None:
+    """Index a folder of documents for `stockwise docs` and the assistant (incremental)."""
+    from knowledge.index import build_index
+    from tools.documents.store import get_collection, open_client
+
+    folder = path or _documents_dir()
+    try:
+        collection = get_collection(open_client(get_settings()))
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("indexing", total=None)
+
+            def on_progress(done: int, total: int, current: str) -> None:
+                progress.update(
+                    task, completed=done, total=total, description=current[-40:] or "done"
+                )
+
+            report = build_index(folder, collection, on_progress)
+    except (StockwiseError, FileNotFoundError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    for n, line in enumerate(report.lines()):
+        style = "bold" if n == 0 else ("yellow" if line.startswith("skipped") else "")
+        console.print(line, style=style or None, highlight=False, markup=False)
+
+
+def docs(
+    query: str = typer.Argument(..., help='What to look for, e.g. "replace hydraulic seal P-3".'),
+    equipment: str | None = typer.Option(None, "--equipment", "-e", help="Equipment id or type."),
+    doc_type: str | None = typer.Option(
+        None, "--doc-type", "-t", help="manual, sop, failure_report, safety, policy, glossary."
+    ),
+    k: int = typer.Option(5, "--k", "-k", min=1, max=20, help="How many passages."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Search the plant's documents and print cited passages."""
+    from tools.documents.search import SearchDocumentsInput, search_documents
+
+    settings = get_settings()
+    ctx = ToolContext(dataset=_dataset_for_docs(), settings=settings)
+    try:
+        result = search_documents(
+            ctx, SearchDocumentsInput(query=query, equipment=equipment, doc_type=doc_type, k=k)
+        )
+    except StockwiseError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        print(json.dumps(result.model_dump(mode="json"), indent=2))
+        return
+    if not result.passages:
+        console.print("No passage matches.")
+    for n, passage in enumerate(result.passages, start=1):
+        console.print(
+            f"[bold]{n}. {passage.citation.label()}[/]  [dim]({passage.citation.doc_id})[/]"
+        )
+        console.print(passage.text.strip(), markup=False, highlight=False)
+        console.print()
+
+
+def _dataset_for_docs():  # type: ignore[no-untyped-def]
+    """Searching needs only the documents folder and the equipment list; the equipment
+    list comes from the documents' own front matter when no dataset is loaded here."""
+    return dataset_from_frames({}, source="documents", documents_dir=_documents_dir())

@@ -1,0 +1,34 @@
+"""PDF documents: one passage per page (cut further when long), page numbers kept."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from knowledge.documents import DOC_TYPES, Document, DocumentError, Passage, _chunks
+
+
+def read_pdf(path: Path, data: bytes) -> Document:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("the PDF is password-protected; index an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+    except DocumentError:
+        raise
+    except PdfReadError as exc:
+        raise DocumentError(f"not a readable PDF ({exc})") from exc
+    except Exception as exc:  # damaged files surface as assorted errors deep inside pypdf
+        raise DocumentError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    title = str(info.get("/Title") or "").strip() or path.stem
+    subject = str(info.get("/Subject") or "").strip()
+    doc = Document(doc_id=path.stem, title=title, doc_type=subject if subject in DOC_TYPES else "")
+    for number, text in enumerate(pages, start=1):
+        text = text.strip()
+        if text:
+            doc.passages.extend(Passage(f"Page {number}", c, number) for c in _chunks(text))
+    return doc

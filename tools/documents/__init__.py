@@ -1,0 +1,27 @@
+"""Document retrieval: offline embeddings, the Chroma store, hybrid search, the agent tool."""
+
+from tools.documents.embedding import MiniLMEmbeddingFunction, embed
+from tools.documents.search import (
+    Citation,
+    DocumentPassage,
+    SearchDocumentsInput,
+    SearchDocumentsResult,
+    get_retriever,
+    search_documents,
+)
+from tools.documents.store import DocumentStoreUnavailableError
+
+AGENT_TOOLS = [search_documents]
+
+__all__ = [
+    "AGENT_TOOLS",
+    "Citation",
+    "DocumentPassage",
+    "DocumentStoreUnavailableError",
+    "MiniLMEmbeddingFunction",
+    "SearchDocumentsInput",
+    "SearchDocumentsResult",
+    "embed",
+    "get_retriever",
+    "search_documents",
+]

@@ -1,0 +1,137 @@
+"""Keyword scoring (Okapi BM25) over the passages, with a tokenizer that keeps part numbers,
+fault codes and equipment tags whole: "HS-8040", "E-217" and "P-3" are single terms (and
+"hs8040" matches "HS-8040"), which is where embeddings are weakest."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "from",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "do",
+        "does",
+        "did",
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "can",
+        "i",
+        "we",
+        "you",
+        "my",
+        "our",
+        "your",
+        "should",
+        "must",
+        "will",
+        "would",
+        "there",
+        "their",
+        "them",
+        "then",
+        "than",
+        "not",
+        "no",
+        "so",
+        "if",
+        "into",
+        "about",
+    ]
+)
+
+
+def _stem(word: str) -> str:
+    # A light plural/-ing fold: enough for "seals"/"seal", "bearings"/"bearing".
+    if word.isalpha() and len(word) > 4:
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith("s") and not word.endswith("ss"):
+            return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased terms; a code such as "HS-8040" yields "hs-8040", "hs8040", "hs" and "8040"."""
+    terms: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        token = token.strip(".")
+        if not token or token in _STOPWORDS:
+            continue
+        parts = [p for p in re.split(r"[-/.]", token) if p]
+        if len(parts) > 1:
+            terms.append(token)
+            terms.append("".join(parts))
+            terms.extend(p for p in parts if len(p) > 1 and p not in _STOPWORDS)
+        elif re.search(r"[a-z]\d|\d[a-z]", token):
+            # "HS8040" typed without the hyphen: also match the hyphenated code.
+            terms.append(token)
+            split = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", "-", token)
+            terms.append(split)
+        else:
+            terms.append(_stem(token))
+    return terms
+
+
+class BM25:
+    """Okapi BM25 over a fixed list of texts; `scores(query)` returns one score per text."""
+
+    def __init__(self, texts: list[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        docs = [Counter(tokenize(t)) for t in texts]
+        self._lengths = np.array([sum(d.values()) for d in docs], dtype=np.float64)
+        self._avg = float(self._lengths.mean()) if len(docs) else 0.0
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+        for i, doc in enumerate(docs):
+            for term, tf in doc.items():
+                self._postings.setdefault(term, []).append((i, tf))
+        n = len(docs)
+        self._idf = {
+            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()
+        }
+        self._size = n
+
+    def scores(self, query: str) -> np.ndarray:
+        out = np.zeros(self._size, dtype=np.float64)
+        if not self._size:
+            return out
+        norm = self.k1 * (1 - self.b + self.b * self._lengths / max(self._avg, 1e-9))
+        for term in set(tokenize(query)):
+            for i, tf in self._postings.get(term, ()):
+                out[i] += self._idf[term] * tf * (self.k1 + 1) / (tf + norm[i])
+        return out

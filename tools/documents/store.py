@@ -1,0 +1,83 @@
+"""Where passages live: a Chroma collection, embedded on disk or on a Chroma server.
+
+The same code serves both: `open_client(settings)` returns a `PersistentClient` at
+`settings.chroma_path`, or an `HttpClient` when `settings.chroma_url` is set. The
+collection is created with the offline MiniLM embedding function, which Chroma records in
+the collection's configuration and rebuilds on reopen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+
+from assistant.settings import Settings
+from tools.documents.embedding import MiniLMEmbeddingFunction
+from tools.errors import StockwiseError
+
+COLLECTION = "stockwise-documents"
+
+
+class DocumentStoreUnavailableError(StockwiseError):
+    """The document store (a Chroma server or folder) cannot be reached or opened."""
+
+
+def open_client(
+    settings: Settings | None = None, *, path: Path | None = None, url: str | None = None
+) -> Any:
+    """A Chroma client: `url` (or settings.chroma_url) selects a server, else an on-disk store."""
+    url = url or (settings.chroma_url if settings else None)
+    if url:
+        return _http_client(url)
+    folder = path or (settings.chroma_path if settings else None)
+    if folder is None:
+        raise ValueError("open_client needs settings, a path or a url")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
+    except Exception as exc:
+        raise DocumentStoreUnavailableError(
+            f"cannot open the document index at {folder}: {exc}"
+        ) from exc
+
+
+def _chroma_settings() -> chromadb.Settings:
+    # Telemetry would try the network; Stockwise runs offline.
+    return chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _http_client(url: str) -> Any:
+    parsed = urlparse(url if "://" in url else f"http://{url}")
+    host, ssl = parsed.hostname or "localhost", parsed.scheme == "https"
+    port = parsed.port or (443 if ssl else 8000)
+    try:
+        client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_chroma_settings())
+        client.heartbeat()
+    except Exception as exc:
+        raise DocumentStoreUnavailableError(
+            f"the Chroma server at {url} is not reachable ({exc.__class__.__name__}); "
+            "start it or unset STOCKWISE_CHROMA_URL to use the embedded index"
+        ) from exc
+    return client
+
+
+def get_collection(client: Any, *, create: bool = True) -> Any | None:
+    """The passages collection, or None when it does not exist and `create` is False."""
+    try:
+        if create:
+            return client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=MiniLMEmbeddingFunction(),
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        if COLLECTION not in names:
+            return None
+        return client.get_collection(COLLECTION)
+    except DocumentStoreUnavailableError:
+        raise
+    except Exception as exc:
+        raise DocumentStoreUnavailableError(f"cannot open the document collection: {exc}") from exc
