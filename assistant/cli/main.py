@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import typer
 
+from assistant.cli import docs as docs_cli
+
 app = typer.Typer(
     name="stockwise",
     help="Stockwise: ask your plant's inventory, tell WIP from MRO, plan spares.",
@@ -13,3 +15,5 @@ app = typer.Typer(
 )
 
 # Command groups register below, one line each: app.add_typer(...) or app.command(...)(...).
+app.command("index")(docs_cli.index)
+app.command("docs")(docs_cli.docs)
