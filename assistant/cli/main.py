@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from assistant.cli import check as check_cli
 from assistant.cli import docs as docs_cli
 
 app = typer.Typer(
@@ -17,3 +18,4 @@ app = typer.Typer(
 # Command groups register below, one line each: app.add_typer(...) or app.command(...)(...).
 app.command("index")(docs_cli.index)
 app.command("docs")(docs_cli.docs)
+app.command("check")(check_cli.check)
