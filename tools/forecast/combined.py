@@ -1,0 +1,103 @@
+"""An item's demand over a horizon: maintenance-driven (planned + breakdowns) plus the
+statistical forecast of the rest of its demand, as samples that add up exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tools.context import ToolContext
+from tools.dataset.model import Dataset
+from tools.forecast.history import DemandIssues, build_issues, daily_series
+from tools.forecast.leadtime_stats import history_notes, lead_time_samples_batch
+from tools.forecast.maintenance import MaintenanceDemand, maintenance_demand
+from tools.forecast.usage import RunHours
+
+
+@dataclass
+class ItemDemand:
+    item_id: str
+    site_id: str | None
+    origin: pd.Timestamp
+    horizon_days: float
+    maintenance: MaintenanceDemand
+    residual_samples: np.ndarray
+    residual_days: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def samples(self) -> np.ndarray:
+        return (
+            self.maintenance.planned_qty
+            + self.maintenance.unplanned_samples
+            + self.residual_samples
+        )
+
+    @property
+    def method(self) -> str:
+        if not self.maintenance.applies:
+            return "bootstrap of the item's own demand sizes and intervals"
+        return (
+            "PM plans x kits (planned) + breakdowns per 1,000 run-hours x parts per corrective "
+            "work order (unplanned) + bootstrap of the remaining demand"
+        )
+
+
+@dataclass
+class ForecastData:
+    """What item forecasts read, built once per dataset."""
+
+    dataset: Dataset
+    issues: DemandIssues
+    hours: RunHours
+
+
+def forecast_data(ctx: ToolContext) -> ForecastData:
+    def build(c: ToolContext) -> ForecastData:
+        return ForecastData(c.dataset, build_issues(c.dataset), RunHours(c.dataset))
+
+    return ctx.service("forecast.data", build)
+
+
+def item_demand(
+    data: ForecastData,
+    item_id: str,
+    site_id: str | None,
+    horizon_days: float,
+    *,
+    origin: pd.Timestamp | None = None,
+    n_samples: int = 4000,
+    seed: int = 0,
+    use_maintenance: bool = True,
+) -> ItemDemand:
+    """Samples of the item's demand over `horizon_days` days after `origin` (default as_of)."""
+    origin = (origin if origin is not None else data.issues.as_of).normalize()
+    if use_maintenance:
+        maint = maintenance_demand(
+            data.dataset,
+            data.issues,
+            data.hours,
+            item_id,
+            site_id,
+            origin,
+            horizon_days,
+            n_samples=n_samples,
+            seed=seed,
+        )
+    else:
+        maint = MaintenanceDemand(unplanned_samples=np.zeros(n_samples))
+    rows = data.issues.of_item(item_id, site_id)
+    if maint.covered_wo_ids:
+        rows = rows[~rows["ref_id"].isin(maint.covered_wo_ids)]
+    daily = daily_series(rows, data.issues.start, origin)
+    residual = lead_time_samples_batch(
+        daily[None, :], np.array([horizon_days]), n_samples=n_samples, seed=seed + 1
+    )[0]
+    notes = list(maint.notes)
+    if not maint.applies:
+        notes += history_notes(daily)
+    elif not daily.any():
+        notes.append("no demand outside maintenance in the history")
+    return ItemDemand(item_id, site_id, origin, horizon_days, maint, residual, len(daily), notes)

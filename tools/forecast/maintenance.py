@@ -1,0 +1,211 @@
+"""Maintenance-driven demand of an MRO item: planned (PM plans x their part kits, on
+calendar or run-hour intervals) and unplanned (breakdowns per 1,000 run-hours per equipment
+type, times the parts a corrective work order of that type draws).
+
+Everything is computed as seen from `origin`: only work orders, usage and issues before it
+are read, so the backtest can stand at any past day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tools.dataset.model import Dataset
+from tools.forecast.history import DemandIssues
+from tools.forecast.usage import RunHours
+
+DAY = pd.Timedelta(days=1)
+
+
+@dataclass
+class PlannedService:
+    plan_id: str
+    equipment_id: str
+    qty_each: float
+    due: list[pd.Timestamp]
+
+    @property
+    def qty(self) -> float:
+        return self.qty_each * len(self.due)
+
+
+@dataclass
+class MaintenanceDemand:
+    planned: list[PlannedService] = field(default_factory=list)
+    unplanned_samples: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    expected_failures: float = 0.0
+    failure_rates: dict[str, float] = field(default_factory=dict)  # type -> per 1,000 h
+    covered_wo_ids: set[str] = field(default_factory=set)  # issues the model accounts for
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def planned_qty(self) -> float:
+        return float(sum(p.qty for p in self.planned))
+
+    @property
+    def unplanned_mean(self) -> float:
+        return float(np.mean(self.unplanned_samples))
+
+    @property
+    def applies(self) -> bool:
+        return bool(self.covered_wo_ids) or bool(self.planned) or bool(self.failure_rates)
+
+
+def _work_orders_before(dataset: Dataset, origin: pd.Timestamp) -> pd.DataFrame:
+    wos = dataset.work_orders
+    wos = wos[(wos["created_at"] < origin) & (wos["status"] != "cancelled")]
+    return wos.merge(
+        dataset.equipment[["equipment_id", "equipment_type", "site_id"]], on="equipment_id"
+    )
+
+
+def _last_done(
+    plan: pd.Series, kit_items: set[str], preventive_uses: pd.DataFrame, origin: pd.Timestamp
+) -> pd.Timestamp | None:
+    """When the plan was last done as seen from `origin`: its `last_done_at` when that is
+    not later, else the latest preventive work order on the machine that drew its kit."""
+    recorded = plan["last_done_at"]
+    if pd.notna(recorded) and recorded <= origin:
+        return pd.Timestamp(recorded)
+    uses = preventive_uses[
+        (preventive_uses["equipment_id"] == plan["equipment_id"])
+        & preventive_uses["item_id"].isin(kit_items)
+        & (preventive_uses["day"] < origin)
+    ]
+    if len(uses):
+        return pd.Timestamp(uses["day"].max())
+    return None
+
+
+def _due_dates(
+    plan: pd.Series,
+    last: pd.Timestamp | None,
+    origin: pd.Timestamp,
+    end: pd.Timestamp,
+    hours: RunHours,
+) -> tuple[list[pd.Timestamp], str | None]:
+    interval = float(plan["interval"])
+    if plan["interval_unit"] == "run_hours":
+        rate = hours.rate(plan["equipment_id"], origin)
+        if rate <= 0:
+            return (
+                [],
+                f"no recent run-hours on {plan['equipment_id']}: plan {plan['plan_id']} not projected",
+            )
+        step = interval / rate
+        since = hours.between(plan["equipment_id"], last, origin) if last is not None else None
+        first = (interval - since) / rate if since is not None else step
+    else:
+        step = interval
+        first = (last + pd.Timedelta(days=interval) - origin).days if last is not None else step
+    note = None
+    if last is None:
+        note = f"plan {plan['plan_id']} has no record of when it was last done: assumed done at the forecast start"
+    # An overdue service is assumed done on the first day of the horizon.
+    offset = max(float(first), 1.0)
+    due = []
+    while origin + pd.Timedelta(days=offset) < end and len(due) < 10_000:
+        due.append((origin + pd.Timedelta(days=offset)).normalize())
+        offset += step
+    return due, note
+
+
+def planned_services(
+    dataset: Dataset,
+    item_id: str,
+    site_id: str | None,
+    origin: pd.Timestamp,
+    end: pd.Timestamp,
+    hours: RunHours,
+    preventive_uses: pd.DataFrame,
+) -> tuple[list[PlannedService], list[str]]:
+    kits = dataset.pm_plan_parts
+    plans = dataset.pm_plans.merge(
+        dataset.equipment[["equipment_id", "site_id"]], on="equipment_id"
+    )
+    if site_id is not None:
+        plans = plans[plans["site_id"] == site_id]
+    mine = kits[kits["item_id"] == item_id]
+    out, notes = [], []
+    for _, plan in plans[plans["plan_id"].isin(mine["plan_id"])].iterrows():
+        kit_items = set(kits.loc[kits["plan_id"] == plan["plan_id"], "item_id"])
+        last = _last_done(plan, kit_items, preventive_uses, origin)
+        due, note = _due_dates(plan, last, origin, end, hours)
+        if note:
+            notes.append(note)
+        qty = float(mine.loc[mine["plan_id"] == plan["plan_id"], "qty"].sum())
+        out.append(PlannedService(str(plan["plan_id"]), str(plan["equipment_id"]), qty, due))
+    return out, notes
+
+
+def compound_poisson(rng: np.random.Generator, lam: float, sizes: np.ndarray, n: int) -> np.ndarray:
+    """Samples of the sum of Poisson(lam) draws from `sizes` (bootstrap of sizes)."""
+    if lam <= 0 or len(sizes) == 0:
+        return np.zeros(n)
+    count = rng.poisson(lam, n)
+    top = int(count.max(initial=0))
+    picks = sizes[rng.integers(0, len(sizes), size=(n, max(top, 1)))]
+    mask = np.arange(max(top, 1))[None, :] < count[:, None]
+    return (picks * mask).sum(axis=1)
+
+
+def maintenance_demand(
+    dataset: Dataset,
+    issues: DemandIssues,
+    hours: RunHours,
+    item_id: str,
+    site_id: str | None,
+    origin: pd.Timestamp,
+    horizon_days: float,
+    *,
+    n_samples: int = 4000,
+    seed: int = 0,
+) -> MaintenanceDemand:
+    end = origin + pd.Timedelta(days=horizon_days)
+    wos = _work_orders_before(dataset, origin)
+    item_issues = issues.of_item(item_id)
+    item_issues = item_issues[
+        (item_issues["day"] < origin) & (item_issues["ref_type"] == "work_order")
+    ]
+    on_wo = item_issues.merge(wos, left_on="ref_id", right_on="wo_id", suffixes=("", "_eq"))
+    result = MaintenanceDemand()
+    preventive = on_wo[on_wo["wo_type"] == "preventive"]
+    result.planned, result.notes = planned_services(
+        dataset, item_id, site_id, origin, end, hours, preventive
+    )
+    if result.planned:
+        result.covered_wo_ids |= set(preventive["wo_id"])
+    corrective = wos[wos["wo_type"] == "corrective"]
+    used = on_wo[on_wo["wo_type"] == "corrective"]
+    rng = np.random.default_rng(seed)
+    total = np.zeros(n_samples)
+    equipment = dataset.equipment
+    if site_id is not None:
+        equipment = equipment[equipment["site_id"] == site_id]
+    for etype in sorted(set(used["equipment_type"])):
+        type_wos = corrective[corrective["equipment_type"] == etype]
+        type_hours = hours.total_of(
+            set(
+                dataset.equipment.loc[dataset.equipment["equipment_type"] == etype, "equipment_id"]
+            ),
+            origin,
+        )
+        if type_hours <= 0:
+            result.notes.append(f"no run-hours recorded for {etype}: its breakdowns not projected")
+            continue
+        rate = len(type_wos) / type_hours  # breakdowns per run-hour
+        per_wo = used[used["equipment_type"] == etype].groupby("wo_id")["qty"].sum()
+        sizes = per_wo.reindex(type_wos["wo_id"], fill_value=0.0).to_numpy(dtype=float)
+        machines = equipment.loc[equipment["equipment_type"] == etype, "equipment_id"]
+        projected = sum(hours.rate(m, origin) for m in machines) * horizon_days
+        lam = rate * projected
+        result.failure_rates[etype] = rate * 1000.0
+        result.expected_failures += lam
+        total += compound_poisson(rng, lam, sizes, n_samples)
+        result.covered_wo_ids |= set(used.loc[used["equipment_type"] == etype, "wo_id"])
+    result.unplanned_samples = total
+    result.notes += hours.notes_for(origin)
+    return result
