@@ -168,5 +168,5 @@ def _stamps(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarr
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)
     failed = parsed.isna().to_numpy() & ~blank
-    shaped = text.str.match(_DATE_SHAPE).fillna(False).to_numpy(dtype=bool)
+    shaped = text.str.match(_DATE_SHAPE, na=False).to_numpy(dtype=bool)
     return parsed.astype("datetime64[ns]"), blank, failed & ~shaped, failed & shaped
