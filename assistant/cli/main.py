@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from assistant.cli import check as check_cli
+from assistant.cli import classify as classify_cli
 from assistant.cli import docs as docs_cli
 
 app = typer.Typer(
@@ -19,3 +20,5 @@ app = typer.Typer(
 app.command("index")(docs_cli.index)
 app.command("docs")(docs_cli.docs)
 app.command("check")(check_cli.check)
+app.command("classify")(classify_cli.classify)
+app.command("anomalies")(classify_cli.anomalies)

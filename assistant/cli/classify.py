@@ -1,0 +1,185 @@
+"""`stockwise classify` (what each item really is, and which ERP categories look wrong),
+`stockwise classify set ITEM CATEGORY --by NAME --why "..."` (a person's correction) and
+`stockwise anomalies` (inventory anomalies with their evidence)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.settings import get_settings
+from tools.errors import StockwiseError
+
+console = Console()
+
+ROW_FIELDS = (
+    "recorded_category",
+    "predicted_category",
+    "probability",
+    "predicted_subtype",
+    "corrected_category",
+    "value_at_stake",
+    "explanation",
+)
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[red]error:[/] {exc}")
+    return typer.Exit(1)
+
+
+def _context():  # type: ignore[no-untyped-def]
+    from tools.context import ToolContext
+    from tools.dataset.open import open_dataset
+
+    settings = get_settings()
+    return ToolContext(dataset=open_dataset(settings), settings=settings)
+
+
+def _clean(value):  # type: ignore[no-untyped-def]
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    return value
+
+
+def _record(item_id: str, row) -> dict:  # type: ignore[no-untyped-def]
+    return {"item_id": item_id, **{k: _clean(row[k]) for k in ROW_FIELDS}}
+
+
+def _suspects_table(title: str, frame, limit: int) -> Table:  # type: ignore[no-untyped-def]
+    table = Table(title=title, show_lines=False)
+    for col in ("item", "recorded", "predicted", "p", "value", "why"):
+        table.add_column(col, overflow="fold")
+    for item_id, row in frame.head(limit).iterrows():
+        table.add_row(
+            str(item_id),
+            str(row["recorded_category"] or "-"),
+            str(row["predicted_category"]),
+            f"{row['probability']:.2f}",
+            f"{row['value_at_stake']:,.0f}",
+            row["explanation"],
+        )
+    return table
+
+
+def _set_correction(args: list[str], by: str | None, why: str | None, subtype: str | None) -> None:
+    from tools.classify.corrections import record_correction
+
+    if len(args) != 3:
+        raise _fail(ValueError('usage: stockwise classify set ITEM CATEGORY --by NAME --why "..."'))
+    ctx = _context()
+    try:
+        c = record_correction(
+            ctx.settings.data_dir, ctx.dataset, args[1], args[2], by or "", why or "", subtype
+        )
+    except StockwiseError as exc:
+        raise _fail(exc) from exc
+    what = c.category + (f"/{c.mro_subtype}" if c.mro_subtype else "")
+    console.print(
+        f"recorded: {c.item_id} is {what} (by {c.by}: {c.why}). "
+        "It is shown in explanations now and used as a trusted label at the next "
+        "`stockwise classify --retrain`."
+    )
+
+
+def classify(
+    args: list[str] = typer.Argument(
+        None, help='ITEM to explain one item, or: set ITEM CATEGORY --by NAME --why "..."'
+    ),
+    all_items: bool = typer.Option(False, "--all", help="List every item."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    retrain: bool = typer.Option(False, "--retrain", help="Refit the classifier first."),
+    by: str | None = typer.Option(None, "--by", help="Who makes the correction (with set)."),
+    why: str | None = typer.Option(None, "--why", help="Why the category is wrong (with set)."),
+    subtype: str | None = typer.Option(None, "--subtype", help="MRO subtype (with set)."),
+    limit: int = typer.Option(20, "--limit", help="Suspects to show."),
+) -> None:
+    """Tell raw material, WIP, finished goods and MRO apart by behaviour; list the recorded
+    categories that look wrong, or explain one ITEM."""
+    from tools.classify.corrections import suggest_items
+    from tools.classify.service import auto_tags, build_classifications, suspected
+
+    args = args or []
+    if args and args[0] == "set":
+        _set_correction(args, by, why, subtype)
+        return
+    try:
+        ctx = _context()
+        table = build_classifications(ctx.dataset, ctx.settings.data_dir, retrain=retrain)
+    except StockwiseError as exc:
+        raise _fail(exc) from exc
+    model = table.attrs["model"]
+    if args:
+        item_id = args[0]
+        if item_id not in table.index:
+            from tools.errors import UnknownItemError
+
+            raise _fail(UnknownItemError(item_id, suggest_items(ctx.dataset, item_id)))
+        row = table.loc[item_id]
+        if as_json:
+            print(json.dumps(_record(item_id, row), indent=2))
+            return
+        console.print(f"[bold]{item_id}[/] {row['description'] or '(no description)'}")
+        console.print(f"recorded: {row['recorded_category'] or '(blank)'}")
+        console.print(row["explanation"])
+        return
+    threshold = ctx.settings.classify_min_confidence
+    if all_items:
+        if as_json:
+            print(json.dumps([_record(i, r) for i, r in table.iterrows()]))
+            return
+        for item_id, row in table.iterrows():
+            print(f"{item_id}\t{row['recorded_category'] or '-'}\t{row['explanation']}")
+        return
+    bad, blank = suspected(table, threshold), auto_tags(table)
+    if as_json:
+        out = {
+            "model": model,
+            "suspected_misclassifications": [_record(i, r) for i, r in bad.iterrows()],
+            "blank_category_tags": [_record(i, r) for i, r in blank.iterrows()],
+        }
+        print(json.dumps(out, default=str))
+        return
+    console.print(
+        f"classifier v{model['version']} trained {model['trained_at']} on {model['n_train']} "
+        f"items; {len(table)} items classified"
+    )
+    console.print(
+        _suspects_table(
+            f"{len(bad)} suspected misclassifications (p >= {threshold:g}), worst first",
+            bad,
+            limit,
+        )
+    )
+    console.print(_suspects_table(f"{len(blank)} items with no recorded category", blank, limit))
+
+
+def anomalies(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    kind: list[str] = typer.Option(None, "--kind", help="Only these kinds (repeatable)."),
+    item: str | None = typer.Option(None, "--item", help="Only findings about this item."),
+    limit: int = typer.Option(30, "--limit", help="Findings to show."),
+) -> None:
+    """Find inventory anomalies (MRO in BOMs, dual use, count variances, negative books,
+    demand spikes, dead stock, duplicate items) with their evidence."""
+    from tools.anomalies.agent_tools import FindAnomaliesInput, find_anomalies
+
+    try:
+        ctx = _context()
+        result = find_anomalies(
+            ctx, FindAnomaliesInput(kinds=kind or None, item_id=item, limit=limit)
+        )
+    except StockwiseError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        print(result.model_dump_json())
+        return
+    console.print(f"{result.n_findings} findings: {result.by_kind}")
+    for f in result.findings:
+        console.print(
+            f"[bold]{f.severity:6}[/] {f.kind:15} value {f.value_at_stake:>12,.0f}  {f.summary}"
+        )

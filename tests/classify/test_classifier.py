@@ -1,0 +1,86 @@
+"""The classifier on the small plant: predictions, explanations, suspects, bad input,
+persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tools.classify.features import descriptions, item_features
+from tools.classify.model import MODEL_VERSION
+from tools.classify.service import auto_tags, build_classifications, predict_items, suspected
+from tools.classify.store import dataset_fingerprint, load_model, model_path
+
+from .conftest import BLANK, WRONG
+
+
+def test_training_items_are_judged_out_of_fold(classified):  # type: ignore[no-untyped-def]
+    labelled = classified[classified["recorded_category"].notna()]
+    assert (labelled["source"] == "out_of_fold").all()
+    truth = {i: i[0] for i in classified.index}
+    letter = {"raw_material": "R", "wip": "W", "finished_good": "F", "mro": "M"}
+    plain = classified[classified.index.str[0].isin(list("RWFM"))]
+    hits = sum(letter[p] == truth[i] for i, p in plain["predicted_category"].items())
+    assert hits / len(plain) >= 0.95
+
+
+def test_wrong_recorded_categories_are_suspected(classified):  # type: ignore[no-untyped-def]
+    bad = suspected(classified, 0.8)
+    assert set(WRONG) <= set(bad.index)
+    assert (bad["score"].diff().dropna() <= 0).all()  # worst first
+    assert bad.loc["M001", "predicted_category"] == "mro"
+    assert bad.loc["R002", "predicted_category"] == "raw_material"
+
+
+def test_blank_categories_get_a_tag(classified):  # type: ignore[no-untyped-def]
+    tags = auto_tags(classified)
+    assert set(BLANK) <= set(tags.index)
+    assert tags.loc["W003", "predicted_category"] == "wip"
+    assert tags.loc["M006", "predicted_category"] == "mro"
+
+
+def test_explanations_name_the_drivers(classified):  # type: ignore[no-untyped-def]
+    spare = classified.loc["M000", "explanation"]
+    assert spare.startswith("MRO spare part (")
+    assert "maintenance work orders and never to production" in spare
+    assert "PM kit of Press P-3" in spare
+    assert "OEM spares supplier" in spare
+    raw = classified.loc["R002", "explanation"]
+    assert "issued to 12 production orders" in raw and "ERP records it as mro" in raw
+    fg = classified.loc["F001", "explanation"]
+    assert "shipped on 12 sales orders" in fg
+
+
+def test_bad_input_still_predicted_with_lower_confidence(classified):  # type: ignore[no-untyped-def]
+    x1 = classified.loc["X001"]
+    assert x1["predicted_category"] in {"raw_material", "wip", "finished_good", "mro"}
+    assert "no stock movements on record" in x1["explanation"]
+    assert "no supplier on record" in x1["explanation"]
+    assert "an empty description" in x1["explanation"]
+    assert x1["probability"] <= 1 - 0.45 + 0.45 / 4 + 1e-9
+    assert x1["probability"] < classified.loc["M000", "probability"]
+    assert "confidence lowered" in classified.loc["X002", "explanation"]
+
+
+def test_model_persists_and_round_trips(plant_ds, model_dir, classified):  # type: ignore[no-untyped-def]
+    fp = dataset_fingerprint(plant_ds)
+    assert model_path(model_dir, fp).exists()
+    model = load_model(model_dir, fp)
+    assert model is not None and model.version == MODEL_VERSION
+    assert model.fingerprint == fp and model.trained_at
+    assert 0.9 <= model.scores["oof_macro_f1_vs_recorded"] <= 1.0
+    again = predict_items(model, plant_ds, item_features(plant_ds), descriptions(plant_ds))
+    np.testing.assert_allclose(
+        again["probability"].to_numpy(), classified["probability"].to_numpy()
+    )
+    assert load_model(model_dir, "another-dataset") is None
+
+
+def test_retrain_refits(plant_ds, tmp_path):  # type: ignore[no-untyped-def]
+    first = build_classifications(plant_ds, tmp_path)
+    stamp = first.attrs["model"]["trained_at"]
+    path = model_path(tmp_path, dataset_fingerprint(plant_ds))
+    mtime = path.stat().st_mtime_ns
+    reused = build_classifications(plant_ds, tmp_path)
+    assert path.stat().st_mtime_ns == mtime and reused.attrs["model"]["trained_at"] == stamp
+    build_classifications(plant_ds, tmp_path, retrain=True)
+    assert path.stat().st_mtime_ns > mtime

@@ -1,0 +1,55 @@
+"""Run every detector once over a dataset and collect the findings, worst first."""
+
+from __future__ import annotations
+
+from tools.anomalies.detectors import (
+    Finding,
+    book_balances,
+    count_variances,
+    demand_spikes,
+    dual_use,
+    mro_in_bom,
+    negative_books,
+)
+from tools.anomalies.master_data import dead_stock, duplicate_items
+from tools.dataset.model import Dataset
+
+KINDS = (
+    "mro_in_bom",
+    "dual_use",
+    "count_variance",
+    "negative_book",
+    "demand_spike",
+    "dead_stock",
+    "duplicate_item",
+)
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def recorded_mro_items(ds: Dataset) -> set[str]:
+    items = ds.items
+    mask = (items["recorded_category"] == "mro") | items["mro_subtype"].notna()
+    return set(items.loc[mask, "item_id"])
+
+
+def find_all(
+    ds: Dataset,
+    mro_items: set[str],
+    variance_threshold_pct: float,
+    dead_stock_days: int,
+    kinds: tuple[str, ...] = KINDS,
+) -> list[Finding]:
+    balances = book_balances(ds) if {"count_variance", "negative_book"} & set(kinds) else None
+    runs = {
+        "mro_in_bom": lambda: mro_in_bom(ds, mro_items),
+        "dual_use": lambda: dual_use(ds),
+        "count_variance": lambda: count_variances(ds, variance_threshold_pct, balances),
+        "negative_book": lambda: negative_books(ds, balances),
+        "demand_spike": lambda: demand_spikes(ds),
+        "dead_stock": lambda: dead_stock(ds, dead_stock_days),
+        "duplicate_item": lambda: duplicate_items(ds),
+    }
+    findings: list[Finding] = []
+    for kind in kinds:
+        findings.extend(runs[kind]())
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.value_at_stake))

@@ -1,0 +1,218 @@
+"""The classifier itself: description text (char n-grams) stacked under gradient-boosted trees
+on behaviour features, for the category and, for MRO items, the subtype.
+
+Labels come from the ERP and some are wrong, so every training item also gets an
+out-of-fold prediction (from models that never saw its label). Those are the predictions
+used to judge an item's recorded category: an item's own label must not vouch for itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
+
+MODEL_VERSION = "1.0"
+FOLDS = 5
+
+
+def _text_model() -> Pipeline:
+    # char_wb n-grams survive the abbreviations and typos of ERP descriptions ("brg", "bearng").
+    return make_pipeline(
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True, max_features=60000
+        ),
+        LogisticRegression(C=4.0, max_iter=300),
+    )
+
+
+def _tree_model(seed: int, n_rows: int) -> HistGradientBoostingClassifier:
+    # Large leaves and L2 keep the trees from memorising the wrong labels in the training set;
+    # small plants get smaller leaves and no early-stopping split (too few rows to spare).
+    big = n_rows >= 2000
+    return HistGradientBoostingClassifier(
+        max_iter=250 if big else 120,
+        learning_rate=0.08,
+        min_samples_leaf=30 if big else int(np.clip(n_rows // 20, 3, 30)),
+        l2_regularization=1.0,
+        early_stopping=big,
+        validation_fraction=0.1,
+        n_iter_no_change=15,
+        random_state=seed,
+    )
+
+
+def _proba(model, X, classes: tuple[str, ...]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Probabilities in the order of `classes`, zero for a class the model never saw."""
+    raw = model.predict_proba(X)
+    out = np.zeros((raw.shape[0], len(classes)))
+    for j, c in enumerate(model.classes_):
+        out[:, classes.index(c)] = raw[:, j]
+    return out
+
+
+@dataclass
+class Head:
+    """One prediction task (category or subtype): a text model stacked under a tree model."""
+
+    classes: tuple[str, ...]
+    use_text: bool
+    use_behaviour: bool
+    text: Pipeline | None = None
+    tree: HistGradientBoostingClassifier | None = None
+    single_class: str | None = None
+
+    def _stack(self, X: np.ndarray, text_proba: np.ndarray | None) -> np.ndarray:
+        cols = []
+        if self.use_behaviour:
+            cols.append(X)
+        if text_proba is not None:
+            cols.append(text_proba)
+        return np.hstack(cols)
+
+    def fit_oof(
+        self, X: np.ndarray, texts: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int
+    ) -> np.ndarray:
+        """Fit on everything; return out-of-fold probabilities for the training rows."""
+        k = len(self.classes)
+        if len(set(y)) < 2:
+            self.single_class = str(y[0]) if len(y) else self.classes[0]
+            return self.predict(X, texts)
+        counts = pd.Series(y).value_counts()
+        folds = int(min(FOLDS, max(2, counts.min())))
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        splits = list(splitter.split(X, y)) if counts.min() >= 2 else _plain_splits(len(y), seed)
+        text_oof = None
+        if self.use_text:
+            text_oof = np.zeros((len(y), k))
+            for tr, te in splits:
+                m = _text_model().fit(texts[tr], y[tr], logisticregression__sample_weight=w[tr])
+                text_oof[te] = _proba(m, texts[te], self.classes)
+            self.text = _text_model().fit(texts, y, logisticregression__sample_weight=w)
+        if not self.use_behaviour:
+            return text_oof
+        Z = self._stack(X, text_oof)
+        oof = np.zeros((len(y), k))
+        for tr, te in splits:
+            tree = _tree_model(seed, len(tr)).fit(Z[tr], y[tr], sample_weight=w[tr])
+            oof[te] = _proba(tree, Z[te], self.classes)
+        self.tree = _tree_model(seed, len(y)).fit(Z, y, sample_weight=w)
+        return oof
+
+    def predict_text(self, texts: np.ndarray) -> np.ndarray | None:
+        """What the description alone says (None when the head reads no text)."""
+        if self.text is None:
+            return None
+        return _proba(self.text, texts, self.classes)
+
+    def predict(self, X: np.ndarray, texts: np.ndarray) -> np.ndarray:
+        k = len(self.classes)
+        if self.single_class is not None:
+            out = np.zeros((len(X), k))
+            out[:, self.classes.index(self.single_class)] = 1.0
+            return out
+        text_proba = _proba(self.text, texts, self.classes) if self.use_text else None
+        if not self.use_behaviour:
+            return text_proba
+        return _proba(self.tree, self._stack(X, text_proba), self.classes)
+
+
+def _plain_splits(n: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    order = np.random.default_rng(seed).permutation(n)
+    return [(np.setdiff1d(order, part), part) for part in np.array_split(order, 2)]
+
+
+@dataclass
+class FittedClassifier:
+    feature_names: list[str]
+    category: Head
+    subtype: Head
+    version: str = MODEL_VERSION
+    trained_at: str = ""
+    fingerprint: str = ""
+    n_train: int = 0
+    scores: dict[str, float] = field(default_factory=dict)
+    # Out-of-fold probabilities of the training items (index item_id; CATEGORIES columns,
+    # then "sub_" + MRO_SUBTYPES columns, NaN where the item had no subtype label).
+    oof: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def predict(self, features: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
+        X = features[self.feature_names].to_numpy(dtype="float64")
+        t = texts.reindex(features.index).fillna("").to_numpy()
+        cat = self.category.predict(X, t)
+        sub = self.subtype.predict(X, t)
+        frame = pd.DataFrame(cat, index=features.index, columns=list(CATEGORIES))
+        for j, s in enumerate(MRO_SUBTYPES):
+            frame[f"sub_{s}"] = sub[:, j]
+        return frame
+
+
+def train(
+    features: pd.DataFrame,
+    texts: pd.Series,
+    labels: pd.Series,
+    subtypes: pd.Series,
+    weights: pd.Series | None = None,
+    use_text: bool = True,
+    use_behaviour: bool = True,
+    seed: int = 0,
+) -> FittedClassifier:
+    """Fit on the items that have a label (`labels` indexed by item_id, blanks ignored)."""
+    labels = labels.dropna()
+    labels = labels[labels.isin(CATEGORIES)]
+    ids = labels.index.intersection(features.index)
+    labels = labels.loc[ids]
+    if weights is None:
+        weights = pd.Series(1.0, index=ids)
+    names = list(features.columns)
+    X = features.loc[ids, names].to_numpy(dtype="float64")
+    t = texts.reindex(ids).fillna("").to_numpy()
+    y = labels.to_numpy().astype(str)
+    w = weights.reindex(ids).fillna(1.0).to_numpy()
+
+    cat_head = Head(CATEGORIES, use_text, use_behaviour)
+    cat_oof = cat_head.fit_oof(X, t, y, w, seed)
+
+    sub_labels = subtypes.reindex(ids)
+    is_sub = (labels == "mro").to_numpy() & sub_labels.isin(MRO_SUBTYPES).to_numpy()
+    sub_head = Head(MRO_SUBTYPES, use_text, use_behaviour)
+    sub_oof = np.full((len(ids), len(MRO_SUBTYPES)), np.nan)
+    if is_sub.sum() >= 2:
+        ys = sub_labels.to_numpy()[is_sub].astype(str)
+        sub_oof[is_sub] = sub_head.fit_oof(X[is_sub], t[is_sub], ys, w[is_sub], seed)
+    else:
+        sub_head.single_class = MRO_SUBTYPES[0]
+
+    oof = pd.DataFrame(cat_oof, index=ids, columns=list(CATEGORIES))
+    for j, s in enumerate(MRO_SUBTYPES):
+        oof[f"sub_{s}"] = sub_oof[:, j]
+    scores = {
+        "oof_macro_f1_vs_recorded": float(
+            f1_score(y, np.array(CATEGORIES)[cat_oof.argmax(1)], average="macro")
+        ),
+        "n_train": float(len(ids)),
+    }
+    if is_sub.any():
+        pred_sub = np.array(MRO_SUBTYPES)[np.nan_to_num(sub_oof[is_sub]).argmax(1)]
+        scores["oof_subtype_accuracy_vs_recorded"] = float(
+            accuracy_score(sub_labels.to_numpy()[is_sub].astype(str), pred_sub)
+        )
+    return FittedClassifier(
+        feature_names=names,
+        category=cat_head,
+        subtype=sub_head,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        n_train=len(ids),
+        scores=scores,
+        oof=oof,
+    )

@@ -1,0 +1,165 @@
+"""Classify every item of a dataset: load (or train) the model, predict, explain, and list the
+recorded categories that a confident prediction contradicts.
+
+`classifications(ctx)` is the one table the CLI and the agent tools read; it is built once per
+`ToolContext` and cached there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tools.classify.corrections import latest_corrections, trusted_labels
+from tools.classify.explain import ExplainContext, explain
+from tools.classify.features import descriptions, item_features
+from tools.classify.model import FittedClassifier, train
+from tools.classify.store import dataset_fingerprint, load_model, save_model
+from tools.context import ToolContext
+from tools.dataset.model import Dataset
+from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
+
+# Each piece of missing evidence (no movements, no supplier, no description) moves the
+# probabilities this far towards "can't tell", so thin data never looks certain.
+MISSING_SHRINK = 0.15
+
+
+def fit_for_dataset(ds: Dataset, data_dir, features=None, texts=None) -> FittedClassifier:  # type: ignore[no-untyped-def]
+    """Train on recorded categories, with people's corrections as trusted labels."""
+    features = item_features(ds) if features is None else features
+    texts = descriptions(ds) if texts is None else texts
+    cat, sub, weight = trusted_labels(ds, latest_corrections(data_dir))
+    model = train(features, texts, cat, sub, weight)
+    model.fingerprint = dataset_fingerprint(ds)
+    return model
+
+
+def get_model(ds: Dataset, data_dir, retrain: bool = False, features=None, texts=None):  # type: ignore[no-untyped-def]
+    fingerprint = dataset_fingerprint(ds)
+    model = None if retrain else load_model(data_dir, fingerprint)
+    if model is None:
+        model = fit_for_dataset(ds, data_dir, features, texts)
+        save_model(model, data_dir)
+    return model
+
+
+def _missing_count(features: pd.DataFrame) -> np.ndarray:
+    return (
+        (features["n_txn"] == 0).astype(int)
+        + (features["supplier_missing"] > 0).astype(int)
+        + (features["description_missing"] > 0).astype(int)
+    ).to_numpy()
+
+
+def _shrink(p: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    keep = np.clip(1 - MISSING_SHRINK * missing, 0.2, 1.0)[:, None]
+    return keep * p + (1 - keep) / p.shape[1]
+
+
+def predict_items(model: FittedClassifier, ds: Dataset, features=None, texts=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Probabilities per item: out-of-fold for training items, the fitted model otherwise."""
+    features = item_features(ds) if features is None else features
+    texts = descriptions(ds) if texts is None else texts
+    proba = model.predict(features, texts)
+    text_cat = model.category.predict_text(texts.reindex(features.index).fillna("").to_numpy())
+    source = pd.Series("model", index=features.index)
+    if model.fingerprint == dataset_fingerprint(ds) and len(model.oof):
+        oof = model.oof.reindex(features.index)
+        has = oof[list(CATEGORIES)].notna().all(axis=1)
+        proba.loc[has, list(CATEGORIES)] = oof.loc[has, list(CATEGORIES)]
+        sub_cols = [f"sub_{s}" for s in MRO_SUBTYPES]
+        has_sub = oof[sub_cols].notna().all(axis=1)
+        proba.loc[has_sub, sub_cols] = oof.loc[has_sub, sub_cols]
+        source[has] = "out_of_fold"
+    missing = _missing_count(features)
+    cat = _shrink(proba[list(CATEGORIES)].to_numpy(), missing)
+    sub = proba[[f"sub_{s}" for s in MRO_SUBTYPES]].to_numpy()
+    out = pd.DataFrame(index=features.index)
+    out["predicted_category"] = np.array(CATEGORIES)[cat.argmax(1)]
+    out["probability"] = cat.max(1)
+    out["predicted_subtype"] = np.where(
+        out["predicted_category"] == "mro", np.array(MRO_SUBTYPES)[sub.argmax(1)], None
+    )
+    out["subtype_probability"] = np.where(out["predicted_category"] == "mro", sub.max(1), np.nan)
+    for j, c in enumerate(CATEGORIES):
+        out[f"p_{c}"] = cat[:, j]
+    if text_cat is not None:
+        picked = cat.argmax(1)
+        out["text_probability"] = text_cat[np.arange(len(picked)), picked]
+    else:
+        out["text_probability"] = np.nan
+    out["source"] = source
+    return out
+
+
+def value_at_stake(ds: Dataset) -> pd.Series:
+    """On-hand value per item across sites (on hand x unit cost)."""
+    items = ds.items.drop_duplicates("item_id").set_index("item_id")
+    qty = ds.stock_levels.groupby("item_id")["on_hand_qty"].sum()
+    return (qty.reindex(items.index).fillna(0) * items["unit_cost"].fillna(0)).rename("value")
+
+
+def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Every item: recorded vs predicted category, probability, subtype, explanation."""
+    features = item_features(ds)
+    texts = descriptions(ds)
+    model = get_model(ds, data_dir, retrain, features, texts)
+    pred = predict_items(model, ds, features, texts)
+    items = ds.items.drop_duplicates("item_id").set_index("item_id")
+    corrections = latest_corrections(data_dir)
+    table = pred.join(items[["description", "recorded_category", "mro_subtype"]])
+    table["value_at_stake"] = value_at_stake(ds)
+    table["corrected_category"] = [
+        corrections[i].category if i in corrections else None for i in table.index
+    ]
+    ctx = ExplainContext.build(ds)
+    table["explanation"] = [
+        explain(
+            item_id,
+            row.predicted_category,
+            row.probability,
+            row.predicted_subtype,
+            features.loc[item_id],
+            ctx,
+            None if pd.isna(row.text_probability) else row.text_probability,
+            row.recorded_category,
+            corrections.get(item_id),
+        )
+        for item_id, row in zip(table.index, table.itertuples(index=False), strict=True)
+    ]
+    table.attrs["model"] = {
+        "version": model.version,
+        "trained_at": model.trained_at,
+        "fingerprint": model.fingerprint,
+        "n_train": model.n_train,
+        "scores": model.scores,
+    }
+    return table
+
+
+def classifications(ctx: ToolContext) -> pd.DataFrame:
+    return ctx.service(
+        "classifications", lambda c: build_classifications(c.dataset, c.settings.data_dir)
+    )
+
+
+def suspected(table: pd.DataFrame, min_probability: float) -> pd.DataFrame:
+    """Recorded categories contradicted by a confident prediction, worst first.
+
+    Items a person has corrected are settled and never flagged again."""
+    recorded = table["recorded_category"]
+    flagged = table[
+        recorded.notna()
+        & table["corrected_category"].isna()
+        & (recorded != table["predicted_category"])
+        & (table["probability"] >= min_probability)
+    ].copy()
+    # +1 so items with nothing on hand still rank among themselves by confidence.
+    flagged["score"] = flagged["probability"] * (flagged["value_at_stake"] + 1.0)
+    return flagged.sort_values("score", ascending=False)
+
+
+def auto_tags(table: pd.DataFrame) -> pd.DataFrame:
+    """Items with no recorded category, tagged with the predicted one."""
+    blank = table[table["recorded_category"].isna() & table["corrected_category"].isna()]
+    return blank.sort_values("probability", ascending=False)
