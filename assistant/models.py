@@ -1,0 +1,59 @@
+"""The one model factory: an OpenAI-compatible endpoint when one is configured, else the
+offline planner. The planner is also the fallback when the endpoint is down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+import openai
+from langchain_core.language_models import BaseChatModel
+
+from assistant.settings import Settings
+from tools.context import ToolContext
+
+# Errors that mean "the endpoint is not answering", after the client's own retries.
+ENDPOINT_DOWN_ERRORS: tuple[type[Exception], ...] = (
+    openai.APIConnectionError,  # includes APITimeoutError
+    openai.InternalServerError,
+    openai.RateLimitError,
+    openai.NotFoundError,
+    openai.AuthenticationError,
+    httpx.HTTPError,
+)
+
+
+@dataclass
+class ModelChoice:
+    model: BaseChatModel
+    fallback: BaseChatModel | None  # answers when `model` raises ENDPOINT_DOWN_ERRORS
+    endpoint: str | None  # None: the offline planner
+
+
+def openai_model(settings: Settings) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    # Local servers (Ollama, llama.cpp, vLLM) take any key; the client insists on one.
+    return ChatOpenAI(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key or "not-needed",
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,  # the openai client backs off exponentially
+        temperature=0,
+    )
+
+
+def offline_planner(ctx: ToolContext) -> BaseChatModel:
+    from assistant.planner.model import OfflinePlanner
+
+    return OfflinePlanner(ctx=ctx)
+
+
+def choose_model(settings: Settings, ctx: ToolContext) -> ModelChoice:
+    planner = offline_planner(ctx)
+    if not settings.llm_base_url:
+        return ModelChoice(model=planner, fallback=None, endpoint=None)
+    return ModelChoice(
+        model=openai_model(settings), fallback=planner, endpoint=settings.llm_base_url
+    )
