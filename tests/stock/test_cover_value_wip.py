@@ -1,0 +1,181 @@
+"""Cover, value, slow/excess, variance and the WIP tools on the hand-made plant."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tools.errors import InvalidArgumentError, UnknownEntityError
+from tools.stock import AGENT_TOOLS
+from tools.stock.cover import DaysOfCoverInput, RunOutWithinInput, days_of_cover, run_out_within
+from tools.stock.value import (
+    InventoryValueInput,
+    SlowMovingInput,
+    VarianceInput,
+    inventory_value,
+    slow_moving_and_excess,
+    variance,
+)
+from tools.stock.wip import (
+    OpenWipInput,
+    StalledInput,
+    WipValueInput,
+    open_wip_orders,
+    stalled_orders,
+    wip_value,
+)
+
+
+def test_days_of_cover(ctx):
+    # I1: demand in the 90-day window = 2 + 4 + 2 = 8 -> 8/90 a day; on hand 20 -> 225 days.
+    cover = days_of_cover(ctx, DaysOfCoverInput(item="I1")).cover
+    assert cover.demand_90d == 8
+    assert cover.days_of_cover == pytest.approx(225)
+    # Lead time falls back to SUP1's 20 days; 225 >= 20.
+    assert (cover.lead_time_days, cover.runs_out_within_lead_time) == (20, False)
+    # At S2 only: 8 on hand, 2 demand -> 8 / (2/90) = 360 days.
+    at_s2 = days_of_cover(ctx, DaysOfCoverInput(item="I1", site="S2")).cover
+    assert at_s2.days_of_cover == pytest.approx(360)
+
+
+def test_no_demand_means_null_cover_never_infinity(ctx):
+    result = days_of_cover(ctx, DaysOfCoverInput(item="Nitrile gloves L"))
+    assert result.cover.days_of_cover is None
+    assert result.cover.runs_out_within_lead_time is False
+    assert "Infinity" not in result.model_dump_json() and "NaN" not in result.model_dump_json()
+
+
+def test_critical_spares_running_out_within_lead_time(ctx):
+    # I2: on hand 2, demand 4 + 3 = 7 in 90 days -> cover 2 / (7/90) = 25.71 < 30 days lead.
+    # I1: cover 225 >= 20.
+    result = run_out_within(
+        ctx,
+        RunOutWithinInput(
+            within="lead_time", criticality="A", category="mro", mro_subtype="spare_part"
+        ),
+    )
+    assert [(r.item_id, round(r.days_of_cover, 2)) for r in result.items] == [("I2", 25.71)]
+    assert result.items[0].runs_out_within_lead_time is True
+
+
+def test_run_out_within_days(ctx):
+    # Cover: W1 0 (10 issued, 0 on hand), I2 25.71, I3 1200 / (550/90) = 196.36, I1 225.
+    result = run_out_within(ctx, RunOutWithinInput(within=200))
+    assert [r.item_id for r in result.items] == ["W1", "I2", "I3"]
+    assert result.items[2].days_of_cover == pytest.approx(1200 / (550 / 90))
+    assert [r.item_id for r in run_out_within(ctx, RunOutWithinInput(within=25)).items] == ["W1"]
+    # W1 and P1 have no lead time at all: left out, and said so.
+    by_lead = run_out_within(ctx, RunOutWithinInput())
+    assert "W1" not in [r.item_id for r in by_lead.items]
+    assert any("no lead time" in n for n in by_lead.evidence.notes)
+    with pytest.raises(InvalidArgumentError):
+        run_out_within(ctx, RunOutWithinInput(within=0))
+
+
+def test_inventory_value_by_category_site_supplier(ctx):
+    # I1 20x10 + I2 2x25 = 250 mro; I3 1200x2 = 2400; I4 40x8 = 320 (blank -> unclassified);
+    # P1 5x500 = 2500; W1 0. Total 5470.
+    by_category = inventory_value(ctx, InventoryValueInput(by="category"))
+    assert by_category.total_value == 5470
+    assert [(g.key, g.value) for g in by_category.groups] == [
+        ("finished_good", 2500),
+        ("raw_material", 2400),
+        ("unclassified", 320),
+        ("mro", 250),
+        ("wip", 0),
+    ]
+    assert by_category.groups[3].items == 2 and by_category.groups[4].items == 0
+    by_site = inventory_value(ctx, InventoryValueInput(by="site"))
+    assert [(g.key, g.name, g.value) for g in by_site.groups] == [
+        ("S1", "North Plant", 4990),
+        ("S2", "South Plant", 480),
+    ]
+    by_supplier = inventory_value(ctx, InventoryValueInput(by="supplier"))
+    assert {g.key: g.value for g in by_supplier.groups} == {
+        "no supplier": 2500,
+        "SUP2": 2400,
+        "SUP1": 570,
+    }
+    s2 = inventory_value(ctx, InventoryValueInput(by="category", site="S2"))
+    assert s2.total_value == 480
+
+
+def test_slow_moving_and_excess(ctx):
+    result = slow_moving_and_excess(ctx, SlowMovingInput(days=180, cover_threshold=100))
+    # Slow: P1 (5 x 500, never issued) and I4 (40 x 8, never issued); W1 has no stock.
+    assert [(i.item_id, i.value) for i in result.slow_moving] == [("P1", 2500), ("I4", 320)]
+    assert result.slow_value == 2820
+    # Excess above 100 days of cover: I3 1200 - 100 x 550/90 = 588.89 KG x 2;
+    # I1 20 - 100 x 8/90 = 11.11 EA x 10.
+    assert [i.item_id for i in result.excess] == ["I3", "I1"]
+    assert result.excess[0].excess_qty == pytest.approx(1200 - 100 * 550 / 90)
+    assert result.excess_value == pytest.approx((1200 - 100 * 550 / 90) * 2 + (20 - 800 / 90) * 10)
+    # I1's last demand was 2025-06-01, inside 60 days: not slow then; P1 and I4 still are.
+    recent = slow_moving_and_excess(ctx, SlowMovingInput(days=20))
+    assert [i.item_id for i in recent.slow_moving] == ["P1", "I4", "I1"]
+
+
+def test_variance_book_vs_on_hand(ctx):
+    # I1@S1: book 20-5-2-4-1 = 8, on hand 12 -> +4 (40). I2@S1: book 3, on hand 2 -> -1 (-25).
+    # I3@S1: T20 is after as_of, so book 1000 = on hand: no variance.
+    result = variance(ctx, VarianceInput())
+    assert [
+        (r.item_id, r.site_id, r.book_balance, r.variance, r.variance_value) for r in result.rows
+    ] == [("I1", "S1", 8, 4, 40), ("I2", "S1", 3, -1, -25)]
+    assert (result.count, result.net_value, result.abs_value) == (2, 15, 65)
+    assert [r.item_id for r in variance(ctx, VarianceInput(min_abs_value=30)).rows] == ["I1"]
+    assert variance(ctx, VarianceInput(site="S2")).count == 0
+
+
+def test_open_wip_orders_by_current_stage(ctx):
+    result = open_wip_orders(ctx, OpenWipInput())
+    # Open = MO1 (in_progress, at testing), MO2 (released, no stage yet), MO5 (at assembly).
+    assert result.count == 3
+    assert result.by_stage == {"assembly": 1, "not started": 1, "testing": 1}
+    assert [o.order_id for o in result.orders] == ["MO5", "MO1", "MO2"]
+    testing = open_wip_orders(ctx, OpenWipInput(stage="Testing", product="hydraulic pump"))
+    assert [o.order_id for o in testing.orders] == ["MO1"]
+    with pytest.raises(UnknownEntityError, match="no stage 'baking'"):
+        open_wip_orders(ctx, OpenWipInput(stage="baking"))
+
+
+def test_wip_value_contract_definition(ctx):
+    # MO1 material: flour 300 x 2 + housings 10 x 120 = 1800; conversion of finished stages:
+    # machining 10 x 0.5 x 60 = 300, assembly 9 x 1.0 x 60 = 540 -> 840; WIP 2640.
+    # MO2: flour 200 x 2 + 10 x 2 (T20, booked to MO2 after the snapshot) = 420, no stage done.
+    # MO5: flour 50 x 2 = 100; machining 6 x 0.5 x 60 = 180 -> 280.
+    result = wip_value(ctx, WipValueInput())
+    assert [
+        (o.order_id, o.material_value, o.conversion_value, o.wip_value) for o in result.orders
+    ] == [("MO1", 1800, 840, 2640), ("MO2", 420, 0, 420), ("MO5", 100, 180, 280)]
+    assert (result.total_value, result.total_material, result.total_conversion) == (
+        3340,
+        2320,
+        1020,
+    )
+    # A completed order on request: 8 x (0.5x60 + 1.0x60 + 0.25x100) = 920, flagged as not open.
+    mo3 = wip_value(ctx, WipValueInput(order="mo3"))
+    assert mo3.total_value == 920 and "not open" in mo3.evidence.notes[0]
+    with pytest.raises(UnknownEntityError, match="no production order 'MO9'"):
+        wip_value(ctx, WipValueInput(order="MO9"))
+
+
+def test_stalled_orders(ctx):
+    # MO5 at assembly since 2025-03-05 00:00 -> 117.5 days at as_of; P1 assembly took 2, 2 and
+    # 4 days (MO1, MO3, MO6) -> median 2 -> 58.75 times typical. MO1 at testing: only two
+    # finished testing rows, too few for a typical time, so it is not judged.
+    result = stalled_orders(ctx, StalledInput(factor=3))
+    assert [(o.order_id, o.days_at_stage, o.typical_days, o.ratio) for o in result.orders] == [
+        ("MO5", 117.5, 2.0, 58.75)
+    ]
+    assert stalled_orders(ctx, StalledInput(factor=60)).count == 0
+
+
+def test_every_tool_is_documented_and_serialisable(ctx):
+    assert len(AGENT_TOOLS) == 13
+    for tool in AGENT_TOOLS:
+        assert tool.__doc__ and len(tool.__doc__) > 60, tool.__name__
+    payload = json.loads(wip_value(ctx, WipValueInput()).model_dump_json())
+    assert payload["evidence"]["tool"] == "wip_value"
+    assert payload["evidence"]["ids"] == ["MO1", "MO2", "MO5"]

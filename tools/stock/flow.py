@@ -1,0 +1,200 @@
+"""Stock movements and demand over a period.
+
+Periods are whole days with both ends included: start 00:00 <= ts < the day after end.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from tools.context import ToolContext
+from tools.dataset.schema import DEMAND_TXN_TYPES, TXN_SIGNS
+from tools.errors import InvalidArgumentError
+from tools.results import ToolResult
+from tools.stock.common import ItemRow, evidence, item_fields, item_mask, open_index, period, text
+from tools.stock.levels import item_records
+
+_DATES = "YYYY-MM-DD, both ends included"
+
+
+# --- movements -------------------------------------------------------------------------------
+class MovementsInput(BaseModel):
+    item: str = Field(description="Item id or description.")
+    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    start: str | None = Field(
+        default=None, description=f"First day ({_DATES}); default 30 days before end."
+    )
+    end: str | None = Field(default=None, description="Last day; default the snapshot day.")
+    txn_types: list[str] | None = Field(
+        default=None, description=f"Only these transaction types: {', '.join(TXN_SIGNS)}."
+    )
+    limit: int = Field(default=100, ge=1, le=5000, description="Most movements to list.")
+
+
+class Movement(BaseModel):
+    txn_id: str
+    ts: datetime
+    site_id: str
+    txn_type: str
+    qty: float
+    ref_type: str | None
+    ref_id: str | None
+
+
+class MovementsResult(ToolResult):
+    item: ItemRow
+    start: date
+    end: date
+    count: int = Field(description="Movements in the period (the list holds the latest).")
+    net_qty: float = Field(description="Sum of qty over all movements in the period.")
+    qty_by_type: dict[str, float]
+    movements: list[Movement] = Field(description="Latest first.")
+
+
+def movements(ctx: ToolContext, args: MovementsInput) -> MovementsResult:
+    """Stock movements (transactions) of one item over a period, latest first, with totals
+    by transaction type. Quantities are signed: + into stock, - out of stock."""
+    index, resolve = open_index(ctx)
+    code = resolve.item(args.item)
+    span = period(args.start, args.end, index.as_of, default_days=30)
+    unknown = sorted(set(args.txn_types or []) - set(TXN_SIGNS))
+    if unknown:
+        raise InvalidArgumentError(
+            f"unknown transaction type {', '.join(unknown)}; use {', '.join(TXN_SIGNS)}"
+        )
+    lo, hi = index.item_slice(
+        index.tx, index.tx_offsets, code, span.start_ns, span.end_exclusive_ns
+    )
+    positions = np.arange(lo, hi)
+    if args.site:
+        positions = positions[index.tx.site[positions] == resolve.site(args.site)]
+    types = index.tx_type.categories.to_numpy(dtype=object)[index.tx_type.codes[positions]]
+    if args.txn_types:
+        keep = np.isin(types, np.array(args.txn_types, dtype=object))
+        positions, types = positions[keep], types[keep]
+    qty = index.tx.qty[positions]
+    by_type = pd.Series(qty).groupby(types).sum() if len(qty) else pd.Series(dtype=float)
+    latest = positions[::-1][: args.limit]
+    frame = index.transactions.iloc[index.tx.source_row[latest]]
+    listed = [
+        Movement(txn_id=t, ts=ts, site_id=s, txn_type=k, qty=q, ref_type=text(rt), ref_id=text(ri))
+        for t, ts, s, k, q, rt, ri in zip(
+            frame["txn_id"],
+            frame["ts"],
+            frame["site_id"],
+            frame["txn_type"],
+            frame["qty"],
+            frame["ref_type"],
+            frame["ref_id"],
+            strict=True,
+        )
+    ]
+    return MovementsResult(
+        item=ItemRow(**item_fields(index, code)),
+        start=span.start.date(),
+        end=span.end.date(),
+        count=len(positions),
+        net_qty=float(qty.sum()),
+        qty_by_type={str(k): float(v) for k, v in by_type.items()},
+        movements=listed,
+        evidence=evidence(
+            "movements", args, index, {"transactions": len(positions)}, [m.txn_id for m in listed]
+        ),
+    )
+
+
+# --- demand ----------------------------------------------------------------------------------
+class DemandInput(BaseModel):
+    item: str | None = Field(default=None, description="Item id or description.")
+    category: str | None = Field(
+        default=None,
+        description="Instead of an item: a recorded "
+        "category (raw_material, wip, finished_good, mro, unclassified).",
+    )
+    mro_subtype: str | None = Field(
+        default=None,
+        description="With or instead of category: spare_part, consumable, tool or safety.",
+    )
+    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    start: str | None = Field(
+        default=None, description=f"First day ({_DATES}); default 90 days before end."
+    )
+    end: str | None = Field(default=None, description="Last day; default the snapshot day.")
+    top: int = Field(default=20, ge=0, le=1000, description="For a group: items to list.")
+
+
+class ItemDemand(ItemRow):
+    demand: float
+
+
+class DemandResult(ToolResult):
+    start: date
+    end: date
+    days: int
+    demand: float = Field(description="Total demand in the period (in uom when one item).")
+    avg_daily_demand: float = Field(description="demand / days in the period.")
+    items_in_group: int
+    top_items: list[ItemDemand] = Field(description="Items with the most demand, largest first.")
+
+
+def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
+    """Demand (consumption) of an item, or of a category / MRO subtype, over a period.
+
+    Demand = minus the sum of qty over issue_production, issue_maintenance, issue_sales and
+    issue_other transactions in the period; transfers, scrap, adjustments and returns are not
+    demand. The period is whole days, start and end included.
+    """
+    index, resolve = open_index(ctx)
+    if bool(args.item) == bool(args.category or args.mro_subtype):
+        raise InvalidArgumentError("give either an item, or a category and/or MRO subtype")
+    span = period(args.start, args.end, index.as_of, default_days=90)
+    site = resolve.site(args.site) if args.site else None
+    if args.item:
+        code = resolve.item(args.item)
+        rows = index.demand_by_item
+        lo, hi = index.item_slice(
+            rows, index.demand_offsets, code, span.start_ns, span.end_exclusive_ns
+        )
+        in_site = slice(lo, hi) if site is None else np.flatnonzero(rows.site[lo:hi] == site) + lo
+        total = float(-rows.qty[in_site].sum())
+        used = hi - lo
+        listed = [ItemDemand(**item_fields(index, code), demand=total)]
+        members = 1
+    else:
+        per_item = index.demand_in_period(span.start_ns, span.end_exclusive_ns, site)
+        group = item_mask(index, args.category, mro_subtype=args.mro_subtype)
+        members = int(group.sum())
+        per_item = np.where(group, per_item, 0.0)
+        total = float(per_item.sum())
+        codes = np.flatnonzero(per_item > 0)
+        codes = codes[np.argsort(-per_item[codes], kind="stable")][: args.top]
+        listed = [
+            ItemDemand(**fields, demand=float(per_item[c]))
+            for c, fields in zip(codes, item_records(index, codes), strict=True)
+        ]
+        rows = index.demand_by_time
+        used = int(
+            np.searchsorted(rows.ts, span.end_exclusive_ns)
+            - np.searchsorted(rows.ts, span.start_ns)
+        )
+    return DemandResult(
+        start=span.start.date(),
+        end=span.end.date(),
+        days=span.days,
+        demand=total,
+        avg_daily_demand=total / span.days,
+        items_in_group=members,
+        top_items=listed,
+        evidence=evidence(
+            "demand",
+            args,
+            index,
+            {"transactions": used},
+            [i.item_id for i in listed],
+            [f"demand types: {', '.join(DEMAND_TXN_TYPES)}"],
+        ),
+    )

@@ -1,0 +1,213 @@
+"""Per-dataset lookup structures the stock tools share, built once and reused by every call.
+
+A `Dataset` holds plain DataFrames; scanning millions of transactions per question is what
+makes a chat answer slow. Here ids become integer codes, and transactions are kept as numpy
+arrays sorted by (item, time) so a period is two `searchsorted` calls, and a copy of the
+demand rows sorted by time so a period across all items is one slice and one `bincount`.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from tools.dataset.model import Dataset
+from tools.dataset.schema import DEMAND_TXN_TYPES
+
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Transactions of one kind as parallel arrays (all the same length, same order)."""
+
+    ts: np.ndarray  # int64 nanoseconds
+    item: np.ndarray  # int32 item code
+    site: np.ndarray  # int32 site code
+    qty: np.ndarray  # float64, signed as in the ledger
+    source_row: np.ndarray  # int64 row number in dataset.transactions
+
+
+def _codes(index: pd.Index, values: pd.Series) -> np.ndarray:
+    return index.get_indexer(values.astype(object)).astype(np.int32)
+
+
+def _take(rows: Rows, positions: np.ndarray) -> Rows:
+    return Rows(
+        rows.ts[positions],
+        rows.item[positions],
+        rows.site[positions],
+        rows.qty[positions],
+        rows.source_row[positions],
+    )
+
+
+def _offsets(codes_sorted: np.ndarray, n_codes: int) -> np.ndarray:
+    """offsets[c]:offsets[c+1] is the slice of code c in an array sorted by code."""
+    return np.searchsorted(codes_sorted, np.arange(n_codes + 1)).astype(np.int64)
+
+
+class StockIndex:
+    """Integer codes and sorted arrays over one dataset. Build with `stock_index(dataset)`."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        # No reference to `dataset` itself: the cache below lets the index die with it.
+        self.transactions = dataset.transactions
+        self.as_of = pd.Timestamp(dataset.as_of)
+        self._build_items(dataset)
+        self._build_sites(dataset)
+        self._build_levels(dataset)
+        self._build_transactions(dataset)
+
+    # --- master data -------------------------------------------------------------------
+    def _build_items(self, ds: Dataset) -> None:
+        items = ds.items.reset_index(drop=True).copy()
+        items["category"] = items["recorded_category"].fillna(UNCLASSIFIED)
+        supplier_lead = ds.suppliers.set_index("supplier_id")["lead_time_days"]
+        items["supplier_lead_time_days"] = items["supplier_id"].map(supplier_lead).astype(float)
+        # The contract: an item's lead time falls back to its supplier's.
+        items["effective_lead_time_days"] = items["lead_time_days"].fillna(
+            items["supplier_lead_time_days"]
+        )
+        self.items = items
+        self.item_ids = pd.Index(items["item_id"].astype(object))
+        self.n_items = len(items)
+        self.unit_cost = items["unit_cost"].to_numpy(dtype=float)
+
+    def _build_sites(self, ds: Dataset) -> None:
+        self.sites = ds.sites.reset_index(drop=True)
+        self.site_ids = pd.Index(self.sites["site_id"].astype(object))
+        self.n_sites = len(self.sites)
+
+    def _build_levels(self, ds: Dataset) -> None:
+        levels = ds.stock_levels
+        item = _codes(self.item_ids, levels["item_id"])
+        site = _codes(self.site_ids, levels["site_id"])
+        keep = (item >= 0) & (site >= 0)
+        self.levels_unmatched = int((~keep).sum())
+        order = np.argsort(item[keep], kind="stable")
+        kept = levels.loc[keep].iloc[order].reset_index(drop=True)
+        self.levels = kept  # stock_levels sorted by item code
+        self.lv_item = item[keep][order]
+        self.lv_site = site[keep][order]
+        self.lv_on_hand = kept["on_hand_qty"].to_numpy(dtype=float)
+        self.lv_reorder_point = kept["reorder_point"].to_numpy(dtype=float)
+        self.lv_as_of = kept["as_of"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        self.lv_offsets = _offsets(self.lv_item, self.n_items)
+        self.on_hand_by_item = np.bincount(
+            self.lv_item, weights=self.lv_on_hand, minlength=self.n_items
+        )
+
+    def _build_transactions(self, ds: Dataset) -> None:
+        tx = ds.transactions
+        item = _codes(self.item_ids, tx["item_id"])
+        site = _codes(self.site_ids, tx["site_id"])
+        ts = tx["ts"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        known = (item >= 0) & (site >= 0)
+        self.transactions_unmatched = int((~known).sum())
+        source = np.flatnonzero(known)
+        order = np.lexsort((ts[source], item[source]))
+        source = source[order]
+        self.tx = Rows(
+            ts[source],
+            item[source],
+            site[source],
+            tx["qty"].to_numpy(dtype=float)[source],
+            source.astype(np.int64),
+        )
+        self.tx_offsets = _offsets(self.tx.item, self.n_items)
+        txn_type = tx["txn_type"].to_numpy(dtype=object)[source]
+        self.tx_type = pd.Categorical(txn_type)
+
+        is_demand = np.isin(txn_type, np.array(DEMAND_TXN_TYPES, dtype=object))
+        self.demand_by_item = _take(self.tx, np.flatnonzero(is_demand))  # (item, ts) order
+        self.demand_offsets = _offsets(self.demand_by_item.item, self.n_items)
+        by_time = np.argsort(self.demand_by_item.ts, kind="stable")
+        self.demand_by_time = _take(self.demand_by_item, by_time)
+
+    # --- derived, built on first use ---------------------------------------------------
+    @cached_property
+    def book_balance(self) -> np.ndarray:
+        """Per stock_levels row: the sum of qty of its (item, site) up to that row's as_of."""
+        pair_of_row = self.lv_item.astype(np.int64) * self.n_sites + self.lv_site
+        cutoff_by_pair = np.full(self.n_items * max(self.n_sites, 1), self.as_of.value, np.int64)
+        cutoff_by_pair[pair_of_row] = self.lv_as_of
+        tx_pair = self.tx.item.astype(np.int64) * self.n_sites + self.tx.site
+        counted = self.tx.ts <= cutoff_by_pair[tx_pair]
+        sums = np.bincount(
+            tx_pair[counted], weights=self.tx.qty[counted], minlength=len(cutoff_by_pair)
+        )
+        return sums[pair_of_row]
+
+    @cached_property
+    def last_demand_ts(self) -> np.ndarray:
+        """Per item: the time of its latest demand transaction up to as_of (int64 ns, or -1)."""
+        rows = self.demand_by_item
+        last = np.full(self.n_items, -1, dtype=np.int64)
+        counted = rows.ts <= self.as_of.value
+        np.maximum.at(last, rows.item[counted], rows.ts[counted])
+        return last
+
+    @cached_property
+    def demand_90d_by_item(self) -> np.ndarray:
+        """Per item, all sites: demand in the 90 days before as_of (the contract's window)."""
+        return self.demand_in_window(self.as_of - pd.Timedelta(days=90), self.as_of)
+
+    # --- queries -------------------------------------------------------------------------
+    def demand_in_window(
+        self, after: pd.Timestamp, upto: pd.Timestamp, site: int | None = None
+    ) -> np.ndarray:
+        """Per item: demand (a positive number) over after < ts <= upto."""
+        rows = self.demand_by_time
+        lo = np.searchsorted(rows.ts, after.value, side="right")
+        hi = np.searchsorted(rows.ts, upto.value, side="right")
+        return self._demand_sum(rows, lo, hi, site)
+
+    def demand_in_period(
+        self, start_ns: int, end_exclusive_ns: int, site: int | None = None
+    ) -> np.ndarray:
+        """Per item: demand (a positive number) over start <= ts < end."""
+        rows = self.demand_by_time
+        lo = np.searchsorted(rows.ts, start_ns, side="left")
+        hi = np.searchsorted(rows.ts, end_exclusive_ns, side="left")
+        return self._demand_sum(rows, lo, hi, site)
+
+    def _demand_sum(self, rows: Rows, lo: int, hi: int, site: int | None) -> np.ndarray:
+        items, qty = rows.item[lo:hi], rows.qty[lo:hi]
+        if site is not None:
+            at_site = rows.site[lo:hi] == site
+            items, qty = items[at_site], qty[at_site]
+        # Demand is minus the sum of the (negative) issue quantities.
+        return -np.bincount(items, weights=qty, minlength=self.n_items)
+
+    def item_slice(self, rows: Rows, offsets: np.ndarray, item: int, start_ns: int, end_ns: int):
+        """Positions in `rows` (sorted by item, ts) of `item` with start <= ts < end."""
+        first, last = offsets[item], offsets[item + 1]
+        ts = rows.ts[first:last]
+        lo = first + np.searchsorted(ts, start_ns, side="left")
+        hi = first + np.searchsorted(ts, end_ns, side="left")
+        return lo, hi
+
+    def level_rows(self, item: int) -> range:
+        return range(int(self.lv_offsets[item]), int(self.lv_offsets[item + 1]))
+
+
+_CACHE: dict[int, tuple[weakref.ref, StockIndex]] = {}
+_LOCK = threading.Lock()
+
+
+def stock_index(dataset: Dataset) -> StockIndex:
+    """The index of `dataset`, built on first use and kept while the dataset lives."""
+    key = id(dataset)
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None and cached[0]() is dataset:
+            return cached[1]
+        index = StockIndex(dataset)
+        _CACHE[key] = (weakref.ref(dataset, lambda _ref, k=key: _CACHE.pop(k, None)), index)
+        return index

@@ -1,0 +1,187 @@
+"""Turn what a person types ("hyd seal 50", "MRO-00412", "Plant North") into item and site codes.
+
+Matching works word by word, as people type ERP descriptions: a query word matches a
+description word exactly, as an abbreviation of it ("hyd" for "hydraulic", and the other way
+round when the ERP holds the abbreviation), or with a typo ("hydralic"). An item's score is
+the mean over the query's words of their best match in its id and description.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from tools.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
+from tools.stock.index import StockIndex
+
+STRONG_MATCH = 75.0  # every query word matched, allowing a typo or two
+CLEAR_LEAD = 5.0  # a best match this far ahead of the next one is what the person meant
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+
+
+class AmbiguousItemError(InvalidArgumentError):
+    """The text fits several items equally well; the caller should name one by id."""
+
+    def __init__(self, query: str, candidates: list[str]) -> None:
+        self.query = query
+        self.candidates = candidates
+        super().__init__(
+            f"{query!r} matches {len(candidates)} items: {'; '.join(candidates)}. "
+            "Name one by its item id."
+        )
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _word_score(query_word: str, vocabulary: list[str]) -> np.ndarray:
+    """Score 0-100 of one query word against every vocabulary word."""
+    typo = process.cdist([query_word], vocabulary, scorer=fuzz.ratio, dtype=np.float32)[0]
+    typo[typo < 70] = 0
+    prefix = np.array(
+        [
+            95.0
+            if len(query_word) >= 2 and word.startswith(query_word)
+            else 90.0
+            if len(word) >= 3 and query_word.startswith(word)
+            else 0.0
+            for word in vocabulary
+        ],
+        dtype=np.float32,
+    )
+    exact = np.array([100.0 if w == query_word else 0.0 for w in vocabulary], dtype=np.float32)
+    return np.maximum(np.maximum(typo, prefix), exact)
+
+
+@dataclass
+class ItemMatch:
+    code: int
+    score: float
+
+
+class ItemMatcher:
+    """Word vocabulary of item ids and descriptions, in flat arrays for vectorised scoring."""
+
+    def __init__(self, index: StockIndex) -> None:
+        self.index = index
+        ids = index.items["item_id"].astype(str).tolist()
+        descriptions = index.items["description"].fillna("").astype(str).tolist()
+        self.id_lookup = {i.lower(): code for code, i in enumerate(ids)}
+        self.description_lookup: dict[str, list[int]] = {}
+        for code, text in enumerate(descriptions):
+            self.description_lookup.setdefault(" ".join(words(text)), []).append(code)
+        vocabulary: dict[str, int] = {}
+        flat: list[int] = []
+        owner: list[int] = []
+        for code, (item_id, text) in enumerate(zip(ids, descriptions, strict=True)):
+            tokens = set(words(text)) | set(words(item_id)) | {item_id.lower()}
+            for token in tokens:
+                flat.append(vocabulary.setdefault(token, len(vocabulary)))
+                owner.append(code)
+        self.vocabulary = list(vocabulary)
+        self.labels = [f"{i} {d}" for i, d in zip(ids, descriptions, strict=True)]
+        self.flat = np.array(flat, dtype=np.int64)
+        self.owner = np.array(owner, dtype=np.int64)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Per item: mean over the query's words of the best match among the item's words."""
+        query_words = words(query)
+        total = np.zeros(self.index.n_items, dtype=np.float64)
+        if not query_words or not self.vocabulary:
+            return total
+        for word in query_words:
+            best = np.zeros(self.index.n_items, dtype=np.float64)
+            np.maximum.at(best, self.owner, _word_score(word, self.vocabulary)[self.flat])
+            total += best
+        return total / len(query_words)
+
+    def search(self, query: str, limit: int) -> list[ItemMatch]:
+        text = query.strip()
+        exact = self.id_lookup.get(text.lower())
+        found: list[ItemMatch] = [] if exact is None else [ItemMatch(exact, 100.0)]
+        scores = self.scores(text)
+        if exact is not None:
+            scores[exact] = -1
+        top = np.argsort(-scores, kind="stable")[: max(limit - len(found), 0)]
+        found += [ItemMatch(int(c), float(scores[c])) for c in top if scores[c] > 0]
+        return found[:limit]
+
+
+_MATCHER_LOCK = threading.Lock()
+
+
+class Resolver:
+    """Item and site lookups for one index; `resolver(index)` keeps one per index."""
+
+    def __init__(self, index: StockIndex) -> None:
+        self.index = index
+
+    @cached_property
+    def items(self) -> ItemMatcher:
+        return ItemMatcher(self.index)
+
+    def label(self, code: int) -> str:
+        row = self.index.items.iloc[code]
+        return f"{row['item_id']} {row['description']}"
+
+    def item_candidates(self, query: str, limit: int = 10) -> list[int]:
+        """Items the text names: its id, its exact description, or every strong match."""
+        text = query.strip()
+        if not text:
+            raise InvalidArgumentError("an item is needed: give an item id or a description")
+        exact = self.items.id_lookup.get(text.lower())
+        if exact is not None:
+            return [exact]
+        described = self.items.description_lookup.get(" ".join(words(text)))
+        if described:
+            return described[:limit]
+        matches = self.items.search(text, limit)
+        strong = [m for m in matches if m.score >= STRONG_MATCH]
+        if not strong:
+            raise UnknownItemError(text, self.closest(text, matches))
+        best = strong[0].score
+        return [m.code for m in strong if m.score >= best - CLEAR_LEAD]
+
+    def closest(self, text: str, matches: list[ItemMatch]) -> list[str]:
+        """Suggestions for an unknown item: word matches, else whole-label similarity."""
+        if matches:
+            return [self.label(m.code) for m in matches[:5]]
+        labels = self.items.labels
+        return [labels[i] for _, _, i in process.extract(text, labels, scorer=fuzz.WRatio, limit=5)]
+
+    def item(self, query: str) -> int:
+        """The one item the text names, or UnknownItemError / AmbiguousItemError."""
+        candidates = self.item_candidates(query)
+        if len(candidates) > 1:
+            raise AmbiguousItemError(query, [self.label(c) for c in candidates])
+        return candidates[0]
+
+    def site(self, query: str) -> int:
+        text = query.strip().lower()
+        sites = self.index.sites
+        for code, (site_id, name) in enumerate(zip(sites["site_id"], sites["name"], strict=True)):
+            if text in (str(site_id).lower(), str(name).lower()):
+                return code
+        labels = [f"{s} ({n})" for s, n in zip(sites["site_id"], sites["name"], strict=True)]
+        close = process.extract(
+            text,
+            [f"{s} {n}".lower() for s, n in zip(sites["site_id"], sites["name"], strict=True)],
+            scorer=fuzz.WRatio,
+            limit=3,
+        )
+        raise UnknownEntityError("site", query, [labels[i] for _, score, i in close if score > 40])
+
+
+def resolver(index: StockIndex) -> Resolver:
+    """The resolver of `index`, kept on the index so it lives and dies with it."""
+    with _MATCHER_LOCK:
+        found = index.__dict__.get("_resolver")
+        if found is None:
+            found = index.__dict__["_resolver"] = Resolver(index)
+        return found

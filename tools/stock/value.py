@@ -1,0 +1,271 @@
+"""What the stock is worth: value by group, slow-moving and excess stock, book vs counted."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from tools.context import ToolContext
+from tools.errors import InvalidArgumentError
+from tools.results import ToolResult
+from tools.stock.common import DAY_NS, ItemRow, evidence, item_mask, open_index
+from tools.stock.cover import WINDOW_DAYS, cover_days
+from tools.stock.index import StockIndex
+from tools.stock.levels import item_records
+
+GroupBy = Literal["category", "site", "supplier", "criticality", "mro_subtype", "uom"]
+_BLANK = {
+    "category": "unclassified",
+    "supplier": "no supplier",
+    "criticality": "none",
+    "mro_subtype": "none",
+    "uom": "none",
+    "site": "none",
+}
+
+
+# --- inventory_value -------------------------------------------------------------------------
+class InventoryValueInput(BaseModel):
+    by: GroupBy = Field(
+        default="category",
+        description="Group by category (recorded; blank = "
+        "unclassified), site, supplier, criticality, mro_subtype or uom.",
+    )
+    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+
+
+class ValueGroup(BaseModel):
+    key: str
+    name: str | None = Field(description="Site or supplier name, when grouping by those.")
+    value: float
+    share: float = Field(description="Share of the total value, 0-1.")
+    items: int = Field(description="Distinct items with stock > 0 in the group.")
+
+
+class InventoryValueResult(ToolResult):
+    by: str
+    currency: str
+    total_value: float
+    groups: list[ValueGroup] = Field(description="Largest value first.")
+
+
+def _group_keys(index: StockIndex, by: str) -> np.ndarray:
+    """Per stock_levels row: the group it belongs to, as text."""
+    if by == "site":
+        keys = index.levels["site_id"]
+    else:
+        column = {"category": "category", "supplier": "supplier_id"}.get(by, by)
+        keys = index.items[column].iloc[index.lv_item].reset_index(drop=True)
+    return keys.fillna(_BLANK[by]).astype(str).to_numpy(dtype=object)
+
+
+def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryValueResult:
+    """Inventory value (on hand x unit cost) grouped by category, site, supplier, criticality,
+    MRO subtype or unit, with the total. Category is the one recorded in the ERP."""
+    index, resolve = open_index(ctx)
+    rows = np.ones(len(index.lv_item), dtype=bool)
+    if args.site:
+        rows = index.lv_site == resolve.site(args.site)
+    value = index.lv_on_hand * index.unit_cost[index.lv_item]
+    codes, uniques = pd.factorize(_group_keys(index, args.by)[rows])
+    sums = np.bincount(codes, weights=value[rows], minlength=len(uniques))
+    stocked = index.lv_on_hand[rows] > 0
+    pair = pd.DataFrame({"g": codes[stocked], "i": index.lv_item[rows][stocked]})
+    counts = pair.drop_duplicates().groupby("g").size().reindex(range(len(uniques)), fill_value=0)
+    names = {}
+    if args.by == "site":
+        names = dict(zip(index.sites["site_id"], index.sites["name"], strict=True))
+    elif args.by == "supplier":
+        names = dict(
+            zip(ctx.dataset.suppliers["supplier_id"], ctx.dataset.suppliers["name"], strict=True)
+        )
+    total = float(sums.sum())
+    order = np.argsort(-sums, kind="stable")
+    groups = [
+        ValueGroup(
+            key=str(uniques[g]),
+            name=names.get(uniques[g]),
+            value=float(sums[g]),
+            share=float(sums[g] / total) if total else 0.0,
+            items=int(counts.iat[g]),
+        )
+        for g in order
+    ]
+    return InventoryValueResult(
+        by=args.by,
+        currency=ctx.dataset.currency,
+        total_value=total,
+        groups=groups,
+        evidence=evidence(
+            "inventory_value",
+            args,
+            index,
+            {"stock_levels": int(rows.sum())},
+            [g.key for g in groups],
+        ),
+    )
+
+
+# --- slow_moving_and_excess ------------------------------------------------------------------
+class SlowMovingInput(BaseModel):
+    days: int = Field(
+        default=180,
+        ge=1,
+        description="Slow-moving: stock > 0 and no demand in this many days before as_of.",
+    )
+    cover_threshold: float = Field(
+        default=365,
+        gt=0,
+        description="Excess: days of cover beyond this; the stock above it is excess.",
+    )
+    category: str | None = Field(default=None, description="Recorded category filter.")
+    limit: int = Field(default=50, ge=1, le=5000, description="Most items per list.")
+
+
+class SlowItem(ItemRow):
+    on_hand: float
+    value: float = Field(description="Value at stake: on hand x unit cost.")
+    last_demand: str | None = Field(description="Day of the last demand, null if never.")
+
+
+class ExcessItem(ItemRow):
+    on_hand: float
+    days_of_cover: float
+    excess_qty: float = Field(description="on hand - cover_threshold x average daily demand.")
+    excess_value: float
+
+
+class SlowMovingResult(ToolResult):
+    slow_count: int
+    slow_value: float
+    slow_moving: list[SlowItem] = Field(description="Largest value first.")
+    excess_count: int
+    excess_value: float
+    excess: list[ExcessItem] = Field(description="Largest excess value first.")
+
+
+def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovingResult:
+    """Slow-moving stock (on hand > 0, no demand in the last `days` days) and excess stock
+    (days of cover beyond `cover_threshold`; the part above it is excess), with the value at
+    stake. Cover uses the average daily demand of the last 90 days."""
+    index, _ = open_index(ctx)
+    group = item_mask(index, args.category)
+    on_hand, cost = index.on_hand_by_item, index.unit_cost
+    since = index.as_of.value - args.days * DAY_NS
+    slow = group & (on_hand > 0) & (index.last_demand_ts <= since)
+    slow_value = on_hand * cost
+    slow_codes = np.flatnonzero(slow)
+    slow_codes = slow_codes[np.argsort(-slow_value[slow_codes], kind="stable")][: args.limit]
+    last = index.last_demand_ts
+    slow_list = [
+        SlowItem(
+            **f,
+            on_hand=float(on_hand[c]),
+            value=float(slow_value[c]),
+            last_demand=None if last[c] < 0 else f"{pd.Timestamp(last[c]):%Y-%m-%d}",
+        )
+        for c, f in zip(slow_codes, item_records(index, slow_codes), strict=True)
+    ]
+
+    daily = index.demand_90d_by_item / WINDOW_DAYS
+    cover = cover_days(on_hand, daily)
+    with np.errstate(invalid="ignore"):
+        excess = group & ~np.isnan(cover) & (cover > args.cover_threshold)
+    excess_qty = np.where(excess, on_hand - args.cover_threshold * daily, 0.0)
+    excess_value = excess_qty * cost
+    ex_codes = np.flatnonzero(excess)
+    ex_codes = ex_codes[np.argsort(-excess_value[ex_codes], kind="stable")][: args.limit]
+    excess_list = [
+        ExcessItem(
+            **f,
+            on_hand=float(on_hand[c]),
+            days_of_cover=float(cover[c]),
+            excess_qty=float(excess_qty[c]),
+            excess_value=float(excess_value[c]),
+        )
+        for c, f in zip(ex_codes, item_records(index, ex_codes), strict=True)
+    ]
+    return SlowMovingResult(
+        slow_count=int(slow.sum()),
+        slow_value=float(slow_value[slow].sum()),
+        slow_moving=slow_list,
+        excess_count=int(excess.sum()),
+        excess_value=float(excess_value.sum()),
+        excess=excess_list,
+        evidence=evidence(
+            "slow_moving_and_excess",
+            args,
+            index,
+            {"items": int(group.sum()), "stock_levels": len(index.lv_item)},
+            [i.item_id for i in slow_list] + [i.item_id for i in excess_list],
+        ),
+    )
+
+
+# --- variance --------------------------------------------------------------------------------
+class VarianceInput(BaseModel):
+    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    min_abs_value: float = Field(
+        default=0.0, ge=0, description="Only variances worth at least this much (absolute value)."
+    )
+    limit: int = Field(default=50, ge=1, le=5000, description="Most rows to list.")
+
+
+class VarianceRow(ItemRow):
+    site_id: str
+    on_hand: float
+    book_balance: float = Field(description="Sum of qty of all transactions up to as_of.")
+    variance: float = Field(description="on_hand - book_balance.")
+    variance_value: float = Field(description="variance x unit cost.")
+
+
+class VarianceResult(ToolResult):
+    count: int = Field(description="Rows with a non-zero variance above the value floor.")
+    net_value: float
+    abs_value: float
+    rows: list[VarianceRow] = Field(description="Largest absolute value first.")
+
+
+def variance(ctx: ToolContext, args: VarianceInput) -> VarianceResult:
+    """Book balance vs on hand: per item and site, variance = on_hand_qty - book balance
+    (the sum of qty over all transactions up to as_of), with its value, largest first.
+    A variance points at unbooked movements, count errors or theft."""
+    index, resolve = open_index(ctx)
+    if args.min_abs_value < 0:
+        raise InvalidArgumentError("min_abs_value cannot be negative")
+    diff = index.lv_on_hand - index.book_balance
+    # Float sums of many movements leave dust like 1e-12; that is not a variance.
+    diff = np.where(np.abs(diff) < 1e-6, 0.0, diff)
+    worth = diff * index.unit_cost[index.lv_item]
+    rows = (diff != 0) & (np.abs(worth) >= args.min_abs_value)
+    if args.site:
+        rows &= index.lv_site == resolve.site(args.site)
+    hits = np.flatnonzero(rows)
+    listed_rows = hits[np.argsort(-np.abs(worth[hits]), kind="stable")][: args.limit]
+    listed = [
+        VarianceRow(
+            **f,
+            site_id=str(index.levels["site_id"].iat[r]),
+            on_hand=float(index.lv_on_hand[r]),
+            book_balance=float(index.book_balance[r]),
+            variance=float(diff[r]),
+            variance_value=float(worth[r]),
+        )
+        for r, f in zip(listed_rows, item_records(index, index.lv_item[listed_rows]), strict=True)
+    ]
+    return VarianceResult(
+        count=len(hits),
+        net_value=float(worth[hits].sum()),
+        abs_value=float(np.abs(worth[hits]).sum()),
+        rows=listed,
+        evidence=evidence(
+            "variance",
+            args,
+            index,
+            {"stock_levels": len(index.lv_item), "transactions": len(index.tx.ts)},
+            [r.item_id for r in listed],
+        ),
+    )

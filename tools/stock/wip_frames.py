@@ -1,0 +1,116 @@
+"""The joins behind the WIP tools, kept apart from the tools' schemas and docstrings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tools.dataset.model import Dataset
+from tools.dataset.schema import OPEN_ORDER_STATUSES
+from tools.stock.index import StockIndex
+
+NOT_STARTED = "not started"
+MIN_SAMPLES = 3  # fewer finished rows than this make a poor "typical" time
+
+
+def current_stages(ds: Dataset) -> pd.DataFrame:
+    """Open orders, each with its current stage: the progress row with the highest stage_seq."""
+    orders = ds.production_orders
+    open_orders = orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
+    progress = ds.order_progress
+    latest = progress.sort_values(["order_id", "stage_seq"]).drop_duplicates(
+        "order_id", keep="last"
+    )
+    frame = open_orders.merge(
+        latest[["order_id", "stage_seq", "stage", "started_at", "finished_at"]],
+        on="order_id",
+        how="left",
+    )
+    frame["stage"] = frame["stage"].fillna(NOT_STARTED)
+    names = ds.items.set_index("item_id")["description"]
+    frame["description"] = frame["product_item_id"].map(names).fillna("")
+    return frame
+
+
+def _issued_material(index: StockIndex) -> pd.DataFrame:
+    """Per ref_id: minus the sum of qty x unit_cost over issue_production rows, and the count."""
+    cached = index.__dict__.get("_issued_material")
+    if cached is not None:
+        return cached
+    categories = list(index.tx_type.categories)
+    if "issue_production" in categories:
+        rows = np.flatnonzero(index.tx_type.codes == categories.index("issue_production"))
+    else:
+        rows = np.array([], dtype=np.int64)
+    ref_id = index.transactions["ref_id"].to_numpy(dtype=object)[index.tx.source_row[rows]]
+    cost = index.tx.qty[rows] * index.unit_cost[index.tx.item[rows]]
+    frame = pd.DataFrame({"order_id": ref_id, "material_value": -cost, "issue_rows": 1})
+    issued = (
+        frame.dropna(subset=["order_id"])
+        .groupby("order_id")[["material_value", "issue_rows"]]
+        .sum()
+    )
+    index.__dict__["_issued_material"] = issued
+    return issued
+
+
+def order_wip_values(
+    ds: Dataset, index: StockIndex, orders: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Material, conversion and WIP value of each order in `orders` (contract definition)."""
+    notes: list[str] = []
+    frame = orders[["order_id", "product_item_id", "status"]].copy()
+    issued = _issued_material(index)
+    frame = frame.join(issued, on="order_id")
+    frame[["material_value", "issue_rows"]] = frame[["material_value", "issue_rows"]].fillna(0)
+
+    done = ds.order_progress[ds.order_progress["finished_at"].notna()]
+    done = done[done["order_id"].isin(frame["order_id"])].merge(
+        frame[["order_id", "product_item_id"]], on="order_id"
+    )
+    done = done.merge(
+        ds.routings, on=["product_item_id", "stage_seq"], how="left", suffixes=("", "_routing")
+    )
+    no_routing = done["std_hours_per_unit"].isna()
+    if no_routing.any():
+        notes.append(
+            f"{int(no_routing.sum())} finished stages have no routing row; "
+            "their conversion cost counts as 0"
+        )
+    no_qty = done["qty_good"].isna()
+    if no_qty.any():
+        notes.append(f"{int(no_qty.sum())} finished stages have no qty_good; counted as 0")
+    done["conversion_value"] = (
+        done["qty_good"].fillna(0)
+        * done["std_hours_per_unit"].fillna(0)
+        * (done["labor_rate"].fillna(0) + done["overhead_rate"].fillna(0))
+    )
+    conversion = done.groupby("order_id")["conversion_value"].sum()
+    frame["conversion_value"] = frame["order_id"].map(conversion).fillna(0.0)
+    frame["wip_value"] = frame["material_value"] + frame["conversion_value"]
+    return frame, notes
+
+
+def typical_stage_days(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (product_item_id, stage_seq, stage) with typical_days and typical_basis: the
+    median duration of finished rows of the same product and stage, or of the same stage
+    name across products when the product has fewer than MIN_SAMPLES."""
+    done = ds.order_progress[ds.order_progress["finished_at"].notna()].merge(
+        ds.production_orders[["order_id", "product_item_id"]], on="order_id"
+    )
+    done["days"] = (done["finished_at"] - done["started_at"]).dt.total_seconds() / 86400
+    by_product = done.groupby(["product_item_id", "stage_seq"])["days"].agg(["median", "size"])
+    by_stage = done.groupby("stage")["days"].agg(["median", "size"])
+    out = frame.join(by_product, on=["product_item_id", "stage_seq"])
+    out = out.join(by_stage, on="stage", rsuffix="_stage")
+    use_product = out["size"].fillna(0) >= MIN_SAMPLES
+    use_stage = ~use_product & (out["size_stage"].fillna(0) >= MIN_SAMPLES)
+    out["typical_days"] = np.where(
+        use_product, out["median"], np.where(use_stage, out["median_stage"], np.nan)
+    )
+    out["typical_basis"] = np.where(
+        use_product,
+        "product and stage, n=" + out["size"].fillna(0).astype(int).astype(str),
+        "stage across products, n=" + out["size_stage"].fillna(0).astype(int).astype(str),
+    )
+    return out.drop(columns=["median", "size", "median_stage", "size_stage"])
