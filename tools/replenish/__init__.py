@@ -1,0 +1,39 @@
+"""Replenishment: reorder points for a service level, WIP-aware component needs, policy
+simulation on history, and purchase requisitions that wait for a person's approval."""
+
+from tools.replenish.recommend import RecommendReorderInput, recommend_reorder
+from tools.replenish.requirements import (
+    StockoutRiskInput,
+    WipNeedsInput,
+    stockout_risk,
+    wip_component_needs,
+)
+from tools.replenish.requisitions import (
+    DraftRequisitionsInput,
+    draft_purchase_requisitions,
+    write_purchase_requisitions,
+)
+from tools.replenish.simulation_tool import SimulatePolicyInput, simulate_policy
+
+AGENT_TOOLS = [
+    recommend_reorder,
+    stockout_risk,
+    wip_component_needs,
+    simulate_policy,
+    draft_purchase_requisitions,
+]
+
+__all__ = [
+    "AGENT_TOOLS",
+    "DraftRequisitionsInput",
+    "RecommendReorderInput",
+    "SimulatePolicyInput",
+    "StockoutRiskInput",
+    "WipNeedsInput",
+    "draft_purchase_requisitions",
+    "recommend_reorder",
+    "simulate_policy",
+    "stockout_risk",
+    "wip_component_needs",
+    "write_purchase_requisitions",
+]

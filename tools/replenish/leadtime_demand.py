@@ -1,0 +1,83 @@
+"""Demand over the lead time, as samples per item: the forecaster's distribution when its
+module is installed, else the empirical one (sums of the history over windows of the lead
+time's length), computed for all items at once."""
+
+from __future__ import annotations
+
+import numpy as np
+
+N_WINDOWS = 256
+N_FORECAST_SAMPLES = 1000
+
+
+def empirical_samples(history: np.ndarray, lead: np.ndarray, n: int = N_WINDOWS) -> np.ndarray:
+    """Demand over `lead[i]` periods of row i, for `n` windows spread evenly over its history.
+
+    A history shorter than the lead time is scaled up to it (its total x lead / length).
+    """
+    rows, length = history.shape
+    lead = np.asarray(lead, dtype=int)
+    cum = np.zeros((rows, length + 1))
+    np.cumsum(history, axis=1, out=cum[:, 1:])
+    span = np.clip(length - lead, 0, None)  # last window start
+    starts = np.floor(np.linspace(0.0, 1.0, n)[None, :] * span[:, None]).astype(int)
+    ends = np.minimum(starts + lead[:, None], length)
+    row = np.arange(rows)[:, None]
+    sums = cum[row, ends] - cum[row, starts]
+    short = length < lead
+    if short.any():
+        sums[short] *= (lead[short] / max(length, 1))[:, None]
+    return sums
+
+
+def forecaster_samples(
+    history: np.ndarray, lead: np.ndarray, n: int = N_FORECAST_SAMPLES, seed: int = 0
+) -> tuple[np.ndarray, list[str]] | None:
+    """The forecasting module's lead-time demand samples per row, or None without it."""
+    try:
+        from tools.forecast.leadtime import lead_time_samples_batch
+    except ImportError:
+        return None
+    samples = lead_time_samples_batch(history, lead, n_samples=n, seed=seed)
+    return samples, ["bootstrap of demand occurrences and sizes"] * history.shape[0]
+
+
+def lead_time_samples(
+    history: np.ndarray, lead: np.ndarray, method: str = "auto"
+) -> tuple[np.ndarray, list[str]]:
+    """Samples (rows x n) and the method name per row. `method`: auto, forecast, empirical."""
+    if method in ("auto", "forecast"):
+        got = forecaster_samples(history, lead)
+        if got is not None:
+            return got
+        if method == "forecast":
+            raise ImportError("the forecasting module (tools.forecast.leadtime) is not installed")
+    return empirical_samples(history, lead), ["empirical windows"] * history.shape[0]
+
+
+def reorder_point_cycle(samples: np.ndarray, service: np.ndarray) -> np.ndarray:
+    """Smallest stock that covers lead-time demand with probability `service` per row."""
+    ordered = np.sort(samples, axis=1)
+    k = np.clip(np.ceil(service * ordered.shape[1]).astype(int) - 1, 0, ordered.shape[1] - 1)
+    return ordered[np.arange(len(ordered)), k]
+
+
+def reorder_point_fill_rate(
+    samples: np.ndarray, service: np.ndarray, order_qty: np.ndarray
+) -> np.ndarray:
+    """Smallest reorder point whose expected shortage per cycle is at most (1 - fill rate)
+    x order quantity: the textbook fill-rate condition, on the sampled distribution."""
+    ordered = np.sort(samples, axis=1)
+    n = ordered.shape[1]
+    total = ordered.sum(axis=1, keepdims=True)
+    tail = total - np.cumsum(ordered, axis=1)  # sum of samples above position k
+    above = n - 1 - np.arange(n)[None, :]
+    shortage = (tail - above * ordered) / n  # E[(D - s)+] at s = ordered[:, k]
+    allowed = ((1.0 - service) * order_qty)[:, None]
+    ok = shortage <= allowed + 1e-12
+    k = np.argmax(ok, axis=1)
+    rop = ordered[np.arange(len(ordered)), k]
+    # Below the smallest sample the shortage is mean - s: solve it directly.
+    mean = total[:, 0] / n
+    below = np.maximum(mean - allowed[:, 0], 0.0)
+    return np.where(k == 0, np.minimum(rop, below), rop)

@@ -1,0 +1,184 @@
+"""Recommended reorder points, safety stocks and order quantities for every item and site,
+computed at once from the demand before a given date (so a simulation can fix the policy at
+its start without seeing the future)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from assistant.settings import Settings
+from tools.dataset.model import Dataset
+from tools.errors import InvalidArgumentError
+from tools.replenish.demand import daily_demand
+from tools.replenish.items import item_site_facts
+from tools.replenish.leadtime_demand import (
+    lead_time_samples,
+    reorder_point_cycle,
+    reorder_point_fill_rate,
+)
+
+MEASURES = ("fill_rate", "cycle")
+# Order quantity bounds, in days of demand: an EOQ outside them is usually a bad unit cost.
+MIN_COVER_DAYS, MAX_COVER_DAYS = 7.0, 180.0
+
+
+def service_targets(criticality: pd.Series, settings: Settings) -> np.ndarray:
+    by_class = {
+        "A": settings.service_level_a,
+        "B": settings.service_level_b,
+        "C": settings.service_level_c,
+    }
+    return criticality.map(by_class).fillna(settings.service_level_c).to_numpy(dtype=float)
+
+
+def order_quantity(
+    daily_demand: np.ndarray,
+    unit_cost: np.ndarray,
+    settings: Settings,
+    moq: np.ndarray,
+    multiple: np.ndarray,
+) -> np.ndarray:
+    """EOQ (sqrt(2 x yearly demand x order cost / holding cost per unit)), kept within
+    7-180 days of demand, at least 1, then raised to the MOQ and rounded up to the multiple."""
+    yearly = daily_demand * 365.0
+    holding = np.maximum(unit_cost * settings.holding_rate, 1e-9)
+    eoq = np.sqrt(2.0 * yearly * settings.order_cost / holding)
+    qty = np.clip(eoq, daily_demand * MIN_COVER_DAYS, daily_demand * MAX_COVER_DAYS)
+    qty = np.maximum(np.ceil(qty - 1e-9), 1.0)
+    qty = np.where(np.isnan(moq), qty, np.maximum(qty, moq))
+    step = np.where(np.isnan(multiple) | (multiple <= 0), 1.0, multiple)
+    return np.ceil(qty / step - 1e-9) * step
+
+
+def plan_policies(
+    ds: Dataset,
+    settings: Settings,
+    *,
+    as_of: pd.Timestamp | None = None,
+    facts: pd.DataFrame | None = None,
+    target: float | None = None,
+    measure: str | None = None,
+    method: str = "auto",
+) -> pd.DataFrame:
+    """`facts` (from `item_site_facts`, default all rows) with the recommended policy added:
+    avg_daily_demand, ltd_mean, ltd_method, lead_days, target_service, recommended_reorder_point,
+    recommended_safety_stock, recommended_order_qty, current/recommended_value (the average
+    stock each policy implies, safety stock + half an order, x unit cost) and note.
+
+    Rows without a lead time get NaN recommendations and a note. `target` overrides the
+    per-criticality targets (for trade-off curves).
+    """
+    return plans_for_targets(
+        ds, settings, [target], as_of=as_of, facts=facts, measure=measure, method=method
+    )[0]
+
+
+def plans_for_targets(
+    ds: Dataset,
+    settings: Settings,
+    targets: list[float | None],
+    *,
+    as_of: pd.Timestamp | None = None,
+    facts: pd.DataFrame | None = None,
+    measure: str | None = None,
+    method: str = "auto",
+) -> list[pd.DataFrame]:
+    """`plan_policies` for several service targets (None = by criticality), sharing the
+    lead-time demand samples."""
+    measure = measure or settings.service_measure
+    if measure not in MEASURES:
+        raise InvalidArgumentError(f"service measure must be one of {MEASURES}, not {measure!r}")
+    for target in targets:
+        if target is not None and not 0.5 <= target < 1.0:
+            raise InvalidArgumentError(f"a service target must be between 0.5 and 1, got {target}")
+    as_of = pd.Timestamp(as_of if as_of is not None else ds.as_of).normalize()
+    base = (item_site_facts(ds) if facts is None else facts).copy().reset_index(drop=True)
+    days = settings.replenish_history_days
+    history = daily_demand(ds, base, as_of - pd.Timedelta(days=days), as_of)
+    base.attrs.update(
+        demand_rows_used=history.rows_used, history_days=days, as_of=as_of, measure=measure
+    )
+    has_lead = ~base["lead_time_days"].isna().to_numpy()
+    lead = np.maximum(np.ceil(base["lead_time_days"].fillna(1.0).to_numpy()), 1.0).astype(int)
+    avg = history.values.mean(axis=1) if history.values.shape[1] else np.zeros(len(base))
+    base["avg_daily_demand"] = avg
+    base["lead_days"] = np.where(has_lead, lead, np.nan)
+    qty = order_quantity(
+        avg,
+        base["unit_cost"].to_numpy(),
+        settings,
+        base["moq"].to_numpy(dtype=float),
+        base["order_multiple"].to_numpy(dtype=float),
+    )
+    active = has_lead & (avg > 0)
+    # Items with no demand in the window keep their current policy: nothing justifies more
+    # stock, and an insurance spare's reorder point is a judgement the data cannot make.
+    idle = has_lead & (avg == 0)
+    current_qty = base["current_reorder_qty"].to_numpy()
+    qty = np.where(idle, current_qty, qty)
+    qty = np.where(has_lead, qty, np.nan)
+    ltd_mean = np.full(len(base), np.nan)
+    ltd_mean[idle] = 0.0
+    methods = np.full(len(base), "", dtype=object)
+    samples = np.zeros((0, 0))
+    if active.any():
+        samples, names = lead_time_samples(history.values[active], lead[active], method)
+        ltd_mean[active] = samples.mean(axis=1)
+        methods[active] = names
+    base["ltd_mean"] = ltd_mean
+    base["ltd_method"] = methods
+    base["recommended_order_qty"] = qty
+    notes = _notes(base, has_lead, idle)
+    cost = base["unit_cost"].to_numpy()
+    current_value = implied_average_value(
+        base["current_reorder_point"].to_numpy(), current_qty, ltd_mean, cost
+    )
+    plans = []
+    for target in targets:
+        plan = base.copy()
+        plan.attrs.update(base.attrs)
+        plan["target_service"] = (
+            np.full(len(plan), target)
+            if target is not None
+            else service_targets(plan["criticality"], settings)
+        )
+        rop = np.full(len(plan), np.nan)
+        if active.any():
+            service = plan["target_service"].to_numpy()[active]
+            if measure == "cycle":
+                points = reorder_point_cycle(samples, service)
+            else:
+                points = reorder_point_fill_rate(samples, service, qty[active])
+            rop[active] = np.ceil(points - 1e-9)
+        rop[idle] = plan["current_reorder_point"].to_numpy()[idle]
+        plan["recommended_reorder_point"] = rop
+        plan["recommended_safety_stock"] = rop - ltd_mean
+        plan["recommended_value"] = implied_average_value(rop, qty, ltd_mean, cost)
+        plan["current_value"] = current_value
+        plan["note"] = notes
+        plans.append(plan)
+    return plans
+
+
+def implied_average_value(rop, qty, ltd_mean, unit_cost) -> np.ndarray:
+    """Average stock a reorder-point policy holds: safety stock (never below 0) plus half an
+    order, valued at unit cost."""
+    safety = np.maximum(np.nan_to_num(rop) - np.nan_to_num(ltd_mean), 0.0)
+    return (safety + np.nan_to_num(qty) / 2.0) * unit_cost
+
+
+def _notes(plan: pd.DataFrame, has_lead: np.ndarray, idle: np.ndarray) -> list[str]:
+    notes = []
+    for i, row in enumerate(plan.itertuples()):
+        parts = []
+        if not has_lead[i]:
+            parts.append("no lead time on the item or its supplier: not planned")
+        elif row.lead_time_days == 0:
+            parts.append("lead time 0 days: planned with 1 day")
+        if idle[i]:
+            parts.append("no demand in the history window: current policy kept")
+        if row.criticality_recorded is None or pd.isna(row.criticality_recorded):
+            parts.append("no criticality recorded: class C target used")
+        notes.append("; ".join(parts))
+    return notes

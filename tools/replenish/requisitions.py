@@ -1,0 +1,188 @@
+"""Purchase requisitions: `draft_purchase_requisitions` prepares them and never writes;
+`write_purchase_requisitions` appends approved ones to `<data_dir>/requisitions/
+requisitions.csv`, all or nothing. The agent graph pauses before the write for a person's
+approval (the draft tool carries `requires_approval = True`)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from tools.context import ToolContext
+from tools.errors import InvalidArgumentError
+from tools.replenish.items import item_site_facts, lead_time_problems
+from tools.replenish.policy import plan_policies
+from tools.replenish.selection import select_rows
+from tools.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+
+CSV_COLUMNS = [
+    "requisition_id", "item_id", "site_id", "description", "supplier_id", "qty", "uom",
+    "unit_cost", "value", "need_by", "reason", "approved_by", "approved_at",
+]  # fmt: skip
+
+
+class RequisitionLine(BaseModel):
+    requisition_id: str
+    item_id: str
+    site_id: str
+    description: str | None = None
+    supplier_id: str | None = None
+    qty: float = Field(gt=0)
+    uom: str | None = None
+    unit_cost: float = Field(ge=0)
+    value: float
+    need_by: str
+    reason: str
+
+
+class DraftRequisitionsInput(BaseModel):
+    item_ids: list[str] | None = Field(None, description="Only these items")
+    group: Literal["mro", "raw", "wip"] | None = None
+    site_id: str | None = None
+    critical_only: bool = False
+
+
+class DraftRequisitionsResult(ToolResult):
+    drafts: list[RequisitionLine]
+    total_value: float
+    written: bool = Field(False, description="Always false: drafts wait for approval")
+    problems: list[str]
+
+
+class WriteRequisitionsResult(BaseModel):
+    path: str
+    written: list[str] = Field(description="requisition ids appended")
+    already_there: list[str] = Field(description="ids approved before: not written twice")
+
+
+def requisitions_path(settings) -> Path:  # type: ignore[no-untyped-def]
+    return Path(settings.data_dir) / "requisitions" / "requisitions.csv"
+
+
+def draft_purchase_requisitions(
+    ctx: ToolContext, args: DraftRequisitionsInput
+) -> DraftRequisitionsResult:
+    """Prepare purchase requisitions for items whose on hand is at or below the recommended
+    reorder point: quantity = enough order quantities to bring stock above it. Writes
+    nothing: a person approves the drafts first, then they are appended to the data folder."""
+    ds = ctx.dataset
+    facts = select_rows(
+        ds, item_site_facts(ds), group=args.group, site_id=args.site_id,
+        critical_only=args.critical_only,
+    )  # fmt: skip
+    if args.item_ids:
+        for item in args.item_ids:
+            select_rows(ds, facts, item_id=item)
+        facts = facts[facts["item_id"].isin(args.item_ids)]
+    plan = plan_policies(ds, ctx.settings, facts=facts)
+    rop = plan["recommended_reorder_point"].to_numpy(dtype=float)
+    qty = plan["recommended_order_qty"].to_numpy(dtype=float)
+    on_hand = plan["on_hand_qty"].to_numpy(dtype=float)
+    due = ~np.isnan(rop) & (qty > 0) & (on_hand <= rop)
+    drafts = []
+    for i in np.flatnonzero(due):
+        r = plan.iloc[i]
+        amount = (np.floor((rop[i] - on_hand[i]) / qty[i]) + 1.0) * qty[i]
+        need_by = (ds.as_of + pd.Timedelta(days=float(r.lead_days))).date().isoformat()
+        key = f"{r.item_id}|{r.site_id}|{ds.as_of.isoformat()}|{amount:g}"
+        drafts.append(
+            RequisitionLine(
+                requisition_id="PR-" + hashlib.sha1(key.encode()).hexdigest()[:10].upper(),
+                item_id=r.item_id,
+                site_id=r.site_id,
+                description=r.description,
+                supplier_id=r.supplier_id,
+                qty=float(amount),
+                uom=r.uom,
+                unit_cost=float(r.unit_cost),
+                value=float(amount * r.unit_cost),
+                need_by=need_by,
+                reason=(
+                    f"on hand {on_hand[i]:g} <= recommended reorder point {rop[i]:g} "
+                    f"(target {r.target_service:.0%} {plan.attrs['measure'].replace('_', ' ')})"
+                ),
+            )
+        )
+    return DraftRequisitionsResult(
+        drafts=drafts,
+        total_value=float(sum(d.value for d in drafts)),
+        problems=lead_time_problems(facts),
+        evidence=Evidence(
+            tool="draft_purchase_requisitions",
+            params=args.model_dump(),
+            as_of=ds.as_of,
+            rows_used={"stock_levels": len(facts), "transactions": plan.attrs["demand_rows_used"]},
+            ids=[d.requisition_id for d in drafts[:MAX_EVIDENCE_IDS]],
+            notes=["drafts only: nothing is written until a person approves them"],
+        ),
+    )
+
+
+draft_purchase_requisitions.requires_approval = True  # type: ignore[attr-defined]
+
+
+def write_purchase_requisitions(
+    ctx: ToolContext, drafts: list[RequisitionLine] | list[dict], approved_by: str
+) -> WriteRequisitionsResult:
+    """Append approved drafts to the requisitions CSV. Every line is checked first; the file
+    is rewritten through a temporary file and an atomic rename, so a failure leaves it as it
+    was. Lines already in the file (same requisition id) are not written twice."""
+    if not approved_by or not approved_by.strip():
+        raise InvalidArgumentError("requisitions are written only with the approver's name")
+    if not drafts:
+        raise InvalidArgumentError("no requisitions to write: the approved set is empty")
+    lines = [d if isinstance(d, RequisitionLine) else RequisitionLine(**d) for d in drafts]
+    known = set(ctx.dataset.items["item_id"])
+    unknown = sorted({line.item_id for line in lines} - known)
+    if unknown:
+        raise InvalidArgumentError(f"requisitions name unknown items: {', '.join(unknown)}")
+    path = requisitions_path(ctx.settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    if existing and existing.splitlines()[0].split(",") != CSV_COLUMNS:
+        raise InvalidArgumentError(
+            f"{path} does not start with the requisition header; it was edited by hand — "
+            "move it aside and approve again"
+        )
+    seen = set(pd.read_csv(io.StringIO(existing))["requisition_id"]) if existing else set()
+    fresh = [line for line in lines if line.requisition_id not in seen]
+    stamp = datetime.now().isoformat(timespec="seconds")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    if not existing:
+        writer.writeheader()
+    for line in fresh:
+        writer.writerow(
+            {**line.model_dump(), "approved_by": approved_by.strip(), "approved_at": stamp}
+        )
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    _atomic_write(path, existing + buffer.getvalue())
+    return WriteRequisitionsResult(
+        path=str(path),
+        written=[line.requisition_id for line in fresh],
+        already_there=[line.requisition_id for line in lines if line.requisition_id in seen],
+    )
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".requisitions-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,50 @@
+"""Choosing the item-and-site rows a tool call is about, with errors a manager can act on."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rapidfuzz import process
+
+from tools.dataset.model import Dataset
+from tools.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
+from tools.replenish.items import GROUPS
+
+
+def check_item(ds: Dataset, item_id: str) -> None:
+    ids = ds.items["item_id"]
+    if item_id in set(ids):
+        return
+    matches = process.extract(item_id, list(ids), limit=3)
+    raise UnknownItemError(item_id, [m[0] for m in matches])
+
+
+def select_rows(
+    ds: Dataset,
+    facts: pd.DataFrame,
+    *,
+    item_id: str | None = None,
+    group: str | None = None,
+    site_id: str | None = None,
+    critical_only: bool = False,
+) -> pd.DataFrame:
+    """The rows of `facts` matching the filters (all filters optional)."""
+    rows = facts
+    if item_id is not None:
+        check_item(ds, item_id)
+        rows = rows[rows["item_id"] == item_id]
+        if rows.empty:
+            raise InvalidArgumentError(
+                f"item {item_id} has no stock_levels row, so it has no stock policy to plan"
+            )
+    if group is not None:
+        if group not in GROUPS:
+            raise InvalidArgumentError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
+        rows = rows[rows["group"] == group]
+    if site_id is not None:
+        sites = set(ds.sites["site_id"])
+        if site_id not in sites:
+            raise UnknownEntityError("site", site_id, sorted(sites)[:5])
+        rows = rows[rows["site_id"] == site_id]
+    if critical_only:
+        rows = rows[rows["criticality"] == "A"]
+    return rows.reset_index(drop=True)
