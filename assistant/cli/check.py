@@ -40,7 +40,7 @@ def check(
             if as_json:
                 typer.echo(json.dumps({"ok": False, "source": str(source), "error": str(exc)}))
             else:
-                Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+                Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
@@ -61,8 +61,12 @@ def _print(console: Console, report: ValidationReport) -> None:
         )
     console.print(rows)
     for line in report.render_lines():
-        console.print(line, highlight=False, markup=False)
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     colour = "green" if report.ok and not report.groups else "yellow" if report.ok else "red"
-    console.print(f"[{colour}]{report.summary()}[/{colour}]", highlight=False)
+    console.print(f"[{colour}]{report.summary()}[/{colour}]", highlight=False, soft_wrap=True)
     if report.rejects_path:
-        console.print(f"Rejected rows and their reasons: {report.rejects_path}", highlight=False)
+        console.print(
+            f"Rejected rows and their reasons: {report.rejects_path}",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -38,7 +38,23 @@ def engine_for(url: str) -> sa.Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
-    return sa.create_engine(parsed, connect_args=connect_args)
+    engine = sa.create_engine(parsed, connect_args=connect_args)
+    if parsed.get_backend_name() == "sqlite":
+        _transactional_ddl(engine)
+    return engine
+
+
+def _transactional_ddl(engine: sa.Engine) -> None:
+    """Make CREATE TABLE part of the transaction, as SQLAlchemy's SQLite docs advise:
+    the sqlite3 driver otherwise runs DDL outside it, and a failed write leaves tables."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 def _where(url: str) -> str:

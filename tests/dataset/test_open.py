@@ -1,0 +1,60 @@
+"""`open_dataset`: the configured dataset, memoised in the process and cached as Parquet."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assistant.settings import Settings
+from tools.dataset import open as opener
+from tools.dataset.schema import PRODUCT_TABLES
+from tools.errors import DatasetError
+
+from .conftest import with_line
+
+
+@pytest.fixture(autouse=True)
+def fresh_memo():
+    opener._memo.clear()
+    yield
+    opener._memo.clear()
+
+
+def test_open_memoises_and_caches(small_folder, tmp_path):
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+
+    first = opener.open_dataset(settings)
+    assert opener.open_dataset(settings) is first  # same process: the same object
+    assert not first.meta.get("from_cache")
+
+    opener._memo.clear()  # as if a new process started
+    cached = opener.open_dataset(settings)
+
+    assert cached.meta["from_cache"] is True
+    assert cached.fingerprint == first.fingerprint and cached.name == "Small plant"
+    for name in PRODUCT_TABLES:
+        pd.testing.assert_frame_equal(first.tables[name], cached.tables[name])
+
+
+def test_an_edited_file_is_read_again(small_folder, tmp_path):
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+    first = opener.open_dataset(settings)
+
+    (small_folder / "transactions.csv").write_text(
+        with_line("transactions", "T11,2025-01-03,I1,S1,7,receipt,,")
+    )
+    opener._memo.clear()
+    again = opener.open_dataset(settings)
+
+    assert len(again.transactions) == 11 and not again.meta.get("from_cache")
+    assert again.fingerprint != first.fingerprint
+
+
+def test_a_refused_dataset_is_never_cached(small_folder, tmp_path):
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+    (small_folder / "sites.csv").write_text("site_id,name\nS1,A\nS1,B\nS2,C\n")
+
+    with pytest.raises(DatasetError, match="duplicate key"):
+        opener.open_dataset(settings)
+
+    assert not (tmp_path / "data" / "cache").exists()
