@@ -8,6 +8,7 @@ import typer
 from assistant.cli import check as check_cli
 from assistant.cli import classify as classify_cli
 from assistant.cli import docs as docs_cli
+from assistant.cli import stock as stock_cli
 
 app = typer.Typer(
     name="stockwise",
@@ -22,3 +23,4 @@ app.command("docs")(docs_cli.docs)
 app.command("check")(check_cli.check)
 app.command("classify")(classify_cli.classify)
 app.command("anomalies")(classify_cli.anomalies)
+app.add_typer(stock_cli.app, name="stock")
