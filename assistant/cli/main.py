@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import typer
 
+from assistant.cli import ask as ask_cli
+from assistant.cli import chat as chat_cli
 from assistant.cli import check as check_cli
 from assistant.cli import classify as classify_cli
 from assistant.cli import docs as docs_cli
+from assistant.cli import evals as evals_cli
 from assistant.cli import stock as stock_cli
 
 app = typer.Typer(
@@ -23,4 +26,7 @@ app.command("docs")(docs_cli.docs)
 app.command("check")(check_cli.check)
 app.command("classify")(classify_cli.classify)
 app.command("anomalies")(classify_cli.anomalies)
+app.command("ask")(ask_cli.ask)
+app.command("chat")(chat_cli.chat)
+app.add_typer(evals_cli.eval_app, name="eval")
 app.add_typer(stock_cli.app, name="stock")

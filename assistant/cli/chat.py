@@ -1,0 +1,83 @@
+"""`stockwise chat`: an interactive session. Steps stream as they happen (tool calls, then
+the checked answer); `/new` starts a new thread, `/sources` shows the last answer's sources."""
+
+from __future__ import annotations
+
+import json
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.types import Command
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.prompt import Confirm, Prompt
+
+from assistant.cli.ask import print_sources
+from assistant.graph import final_answer
+from assistant.session import AgentSession, open_session
+from assistant.settings import get_settings
+
+HELP = "Ask a question. /new starts a new conversation, /sources shows sources, /quit leaves."
+
+
+def stream_turn(session: AgentSession, payload, thread_id: str, console: Console) -> dict:
+    """Run one turn, printing each step as the graph finishes it."""
+    config = session._config(thread_id)
+    for update in session.graph.stream(payload, config, stream_mode="updates"):
+        for node, delta in update.items():
+            if node == "__interrupt__":
+                continue
+            for msg in (delta or {}).get("messages", []):
+                if isinstance(msg, AIMessage) and msg.tool_calls:
+                    for call in msg.tool_calls:
+                        args = ", ".join(f"{k}={v!r}" for k, v in call["args"].items())
+                        console.print(f"[dim]→ {call['name']}({args})[/]")
+                elif isinstance(msg, ToolMessage) and msg.status == "error":
+                    console.print(f"[yellow]  {msg.name}: {msg.content}[/]")
+                elif isinstance(msg, AIMessage) and node == "grounding":
+                    console.print(Markdown(str(msg.content)))
+    state = session.graph.get_state(config)
+    pending = [i.value for task in state.tasks for i in task.interrupts]
+    if pending:
+        for action in pending:
+            console.print(
+                f"[bold yellow]{action.get('question')}[/] {json.dumps(action.get('args', {}))}"
+            )
+        ok = Confirm.ask("Approve?", default=False, console=console)
+        return stream_turn(
+            session, Command(resume="approve" if ok else "reject"), thread_id, console
+        )
+    return final_answer(state.values)
+
+
+def chat() -> None:
+    """Talk to Stockwise about your plant's inventory."""
+    console = Console()
+    settings = get_settings()
+    with open_session(settings) as session:
+        thread_id = session.new_thread()
+        who = session.choice.endpoint or "the offline planner"
+        console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")
+        last: dict = {}
+        while True:
+            try:
+                text = Prompt.ask("[bold cyan]you[/]", console=console).strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not text:
+                continue
+            if text in ("/quit", "/exit"):
+                break
+            if text == "/new":
+                thread_id = session.new_thread()
+                console.print(f"[dim]new conversation {thread_id}[/]")
+                continue
+            if text == "/sources":
+                if last:
+                    print_sources(console, last.get("sources", []))
+                else:
+                    console.print("[dim]no answer yet[/]")
+                continue
+            if text.startswith("/"):
+                console.print(HELP)
+                continue
+            last = stream_turn(session, {"messages": [HumanMessage(text)]}, thread_id, console)
