@@ -38,8 +38,20 @@ def forecaster_samples(
         from tools.forecast.leadtime import lead_time_samples_batch
     except ImportError:
         return None
-    samples = lead_time_samples_batch(history, lead, n_samples=n, seed=seed)
-    return samples, ["bootstrap of demand occurrences and sizes"] * history.shape[0]
+    # Rows with demand every period go to the empirical windows: their occurrence share
+    # rounds to a hair above 1, which the forecaster's binomial draw rejects, and with no
+    # intermittency the windows are as good.
+    steady = (history > 0).all(axis=1)
+    out = np.empty((history.shape[0], n))
+    names = np.full(history.shape[0], "bootstrap of demand occurrences and sizes", dtype=object)
+    if (~steady).any():
+        out[~steady] = lead_time_samples_batch(
+            history[~steady], lead[~steady], n_samples=n, seed=seed
+        )
+    if steady.any():
+        out[steady] = empirical_samples(history[steady], lead[steady], n)
+        names[steady] = "empirical windows (demand every day)"
+    return out, list(names)
 
 
 def lead_time_samples(

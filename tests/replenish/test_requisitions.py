@@ -1,0 +1,73 @@
+"""Requisitions are drafted read-only and written, append-only, only once approved."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assistant.settings import Settings
+from tools.context import ToolContext
+from tools.dataset import dataset_from_frames
+from tools.errors import InvalidArgumentError
+from tools.replenish import (
+    AGENT_TOOLS,
+    DraftRequisitionsInput,
+    draft_purchase_requisitions,
+    write_purchase_requisitions,
+)
+from tools.replenish.requisitions import requisitions_path
+
+from .conftest import plant_frames
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    # Gloves (5-day lead, 1 a day) with 2 on hand against a cycle-service reorder point of 5.
+    frames = plant_frames()
+    items, stock = frames["items"], frames["stock_levels"]
+    items.loc[items["item_id"] == "M2", "lead_time_days"] = 5.0
+    stock.loc[stock["item_id"] == "M2", "on_hand_qty"] = 2.0
+    settings = Settings(service_measure="cycle", data_dir=tmp_path / "data")
+    return ToolContext(dataset_from_frames(frames), settings)
+
+
+def test_draft_is_marked_for_approval_and_writes_nothing(ctx):
+    assert draft_purchase_requisitions in AGENT_TOOLS
+    assert draft_purchase_requisitions.requires_approval is True
+    result = draft_purchase_requisitions(ctx, DraftRequisitionsInput(group="mro"))
+    assert [d.item_id for d in result.drafts] == ["M2"]
+    line = result.drafts[0]
+    assert line.qty == 180.0 and line.value == 720.0 and line.need_by == "2026-04-05"
+    assert result.written is False
+    assert not requisitions_path(ctx.settings).exists()
+    assert not ctx.settings.data_dir.exists()
+
+
+def test_write_needs_an_approver_and_leaves_nothing_on_refusal(ctx):
+    drafts = draft_purchase_requisitions(ctx, DraftRequisitionsInput()).drafts
+    with pytest.raises(InvalidArgumentError, match="approver"):
+        write_purchase_requisitions(ctx, drafts, approved_by="  ")
+    bad = [drafts[0].model_dump() | {"item_id": "NOPE"}]
+    with pytest.raises(InvalidArgumentError, match="NOPE"):
+        write_purchase_requisitions(ctx, bad, approved_by="Dana")
+    assert not requisitions_path(ctx.settings).exists()
+
+
+def test_approved_requisitions_are_appended_once(ctx):
+    drafts = draft_purchase_requisitions(ctx, DraftRequisitionsInput()).drafts
+    first = write_purchase_requisitions(ctx, drafts, approved_by="Dana")
+    path = requisitions_path(ctx.settings)
+    assert first.written == [drafts[0].requisition_id]
+    before = path.read_text()
+    again = write_purchase_requisitions(ctx, drafts, approved_by="Dana")
+    assert again.written == [] and again.already_there == [drafts[0].requisition_id]
+    assert path.read_text() == before
+    # A different requisition is appended after the existing lines, which stay untouched.
+    other = drafts[0].model_copy(update={"requisition_id": "PR-OTHER", "qty": 7.0})
+    write_purchase_requisitions(ctx, [other], approved_by="Lee")
+    text = path.read_text()
+    assert text.startswith(before)
+    table = pd.read_csv(path)
+    assert table["requisition_id"].tolist() == [drafts[0].requisition_id, "PR-OTHER"]
+    assert table["approved_by"].tolist() == ["Dana", "Lee"]
+    assert table["qty"].tolist() == [180.0, 7.0]

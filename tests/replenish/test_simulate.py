@@ -1,0 +1,72 @@
+"""The simulation, checked against a history small enough to replay by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tools.replenish.simulate import simulate
+
+
+def run(demand, rop, qty, lead, cost, start, codes=None):
+    return simulate(
+        np.array(demand, float),
+        np.array(rop, float),
+        np.array(qty, float),
+        np.array(lead, float),
+        np.array(cost, float),
+        np.array(start, float),
+        None if codes is None else np.array(codes),
+    )
+
+
+def test_one_item_replayed_by_hand():
+    # Day: on hand after demand (served) -> order?
+    # 0: 5-2=3   1: 3   2: 3-3=0 -> order 4, due day 4   3: 0, 1 short (stockout)
+    # 4: +4 = 4  5: 4-4=0 -> order 4 (due after the end)
+    out = run([[2, 0, 3, 1, 0, 4]], [2], [4], [2], [10], [5])
+    assert out.served[0] == 9.0
+    assert out.stockout_days[0] == 1
+    assert out.stockouts[0] == 1
+    assert out.orders[0] == 2
+    assert out.average_value[0] == pytest.approx((30 + 30 + 0 + 0 + 40 + 0) / 6)
+    assert out.peak_value[0] == 40.0
+    figures = out.totals(np.array([True]))
+    assert figures["fill_rate"] == pytest.approx(0.9)
+    assert figures["emergency_orders"] == 1
+    assert out.totals(np.array([False]))["emergency_orders"] == 0
+
+
+def test_items_are_independent_and_zero_lead_time_is_one_day():
+    # Second item: 1 a day, reorder at 0, order 2, lead 0 (-> 1 day), starts with 1.
+    # 0: 0 -> order, 1: +2-1 = 1, 2: 0 -> order, 3: 1, 4: 0 -> order, 5: 1. Never short.
+    out = run(
+        [[2, 0, 3, 1, 0, 4], [1, 1, 1, 1, 1, 1]],
+        [2, 0],
+        [4, 2],
+        [2, 0],
+        [10, 10],
+        [5, 1],
+        codes=[0, 1],
+    )
+    assert out.served.tolist() == [9.0, 6.0]
+    assert out.orders.tolist() == [2, 3]
+    assert out.stockout_days.tolist() == [1, 0]
+    assert out.average_value[1] == pytest.approx(30 / 6)
+    # Group peaks come from the daily value of each group.
+    assert out.totals(np.array([False, False]), [1])["peak_inventory_value"] == 10.0
+    assert out.totals(np.array([False, False]))["peak_inventory_value"] == 40.0  # day 1 or 4
+
+
+def test_orders_enough_multiples_to_clear_the_reorder_point():
+    # On hand 0, reorder point 9, order 4: three orders' worth (12) brings it above.
+    out = run([[0, 0, 0]], [9], [4], [1], [1], [0])
+    assert out.orders[0] == 1
+    assert out.average_value[0] == pytest.approx((0 + 12 + 12) / 3)
+
+
+def test_a_run_of_short_days_is_one_stockout_and_no_quantity_never_orders():
+    out = run([[1, 1, 1, 0, 1]], [0], [0], [1], [1], [0])
+    assert out.stockout_days[0] == 4
+    assert out.stockouts[0] == 2
+    assert out.orders[0] == 0
