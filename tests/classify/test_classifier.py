@@ -11,6 +11,7 @@ from tools.classify.service import auto_tags, build_classifications, predict_ite
 from tools.classify.store import dataset_fingerprint, load_model, model_path
 
 from .conftest import BLANK, WRONG
+from .plant import build_plant, to_dataset
 
 
 def test_training_items_are_judged_out_of_fold(classified):  # type: ignore[no-untyped-def]
@@ -75,7 +76,8 @@ def test_model_persists_and_round_trips(plant_ds, model_dir, classified):  # typ
     assert load_model(model_dir, "another-dataset") is None
 
 
-def test_retrain_refits(plant_ds, tmp_path):  # type: ignore[no-untyped-def]
+def test_retrain_refits(tmp_path):  # type: ignore[no-untyped-def]
+    plant_ds = to_dataset(build_plant(n_per_class=8))
     first = build_classifications(plant_ds, tmp_path)
     stamp = first.attrs["model"]["trained_at"]
     path = model_path(tmp_path, dataset_fingerprint(plant_ds))

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
+from threadpoolctl import threadpool_limits
 
 from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
@@ -41,8 +42,8 @@ def _tree_model(seed: int, n_rows: int) -> HistGradientBoostingClassifier:
     # small plants get smaller leaves and no early-stopping split (too few rows to spare).
     big = n_rows >= 2000
     return HistGradientBoostingClassifier(
-        max_iter=250 if big else 120,
-        learning_rate=0.08,
+        max_iter=250 if big else 50,
+        learning_rate=0.08 if big else 0.2,
         min_samples_leaf=30 if big else int(np.clip(n_rows // 20, 3, 30)),
         l2_regularization=1.0,
         early_stopping=big,
@@ -157,6 +158,20 @@ class FittedClassifier:
         return frame
 
 
+def _fit_heads(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed):  # type: ignore[no-untyped-def]
+    cat_head = Head(CATEGORIES, use_text, use_behaviour)
+    cat_oof = cat_head.fit_oof(X, t, y, w, seed)
+    is_sub = (y == "mro") & sub_labels.isin(MRO_SUBTYPES).to_numpy()
+    sub_head = Head(MRO_SUBTYPES, use_text, use_behaviour)
+    sub_oof = np.full((len(y), len(MRO_SUBTYPES)), np.nan)
+    if is_sub.sum() >= 2:
+        ys = sub_labels.to_numpy()[is_sub].astype(str)
+        sub_oof[is_sub] = sub_head.fit_oof(X[is_sub], t[is_sub], ys, w[is_sub], seed)
+    else:
+        sub_head.single_class = MRO_SUBTYPES[0]
+    return cat_head, cat_oof, sub_head, sub_oof
+
+
 def train(
     features: pd.DataFrame,
     texts: pd.Series,
@@ -180,18 +195,13 @@ def train(
     y = labels.to_numpy().astype(str)
     w = weights.reindex(ids).fillna(1.0).to_numpy()
 
-    cat_head = Head(CATEGORIES, use_text, use_behaviour)
-    cat_oof = cat_head.fit_oof(X, t, y, w, seed)
-
+    # OpenMP threads spin-wait; on a small plant or a busy machine one thread is faster.
+    with threadpool_limits(limits=1 if len(ids) < 20_000 else None, user_api="openmp"):
+        cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
+            X, t, y, w, subtypes.reindex(ids), use_text, use_behaviour, seed
+        )
+    is_sub = ~np.isnan(sub_oof).any(axis=1)
     sub_labels = subtypes.reindex(ids)
-    is_sub = (labels == "mro").to_numpy() & sub_labels.isin(MRO_SUBTYPES).to_numpy()
-    sub_head = Head(MRO_SUBTYPES, use_text, use_behaviour)
-    sub_oof = np.full((len(ids), len(MRO_SUBTYPES)), np.nan)
-    if is_sub.sum() >= 2:
-        ys = sub_labels.to_numpy()[is_sub].astype(str)
-        sub_oof[is_sub] = sub_head.fit_oof(X[is_sub], t[is_sub], ys, w[is_sub], seed)
-    else:
-        sub_head.single_class = MRO_SUBTYPES[0]
 
     oof = pd.DataFrame(cat_oof, index=ids, columns=list(CATEGORIES))
     for j, s in enumerate(MRO_SUBTYPES):
