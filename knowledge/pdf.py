@@ -26,7 +26,20 @@ def read_pdf(path: Path, data: bytes) -> Document:
         raise DocumentError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     title = str(info.get("/Title") or "").strip() or path.stem
     subject = str(info.get("/Subject") or "").strip()
-    doc = Document(doc_id=path.stem, title=title, doc_type=subject if subject in DOC_TYPES else "")
+    # PDFs have no front matter: "equipment_type: x; revision: y" in /Keywords stands in.
+    tags = dict(
+        (k.strip(), v.strip())
+        for k, _, v in (pair.partition(":") for pair in str(info.get("/Keywords") or "").split(";"))
+        if v.strip()
+    )
+    doc = Document(
+        doc_id=tags.get("doc_id") or path.stem,
+        title=title,
+        doc_type=subject if subject in DOC_TYPES else "",
+        equipment_id=tags.get("equipment_id", ""),
+        equipment_type=tags.get("equipment_type", ""),
+        revision=tags.get("revision", ""),
+    )
     for number, text in enumerate(pages, start=1):
         text = text.strip()
         if text:
