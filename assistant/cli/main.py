@@ -11,6 +11,7 @@ from assistant.cli import check as check_cli
 from assistant.cli import classify as classify_cli
 from assistant.cli import docs as docs_cli
 from assistant.cli import evals as evals_cli
+from assistant.cli import reorder as reorder_cli
 from assistant.cli import stock as stock_cli
 
 app = typer.Typer(
@@ -30,3 +31,5 @@ app.command("ask")(ask_cli.ask)
 app.command("chat")(chat_cli.chat)
 app.add_typer(evals_cli.eval_app, name="eval")
 app.add_typer(stock_cli.app, name="stock")
+app.command("reorder")(reorder_cli.reorder)
+app.command("simulate")(reorder_cli.simulate)

@@ -1,0 +1,139 @@
+"""`stockwise reorder` and `stockwise simulate`: recommended reorder points next to the
+current ones, and the policies replayed on the plant's own history with a trade-off chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+
+from assistant.cli.output import console, evidence_line, fail, pairs_table, rows_table
+from assistant.settings import get_settings
+from tools.context import ToolContext
+from tools.errors import StockwiseError
+from tools.replenish import (
+    RecommendReorderInput,
+    SimulatePolicyInput,
+    recommend_reorder,
+    simulate_policy,
+)
+from tools.replenish.items import item_site_facts
+from tools.replenish.selection import select_rows
+from tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
+
+JSON = typer.Option(False, "--json", help="Print the result as JSON.")
+GROUP = typer.Option(None, "--group", help="mro, raw or wip.")
+SITE = typer.Option(None, "--site", help="Site id; default all sites.")
+
+REORDER_COLUMNS = [
+    "item_id", "site_id", "criticality", "lead_time_days", "on_hand", "current_reorder_point",
+    "recommended_reorder_point", "current_order_qty", "recommended_order_qty",
+    "current_stock_value", "recommended_stock_value",
+]  # fmt: skip
+FIGURE_COLUMNS = [
+    "policy", "group", "criticality", "items", "fill_rate", "target_fill_rate", "stockout_days",
+    "emergency_orders", "orders", "average_inventory_value", "peak_inventory_value",
+]  # fmt: skip
+
+
+def _context() -> ToolContext:
+    from tools.dataset.open import open_dataset
+
+    settings = get_settings()
+    return ToolContext(dataset=open_dataset(settings), settings=settings)
+
+
+def reorder(
+    critical: bool = typer.Option(False, "--critical", help="Only criticality-A items."),
+    group: str = GROUP,
+    site: str = SITE,
+    item: str = typer.Option(None, "--item", help="One item id."),
+    limit: int = typer.Option(30, "--limit", help="Rows listed, largest value change first."),
+    as_json: bool = JSON,
+) -> None:
+    """Recommended reorder point, safety stock and order quantity per item and site for its
+    criticality's service target, next to the current policy and the stock value each holds."""
+    try:
+        args = RecommendReorderInput(
+            item_id=item, group=group, site_id=site, critical_only=critical, limit=limit
+        )
+        result = recommend_reorder(_context(), args)
+    except (StockwiseError, ValidationError) as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    console.print(
+        rows_table(
+            f"Reorder policy ({result.measure.replace('_', ' ')} targets)",
+            result.rows,
+            REORDER_COLUMNS,
+        )
+    )
+    saving = result.recommended_stock_value - result.current_stock_value
+    console.print(pairs_table(None, {
+        "rows planned": result.total_rows,
+        "current stock value (implied average)": result.current_stock_value,
+        "recommended stock value (implied average)": result.recommended_stock_value,
+        "change": saving,
+    }))  # fmt: skip
+    for problem in result.problems:
+        console.print(f"[yellow]note:[/] {problem}", highlight=False)
+    console.print(f"[dim]{evidence_line(result.evidence)}[/]", highlight=False)
+
+
+def simulate(
+    group: str = GROUP,
+    policy: str = typer.Option(
+        "recommended", "--policy", help="current or recommended (compared with current)."
+    ),
+    site: str = SITE,
+    critical: bool = typer.Option(False, "--critical", help="Only criticality-A items."),
+    months: int = typer.Option(12, "--months", help="Months of history replayed."),
+    chart: Path = typer.Option(
+        None, "--chart", help="Write the trade-off chart (inventory value vs fill rate) here."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Replay the last months of real demand under a reorder policy fixed at the start: fill
+    rate, stockout days, emergency orders, average and peak stock value, orders."""
+    try:
+        ctx = _context()
+        args = SimulatePolicyInput(
+            group=group, policy=policy, site_id=site, critical_only=critical, months=months
+        )
+        result = simulate_policy(ctx, args)
+        curve = None
+        if chart is not None:
+            facts = select_rows(
+                ctx.dataset, item_site_facts(ctx.dataset), group=group, site_id=site,
+                critical_only=critical,
+            )  # fmt: skip
+            curve = tradeoff_curve(ctx.dataset, ctx.settings, facts, months)
+            tradeoff_chart(curve, chart, f"Inventory value vs fill rate, last {months} months")
+    except (StockwiseError, ValidationError) as exc:
+        fail(exc)
+    if as_json:
+        payload = json.loads(result.model_dump_json())
+        if curve is not None:
+            payload["tradeoff"] = json.loads(curve.to_json(orient="records"))
+            payload["chart"] = str(chart)
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    console.print(
+        rows_table(
+            f"Policy replayed {result.start} to {result.end}", result.figures, FIGURE_COLUMNS
+        )
+    )
+    changes = {
+        "average inventory value vs current": result.inventory_change,
+        "emergency orders vs current": result.emergency_change,
+    }
+    console.print(pairs_table(None, {k: f"{v:+.1%}" if v is not None else None
+                                     for k, v in changes.items()}))  # fmt: skip
+    if curve is not None:
+        console.print(rows_table("Trade-off curve", curve.to_dict("records")))
+        console.print(f"chart written to {chart}")
+    console.print(f"[dim]{evidence_line(result.evidence)}[/]", highlight=False)
