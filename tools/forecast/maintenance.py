@@ -93,7 +93,8 @@ def _due_dates(
         if rate <= 0:
             return (
                 [],
-                f"no recent run-hours on {plan['equipment_id']}: plan {plan['plan_id']} not projected",
+                f"no recent run-hours on {plan['equipment_id']}: "
+                f"plan {plan['plan_id']} not projected",
             )
         step = interval / rate
         since = hours.between(plan["equipment_id"], last, origin) if last is not None else None
@@ -103,7 +104,10 @@ def _due_dates(
         first = (last + pd.Timedelta(days=interval) - origin).days if last is not None else step
     note = None
     if last is None:
-        note = f"plan {plan['plan_id']} has no record of when it was last done: assumed done at the forecast start"
+        note = (
+            f"plan {plan['plan_id']} has no record of when it was last done: "
+            "assumed done at the forecast start"
+        )
     # An overdue service is assumed done on the first day of the horizon.
     offset = max(float(first), 1.0)
     due = []

@@ -1,0 +1,37 @@
+"""Forecast backtests. `python -m evals.forecast carparts --data PATH` or `... demo`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m evals.forecast")
+    sub = parser.add_subparsers(dest="bench", required=True)
+    cp = sub.add_parser("carparts", help="2,509 monthly car-parts series")
+    cp.add_argument("--data", type=Path, required=True, help="path to carparts.csv")
+    cp.add_argument("--horizon", type=int, default=6)
+    cp.add_argument("--last", type=int, default=12, help="periods the origins roll over")
+    cp.add_argument("--step", type=int, default=1)
+    cp.add_argument("--jobs", type=int, default=2)
+    demo = sub.add_parser("demo", help="the demo plant's MRO items covered by PM plans")
+    demo.add_argument("--data", type=Path, default=None, help="dataset folder (default: generate)")
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--horizon", type=int, default=90, help="days")
+    demo.add_argument("--origins", type=int, default=6)
+    demo.add_argument("--step", type=int, default=30, help="days between origins")
+    args = parser.parse_args()
+    if args.bench == "carparts":
+        from evals.forecast.carparts import carparts
+
+        carparts(args.data, h=args.horizon, last=args.last, step=args.step, n_jobs=args.jobs)
+    else:
+        from evals.forecast.demo import demo_backtest
+
+        demo_backtest(args)
+
+
+if __name__ == "__main__":
+    main()
