@@ -9,6 +9,7 @@ from assistant.cli import ask as ask_cli
 from assistant.cli import chat as chat_cli
 from assistant.cli import check as check_cli
 from assistant.cli import classify as classify_cli
+from assistant.cli import demo as demo_cli
 from assistant.cli import docs as docs_cli
 from assistant.cli import evals as evals_cli
 from assistant.cli import reorder as reorder_cli
@@ -33,3 +34,4 @@ app.add_typer(evals_cli.eval_app, name="eval")
 app.add_typer(stock_cli.app, name="stock")
 app.command("reorder")(reorder_cli.reorder)
 app.command("simulate")(reorder_cli.simulate)
+app.command("demo")(demo_cli.demo)

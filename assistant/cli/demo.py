@@ -1,0 +1,43 @@
+"""`stockwise demo`: generate the demo plant dataset."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from assistant.settings import get_settings
+from tools.demo.ensure import build_atomically, is_complete, rich_progress
+from tools.demo.generator import FORMATS
+
+
+def demo(
+    scale: float = typer.Option(None, "--scale", help="Size: 1 is ~2,000 items; 50 is ~100k."),
+    out: Path = typer.Option(None, "--out", help="Folder to write. Default: the demo folder."),
+    seed: int = typer.Option(None, "--seed", help="Random seed; same seed, same files."),
+    fmt: str = typer.Option("csv", "--format", help="csv or parquet (faster at large scale)."),
+) -> None:
+    """Generate the demo plant (two sites, items, orders, maintenance, planted anomalies)."""
+    console = Console(stderr=True)
+    settings = get_settings()
+    scale = settings.demo_scale if scale is None else scale
+    seed = settings.demo_seed if seed is None else seed
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    if scale <= 0:
+        raise typer.BadParameter("must be greater than 0", param_hint="--scale")
+    if out is None:
+        changed = scale != settings.demo_scale or seed != settings.demo_seed
+        out = settings.model_copy(update={"demo_scale": scale, "demo_seed": seed}).demo_dir
+        if is_complete(out) and not changed:
+            console.print(f"The demo plant is already at {out}")
+            raise typer.Exit(0)
+    if out.exists() and any(out.iterdir()):
+        console.print(f"[red]{out} exists and is not empty.[/red] Choose another --out.")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    with rich_progress(f"Generating the demo plant (scale {scale:g}, seed {seed})", console) as bar:
+        build_atomically(out, scale=scale, seed=seed, fmt=fmt, progress=bar)
+    console.print(f"Wrote {out} in {time.perf_counter() - started:.1f} s")

@@ -1,0 +1,242 @@
+"""Production orders with stage-by-stage progress, their material issues and outputs, and
+the sales that draw the finished goods down.
+
+Each order walks its family's routing: at the start of a stage it is issued that stage's
+components (raw material, and the WIP item the previous stage made), at the end of a stage
+it outputs the stage's WIP item, or the finished good after the last stage. Stage times
+are log-normal around the family's typical times; soldering has a heavy tail (batches
+waiting on rework), and one planted CTRL-100 batch has sat at soldering for weeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tools.demo import catalog
+from tools.demo.ledger import DAY, Ledger, round_qty
+from tools.demo.products import CADENCE_DAYS, ORDER_QTY, ProductPlan
+
+HOUR = 3600
+
+
+@dataclass
+class Clock:
+    start: pd.Timestamp
+    as_of_s: int  # seconds from start to AS_OF
+    n_days: int
+
+    def stamp(self, seconds: np.ndarray) -> np.ndarray:
+        return (self.start.to_datetime64() + seconds.astype("timedelta64[s]")).astype(
+            "datetime64[s]"
+        )
+
+
+def _orders_for(plan: ProductPlan, rng: np.random.Generator, clock: Clock):  # type: ignore[no-untyped-def]
+    cadence = CADENCE_DAYS[plan.family]
+    n = int(clock.n_days / cadence) + 3
+    gaps = cadence * rng.uniform(0.6, 1.4, n)
+    release = (np.cumsum(gaps) - gaps[0] * rng.random()) * DAY
+    release = (release // DAY) * DAY + 5 * HOUR + rng.integers(0, 3 * HOUR, n)
+    lo, hi = ORDER_QTY[plan.family]
+    step = {"FOOD": 100, "HYD": 1, "PCB": 10}[plan.family]
+    qty = np.maximum(step, np.round(rng.uniform(lo, hi, n) / step) * step)
+    if plan.item_id == catalog.DEMAND_SPIKE[0]:
+        spike = (pd.Timestamp(catalog.DEMAND_SPIKE[2]) - clock.start).days * DAY
+        in_week = (release >= spike - 3 * DAY) & (release < spike + 4 * DAY)
+        qty[in_week] *= 5
+    return release.astype(np.int64), qty
+
+
+def _order_ids(release: np.ndarray, clock: Clock) -> np.ndarray:
+    """MO-<yymm>-<n>, numbered by release time within the month from 1000 up (lower
+    numbers are the catalog's planted orders)."""
+    month = clock.stamp(release).astype("datetime64[M]")
+    order = np.lexsort((np.arange(len(release)), release, month))
+    ids = np.empty(len(release), dtype=object)
+    seq, prev = 999, None
+    for i in order:
+        seq = seq + 1 if month[i] == prev else 1000
+        prev = month[i]
+        ids[i] = f"MO-{str(month[i])[2:4]}{str(month[i])[5:7]}-{seq:04d}"
+    return ids
+
+
+def simulate_orders(
+    plans: list[ProductPlan],
+    items: pd.DataFrame,
+    rng: np.random.Generator,
+    clock: Clock,
+    ledger: Ledger,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Production orders and order_progress; issues and outputs go to `ledger`."""
+    index = pd.Series(np.arange(len(items)), index=items.item_id)
+    each = items.uom.isin(["EA", "BOX", "PR", "ROLL", "BAG"]).to_numpy()
+    site_code = {s.site_id: i for i, s in enumerate(catalog.SITES)}
+    schedules = [_orders_for(plan, rng, clock) for plan in plans]
+    all_release = np.concatenate([r for r, _ in schedules])
+    base = ledger.register_refs(_order_ids(all_release, clock))
+    order_frames, progress_frames = [], []
+    row0 = 0
+    for plan, (release, qty) in zip(plans, schedules, strict=True):
+        fam = catalog.FAMILIES[plan.family]
+        site = site_code[fam.site_id]
+        n = len(release)
+        rows = np.arange(row0, row0 + n)
+        refs = base + rows
+        row0 += n
+        # A few orders are released and then cancelled before any work starts.
+        cancelled = (rng.random(n) < 0.01) & (release < clock.as_of_s - 30 * DAY)
+        start = release + rng.integers(10 * 60, 4 * HOUR, n)
+        qty_in = qty.copy()
+        stage_frames = []
+        finished_all = ~cancelled
+        for s, stage in enumerate(fam.stages):
+            dur = stage.typical_days * DAY * rng.lognormal(0, 0.35, n)
+            if stage.name == "soldering":
+                dur *= np.where(rng.random(n) < 0.06, rng.uniform(3, 6, n), 1.0)
+            finish = start + dur.astype(np.int64)
+            good = np.round(qty_in * (1 - rng.beta(1, 60, n)))
+            started = (start <= clock.as_of_s) & ~cancelled
+            done = (finish <= clock.as_of_s) & started
+            stage_frames.append(
+                pd.DataFrame(
+                    {
+                        "order_id": refs[started],
+                        "stage_seq": s + 1,
+                        "stage": stage.name,
+                        "started_at": start[started],
+                        "finished_at": np.where(done, finish, -1)[started],
+                        "qty_good": np.where(done, good, np.nan)[started],
+                        "qty_scrap": np.where(done, qty_in - good, np.nan)[started],
+                    }
+                )
+            )
+            issue_ts = start + 15 * 60
+            for item_id, per in plan.components[stage.name]:
+                i = int(index[item_id])
+                q = round_qty(qty_in * per, each[i])
+                ledger.add(
+                    issue_ts[started],
+                    i,
+                    site,
+                    -q[started],
+                    "issue_production",
+                    "production_order",
+                    refs[started],
+                )
+            if s + 1 < len(fam.stages):
+                wip_id = plan.wip[s]
+                per = dict(plan.components[fam.stages[s + 1].name])[wip_id]
+                out = round_qty(good * per, each[int(index[wip_id])])
+                out_item = int(index[wip_id])
+            else:
+                out, out_item = good, int(index[plan.item_id])
+            ledger.add(
+                finish[done],
+                out_item,
+                site,
+                out[done],
+                "production_output",
+                "production_order",
+                refs[done],
+            )
+            finished_all &= done
+            gap = (0.05 * stage.typical_days * DAY * rng.random(n)).astype(np.int64) + 60
+            start, qty_in = finish + gap, good
+        reached = np.isin(refs, stage_frames[0]["order_id"].to_numpy())
+        status = np.where(finished_all, "completed", np.where(reached, "in_progress", "released"))
+        status = np.where(cancelled, "cancelled", status)
+        status = np.where(release > clock.as_of_s, "planned", status)
+        typical = sum(s.typical_days for s in fam.stages)
+        frame = pd.DataFrame(
+            {
+                "order_id": refs,
+                "product_item_id": plan.item_id,
+                "site_id": fam.site_id,
+                "qty": qty,
+                "status": status,
+                "released_at": np.where(release > clock.as_of_s, -1, release),
+                "due_date": (release + int(typical * 1.5 * DAY) + DAY) // DAY * DAY,
+                "completed_at": np.where(finished_all, start - gap, -1),
+            }
+        )
+        order_frames.append(frame[release <= clock.as_of_s + 14 * DAY])
+        progress_frames.extend(stage_frames)
+    # Planned orders reach two weeks past AS_OF; later ones do not exist yet.
+    orders = pd.concat(order_frames, ignore_index=True)
+    progress = pd.concat(progress_frames, ignore_index=True)
+    return orders.reset_index(drop=True), progress
+
+
+def plant_stalled_order(
+    plans: list[ProductPlan], items: pd.DataFrame, clock: Clock, ledger: Ledger
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The CTRL-100 batch that passed SMT and has sat at soldering ever since."""
+    spec = catalog.STALLED_ORDER
+    plan = next(p for p in plans if p.item_id == spec["product"])
+    index = pd.Series(np.arange(len(items)), index=items.item_id)
+    each = items.uom.isin(["EA", "BOX", "PR", "ROLL", "BAG"]).to_numpy()
+
+    def at(text: str) -> int:
+        return int((pd.Timestamp(text) - clock.start).total_seconds())
+
+    released, smt_start = at(spec["released"]), at(spec["released"]) + HOUR
+    solder_start = at(spec["stage_started"])
+    smt_finish = solder_start - 10 * HOUR
+    qty, good = float(spec["qty"]), float(spec["qty"]) - 4
+    ref = ledger.register_refs([catalog.STALLED_ORDER_ID])
+    site = [s.site_id for s in catalog.SITES].index(spec["site"])
+    for stage, qty_in, ts in (("smt", qty, smt_start), ("soldering", good, solder_start)):
+        for item_id, per in plan.components[stage]:
+            i = int(index[item_id])
+            q = round_qty(np.array([qty_in * per]), each[i])
+            ledger.add(ts + 15 * 60, i, site, -q, "issue_production", "production_order", ref)
+    ledger.add(
+        smt_finish,
+        int(index[plan.wip[0]]),
+        site,
+        good,
+        "production_output",
+        "production_order",
+        ref,
+    )
+    order = pd.DataFrame(
+        [
+            {
+                "order_id": ref,
+                "product_item_id": plan.item_id,
+                "site_id": spec["site"],
+                "qty": qty,
+                "status": "in_progress",
+                "released_at": released,
+                "due_date": (released + 6 * DAY) // DAY * DAY,
+                "completed_at": -1,
+            }
+        ]
+    )
+    progress = pd.DataFrame(
+        [
+            {
+                "order_id": ref,
+                "stage_seq": 1,
+                "stage": "smt",
+                "started_at": smt_start,
+                "finished_at": smt_finish,
+                "qty_good": good,
+                "qty_scrap": qty - good,
+            },
+            {
+                "order_id": ref,
+                "stage_seq": 2,
+                "stage": "soldering",
+                "started_at": solder_start,
+                "finished_at": -1,
+                "qty_good": np.nan,
+                "qty_scrap": np.nan,
+            },
+        ]
+    )
+    return order, progress
