@@ -13,7 +13,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
 from assistant import grounding, prompts
-from assistant.models import ENDPOINT_DOWN_ERRORS, ModelChoice
+from assistant.models import ENDPOINT_DOWN_ERRORS, ModelChoice, why_down
 from assistant.state import INTERNAL_KEY, AgentState, current_turn, turn_start
 from assistant.tool_registry import ToolRegistry
 from tools.context import ToolContext
@@ -69,9 +69,7 @@ def build_graph(
             except ENDPOINT_DOWN_ERRORS as error:
                 if fallback is None:
                     raise
-                notice = prompts.ENDPOINT_DOWN.format(
-                    url=choice.endpoint, error=type(error).__name__
-                )
+                notice = prompts.ENDPOINT_DOWN.format(url=choice.endpoint, error=why_down(error))
                 reply = fallback.invoke(prompt)
         else:  # the endpoint already failed this turn: stay with the planner
             reply = fallback.invoke(prompt)

@@ -12,6 +12,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from assistant.state import is_internal
+
 # A figure as people write it: 1,234.5 / 1234 / 12.5% / $3.2k / 1.2M / -4
 FIGURE = re.compile(
     r"(?<![\w.])(?P<sign>-)?\$?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -69,7 +71,7 @@ def allowed_numbers(turn: Iterable[BaseMessage]) -> set[float]:
     for msg in turn:
         if isinstance(msg, ToolMessage):
             _numbers(_parse(msg.content), allowed)
-        elif isinstance(msg, HumanMessage):
+        elif isinstance(msg, HumanMessage) and not is_internal(msg):
             _numbers(msg.content, allowed)
         elif isinstance(msg, AIMessage):
             for call in msg.tool_calls:

@@ -23,6 +23,16 @@ ENDPOINT_DOWN_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+def why_down(error: Exception) -> str:
+    """A plain reason an endpoint failed: timed out, HTTP status, or no connection."""
+    if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
+        return "timed out"
+    status = getattr(error, "status_code", None)
+    if status:
+        return f"HTTP {status}"
+    return "no connection" if isinstance(error, openai.APIConnectionError) else type(error).__name__
+
+
 @dataclass
 class ModelChoice:
     model: BaseChatModel
