@@ -54,16 +54,18 @@ def test_order_quantity_eoq_moq_and_multiple():
     assert order_quantity(one, cost, settings, nan, np.array([40.0]))[0] == 160.0
 
 
-@pytest.mark.parametrize(("measure", "expected"), [("cycle", 5.0), ("fill_rate", 0.0)])
+@pytest.mark.parametrize(("measure", "expected"), [("cycle", 6.0), ("fill_rate", 0.0)])
 def test_constant_demand_reorder_point(measure, expected):
-    # Gloves: 1 box a day, 5-day lead time -> lead-time demand is exactly 5. A cycle
-    # target needs 5; a 90% fill rate with a 180-box order tolerates losing those 5.
+    # Gloves: 1 box a day, 5-day lead time + 1 day to the next review -> demand over the
+    # protection time is exactly 6. A cycle target needs 6; a 90% fill rate with a 180-box
+    # order tolerates losing those 6 (18 allowed per cycle).
     frames = plant_frames()
     frames["items"].loc[frames["items"]["item_id"] == "M2", "lead_time_days"] = 5.0
     ctx = ToolContext(dataset_from_frames(frames), Settings(service_measure=measure))
     result = recommend_reorder(ctx, RecommendReorderInput(item_id="M2"))
     row = result.rows[0]
-    assert row.lead_time_demand_mean == pytest.approx(5.0)
+    assert row.lead_time_demand_mean == pytest.approx(6.0)
     assert row.recommended_reorder_point == expected
     assert row.recommended_order_qty == 180.0  # EOQ 191 capped at 180 days of demand
-    assert row.recommended_stock_value == pytest.approx((expected - 5.0 if expected else 0) + 360)
+    # (safety stock 0 + half an order of 180) x 4 per box
+    assert row.recommended_stock_value == pytest.approx(360.0)

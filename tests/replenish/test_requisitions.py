@@ -22,7 +22,7 @@ from .conftest import plant_frames
 
 @pytest.fixture
 def ctx(tmp_path):
-    # Gloves (5-day lead, 1 a day) with 2 on hand against a cycle-service reorder point of 5.
+    # Gloves (5-day lead, 1 a day) with 2 on hand against a cycle-service reorder point of 6.
     frames = plant_frames()
     items, stock = frames["items"], frames["stock_levels"]
     items.loc[items["item_id"] == "M2", "lead_time_days"] = 5.0

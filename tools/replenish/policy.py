@@ -21,6 +21,7 @@ from tools.replenish.leadtime_demand import (
 MEASURES = ("fill_rate", "cycle")
 # Order quantity bounds, in days of demand: an EOQ outside them is usually a bad unit cost.
 MIN_COVER_DAYS, MAX_COVER_DAYS = 7.0, 180.0
+REVIEW_DAYS = 1
 
 
 def service_targets(criticality: pd.Series, settings: Settings) -> np.ndarray:
@@ -123,7 +124,9 @@ def plans_for_targets(
     methods = np.full(len(base), "", dtype=object)
     samples = np.zeros((0, 0))
     if active.any():
-        samples, names = lead_time_samples(history.values[active], lead[active], method)
+        # Reviewed daily: the stock must last the lead time plus the day to the next review.
+        protection = lead[active] + REVIEW_DAYS
+        samples, names = lead_time_samples(history.values[active], protection, method)
         ltd_mean[active] = samples.mean(axis=1)
         methods[active] = names
     base["ltd_mean"] = ltd_mean

@@ -6,7 +6,9 @@ The model, stated so a result can be checked by hand. Each day, for every item:
    plant it is bought in a hurry or the line waits) — a day with short demand is a
    stockout day, and a run of such days is one stockout;
 3. the inventory position (on hand + on order) is reviewed: while it is at or below the
-   reorder point, one order quantity is added; the order arrives `lead` days later;
+   reorder point, one order quantity is added; an order placed at the end of day t arrives
+   at the end of day t + lead, so it serves demand from day t + lead + 1 (a lead time of L
+   days exposes the stock to exactly L days of demand, as the reorder point assumes);
 4. the day's closing on hand is valued at unit cost.
 An emergency order is a stockout of a criticality-A item. The loop runs over days; every
 step is a numpy operation across items, so 10,000 items x 365 days take seconds.
@@ -74,7 +76,7 @@ def simulate(
     rop = np.nan_to_num(reorder_point, nan=-1.0)
     can_order = qty > 0
     safe_qty = np.where(can_order, qty, 1.0)
-    width = int(lead.max(initial=1)) + 1
+    width = int(lead.max(initial=1)) + 2
     pipeline = np.zeros((n, width))  # ring buffer: arrivals by day modulo width
     rows = np.arange(n)
     on_hand = np.nan_to_num(initial_on_hand, nan=0.0).astype(float).copy()
@@ -110,7 +112,7 @@ def simulate(
             amount = count * qty[need]
             on_order[need] += amount
             orders[need] += 1
-            pipeline[rows[need], (t + lead[need]) % width] += amount
+            pipeline[rows[need], (t + lead[need] + 1) % width] += amount
         value = on_hand * unit_cost
         value_sum += value
         np.maximum(value_peak, value, out=value_peak)
