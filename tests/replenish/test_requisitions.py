@@ -27,6 +27,7 @@ def ctx(tmp_path):
     items, stock = frames["items"], frames["stock_levels"]
     items.loc[items["item_id"] == "M2", "lead_time_days"] = 5.0
     stock.loc[stock["item_id"] == "M2", "on_hand_qty"] = 2.0
+    stock.loc[stock["item_id"] == "M1", "on_hand_qty"] = 10.0  # bearings well stocked
     settings = Settings(service_measure="cycle", data_dir=tmp_path / "data")
     return ToolContext(dataset_from_frames(frames), settings)
 
