@@ -18,3 +18,11 @@ def isolated_settings(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    """The demo plant (scale 1, seed 42) as CSV files, generated once per test session."""
+    from tools.demo.generator import generate_demo
+
+    return generate_demo(tmp_path_factory.mktemp("demo") / "plant", scale=1.0, seed=42)

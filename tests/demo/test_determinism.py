@@ -1,0 +1,60 @@
+"""Same seed, same bytes; another seed, another plant; the documents travel with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.demo.generator import generate_demo
+from tools.demo.writer import corpus_dir
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+def test_same_seed_writes_identical_bytes(tmp_path):
+    first = _files(generate_demo(tmp_path / "a", scale=0.2, seed=7))
+    second = _files(generate_demo(tmp_path / "b", scale=0.2, seed=7))
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    other = _files(generate_demo(tmp_path / "c", scale=0.2, seed=8))
+    assert other["transactions.csv"] != first["transactions.csv"]
+    assert other["items.csv"] != first["items.csv"]
+
+
+def test_catalog_ids_are_the_same_for_every_seed_and_scale(tmp_path, demo):
+    small = generate_demo(tmp_path / "small", scale=0.2, seed=3)
+    import pandas as pd
+
+    items = pd.read_csv(small / "items.csv", dtype=str).set_index("item_id")
+    for item_id in ("4471", "4410", "4480", "4490", "1001", "3040"):
+        assert (
+            items.loc[item_id, "description"]
+            == demo.items.set_index("item_id").loc[item_id, "description"]
+        )
+    equipment = pd.read_csv(small / "equipment.csv", dtype=str)
+    assert set(demo.equipment.equipment_id) == set(equipment.equipment_id)
+
+
+def test_parquet_output_and_bad_arguments(tmp_path):
+    out = generate_demo(tmp_path / "pq", scale=0.2, seed=1, fmt="parquet")
+    assert (out / "transactions.parquet").is_file() and not (out / "transactions.csv").exists()
+    with pytest.raises(ValueError, match="scale"):
+        generate_demo(tmp_path / "x", scale=0)
+    with pytest.raises(ValueError, match="format"):
+        generate_demo(tmp_path / "y", fmt="xlsx")
+    with pytest.raises(FileExistsError):
+        generate_demo(out)
+
+
+def test_documents_are_copied_from_the_knowledge_corpus(demo_dir):
+    source = corpus_dir()
+    if source is None:
+        assert not (demo_dir / "documents").exists()
+        return
+    expected = {p.relative_to(source) for p in source.rglob("*") if p.is_file()
+                and not p.name.startswith((".", "__"))}  # fmt: skip
+    copied = {p.relative_to(demo_dir / "documents") for p in (demo_dir / "documents").rglob("*")
+              if p.is_file()}  # fmt: skip
+    assert copied == expected and expected
