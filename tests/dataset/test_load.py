@@ -109,3 +109,19 @@ def test_progress_is_reported_per_table(small_folder):
 
     assert [s[0] for s in seen] == list(PRODUCT_TABLES)
     assert seen[-1][2] == len(PRODUCT_TABLES)
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    folder = write_dataset_folder(
+        tmp_path / "minimal",
+        {
+            "items": "item_id,description,uom,unit_cost\n"
+            "I1,a,EA,1\nI2,b,EA,2\nI3,c,EA,3\n4471,d,BOX,4\n",
+            "transactions": "txn_id,ts,item_id,site_id,qty,txn_type\n"
+            "T1,2025-01-02,I1,S1,5,receipt\n",
+        },
+    )
+    ds = load_dataset(folder)
+
+    assert ds.items["supplier_id"].isna().all() and ds.items["criticality"].isna().all()
+    assert ds.transactions["ref_id"].isna().all() and len(ds.transactions) == 1

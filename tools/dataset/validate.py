@@ -185,6 +185,8 @@ def _duplicate_checks(table: Table, frame: pd.DataFrame) -> list[Check]:
 
 def _check_references(table: Table, result: Judged, judged: dict[str, Judged]) -> None:
     for ref in table.references:
+        if ref.column not in result.frame.columns:
+            continue  # an optional column the source does not have
         values = result.frame[ref.column]
         target = judged.get(ref.table)
         if target is None:
