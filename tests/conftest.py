@@ -26,3 +26,11 @@ def demo_dir(tmp_path_factory):
     from tools.demo.generator import generate_demo
 
     return generate_demo(tmp_path_factory.mktemp("demo") / "plant", scale=1.0, seed=42)
+
+
+@pytest.fixture(scope="session")
+def demo_dataset(demo_dir):
+    """The demo plant loaded (strict) once per test session. Treat it as read-only."""
+    from tools.dataset.load import load_dataset
+
+    return load_dataset(demo_dir)
