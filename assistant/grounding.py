@@ -80,18 +80,18 @@ def allowed_numbers(turn: Iterable[BaseMessage]) -> set[float]:
 
 
 def _matches(value: float, decimals: int, suffix: str, allowed: set[float]) -> bool:
-    candidates = [value]
+    # (value in the tools' unit, half a unit of the last digit shown in that unit)
+    half = 0.5 * 10 ** (-decimals)
     if suffix in SCALE:
-        candidates = [value * SCALE[suffix]]
+        candidates = [(value * SCALE[suffix], half * SCALE[suffix])]
     elif suffix == "%":
-        candidates = [value, value / 100]
-    for cand in candidates:
-        scale = SCALE.get(suffix, 100 if suffix == "%" and cand != value else 1)
-        # Plain rounding to the decimals shown (in the unit shown), plus float noise.
-        tol = 0.5 * 10 ** (-decimals) * scale + 1e-9 * max(1.0, abs(cand))
-        for a in allowed:
-            if abs(a - cand) <= tol or abs(abs(a) - abs(cand)) <= tol:
-                return True
+        candidates = [(value / 100, half / 100), (value, half)]  # a fraction, or a percent
+    else:
+        candidates = [(value, half)]
+    for cand, tol in candidates:
+        tol += 1e-9 * max(1.0, abs(cand))  # float noise
+        if any(abs(abs(a) - abs(cand)) <= tol for a in allowed):
+            return True
     return False
 
 
