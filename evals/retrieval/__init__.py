@@ -1,0 +1,1 @@
+"""Retrieval eval of the knowledge base: `python -m evals.retrieval` prints the report."""

@@ -1,0 +1,5 @@
+import sys
+
+from evals.retrieval.run import main
+
+sys.exit(main())
