@@ -34,7 +34,11 @@ class Rows:
 
 
 def _codes(index: pd.Index, values: pd.Series) -> np.ndarray:
-    return index.get_indexer(values.astype(object)).astype(np.int32)
+    """Position of each value in `index` (-1 when absent). Hashing the few distinct values
+    and mapping their codes is several times faster than looking up millions of strings."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.append(index.get_indexer(pd.Index(uniques, dtype=object)), -1).astype(np.int32)
+    return lookup[codes]  # the NA sentinel -1 picks the trailing -1
 
 
 def _take(rows: Rows, positions: np.ndarray) -> Rows:
@@ -52,6 +56,38 @@ def _offsets(codes_sorted: np.ndarray, n_codes: int) -> np.ndarray:
     return np.searchsorted(codes_sorted, np.arange(n_codes + 1)).astype(np.int64)
 
 
+class Ledger:
+    """Transactions as arrays: all rows sorted by (item, ts), demand rows also by ts."""
+
+    def __init__(self, tx: pd.DataFrame, item_ids: pd.Index, site_ids: pd.Index) -> None:
+        n_items = len(item_ids)
+        item = _codes(item_ids, tx["item_id"])
+        site = _codes(site_ids, tx["site_id"])
+        ts = tx["ts"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        known = (item >= 0) & (site >= 0)
+        self.unmatched = int((~known).sum())
+        source = np.arange(len(tx)) if known.all() else np.flatnonzero(known)
+        if np.all(ts[source][1:] >= ts[source][:-1]):
+            # Ledgers usually arrive in time order: a stable sort by item keeps it.
+            order = np.argsort(item[source], kind="stable")
+        else:
+            order = np.lexsort((ts[source], item[source]))
+        source = source[order]
+        qty = tx["qty"].to_numpy(dtype=float)
+        self.tx = Rows(ts[source], item[source], site[source], qty[source], source.astype(np.int64))
+        self.tx_offsets = _offsets(self.tx.item, n_items)
+        type_codes, type_names = pd.factorize(tx["txn_type"])
+        self.tx_type = pd.Categorical.from_codes(
+            type_codes[source], categories=pd.Index(type_names, dtype=object)
+        )
+        demand_codes = [i for i, name in enumerate(type_names) if name in DEMAND_TXN_TYPES]
+        is_demand = np.isin(self.tx_type.codes, demand_codes)
+        self.demand_by_item = _take(self.tx, np.flatnonzero(is_demand))  # (item, ts) order
+        self.demand_offsets = _offsets(self.demand_by_item.item, n_items)
+        by_time = np.argsort(self.demand_by_item.ts, kind="stable")
+        self.demand_by_time = _take(self.demand_by_item, by_time)
+
+
 class StockIndex:
     """Integer codes and sorted arrays over one dataset. Build with `stock_index(dataset)`."""
 
@@ -62,7 +98,8 @@ class StockIndex:
         self._build_items(dataset)
         self._build_sites(dataset)
         self._build_levels(dataset)
-        self._build_transactions(dataset)
+        self._ledger_lock = threading.Lock()
+        self._memo: dict = {}
 
     # --- master data -------------------------------------------------------------------
     def _build_items(self, ds: Dataset) -> None:
@@ -78,6 +115,8 @@ class StockIndex:
         self.item_ids = pd.Index(items["item_id"].astype(object))
         self.n_items = len(items)
         self.unit_cost = items["unit_cost"].to_numpy(dtype=float)
+        rank = {"A": 0, "B": 1, "C": 2}
+        self.criticality_rank = items["criticality"].map(rank).fillna(3).to_numpy(dtype=int)
 
     def _build_sites(self, ds: Dataset) -> None:
         self.sites = ds.sites.reset_index(drop=True)
@@ -103,32 +142,36 @@ class StockIndex:
             self.lv_item, weights=self.lv_on_hand, minlength=self.n_items
         )
 
-    def _build_transactions(self, ds: Dataset) -> None:
-        tx = ds.transactions
-        item = _codes(self.item_ids, tx["item_id"])
-        site = _codes(self.site_ids, tx["site_id"])
-        ts = tx["ts"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-        known = (item >= 0) & (site >= 0)
-        self.transactions_unmatched = int((~known).sum())
-        source = np.flatnonzero(known)
-        order = np.lexsort((ts[source], item[source]))
-        source = source[order]
-        self.tx = Rows(
-            ts[source],
-            item[source],
-            site[source],
-            tx["qty"].to_numpy(dtype=float)[source],
-            source.astype(np.int64),
-        )
-        self.tx_offsets = _offsets(self.tx.item, self.n_items)
-        txn_type = tx["txn_type"].to_numpy(dtype=object)[source]
-        self.tx_type = pd.Categorical(txn_type)
+    # --- the ledger: indexed on the first question that needs transactions -------------
+    @cached_property
+    def ledger(self) -> Ledger:
+        # On-hand questions never wait for millions of transactions to be indexed.
+        with self._ledger_lock:
+            return Ledger(self.transactions, self.item_ids, self.site_ids)
 
-        is_demand = np.isin(txn_type, np.array(DEMAND_TXN_TYPES, dtype=object))
-        self.demand_by_item = _take(self.tx, np.flatnonzero(is_demand))  # (item, ts) order
-        self.demand_offsets = _offsets(self.demand_by_item.item, self.n_items)
-        by_time = np.argsort(self.demand_by_item.ts, kind="stable")
-        self.demand_by_time = _take(self.demand_by_item, by_time)
+    @property
+    def tx(self) -> Rows:
+        return self.ledger.tx
+
+    @property
+    def tx_offsets(self) -> np.ndarray:
+        return self.ledger.tx_offsets
+
+    @property
+    def tx_type(self) -> pd.Categorical:
+        return self.ledger.tx_type
+
+    @property
+    def demand_by_item(self) -> Rows:
+        return self.ledger.demand_by_item
+
+    @property
+    def demand_offsets(self) -> np.ndarray:
+        return self.ledger.demand_offsets
+
+    @property
+    def demand_by_time(self) -> Rows:
+        return self.ledger.demand_by_time
 
     # --- derived, built on first use ---------------------------------------------------
     @cached_property
@@ -157,6 +200,21 @@ class StockIndex:
     def demand_90d_by_item(self) -> np.ndarray:
         """Per item, all sites: demand in the 90 days before as_of (the contract's window)."""
         return self.demand_in_window(self.as_of - pd.Timedelta(days=90), self.as_of)
+
+    def item_groups(self, column: str, blank: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per item: a code of its value in `column` (blank -> `blank`), and the values."""
+        key = ("groups", column, blank)
+        if key not in self._memo:
+            values = self.items[column].astype(object).where(self.items[column].notna(), blank)
+            codes, uniques = pd.factorize(values.astype(str))
+            self._memo[key] = (codes, np.asarray(uniques, dtype=object))
+        return self._memo[key]
+
+    def memo(self, name: str, build):  # type: ignore[no-untyped-def]
+        """A derived table kept for the index's life, e.g. open orders with their stage."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        return self._memo[name]
 
     # --- queries -------------------------------------------------------------------------
     def demand_in_window(

@@ -184,8 +184,7 @@ def below_reorder_point(ctx: ToolContext, args: BelowReorderPointInput) -> Below
     if args.site:
         hit &= index.lv_site == resolve.site(args.site)
     rows = np.flatnonzero(hit)
-    criticality = index.items["criticality"].to_numpy(dtype=object)[index.lv_item[rows]]
-    rank = np.array([{"A": 0, "B": 1, "C": 2}.get(c, 3) for c in criticality], dtype=int)
+    rank = index.criticality_rank[index.lv_item[rows]]
     shortfall = index.lv_reorder_point[rows] - index.lv_on_hand[rows]
     rows = rows[np.lexsort((-shortfall, rank))][: args.limit]
     levels = index.levels

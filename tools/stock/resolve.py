@@ -66,51 +66,63 @@ class ItemMatch:
 
 
 class ItemMatcher:
-    """Word vocabulary of item ids and descriptions, in flat arrays for vectorised scoring."""
+    """Description words in flat arrays for vectorised scoring, and the ids beside them."""
 
     def __init__(self, index: StockIndex) -> None:
         self.index = index
         ids = index.items["item_id"].astype(str).tolist()
         descriptions = index.items["description"].fillna("").astype(str).tolist()
-        self.id_lookup = {i.lower(): code for code, i in enumerate(ids)}
+        self.ids = [i.lower() for i in ids]
+        self.id_array = np.array(self.ids, dtype=str)
+        self.id_lookup = {i: code for code, i in enumerate(self.ids)}
         self.description_lookup: dict[str, list[int]] = {}
-        for code, text in enumerate(descriptions):
-            self.description_lookup.setdefault(" ".join(words(text)), []).append(code)
-        vocabulary: dict[str, int] = {}
+        # Word 0 is "" (scores 0), so every item owns at least one word for reduceat.
+        vocabulary: dict[str, int] = {"": 0}
         flat: list[int] = []
-        owner: list[int] = []
-        for code, (item_id, text) in enumerate(zip(ids, descriptions, strict=True)):
-            tokens = set(words(text)) | set(words(item_id)) | {item_id.lower()}
-            for token in tokens:
-                flat.append(vocabulary.setdefault(token, len(vocabulary)))
-                owner.append(code)
+        starts: list[int] = []
+        for code, text in enumerate(descriptions):
+            tokens = words(text)
+            self.description_lookup.setdefault(" ".join(tokens), []).append(code)
+            starts.append(len(flat))
+            flat += [vocabulary.setdefault(t, len(vocabulary)) for t in dict.fromkeys(tokens)]
+            flat.append(0)
         self.vocabulary = list(vocabulary)
         self.labels = [f"{i} {d}" for i, d in zip(ids, descriptions, strict=True)]
         self.flat = np.array(flat, dtype=np.int64)
-        self.owner = np.array(owner, dtype=np.int64)
+        self.starts = np.array(starts, dtype=np.int64)
 
-    def scores(self, query: str) -> np.ndarray:
+    def description_scores(self, query: str) -> np.ndarray:
         """Per item: mean over the query's words of the best match among the item's words."""
         query_words = words(query)
         total = np.zeros(self.index.n_items, dtype=np.float64)
-        if not query_words or not self.vocabulary:
+        if not query_words or not len(self.starts):
             return total
         for word in query_words:
-            best = np.zeros(self.index.n_items, dtype=np.float64)
-            np.maximum.at(best, self.owner, _word_score(word, self.vocabulary)[self.flat])
-            total += best
+            per_word = _word_score(word, self.vocabulary)
+            per_word[0] = 0
+            total += np.maximum.reduceat(per_word[self.flat], self.starts)
         return total / len(query_words)
+
+    def id_scores(self, query: str) -> np.ndarray:
+        """Per item: similarity of the whole query to its id (a typed or partial id)."""
+        text = query.strip().lower()
+        if not text or not self.ids:
+            return np.zeros(self.index.n_items)
+        similar = process.cdist([text], self.ids, scorer=fuzz.ratio, dtype=np.float32)[0]
+        similar[similar < 70] = 0
+        if len(text) >= 4:  # "00412" for MRO-00412; shorter fragments fit too many ids
+            inside = np.char.find(self.id_array, text) >= 0
+            similar[inside] = np.maximum(similar[inside], 95)
+        return similar.astype(np.float64)
 
     def search(self, query: str, limit: int) -> list[ItemMatch]:
         text = query.strip()
+        scores = np.maximum(self.description_scores(text), self.id_scores(text))
         exact = self.id_lookup.get(text.lower())
-        found: list[ItemMatch] = [] if exact is None else [ItemMatch(exact, 100.0)]
-        scores = self.scores(text)
         if exact is not None:
-            scores[exact] = -1
-        top = np.argsort(-scores, kind="stable")[: max(limit - len(found), 0)]
-        found += [ItemMatch(int(c), float(scores[c])) for c in top if scores[c] > 0]
-        return found[:limit]
+            scores[exact] = 100.0
+        top = np.argsort(-scores, kind="stable")[:limit]
+        return [ItemMatch(int(c), float(scores[c])) for c in top if scores[c] > 0]
 
 
 _MATCHER_LOCK = threading.Lock()

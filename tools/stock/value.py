@@ -52,14 +52,13 @@ class InventoryValueResult(ToolResult):
     groups: list[ValueGroup] = Field(description="Largest value first.")
 
 
-def _group_keys(index: StockIndex, by: str) -> np.ndarray:
-    """Per stock_levels row: the group it belongs to, as text."""
+def _group_codes(index: StockIndex, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per stock_levels row: the code of the group it belongs to, and the group keys."""
     if by == "site":
-        keys = index.levels["site_id"]
-    else:
-        column = {"category": "category", "supplier": "supplier_id"}.get(by, by)
-        keys = index.items[column].iloc[index.lv_item].reset_index(drop=True)
-    return keys.fillna(_BLANK[by]).astype(str).to_numpy(dtype=object)
+        return index.lv_site, index.site_ids.to_numpy(dtype=object)
+    column = {"category": "category", "supplier": "supplier_id"}.get(by, by)
+    codes, keys = index.item_groups(column, _BLANK[by])
+    return codes[index.lv_item], keys
 
 
 def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryValueResult:
@@ -70,11 +69,16 @@ def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryVal
     if args.site:
         rows = index.lv_site == resolve.site(args.site)
     value = index.lv_on_hand * index.unit_cost[index.lv_item]
-    codes, uniques = pd.factorize(_group_keys(index, args.by)[rows])
+    all_codes, uniques = _group_codes(index, args.by)
+    codes = all_codes[rows]
     sums = np.bincount(codes, weights=value[rows], minlength=len(uniques))
     stocked = index.lv_on_hand[rows] > 0
-    pair = pd.DataFrame({"g": codes[stocked], "i": index.lv_item[rows][stocked]})
-    counts = pair.drop_duplicates().groupby("g").size().reindex(range(len(uniques)), fill_value=0)
+    # Distinct items with stock per group (an item at two sites counts once).
+    pairs = np.unique(
+        codes[stocked].astype(np.int64) * index.n_items + index.lv_item[rows][stocked]
+    )
+    counts = np.bincount(pairs // index.n_items, minlength=len(uniques))
+    present = np.flatnonzero(np.bincount(codes, minlength=len(uniques)) > 0)
     names = {}
     if args.by == "site":
         names = dict(zip(index.sites["site_id"], index.sites["name"], strict=True))
@@ -83,14 +87,14 @@ def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryVal
             zip(ctx.dataset.suppliers["supplier_id"], ctx.dataset.suppliers["name"], strict=True)
         )
     total = float(sums.sum())
-    order = np.argsort(-sums, kind="stable")
+    order = present[np.argsort(-sums[present], kind="stable")]
     groups = [
         ValueGroup(
             key=str(uniques[g]),
             name=names.get(uniques[g]),
             value=float(sums[g]),
             share=float(sums[g] / total) if total else 0.0,
-            items=int(counts.iat[g]),
+            items=int(counts[g]),
         )
         for g in order
     ]

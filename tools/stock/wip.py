@@ -62,7 +62,7 @@ def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
     """Open production orders (released or in progress) with their current stage (the
     highest stage reached), and how many orders sit at each stage."""
     index, resolve = open_index(ctx)
-    frame = current_stages(ctx.dataset)
+    frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
     if args.product:
         product = index.items["item_id"].iat[resolve.item(args.product)]
         frame = frame[frame["product_item_id"] == product]
@@ -238,10 +238,10 @@ def stalled_orders(ctx: ToolContext, args: StalledInput) -> StalledResult:
     index, _ = open_index(ctx)
     if args.factor <= 1:
         raise InvalidArgumentError("factor must be above 1")
-    frame = current_stages(ctx.dataset)
+    frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
     frame = frame[frame["stage_seq"].notna() & frame["finished_at"].isna()].copy()
     frame["stage_seq"] = frame["stage_seq"].astype(int)
-    frame = typical_stage_days(ctx.dataset, frame)
+    frame = typical_stage_days(ctx.dataset, index, frame)
     frame["days_at_stage"] = (index.as_of - frame["started_at"]).dt.total_seconds() / 86400
     frame = frame[frame["typical_days"] > 0]
     frame["ratio"] = frame["days_at_stage"] / frame["typical_days"]

@@ -34,9 +34,10 @@ def current_stages(ds: Dataset) -> pd.DataFrame:
 
 def _issued_material(index: StockIndex) -> pd.DataFrame:
     """Per ref_id: minus the sum of qty x unit_cost over issue_production rows, and the count."""
-    cached = index.__dict__.get("_issued_material")
-    if cached is not None:
-        return cached
+    return index.memo("issued_material", lambda: _sum_issued_material(index))
+
+
+def _sum_issued_material(index: StockIndex) -> pd.DataFrame:
     categories = list(index.tx_type.categories)
     if "issue_production" in categories:
         rows = np.flatnonzero(index.tx_type.codes == categories.index("issue_production"))
@@ -50,7 +51,6 @@ def _issued_material(index: StockIndex) -> pd.DataFrame:
         .groupby("order_id")[["material_value", "issue_rows"]]
         .sum()
     )
-    index.__dict__["_issued_material"] = issued
     return issued
 
 
@@ -64,43 +64,60 @@ def order_wip_values(
     frame = frame.join(issued, on="order_id")
     frame[["material_value", "issue_rows"]] = frame[["material_value", "issue_rows"]].fillna(0)
 
-    done = ds.order_progress[ds.order_progress["finished_at"].notna()]
-    done = done[done["order_id"].isin(frame["order_id"])].merge(
-        frame[["order_id", "product_item_id"]], on="order_id"
+    conversion, missing_routing, missing_qty = index.memo(
+        "conversion", lambda: _conversion_by_order(ds)
     )
-    done = done.merge(
-        ds.routings, on=["product_item_id", "stage_seq"], how="left", suffixes=("", "_routing")
-    )
-    no_routing = done["std_hours_per_unit"].isna()
-    if no_routing.any():
+    wanted = frame["order_id"]
+    if missing_routing.isin(wanted).any():
         notes.append(
-            f"{int(no_routing.sum())} finished stages have no routing row; "
-            "their conversion cost counts as 0"
+            f"{int(missing_routing.isin(wanted).sum())} finished stages have no "
+            "routing row; their conversion cost counts as 0"
         )
-    no_qty = done["qty_good"].isna()
-    if no_qty.any():
-        notes.append(f"{int(no_qty.sum())} finished stages have no qty_good; counted as 0")
-    done["conversion_value"] = (
-        done["qty_good"].fillna(0)
-        * done["std_hours_per_unit"].fillna(0)
-        * (done["labor_rate"].fillna(0) + done["overhead_rate"].fillna(0))
-    )
-    conversion = done.groupby("order_id")["conversion_value"].sum()
+    if missing_qty.isin(wanted).any():
+        notes.append(
+            f"{int(missing_qty.isin(wanted).sum())} finished stages have no qty_good; counted as 0"
+        )
     frame["conversion_value"] = frame["order_id"].map(conversion).fillna(0.0)
     frame["wip_value"] = frame["material_value"] + frame["conversion_value"]
     return frame, notes
 
 
-def typical_stage_days(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` (product_item_id, stage_seq, stage) with typical_days and typical_basis: the
-    median duration of finished rows of the same product and stage, or of the same stage
-    name across products when the product has fewer than MIN_SAMPLES."""
+def _conversion_by_order(ds: Dataset) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per order: conversion cost of its finished stages; and the order ids of finished
+    stages lacking a routing row or a qty_good (counted as 0)."""
+    done = ds.order_progress[ds.order_progress["finished_at"].notna()].merge(
+        ds.production_orders[["order_id", "product_item_id"]], on="order_id"
+    )
+    done = done.merge(
+        ds.routings, on=["product_item_id", "stage_seq"], how="left", suffixes=("", "_routing")
+    )
+    done["conversion_value"] = (
+        done["qty_good"].fillna(0)
+        * done["std_hours_per_unit"].fillna(0)
+        * (done["labor_rate"].fillna(0) + done["overhead_rate"].fillna(0))
+    )
+    return (
+        done.groupby("order_id")["conversion_value"].sum(),
+        done.loc[done["std_hours_per_unit"].isna(), "order_id"],
+        done.loc[done["qty_good"].isna(), "order_id"],
+    )
+
+
+def _stage_durations(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     done = ds.order_progress[ds.order_progress["finished_at"].notna()].merge(
         ds.production_orders[["order_id", "product_item_id"]], on="order_id"
     )
     done["days"] = (done["finished_at"] - done["started_at"]).dt.total_seconds() / 86400
     by_product = done.groupby(["product_item_id", "stage_seq"])["days"].agg(["median", "size"])
     by_stage = done.groupby("stage")["days"].agg(["median", "size"])
+    return by_product, by_stage
+
+
+def typical_stage_days(ds: Dataset, index: StockIndex, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (product_item_id, stage_seq, stage) with typical_days and typical_basis: the
+    median duration of finished rows of the same product and stage, or of the same stage
+    name across products when the product has fewer than MIN_SAMPLES."""
+    by_product, by_stage = index.memo("stage_durations", lambda: _stage_durations(ds))
     out = frame.join(by_product, on=["product_item_id", "stage_seq"])
     out = out.join(by_stage, on="stage", rsuffix="_stage")
     use_product = out["size"].fillna(0) >= MIN_SAMPLES
