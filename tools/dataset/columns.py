@@ -54,7 +54,10 @@ def _text(raw: pd.Series) -> pd.Series:
     return raw.map(lambda v: None if pd.isna(v) else str(v).strip())
 
 
-def check_column(col: Column, raw: pd.Series) -> tuple[pd.Series, list[Check]]:
+def check_column(
+    col: Column, raw: pd.Series, *, clean_text: bool = False
+) -> tuple[pd.Series, list[Check]]:
+    """Typed values and the checks they fail; `clean_text`: ids/text are already trimmed."""
     name = col.name
     checks: list[Check] = []
     values = raw.to_numpy()
@@ -63,7 +66,7 @@ def check_column(col: Column, raw: pd.Series) -> tuple[pd.Series, list[Check]]:
         return show(values[i])
 
     if col.kind in ("id", "str"):
-        parsed = _as_id(raw) if col.kind == "id" else _as_str(raw)
+        parsed = raw if clean_text else _as_id(raw) if col.kind == "id" else _as_str(raw)
         blank = parsed.isna().to_numpy()
     elif col.kind in ("int", "float"):
         parsed, blank, bad = _numbers(raw)

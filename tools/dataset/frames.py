@@ -74,8 +74,12 @@ def _as_str(values: pd.Series) -> pd.Series:
     return text.where(~blank, None).astype(object)
 
 
-def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Give `df` the contract's dtypes; missing optional columns are added blank."""
+def coerce_table(name: str, df: pd.DataFrame, *, clean_text: bool = False) -> pd.DataFrame:
+    """Give `df` the contract's dtypes; missing optional columns are added blank.
+
+    `clean_text=True` says ids and text are already trimmed with blanks as None (validation
+    does that), which skips the slowest step on tens of millions of rows.
+    """
     table = TABLES[name]
     df = df.copy()
     categorical = CATEGORICAL_COLUMNS.get(name, ())
@@ -85,7 +89,13 @@ def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
         values = df[col.name]
         if col.name in categorical and not isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype("category")
-        if col.kind == "id":
+        if (
+            col.kind in ("id", "str")
+            and clean_text
+            and (isinstance(values.dtype, pd.CategoricalDtype) or _all_text(values))
+        ):
+            df[col.name] = values
+        elif col.kind == "id":
             df[col.name] = _as_id(values)
         elif col.kind == "str":
             df[col.name] = _as_str(values)
@@ -102,6 +112,11 @@ def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
                 # Mixed or aware stamps: the contract's naive time is site local time.
                 stamps = stamps.dt.tz_localize(None)
             df[col.name] = stamps.astype("datetime64[ns]")
+    for col in categorical:
+        # Sorted categories: the same frame whatever order the source listed values in.
+        cats = df[col].cat.categories
+        if not cats.is_monotonic_increasing:
+            df[col] = df[col].cat.reorder_categories(cats.sort_values())
     if table.extra_numeric:
         for extra in df.columns:
             if extra not in table.column_names:
@@ -110,12 +125,14 @@ def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df[ordered].reset_index(drop=True)
 
 
-def dataset_from_frames(frames: dict[str, pd.DataFrame], source: str = "frames", **kw) -> Dataset:
+def dataset_from_frames(
+    frames: dict[str, pd.DataFrame], source: str = "frames", *, clean_text: bool = False, **kw
+) -> Dataset:
     """A `Dataset` from raw frames; absent optional tables become empty tables."""
     tables: dict[str, pd.DataFrame] = {}
     for name in PRODUCT_TABLES:
         if name in frames:
-            tables[name] = coerce_table(name, frames[name])
+            tables[name] = coerce_table(name, frames[name], clean_text=clean_text)
         else:
             tables[name] = empty_table(TABLES[name])
     return Dataset(tables=tables, source=source, **kw)

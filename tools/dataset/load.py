@@ -54,6 +54,7 @@ def load_dataset(
     dataset = dataset_from_frames(
         frames,
         source=label,
+        clean_text=True,  # validation trimmed ids and text already
         name=str(meta.get("name") or _default_name(source)),
         currency=str(meta.get("currency") or "USD"),
         documents_dir=_documents_dir(source),

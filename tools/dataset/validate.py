@@ -129,7 +129,9 @@ def _judge(table: Table, found: RawTable, report: ValidationReport) -> Judged | 
     checks: list[Check] = []
     for col in table.columns:
         if col.name in frame.columns:
-            typed[col.name], found_checks = check_column(col, frame[col.name])
+            typed[col.name], found_checks = check_column(
+                col, frame[col.name], clean_text=found.clean_text
+            )
             checks.extend(found_checks)
     for extra in frame.columns:
         if extra not in typed:
