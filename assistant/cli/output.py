@@ -59,7 +59,11 @@ def rows_table(
     table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
     for col in columns:
         numeric = any(_is_number(r.get(col)) for r in records)
-        table.add_column(col.replace("_", " "), justify="right" if numeric else "left")
+        # Numbers and ids never wrap; descriptions fold when the terminal is narrow.
+        short = numeric or col.endswith("_id") or col in ("uom", "site", "stage", "status")
+        table.add_column(
+            col.replace("_", " "), justify="right" if numeric else "left", no_wrap=short
+        )
     for record in records:
         table.add_row(*(fmt(record.get(col)) for col in columns))
     return table

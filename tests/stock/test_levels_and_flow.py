@@ -22,6 +22,8 @@ def test_find_items_tolerates_abbreviations_and_typos(ctx):
     # "hyd" abbreviates "hydraulic" (I1), and is the word the ERP holds for I2.
     assert {f.item_id for f in found[:2]} == {"I1", "I2"}
     assert found[0].score >= 95
+    contraction = find_items(ctx, FindItemsInput(query="nitr glvs", limit=1)).items
+    assert contraction[0].item_id == "I4"  # "glvs" keeps the letters of "gloves" in order
     typo = find_items(ctx, FindItemsInput(query="hydralic pmup", limit=1)).items
     assert typo[0].item_id == "P1"
     by_id = find_items(ctx, FindItemsInput(query="w1", limit=3))

@@ -40,23 +40,36 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _is_contraction(short: str, long: str) -> bool:
+    """'brg' for 'bearing', 'assy' for 'assembly': same first letter, letters kept in order."""
+    if len(short) < 2 or len(short) >= len(long) or short[0] != long[0] or short.isdigit():
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 def _word_score(query_word: str, vocabulary: list[str]) -> np.ndarray:
-    """Score 0-100 of one query word against every vocabulary word."""
-    typo = process.cdist([query_word], vocabulary, scorer=fuzz.ratio, dtype=np.float32)[0]
-    typo[typo < 70] = 0
-    prefix = np.array(
-        [
-            95.0
-            if len(query_word) >= 2 and word.startswith(query_word)
-            else 90.0
-            if len(word) >= 3 and query_word.startswith(word)
-            else 0.0
-            for word in vocabulary
-        ],
-        dtype=np.float32,
-    )
-    exact = np.array([100.0 if w == query_word else 0.0 for w in vocabulary], dtype=np.float32)
-    return np.maximum(np.maximum(typo, prefix), exact)
+    """Score 0-100 of one query word against every vocabulary word: 100 exact, 95 the query
+    starts the word ("hyd" for "hydraulic"), 90 the word starts the query (the ERP holds the
+    abbreviation), 85 one is a contraction of the other ("brg"), else typo similarity."""
+    scores = process.cdist([query_word], vocabulary, scorer=fuzz.ratio, dtype=np.float32)[0]
+    scores[scores < 70] = 0
+    first = query_word[:1]
+    for position, word in enumerate(vocabulary):
+        if not word or word[0] != first:
+            continue  # every rule below needs the same first letter
+        if word == query_word:
+            best = 100.0
+        elif len(query_word) >= 2 and word.startswith(query_word):
+            best = 95.0
+        elif len(word) >= 3 and query_word.startswith(word):
+            best = 90.0
+        elif _is_contraction(word, query_word) or _is_contraction(query_word, word):
+            best = 85.0
+        else:
+            continue
+        scores[position] = max(scores[position], best)
+    return scores
 
 
 @dataclass
