@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         default="fill_rate", description="How targets are read: `fill_rate` or `cycle`."
     )
     order_cost: float = Field(default=50.0, description="Cost of placing one purchase order.")
+    order_qty_rule: str = Field(
+        default="eoq",
+        description="Order quantity: `eoq`, `current` (the ERP's reorder_qty where set) or "
+        "`smaller` (the smaller of the two).",
+    )
     holding_rate: float = Field(default=0.25, description="Yearly holding cost / unit cost.")
     replenish_history_days: int = Field(
         default=365, description="Days of demand history a reorder point is computed from."

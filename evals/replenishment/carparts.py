@@ -3,8 +3,9 @@
 Monthly demand of 2,509 parts; the first 39 months fit each policy, the last 12 are
 replayed (review every month, lead time 2 months, unit holding cost 1, the same order
 quantity for both: one month of mean demand, at least 1). For fill-rate targets 80-99%:
-- project: the forecaster's bootstrap of lead-time demand, reorder point from the
-  expected-shortage (fill-rate) condition on those samples;
+- project: the forecaster's bootstrap of lead-time demand plus the expected undershoot of
+  a periodic review, reorder point from the expected-shortage (fill-rate) condition on
+  those samples (exactly what `plan_policies` does for a plant);
 - textbook: Croston-SBA mean per month, normal lead-time demand with the SBA one-step
   RMSE, reorder point from the normal loss function.
 Each target gives (achieved fill rate, average stock); at equal achieved fill rate the
@@ -21,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from tools.replenish.leadtime_demand import lead_time_samples, reorder_point_fill_rate
+from tools.replenish.policy import expected_undershoot
 from tools.replenish.simulate import simulate
 
 LEAD, TEST, ALPHA = 2, 12, 0.1
@@ -95,6 +97,7 @@ def carparts(path: Path) -> pd.DataFrame:
     qty = np.maximum(np.ceil(train.mean(axis=1) - 1e-9), 1.0)
     started = time.perf_counter()
     samples, _ = lead_time_samples(train, np.full(len(train), PROTECTION), "auto")
+    samples = samples + expected_undershoot(train)[:, None]
     mean, rmse = croston_sba(train)
     rows = []
     for target in TARGETS:

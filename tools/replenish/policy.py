@@ -112,12 +112,22 @@ def plans_for_targets(
         base["moq"].to_numpy(dtype=float),
         base["order_multiple"].to_numpy(dtype=float),
     )
-    active = has_lead & (avg > 0)
-    # Items with no demand in the window keep their current policy: nothing justifies more
-    # stock, and an insurance spare's reorder point is a judgement the data cannot make.
-    idle = has_lead & (avg == 0)
     current_qty = base["current_reorder_qty"].to_numpy()
-    qty = np.where(idle, current_qty, qty)
+    if settings.order_qty_rule in ("current", "smaller"):
+        keep = ~np.isnan(current_qty) & (current_qty > 0)
+        smaller = np.minimum(qty, current_qty)
+        chosen = current_qty if settings.order_qty_rule == "current" else smaller
+        qty = np.where(keep, chosen, qty)
+    active = has_lead & (avg > 0)
+    # No demand in the window: nothing to plan from. A critical (A) item keeps its current
+    # insurance stock (else one on the shelf); any other is bought when needed.
+    idle = has_lead & (avg == 0)
+    insured = idle & (base["criticality"] == "A").to_numpy()
+    current_rop = base["current_reorder_point"].to_numpy()
+    has_current = ~np.isnan(current_rop) & ~np.isnan(current_qty) & (current_qty > 0)
+    idle_rop = np.where(insured & has_current, current_rop, 0.0)
+    idle_qty = np.where(insured, np.where(has_current, current_qty, 1.0), 0.0)
+    qty = np.where(idle, idle_qty, qty)
     qty = np.where(has_lead, qty, np.nan)
     ltd_mean = np.full(len(base), np.nan)
     ltd_mean[idle] = 0.0
@@ -129,6 +139,9 @@ def plans_for_targets(
         samples, names = lead_time_samples(history.values[active], protection, method)
         ltd_mean[active] = samples.mean(axis=1)
         methods[active] = names
+        # Reviewed daily, stock is seen only after a day's demand, which can take it well
+        # below the reorder point: cover that expected undershoot too.
+        samples = samples + expected_undershoot(history.values[active])[:, None]
     base["ltd_mean"] = ltd_mean
     base["ltd_method"] = methods
     base["recommended_order_qty"] = qty
@@ -154,7 +167,7 @@ def plans_for_targets(
             else:
                 points = reorder_point_fill_rate(samples, service, qty[active])
             rop[active] = np.ceil(points - 1e-9)
-        rop[idle] = plan["current_reorder_point"].to_numpy()[idle]
+        rop[idle] = idle_rop[idle]
         plan["recommended_reorder_point"] = rop
         plan["recommended_safety_stock"] = rop - ltd_mean
         plan["recommended_value"] = implied_average_value(rop, qty, ltd_mean, cost)
@@ -162,6 +175,16 @@ def plans_for_targets(
         plan["note"] = notes
         plans.append(plan)
     return plans
+
+
+def expected_undershoot(history: np.ndarray) -> np.ndarray:
+    """Expected amount by which one day's demand overshoots the reorder point when it
+    crosses it: (E[X^2] / E[X] - 1) / 2 over the days with demand (0 for unit demand)."""
+    positive = np.where(history > 0, history, 0.0)
+    days = np.maximum((history > 0).sum(axis=1), 1)
+    first = positive.sum(axis=1) / days
+    second = (positive**2).sum(axis=1) / days
+    return np.maximum((second / np.maximum(first, 1e-12) - 1.0) / 2.0, 0.0)
 
 
 def implied_average_value(rop, qty, ltd_mean, unit_cost) -> np.ndarray:
@@ -180,7 +203,11 @@ def _notes(plan: pd.DataFrame, has_lead: np.ndarray, idle: np.ndarray) -> list[s
         elif row.lead_time_days == 0:
             parts.append("lead time 0 days: planned with 1 day")
         if idle[i]:
-            parts.append("no demand in the history window: current policy kept")
+            parts.append(
+                "no demand in the history window: insurance stock kept (class A)"
+                if row.criticality == "A"
+                else "no demand in the history window: not stocked, buy when needed"
+            )
         if row.criticality_recorded is None or pd.isna(row.criticality_recorded):
             parts.append("no criticality recorded: class C target used")
         notes.append("; ".join(parts))
