@@ -97,10 +97,12 @@ def _matches(value: float, decimals: int, suffix: str, allowed: set[float]) -> b
 
 def ungrounded_figures(answer: str, turn: list[BaseMessage]) -> list[str]:
     allowed = allowed_numbers(turn)
+    # A figure copied verbatim from a result's text (a description's "10K", "1.2KW") counts.
+    text = " ".join(str(m.content) for m in turn if isinstance(m, ToolMessage)).lower()
     return [
         written
         for written, value, decimals, suffix in figures_in(answer)
-        if not _matches(value, decimals, suffix, allowed)
+        if not _matches(value, decimals, suffix, allowed) and written.lower() not in text
     ]
 
 

@@ -34,6 +34,7 @@ ARG_NAMES: dict[str, tuple[str, ...]] = {
     "top": ("top", "limit"),
 }
 PERIOD_KEYS = ("start", "end", "days", "lead_time")
+ITEM_PREFERENCE = 0.12  # how much closer the best match may be than one about the named item
 
 
 @dataclass
@@ -100,7 +101,24 @@ class Brain:
             return self._calls(Plan(intent, entities), tools)
         if match.intent == DECLINE:
             return Plan(DECLINE, found.values, message=self.decline(tools))
-        return self._calls(Plan(match.intent, found.values), tools)
+        intent = match.intent
+        if "item" in found.values and not self._takes_item(intent, tools):
+            # "days of cover for the spindle bearing": a named item points to a question
+            # about that item, when one is nearly as close as the best match.
+            close = [
+                (s, n)
+                for n, s in match.scores.items()
+                if s >= match.score - ITEM_PREFERENCE and self._takes_item(n, tools)
+            ]
+            if close:
+                intent = max(close)[1]
+        return self._calls(Plan(intent, found.values), tools)
+
+    def _takes_item(self, intent: str, tools: dict[str, BaseTool]) -> bool:
+        names = self.intents[intent].tools if intent in self.intents else ()
+        return any(
+            "item" in getattr(tools[n].args_schema, "model_fields", {}) for n in names if n in tools
+        )
 
     def decline(self, tools: dict[str, BaseTool]) -> str:
         can = "\n".join(f"- {c}" for c in self.capabilities(set(tools)))

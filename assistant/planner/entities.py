@@ -336,7 +336,7 @@ class EntityExtractor:
                 out["end"] = min(start + pd.DateOffset(months=1) - day, a)
             elif kind == "since":
                 out["start"], out["end"] = pd.Timestamp(g[0]), a
-            placeholder = "{days}" if kind.startswith("horizon") else "{period}"
+            placeholder = "{days}" if kind in ("horizon", "horizon1", "lead_time") else "{period}"
             return text[: m.start()] + placeholder + text[m.end() :]
         return text
 

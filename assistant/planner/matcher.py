@@ -22,6 +22,7 @@ class Match:
     intent: str
     score: float
     runner_up: str | None
+    scores: dict[str, float]  # best similarity per intent
 
 
 def _normal(text: str) -> str:
@@ -63,4 +64,4 @@ class IntentMatcher:
             name = DECLINE
         if score < MIN_SCORE:
             name = DECLINE
-        return Match(name, score, runner)
+        return Match(name, score, runner, {k: v for k, v in best.items() if k != DECLINE})
