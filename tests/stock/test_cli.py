@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 from typer.testing import CliRunner
 
+import tools.stock as stock_tools
 from assistant.cli import stock as stock_cli
 from assistant.settings import get_settings
 
@@ -104,3 +107,11 @@ def test_commands_read_the_configured_dataset(plant, tmp_path, monkeypatch):
         "mro": 250,
         "wip": 0,
     }
+
+
+def test_docs_json_names_every_field_of_every_result():
+    """docs/json.md is the contract for scripts: it must keep naming every field."""
+    doc = (Path(stock_tools.__file__).parents[2] / "docs" / "json.md").read_text()
+    for tool in stock_tools.AGENT_TOOLS:
+        for field in get_type_hints(tool)["return"].model_fields:
+            assert f"`{field}`" in doc or f'"{field}"' in doc, f"{tool.__name__}.{field}"

@@ -42,6 +42,7 @@ def test_days_of_cover(ctx):
 def test_no_demand_means_null_cover_never_infinity(ctx):
     result = days_of_cover(ctx, DaysOfCoverInput(item="Nitrile gloves L"))
     assert result.cover.days_of_cover is None
+    assert '"demand_90d":0.0' in result.model_dump_json()  # zero, not "-0.0"
     assert result.cover.runs_out_within_lead_time is False
     assert "Infinity" not in result.model_dump_json() and "NaN" not in result.model_dump_json()
 

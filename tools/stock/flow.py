@@ -160,7 +160,7 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
             rows, index.demand_offsets, code, span.start_ns, span.end_exclusive_ns
         )
         in_site = slice(lo, hi) if site is None else np.flatnonzero(rows.site[lo:hi] == site) + lo
-        total = float(-rows.qty[in_site].sum())
+        total = 0.0 - float(rows.qty[in_site].sum())  # 0.0 - x: never "-0.0"
         used = hi - lo
         listed = [ItemDemand(**item_fields(index, code), demand=total)]
         members = 1

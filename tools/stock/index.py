@@ -241,7 +241,7 @@ class StockIndex:
             at_site = rows.site[lo:hi] == site
             items, qty = items[at_site], qty[at_site]
         # Demand is minus the sum of the (negative) issue quantities.
-        return -np.bincount(items, weights=qty, minlength=self.n_items)
+        return 0.0 - np.bincount(items, weights=qty, minlength=self.n_items)  # no -0.0
 
     def item_slice(self, rows: Rows, offsets: np.ndarray, item: int, start_ns: int, end_ns: int):
         """Positions in `rows` (sorted by item, ts) of `item` with start <= ts < end."""
