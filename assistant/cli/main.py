@@ -12,6 +12,7 @@ from assistant.cli import classify as classify_cli
 from assistant.cli import demo as demo_cli
 from assistant.cli import docs as docs_cli
 from assistant.cli import evals as evals_cli
+from assistant.cli import forecast as forecast_cli
 from assistant.cli import reorder as reorder_cli
 from assistant.cli import stock as stock_cli
 
@@ -35,3 +36,4 @@ app.add_typer(stock_cli.app, name="stock")
 app.command("reorder")(reorder_cli.reorder)
 app.command("simulate")(reorder_cli.simulate)
 app.command("demo")(demo_cli.demo)
+app.command("forecast")(forecast_cli.forecast)

@@ -47,6 +47,9 @@ def hand_made_plant(*, usage_gaps: bool = False, seed: int = 3) -> Dataset:
     txns.append(("T-OPEN", DAY0, "4410", "S1", 50.0, "adjustment", "opening", None))
     frames = {
         "sites": pd.DataFrame({"site_id": ["S1"], "name": ["Plant"]}),
+        "suppliers": pd.DataFrame(
+            {"supplier_id": ["V1"], "name": ["Seal Co"], "supplier_type": ["mro_distributor"]}
+        ),
         "items": pd.DataFrame(
             {
                 "item_id": ["4410", "4490", "4500"],

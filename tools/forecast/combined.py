@@ -12,7 +12,11 @@ from tools.context import ToolContext
 from tools.dataset.model import Dataset
 from tools.forecast.history import DemandIssues, build_issues, daily_series
 from tools.forecast.leadtime_stats import history_notes, lead_time_samples_batch
-from tools.forecast.maintenance import MaintenanceDemand, maintenance_demand
+from tools.forecast.maintenance import (
+    MaintenanceDemand,
+    maintenance_demand,
+    work_orders_with_type,
+)
 from tools.forecast.usage import RunHours
 
 
@@ -52,11 +56,18 @@ class ForecastData:
     dataset: Dataset
     issues: DemandIssues
     hours: RunHours
+    work_orders: pd.DataFrame
+
+
+def load_forecast_data(dataset: Dataset) -> ForecastData:
+    return ForecastData(
+        dataset, build_issues(dataset), RunHours(dataset), work_orders_with_type(dataset)
+    )
 
 
 def forecast_data(ctx: ToolContext) -> ForecastData:
     def build(c: ToolContext) -> ForecastData:
-        return ForecastData(c.dataset, build_issues(c.dataset), RunHours(c.dataset))
+        return load_forecast_data(c.dataset)
 
     return ctx.service("forecast.data", build)
 
@@ -71,6 +82,7 @@ def item_demand(
     n_samples: int = 4000,
     seed: int = 0,
     use_maintenance: bool = True,
+    start_days: float = 0.0,
 ) -> ItemDemand:
     """Samples of the item's demand over `horizon_days` days after `origin` (default as_of)."""
     origin = (origin if origin is not None else data.issues.as_of).normalize()
@@ -85,6 +97,8 @@ def item_demand(
             horizon_days,
             n_samples=n_samples,
             seed=seed,
+            work_orders=data.work_orders,
+            start_days=start_days,
         )
     else:
         maint = MaintenanceDemand(unplanned_samples=np.zeros(n_samples))
@@ -93,7 +107,7 @@ def item_demand(
         rows = rows[~rows["ref_id"].isin(maint.covered_wo_ids)]
     daily = daily_series(rows, data.issues.start, origin)
     residual = lead_time_samples_batch(
-        daily[None, :], np.array([horizon_days]), n_samples=n_samples, seed=seed + 1
+        daily[None, :], np.array([horizon_days - start_days]), n_samples=n_samples, seed=seed + 1
     )[0]
     notes = list(maint.notes)
     if not maint.applies:

@@ -4,6 +4,7 @@ minus the sum of `qty` over issue_production/maintenance/sales/other transaction
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,12 @@ class DemandIssues:
     start: pd.Timestamp  # first day of any transaction: where histories begin
     as_of: pd.Timestamp
 
+    @cached_property
+    def by_item(self) -> dict[str, pd.DataFrame]:
+        return {str(k): v for k, v in self.frame.groupby("item_id", sort=False)}
+
     def of_item(self, item_id: str, site_id: str | None = None) -> pd.DataFrame:
-        rows = self.frame[self.frame["item_id"] == item_id]
+        rows = self.by_item.get(item_id, self.frame.iloc[:0])
         if site_id is not None:
             rows = rows[rows["site_id"] == site_id]
         return rows

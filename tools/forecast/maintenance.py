@@ -54,9 +54,10 @@ class MaintenanceDemand:
         return bool(self.covered_wo_ids) or bool(self.planned) or bool(self.failure_rates)
 
 
-def _work_orders_before(dataset: Dataset, origin: pd.Timestamp) -> pd.DataFrame:
+def work_orders_with_type(dataset: Dataset) -> pd.DataFrame:
+    """Work orders that happened (not cancelled), with their machine's type and site."""
     wos = dataset.work_orders
-    wos = wos[(wos["created_at"] < origin) & (wos["status"] != "cancelled")]
+    wos = wos.loc[wos["status"] != "cancelled", ["wo_id", "equipment_id", "wo_type", "created_at"]]
     return wos.merge(
         dataset.equipment[["equipment_id", "equipment_type", "site_id"]], on="equipment_id"
     )
@@ -167,9 +168,14 @@ def maintenance_demand(
     *,
     n_samples: int = 4000,
     seed: int = 0,
+    work_orders: pd.DataFrame | None = None,
+    start_days: float = 0.0,
 ) -> MaintenanceDemand:
+    """Demand in the window [origin + start_days, origin + horizon_days), seen from origin."""
     end = origin + pd.Timedelta(days=horizon_days)
-    wos = _work_orders_before(dataset, origin)
+    window = horizon_days - start_days
+    wos = work_orders if work_orders is not None else work_orders_with_type(dataset)
+    wos = wos[wos["created_at"] < origin]
     item_issues = issues.of_item(item_id)
     item_issues = item_issues[
         (item_issues["day"] < origin) & (item_issues["ref_type"] == "work_order")
@@ -180,6 +186,9 @@ def maintenance_demand(
     result.planned, result.notes = planned_services(
         dataset, item_id, site_id, origin, end, hours, preventive
     )
+    first = origin + pd.Timedelta(days=start_days)
+    for service in result.planned:
+        service.due = [d for d in service.due if d >= first.normalize()]
     if result.planned:
         result.covered_wo_ids |= set(preventive["wo_id"])
     corrective = wos[wos["wo_type"] == "corrective"]
@@ -204,7 +213,7 @@ def maintenance_demand(
         per_wo = used[used["equipment_type"] == etype].groupby("wo_id")["qty"].sum()
         sizes = per_wo.reindex(type_wos["wo_id"], fill_value=0.0).to_numpy(dtype=float)
         machines = equipment.loc[equipment["equipment_type"] == etype, "equipment_id"]
-        projected = sum(hours.rate(m, origin) for m in machines) * horizon_days
+        projected = sum(hours.rate(m, origin) for m in machines) * window
         lam = rate * projected
         result.failure_rates[etype] = rate * 1000.0
         result.expected_failures += lam

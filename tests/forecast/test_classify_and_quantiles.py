@@ -1,0 +1,67 @@
+"""Demand classes on series whose class is known by hand, and the statistical quantiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tools.forecast.classify import adi_cv2, classify
+from tools.forecast.periodic import QUANTILES, dispersion, forecast_periods, nb_quantiles
+from tools.forecast.statistical import point_forecasts
+
+
+def test_sbc_classes_of_known_series():
+    series = np.array(
+        [
+            [5, 6, 5, 6, 5, 6, 5, 6],  # every period, steady sizes -> smooth
+            [1, 20, 1, 20, 1, 20, 1, 20],  # every period, sizes vary a lot -> erratic
+            [0, 0, 4, 0, 0, 4, 0, 0, 4],  # one period in three, steady -> intermittent
+            [0, 0, 1, 0, 0, 30, 0, 0, 2],  # one in three, sizes vary -> lumpy
+            [0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ],
+        dtype=object,
+    )
+    rows = [np.array(r, dtype=float) for r in series]
+    got = [classify(r[None, :])[0] for r in rows]
+    assert got == ["smooth", "erratic", "intermittent", "lumpy", "no_demand"]
+    adi, cv2 = adi_cv2(rows[2][None, :])
+    assert adi[0] == pytest.approx(3.0)
+    assert cv2[0] == pytest.approx(0.0)
+    adi, cv2 = adi_cv2(rows[1][None, :])
+    assert adi[0] == pytest.approx(1.0)
+    # sizes 1 and 20: mean 10.5, population variance 90.25 -> CV^2 = 90.25 / 110.25
+    assert cv2[0] == pytest.approx(90.25 / 110.25)
+
+
+def test_negative_binomial_quantiles_are_monotone_and_wider_than_poisson():
+    mean = np.array([[0.3, 2.0, 10.0]])
+    disp = np.array([4.0])
+    q = nb_quantiles(mean, disp, QUANTILES)[0]
+    assert np.all(np.diff(q, axis=1) >= 0)
+    poisson = nb_quantiles(mean, np.array([1.0]), QUANTILES)[0]
+    assert np.all(q[:, -1] >= poisson[:, -1])
+    assert q[2, -1] > poisson[2, -1]
+
+
+def test_dispersion_is_at_least_poisson():
+    d = dispersion(np.array([[0, 0, 10, 0, 0, 10.0], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0]]))
+    assert d[0] == pytest.approx(np.var([0, 0, 10, 0, 0, 10]) / (20 / 6))
+    assert list(d[1:]) == [1.0, 1.0]
+
+
+def test_forecast_periods_on_intermittent_series_no_nan_and_ordered():
+    rng = np.random.default_rng(5)
+    history = rng.poisson(0.4, (12, 30)).astype(float) * rng.integers(1, 4, (12, 30))
+    history[0] = 0.0  # an item that never moved
+
+    def points(train, h):
+        return point_forecasts(train, h, ["CrostonSBA", "TSB", "IMAPA"], n_jobs=1)
+
+    fc = forecast_periods(history, 3, points)
+    assert fc.quantiles.shape == (12, 3, len(QUANTILES))
+    assert np.isfinite(fc.quantiles).all() and np.isfinite(fc.point).all()
+    assert np.all(np.diff(fc.quantiles, axis=2) >= 0)
+    assert fc.point[0].sum() == 0 and fc.classes[0] == "no_demand"
+    assert set(fc.calibration.model_by_class.values()) <= {"CrostonSBA", "TSB", "IMAPA"}
+    # Nonzero series forecast near their mean level (0.4 x 2 = 0.8 per period).
+    assert 0.3 < fc.point[1:].mean() < 1.5

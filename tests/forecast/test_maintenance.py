@@ -1,0 +1,66 @@
+"""Maintenance-driven demand on a hand-made plant whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assistant.settings import Settings
+from tools.context import ToolContext
+from tools.forecast.combined import item_demand, load_forecast_data
+from tools.forecast.leadtime import lead_time_distribution
+
+from .plant import AS_OF, hand_made_plant
+
+ORIGIN = AS_OF.normalize()
+
+
+def test_planned_demand_is_exact_on_a_hand_made_pm_plan():
+    demand = item_demand(load_forecast_data(hand_made_plant()), "4410", None, 90)
+    by_plan = {p.plan_id: p for p in demand.maintenance.planned}
+    # P1: every 30 days, last done 10 days ago -> due in 20, 50, 80 days, 2 seals each.
+    assert by_plan["P1"].due == [ORIGIN + pd.Timedelta(days=d) for d in (20, 50, 80)]
+    # P2: every 300 run-hours at 10 h/day, last done 5 days (50 h) ago -> 25, 55, 85 days.
+    assert by_plan["P2"].due == [ORIGIN + pd.Timedelta(days=d) for d in (25, 55, 85)]
+    assert demand.maintenance.planned_qty == 3 * 2 + 3 * 1
+    assert "P3" not in by_plan  # a plan with no kit plans no parts
+
+
+def test_breakdowns_per_run_hour_and_their_parts():
+    demand = item_demand(load_forecast_data(hand_made_plant()), "4410", None, 90)
+    maint = demand.maintenance
+    # 8 corrective work orders over 2 presses x 364 days x 10 h.
+    assert maint.failure_rates["press"] == pytest.approx(8 / 7280 * 1000)
+    assert maint.expected_failures == pytest.approx(8 / 7280 * 20 * 90)
+    # Each breakdown drew 2 seals.
+    assert maint.unplanned_mean == pytest.approx(2 * maint.expected_failures, rel=0.1)
+    assert set(np.unique(maint.unplanned_samples) % 2) == {0.0}
+    # Seals only went to work orders: nothing is left for the statistical part.
+    assert demand.residual_samples.max() == 0
+    assert demand.samples.min() >= 9
+
+
+def test_missing_run_hour_days_are_filled_and_stated():
+    demand = item_demand(load_forecast_data(hand_made_plant(usage_gaps=True)), "4410", None, 90)
+    maint = demand.maintenance
+    assert maint.failure_rates["press"] == pytest.approx(8 / 7280 * 1000, rel=0.02)
+    assert any("missing run-hour days" in n for n in demand.notes)
+    assert maint.planned_qty == 9
+
+
+def test_item_without_maintenance_is_statistical_only():
+    demand = item_demand(load_forecast_data(hand_made_plant()), "4490", None, 70)
+    assert not demand.maintenance.applies
+    # Lubricant is issued on ~20% of days, 1 L each: ~14 L in 70 days.
+    assert 9 < demand.samples.mean() < 19
+
+
+def test_lead_time_distribution_of_a_dataset_item():
+    ctx = ToolContext(hand_made_plant(), Settings())
+    dist = lead_time_distribution(ctx, "4410")  # lead time 30 days: P1 at 20 d, P2 at 25 d
+    assert dist.lead_time_periods == 30
+    assert dist.samples.min() >= 3
+    assert dist.quantile(0.95) >= dist.quantile(0.5) >= 3
+    never = lead_time_distribution(ctx, "4500")  # no lead time, no demand
+    assert never.mean == 0 and any("14 days assumed" in n for n in never.notes)
