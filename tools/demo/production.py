@@ -55,13 +55,13 @@ def _order_ids(release: np.ndarray, clock: Clock) -> np.ndarray:
     numbers are the catalog's planted orders)."""
     month = clock.stamp(release).astype("datetime64[M]")
     order = np.lexsort((np.arange(len(release)), release, month))
-    ids = np.empty(len(release), dtype=object)
-    seq, prev = 999, None
-    for i in order:
-        seq = seq + 1 if month[i] == prev else 1000
-        prev = month[i]
-        ids[i] = f"MO-{str(month[i])[2:4]}{str(month[i])[5:7]}-{seq:04d}"
-    return ids
+    sorted_month = month[order]
+    first = np.r_[True, sorted_month[1:] != sorted_month[:-1]]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    seq = np.empty(len(order), dtype=np.int64)
+    seq[order] = np.arange(len(order)) - group_start + 1000
+    prefix = {m: f"MO-{str(m)[2:4]}{str(m)[5:7]}-" for m in np.unique(month)}
+    return np.array([prefix[m] + f"{n:04d}" for m, n in zip(month, seq, strict=True)], dtype=object)
 
 
 def simulate_orders(

@@ -23,6 +23,13 @@ from tools.demo.ledger import TXN_TYPES, Ledger
 _CSV_OPTIONS = pacsv.WriteOptions(include_header=True, batch_size=1 << 16)
 
 
+def _iso_text(stamps: pa.Array, kind: str) -> pa.Array:
+    """ISO 8601 text; a cast plus one replace is ~10x faster than pyarrow's strftime."""
+    if kind == "date":
+        return pc.cast(pc.cast(stamps, pa.date32()), pa.string())
+    return pc.replace_substring(pc.cast(stamps, pa.string()), " ", "T", max_replacements=1)
+
+
 def _to_arrow(df: pd.DataFrame, name: str, fmt: str) -> pa.Table:
     columns = {}
     kinds = {c.name: c.kind for c in TABLES[name].columns}
@@ -36,7 +43,7 @@ def _to_arrow(df: pd.DataFrame, name: str, fmt: str) -> pa.Table:
                 from_pandas=True,
             )
             if fmt == "csv":
-                arr = pc.strftime(arr, "%Y-%m-%dT%H:%M:%S" if kind == "timestamp" else "%Y-%m-%d")
+                arr = _iso_text(arr, kind)
         elif kind in ("id", "str"):
             arr = pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
         elif kind == "int":
@@ -55,7 +62,7 @@ def transactions_table(ledger: Ledger, items: pd.DataFrame, clock, fmt: str) -> 
     txn_id = pc.binary_join_element_wise("T", pc.utf8_lpad(numbers, 9, "0"), "")
     ts = pa.array(clock.stamp(arr["ts"][order]), type=pa.timestamp("s"))
     if fmt == "csv":
-        ts = pc.strftime(ts, "%Y-%m-%dT%H:%M:%S")
+        ts = _iso_text(ts, "timestamp")
     ref_type = arr["ref_type"][order].astype(np.int64)
     ref = arr["ref"][order]
     return pa.table(
