@@ -180,3 +180,11 @@ def test_every_tool_is_documented_and_serialisable(ctx):
     payload = json.loads(wip_value(ctx, WipValueInput()).model_dump_json())
     assert payload["evidence"]["tool"] == "wip_value"
     assert payload["evidence"]["ids"] == ["MO1", "MO2", "MO5"]
+
+
+def test_index_is_built_once_per_dataset(plant):
+    from tools.stock.index import stock_index
+
+    index = stock_index(plant)
+    assert stock_index(plant) is index
+    assert index.ledger is index.ledger  # the transaction arrays are built once, on demand

@@ -147,7 +147,8 @@ class StockIndex:
     def ledger(self) -> Ledger:
         # On-hand questions never wait for millions of transactions to be indexed.
         with self._ledger_lock:
-            return Ledger(self.transactions, self.item_ids, self.site_ids)
+            built = self.__dict__.get("ledger")  # another thread may have built it meanwhile
+            return built or Ledger(self.transactions, self.item_ids, self.site_ids)
 
     @property
     def tx(self) -> Rows:
