@@ -77,12 +77,14 @@ _STOPWORDS = frozenset(
 
 
 def _stem(word: str) -> str:
-    # A light plural/-ing fold: enough for "seals"/"seal", "bearings"/"bearing".
-    if word.isalpha() and len(word) > 4:
-        if word.endswith("ies"):
-            return word[:-3] + "y"
-        if word.endswith("s") and not word.endswith("ss"):
-            return word[:-1]
+    """A light suffix fold, enough for "replacing"/"replaced"/"replace" and "seals"/"seal"."""
+    if not word.isalpha() or len(word) <= 4:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
     return word
 
 
@@ -109,12 +111,25 @@ def tokenize(text: str) -> list[str]:
 
 
 class BM25:
-    """Okapi BM25 over a fixed list of texts; `scores(query)` returns one score per text."""
+    """Okapi BM25 over a fixed list of texts; `scores(query)` returns one score per text.
 
-    def __init__(self, texts: list[str], k1: float = 1.2, b: float = 0.75) -> None:
+    A text's first line is its title path; its terms count `title_weight` extra times (a
+    light BM25F), so "Seals > Replacing the cylinder seal" outweighs a passing mention."""
+
+    def __init__(
+        self, texts: list[str], k1: float = 1.2, b: float = 0.75, title_weight: float = 0.0
+    ) -> None:
         self.k1, self.b = k1, b
-        docs = [Counter(tokenize(t)) for t in texts]
-        self._lengths = np.array([sum(d.values()) for d in docs], dtype=np.float64)
+        docs: list[Counter] = []
+        lengths: list[int] = []
+        for text in texts:
+            title, _, body = text.partition("\n")
+            counts = Counter(tokenize(title)) + Counter(tokenize(body))
+            lengths.append(sum(counts.values()))
+            for term, tf in Counter(tokenize(title)).items():
+                counts[term] += title_weight * tf
+            docs.append(counts)
+        self._lengths = np.array(lengths, dtype=np.float64)
         self._avg = float(self._lengths.mean()) if len(docs) else 0.0
         self._postings: dict[str, list[tuple[int, int]]] = {}
         for i, doc in enumerate(docs):

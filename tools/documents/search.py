@@ -82,7 +82,16 @@ def build_retriever(ctx: ToolContext) -> HybridRetriever:
 
         collection = get_collection(client)
         build_index(default_documents_dir(ctx), collection)
-    return HybridRetriever(collection)
+    return HybridRetriever(collection, equipment_types=_equipment_pairs(ctx))
+
+
+def _equipment_pairs(ctx: ToolContext) -> dict[str, str]:
+    table = ctx.dataset.tables.get("equipment")
+    if table is None or table.empty:
+        return {}
+    return dict(
+        zip(table["equipment_id"].astype(str), table["equipment_type"].astype(str), strict=True)
+    )
 
 
 def get_retriever(ctx: ToolContext) -> HybridRetriever:
