@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from tools.dataset import sql
 from tools.dataset.load import input_files, load_dataset
 from tools.dataset.model import Dataset
+from tools.dataset.read import arrow_to_pandas
 from tools.dataset.schema import PRODUCT_TABLES
 
 # Bump when the typed frames change shape or dtype, so old caches are not read.
@@ -75,7 +76,7 @@ def read_cache(cache_dir: Path, signature: str) -> Dataset | None:
         if info.get("signature") != signature:
             return None
         tables = {
-            name: pq.read_table(cache_dir / f"{name}.parquet").to_pandas()
+            name: arrow_to_pandas(name, pq.read_table(cache_dir / f"{name}.parquet"))
             for name in PRODUCT_TABLES
         }
     except (OSError, ValueError, pa.ArrowException):
