@@ -54,14 +54,14 @@ def test_forecast_periods_on_intermittent_series_no_nan_and_ordered():
     history = rng.poisson(0.4, (12, 30)).astype(float) * rng.integers(1, 4, (12, 30))
     history[0] = 0.0  # an item that never moved
 
-    def points(train, h):
-        return point_forecasts(train, h, ["CrostonSBA", "TSB", "IMAPA"], n_jobs=1)
+    def points(train, h, names):
+        return point_forecasts(train, h, names, n_jobs=1)
 
     fc = forecast_periods(history, 3, points)
     assert fc.quantiles.shape == (12, 3, len(QUANTILES))
     assert np.isfinite(fc.quantiles).all() and np.isfinite(fc.point).all()
     assert np.all(np.diff(fc.quantiles, axis=2) >= 0)
     assert fc.point[0].sum() == 0 and fc.classes[0] == "no_demand"
-    assert set(fc.calibration.model_by_class.values()) <= {"CrostonSBA", "TSB", "IMAPA"}
+    assert set(fc.calibration.model_by_class.values()) <= {"CrostonSBA", "TSB", "ADIDA", "IMAPA"}
     # Nonzero series forecast near their mean level (0.4 x 2 = 0.8 per period).
     assert 0.3 < fc.point[1:].mean() < 1.5

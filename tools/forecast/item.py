@@ -15,7 +15,7 @@ from tools.errors import InvalidArgumentError
 from tools.forecast.classify import adi_cv2, classify
 from tools.forecast.combined import ForecastData, ItemDemand, item_demand
 from tools.forecast.history import GRAIN_DAYS, aggregate, daily_series
-from tools.forecast.periodic import dispersion, forecast_periods, nb_quantiles
+from tools.forecast.periodic import dispersion, forecast_periods, nb_quantiles, widen
 from tools.forecast.statistical import point_forecasts
 
 MAX_HORIZON_DAYS = 730
@@ -139,17 +139,12 @@ def _period_rows(
         fc = forecast_periods(
             history[None, :],
             h,
-            lambda t, k: point_forecasts(
-                t,
-                k,
-                ["CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoETS", "CrostonClassic"],
-                grain=grain,
-                n_jobs=1,
-            ),
+            lambda t, k, names: point_forecasts(t, k, names, grain=grain, n_jobs=1),
         )
         scale = np.minimum(horizon_days - starts, width) / width
         means = fc.point[0] * scale
-        q = nb_quantiles(means[None, :], dispersion(history[None, :]), np.array([0.1, 0.5, 0.9]))[0]
+        disp = widen(dispersion(history[None, :]), fc.calibration.dispersion_factor)
+        q = nb_quantiles(means[None, :], disp, np.array([0.1, 0.5, 0.9]))[0]
     rows = []
     for k, start in enumerate(starts):
         end = min(start + width, horizon_days)
