@@ -11,20 +11,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from assistant.settings import get_settings
 from tools.context import ToolContext
-from tools.dataset import dataset_from_frames
 from tools.errors import StockwiseError
 
 console = Console(soft_wrap=True)  # long citations stay on one line (and greppable)
 
 
-def _documents_dir() -> Path:
-    """The dataset's documents/ folder when the dataset is a folder that has one."""
-    from knowledge.index import CORPUS_DIR
+def _context() -> ToolContext:
+    """The dataset of STOCKWISE_DATASET (the demo plant when unset): its documents/ folder
+    is what gets indexed, its equipment list resolves --equipment."""
+    from tools.dataset.open import open_dataset
 
     settings = get_settings()
-    if settings.dataset and (Path(settings.dataset) / "documents").is_dir():
-        return Path(settings.dataset) / "documents"
-    return CORPUS_DIR
+    return ToolContext(dataset=open_dataset(settings), settings=settings)
 
 
 def index(
@@ -34,10 +32,11 @@ def index(
 ) -> None:
     """Index a folder of documents for `stockwise docs` and the assistant (incremental)."""
     from knowledge.index import build_index
+    from tools.documents.search import default_documents_dir
     from tools.documents.store import get_collection, open_client
 
-    folder = path or _documents_dir()
     try:
+        folder = path or default_documents_dir(_context())
         collection = get_collection(open_client(get_settings()))
         columns = (
             TextColumn("{task.description}"),
@@ -74,11 +73,10 @@ def docs(
     """Search the plant's documents and print cited passages."""
     from tools.documents.search import SearchDocumentsInput, search_documents
 
-    settings = get_settings()
-    ctx = ToolContext(dataset=_dataset_for_docs(), settings=settings)
     try:
         result = search_documents(
-            ctx, SearchDocumentsInput(query=query, equipment=equipment, doc_type=doc_type, k=k)
+            _context(),
+            SearchDocumentsInput(query=query, equipment=equipment, doc_type=doc_type, k=k),
         )
     except StockwiseError as exc:
         console.print(f"[red]error:[/] {exc}")
@@ -94,9 +92,3 @@ def docs(
         )
         console.print(passage.text.strip(), markup=False, highlight=False)
         console.print()
-
-
-def _dataset_for_docs():  # type: ignore[no-untyped-def]
-    """Searching needs only the documents folder and the equipment list; the equipment
-    list comes from the documents' own front matter when no dataset is loaded here."""
-    return dataset_from_frames({}, source="documents", documents_dir=_documents_dir())

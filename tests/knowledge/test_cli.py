@@ -1,16 +1,24 @@
-"""`stockwise index` then `stockwise docs` on a folder, offline, through the real CLI."""
+"""`stockwise index` then `stockwise docs` through the real CLI, offline, on the demo dataset
+(its equipment list resolves --equipment) with a small documents folder indexed."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.settings import get_settings
 
 
-def test_index_then_docs_prints_cited_passages(small_corpus, tmp_path):
+@pytest.fixture
+def demo_settings(demo_dir, monkeypatch):
+    monkeypatch.setenv("STOCKWISE_DATASET", str(demo_dir))
+    get_settings.cache_clear()
+
+
+def test_index_then_docs_prints_cited_passages(demo_settings, small_corpus):
     (small_corpus / "empty.txt").write_bytes(b"")
     runner = CliRunner()
 
@@ -28,8 +36,16 @@ def test_index_then_docs_prints_cited_passages(small_corpus, tmp_path):
     assert payload["passages"][0]["citation"]["doc_id"] == "SDS-4490"
     assert payload["evidence"]["params"]["doc_type"] == "safety"
 
+    # CNC-2 is known from the dataset's equipment table, not from any document.
+    by_machine = runner.invoke(app, ["docs", "coolant", "--equipment", "CNC-2", "--json"])
+    docs = {p["citation"]["doc_id"] for p in json.loads(by_machine.output)["passages"]}
+    assert "MAN-CNC" in docs and docs <= {"MAN-CNC", "SOP-LOTO-01", "SDS-4490"}
 
-def test_docs_reports_an_unreachable_chroma_server(monkeypatch):
+    unknown = runner.invoke(app, ["docs", "coolant", "--equipment", "CNC-22"])
+    assert unknown.exit_code == 1 and "no equipment 'CNC-22'" in unknown.output
+
+
+def test_docs_reports_an_unreachable_chroma_server(demo_settings, monkeypatch):
     monkeypatch.setenv("STOCKWISE_CHROMA_URL", "http://127.0.0.1:9")
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["docs", "seal"])
