@@ -64,6 +64,32 @@ def _order_ids(release: np.ndarray, clock: Clock) -> np.ndarray:
     return np.array([prefix[m] + f"{n:04d}" for m, n in zip(month, seq, strict=True)], dtype=object)
 
 
+def _stage_tables(plans, fam, stage_index, index, each):  # type: ignore[no-untyped-def]
+    """For one stage of a family, per product: its components (as flat arrays grouped by
+    product) and the item the stage outputs with the quantity per order unit."""
+    stage = fam.stages[stage_index]
+    n = len(plans)
+    comp_plan, comp_item, comp_per = [], [], []
+    out_item, out_per = np.zeros(n, dtype=np.int64), np.ones(n)
+    for p, plan in enumerate(plans):
+        if plan.family != fam.code:
+            continue
+        for item_id, per in plan.components[stage.name]:
+            comp_plan.append(p)
+            comp_item.append(index[item_id])
+            comp_per.append(per)
+        if stage_index + 1 < len(fam.stages):
+            wip_id = plan.wip[stage_index]
+            out_item[p] = index[wip_id]
+            out_per[p] = dict(plan.components[fam.stages[stage_index + 1].name])[wip_id]
+        else:
+            out_item[p] = index[plan.item_id]
+    comp_plan_arr = np.array(comp_plan, dtype=np.int64)
+    counts = np.bincount(comp_plan_arr, minlength=n)
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    return counts, first, np.array(comp_item, dtype=np.int64), np.array(comp_per), out_item, out_per
+
+
 def simulate_orders(
     plans: list[ProductPlan],
     items: pd.DataFrame,
@@ -71,28 +97,33 @@ def simulate_orders(
     clock: Clock,
     ledger: Ledger,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Production orders and order_progress; issues and outputs go to `ledger`."""
-    index = pd.Series(np.arange(len(items)), index=items.item_id)
+    """Production orders and order_progress; issues and outputs go to `ledger`.
+
+    Vectorised per family: every order of the family moves through a stage at once."""
+    index = {item_id: i for i, item_id in enumerate(items.item_id)}
     each = items.uom.isin(["EA", "BOX", "PR", "ROLL", "BAG"]).to_numpy()
     site_code = {s.site_id: i for i, s in enumerate(catalog.SITES)}
     schedules = [_orders_for(plan, rng, clock) for plan in plans]
-    all_release = np.concatenate([r for r, _ in schedules])
-    base = ledger.register_refs(_order_ids(all_release, clock))
+    release_all = np.concatenate([r for r, _ in schedules])
+    qty_all = np.concatenate([q for _, q in schedules])
+    product_all = np.repeat(np.arange(len(plans)), [len(r) for r, _ in schedules])
+    refs_all = ledger.register_refs(_order_ids(release_all, clock)) + np.arange(len(release_all))
+    family_of = np.array([plan.family for plan in plans], dtype=object)
+    product_ids = np.array([plan.item_id for plan in plans], dtype=object)
     order_frames, progress_frames = [], []
-    row0 = 0
-    for plan, (release, qty) in zip(plans, schedules, strict=True):
-        fam = catalog.FAMILIES[plan.family]
+    for fam in catalog.FAMILIES.values():
+        sel = np.flatnonzero(family_of[product_all] == fam.code)
+        release, qty, product, refs = (
+            release_all[sel], qty_all[sel], product_all[sel], refs_all[sel]
+        )  # fmt: skip
         site = site_code[fam.site_id]
-        n = len(release)
-        rows = np.arange(row0, row0 + n)
-        refs = base + rows
-        row0 += n
+        n = len(sel)
         # A few orders are released and then cancelled before any work starts.
         cancelled = (rng.random(n) < 0.01) & (release < clock.as_of_s - 30 * DAY)
         start = release + rng.integers(10 * 60, 4 * HOUR, n)
         qty_in = qty.copy()
-        stage_frames = []
         finished_all = ~cancelled
+        reached = np.zeros(n, dtype=bool)
         for s, stage in enumerate(fam.stages):
             dur = stage.typical_days * DAY * rng.lognormal(0, 0.35, n)
             if stage.name == "soldering":
@@ -101,7 +132,8 @@ def simulate_orders(
             good = np.round(qty_in * (1 - rng.beta(1, 60, n)))
             started = (start <= clock.as_of_s) & ~cancelled
             done = (finish <= clock.as_of_s) & started
-            stage_frames.append(
+            reached |= started
+            progress_frames.append(
                 pd.DataFrame(
                     {
                         "order_id": refs[started],
@@ -114,29 +146,30 @@ def simulate_orders(
                     }
                 )
             )
-            issue_ts = start + 15 * 60
-            for item_id, per in plan.components[stage.name]:
-                i = int(index[item_id])
-                q = round_qty(qty_in * per, each[i])
-                ledger.add(
-                    issue_ts[started],
-                    i,
-                    site,
-                    -q[started],
-                    "issue_production",
-                    "production_order",
-                    refs[started],
-                )
-            if s + 1 < len(fam.stages):
-                wip_id = plan.wip[s]
-                per = dict(plan.components[fam.stages[s + 1].name])[wip_id]
-                out = round_qty(good * per, each[int(index[wip_id])])
-                out_item = int(index[wip_id])
-            else:
-                out, out_item = good, int(index[plan.item_id])
+            counts, first, comp_item, comp_per, out_item, out_per = _stage_tables(
+                plans, fam, s, index, each
+            )
+            # One issue per (order, component of its product) at the start of the stage.
+            k = counts[product]
+            o = np.repeat(np.arange(n), k)
+            c = np.repeat(first[product], k) + (np.arange(len(o)) - np.repeat(np.cumsum(k) - k, k))
+            item = comp_item[c]
+            issued = round_qty(qty_in[o] * comp_per[c], each[item])
+            go = started[o]
+            ledger.add(
+                start[o][go] + 15 * 60,
+                item[go],
+                site,
+                -issued[go],
+                "issue_production",
+                "production_order",
+                refs[o][go],
+            )
+            made = out_item[product]
+            out = round_qty(good * out_per[product], each[made])
             ledger.add(
                 finish[done],
-                out_item,
+                made[done],
                 site,
                 out[done],
                 "production_output",
@@ -146,7 +179,6 @@ def simulate_orders(
             finished_all &= done
             gap = (0.05 * stage.typical_days * DAY * rng.random(n)).astype(np.int64) + 60
             start, qty_in = finish + gap, good
-        reached = np.isin(refs, stage_frames[0]["order_id"].to_numpy())
         status = np.where(finished_all, "completed", np.where(reached, "in_progress", "released"))
         status = np.where(cancelled, "cancelled", status)
         status = np.where(release > clock.as_of_s, "planned", status)
@@ -154,7 +186,7 @@ def simulate_orders(
         frame = pd.DataFrame(
             {
                 "order_id": refs,
-                "product_item_id": plan.item_id,
+                "product_item_id": product_ids[product],
                 "site_id": fam.site_id,
                 "qty": qty,
                 "status": status,
@@ -163,12 +195,11 @@ def simulate_orders(
                 "completed_at": np.where(finished_all, start - gap, -1),
             }
         )
+        # Planned orders reach two weeks past AS_OF; later ones do not exist yet.
         order_frames.append(frame[release <= clock.as_of_s + 14 * DAY])
-        progress_frames.extend(stage_frames)
-    # Planned orders reach two weeks past AS_OF; later ones do not exist yet.
     orders = pd.concat(order_frames, ignore_index=True)
     progress = pd.concat(progress_frames, ignore_index=True)
-    return orders.reset_index(drop=True), progress
+    return orders, progress
 
 
 def plant_stalled_order(
