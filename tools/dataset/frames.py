@@ -81,7 +81,9 @@ def coerce_table(name: str, df: pd.DataFrame, *, clean_text: bool = False) -> pd
     does that), which skips the slowest step on tens of millions of rows.
     """
     table = TABLES[name]
-    df = df.copy()
+    # Shallow: every column is replaced below, never written into, so the caller's frame
+    # is untouched without copying millions of rows.
+    df = df.copy(deep=False)
     categorical = CATEGORICAL_COLUMNS.get(name, ())
     for col in table.columns:
         if col.name not in df.columns:
@@ -122,7 +124,10 @@ def coerce_table(name: str, df: pd.DataFrame, *, clean_text: bool = False) -> pd
             if extra not in table.column_names:
                 df[extra] = pd.to_numeric(df[extra], errors="coerce").astype("float64")
     ordered = list(table.column_names) + [c for c in df.columns if c not in table.column_names]
-    return df[ordered].reset_index(drop=True)
+    if list(df.columns) != ordered:
+        df = df[ordered]
+    df.index = pd.RangeIndex(len(df))
+    return df
 
 
 def dataset_from_frames(
