@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from chromadb.utils.embedding_functions import config_to_embedding_function
 
-from tools.documents.embedding import DIMENSIONS, MiniLMEmbeddingFunction, embed
+from tools.documents.embedding import DIMENSIONS, MiniLMEmbeddingFunction, embed, get_embedder
 
 
 def test_vectors_are_unit_length_and_deterministic():
@@ -17,11 +17,20 @@ def test_vectors_are_unit_length_and_deterministic():
     np.testing.assert_array_equal(first, second)
 
 
-def test_a_batch_gives_the_same_vectors_as_single_calls():
+def test_a_padded_batch_gives_the_same_vectors_as_single_calls():
+    model = get_embedder()  # the model itself, not the cache in front of it
     texts = ["short", "a much longer sentence about hydraulic oil temperature alarms", "mid size"]
-    batch = embed(texts)
+    batch = model.embed(texts)
     for i, text in enumerate(texts):
-        np.testing.assert_allclose(batch[i], embed(text)[0], atol=1e-5)
+        np.testing.assert_allclose(batch[i], model.embed([text])[0], atol=1e-5)
+
+
+def test_cached_vectors_equal_fresh_ones_and_are_not_shared():
+    text = "cache check: gear pump GP-40 whining"
+    first = embed([text, "another"])
+    np.testing.assert_allclose(first[0], get_embedder().embed([text])[0], atol=1e-6)
+    first[0][:] = 0  # a caller scribbling on its result must not corrupt the cache
+    assert np.linalg.norm(embed(text)[0]) > 0.99
 
 
 def test_paraphrases_are_closer_than_unrelated_text():

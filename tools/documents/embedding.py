@@ -10,6 +10,7 @@ registered with Chroma so a collection reopens with it.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,11 +81,32 @@ def get_embedder() -> MiniLMEmbedder:
     return MiniLMEmbedder()
 
 
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 4096  # ~6 MB of vectors: repeated queries, re-indexed unchanged sections
+
+
 def embed(texts: list[str] | str) -> np.ndarray:
-    """Embed texts offline: an (n, 384) float32 array of unit vectors (cosine = dot)."""
+    """Embed texts offline: an (n, 384) float32 array of unit vectors (cosine = dot).
+    Recently seen texts come from a small in-process cache."""
     if isinstance(texts, str):
         texts = [texts]
-    return get_embedder().embed(list(texts))
+    texts = list(texts)
+    with _cache_lock:
+        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+    if missing:
+        fresh = get_embedder().embed(missing)
+        with _cache_lock:
+            for text, vector in zip(missing, fresh, strict=True):
+                _cache[text] = vector
+                _cache.move_to_end(text)
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    with _cache_lock:
+        rows = [_cache.get(t) for t in texts]
+    if any(row is None for row in rows):  # evicted meanwhile by a very large call
+        return get_embedder().embed(texts)
+    return np.stack(rows) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
 
 @register_embedding_function
