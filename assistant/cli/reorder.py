@@ -27,11 +27,13 @@ JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 GROUP = typer.Option(None, "--group", help="mro, raw or wip.")
 SITE = typer.Option(None, "--site", help="Site id; default all sites.")
 
-REORDER_COLUMNS = [
-    "item_id", "site_id", "criticality", "lead_time_days", "on_hand", "current_reorder_point",
-    "recommended_reorder_point", "current_order_qty", "recommended_order_qty",
-    "current_stock_value", "recommended_stock_value",
-]  # fmt: skip
+# Short headings so the table fits a terminal: field -> heading.
+REORDER_COLUMNS = {
+    "on_hand": "on hand",  # $ = implied average stock value
+    "current_reorder_point": "rop now", "recommended_reorder_point": "rop new",
+    "current_order_qty": "qty now", "recommended_order_qty": "qty new",
+    "current_stock_value": "$ now", "recommended_stock_value": "$ new",
+}  # fmt: skip
 FIGURE_COLUMNS = [
     "policy", "group", "criticality", "items", "fill_rate", "target_fill_rate", "stockout_days",
     "emergency_orders", "orders", "average_inventory_value", "peak_inventory_value",
@@ -65,13 +67,13 @@ def reorder(
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
-    console.print(
-        rows_table(
-            f"Reorder policy ({result.measure.replace('_', ' ')} targets)",
-            result.rows,
-            REORDER_COLUMNS,
-        )
-    )
+    rows = [
+        {"item": f"{r.item_id}@{r.site_id} {r.criticality}"}
+        | {REORDER_COLUMNS[k]: getattr(r, k) for k in REORDER_COLUMNS}
+        for r in result.rows
+    ]
+    title = f"Reorder policy ({result.measure.replace('_', ' ')} targets)"
+    console.print(rows_table(title, rows, ["item", *REORDER_COLUMNS.values()]))
     saving = result.recommended_stock_value - result.current_stock_value
     console.print(pairs_table(None, {
         "rows planned": result.total_rows,
