@@ -73,7 +73,8 @@ class Settings(BaseSettings):
         description="A recorded category is suspect when a prediction this sure says otherwise.",
     )
     variance_threshold_pct: float = Field(
-        default=0.05, description="Flag on hand vs book balance differences above this share."
+        default=0.0,
+        description="Flag on hand vs book differences above this share (0: any unit or more).",
     )
     dead_stock_days: int = Field(
         default=365, description="Stock not issued for this many days is dead stock."

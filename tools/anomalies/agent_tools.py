@@ -7,7 +7,7 @@ from collections import Counter
 from pydantic import BaseModel, Field
 
 from tools.anomalies.detectors import Finding
-from tools.anomalies.run import KINDS, find_all, recorded_mro_items
+from tools.anomalies.run import KINDS, find_all, mro_items
 from tools.context import ToolContext
 from tools.errors import InvalidArgumentError
 from tools.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
@@ -28,22 +28,17 @@ class FindAnomaliesResult(ToolResult):
 
 
 def mro_items_for(ctx: ToolContext) -> set[str]:
-    """MRO by the ERP's record, plus items the classifier is confident are MRO."""
     from tools.classify.service import classifications
 
-    table = classifications(ctx)
-    confident = table[
-        (table["predicted_category"] == "mro")
-        & (table["probability"] >= ctx.settings.classify_min_confidence)
-    ]
-    return recorded_mro_items(ctx.dataset) | set(confident.index)
+    return mro_items(classifications(ctx), ctx.settings.classify_min_confidence)
 
 
 def find_anomalies(ctx: ToolContext, args: FindAnomaliesInput) -> FindAnomaliesResult:
     """Find inventory anomalies, each with the rows that show it, a severity and the money at
     stake: MRO items (tools, gloves, lubricants) inside production BOMs, items consumed by both
     production and maintenance, on hand vs book balance variances, negative book balances,
-    demand spikes far outside an item's history, dead stock, and probable duplicate items."""
+    demand spikes far outside an item's history, dead stock, probable duplicate items, excess
+    stock and production orders stalled at a stage."""
     kinds = tuple(args.kinds or KINDS)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:

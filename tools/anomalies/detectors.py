@@ -70,11 +70,11 @@ def mro_in_bom(ds: Dataset, mro_items: set[str]) -> list[Finding]:
     return out
 
 
-def dual_use(ds: Dataset, min_share: float = 0.05, min_issues: int = 2) -> list[Finding]:
+def dual_use(ds: Dataset, min_share: float = 0.01, min_issues: int = 3) -> list[Finding]:
     """An item issued both to production orders and to maintenance work orders."""
     txn = ds.transactions
     issues = txn[txn["txn_type"].isin(["issue_production", "issue_maintenance"])]
-    counts = issues.groupby(["item_id", "txn_type"]).size().unstack(fill_value=0)
+    counts = issues.groupby(["item_id", "txn_type"], observed=True).size().unstack(fill_value=0)
     if not {"issue_production", "issue_maintenance"} <= set(counts.columns):
         return []
     minority = counts.min(axis=1)
@@ -97,7 +97,9 @@ def dual_use(ds: Dataset, min_share: float = 0.05, min_issues: int = 2) -> list[
                     "planners, so neither plan sees the other's demand"
                 ),
                 evidence_rows=_rows(
-                    mine.sort_values("ts").groupby("txn_type", group_keys=False).head(5)
+                    mine.sort_values("ts")
+                    .groupby("txn_type", group_keys=False, observed=True)
+                    .head(5)
                 ),
             )
         )
@@ -109,10 +111,10 @@ def book_balances(ds: Dataset) -> pd.DataFrame:
     txn = ds.transactions
     txn = txn[txn["ts"] <= ds.as_of]
     ordered = txn.sort_values(["item_id", "site_id", "ts", "qty"], ascending=[1, 1, 1, 0])
-    running = ordered.groupby(["item_id", "site_id"], sort=False)["qty"].cumsum()
+    running = ordered.groupby(["item_id", "site_id"], sort=False, observed=True)["qty"].cumsum()
     book = (
         ordered.assign(running=running)
-        .groupby(["item_id", "site_id"])
+        .groupby(["item_id", "site_id"], observed=True)
         .agg(book_balance=("qty", "sum"), lowest_balance=("running", "min"), n_txn=("qty", "size"))
     )
     stock = ds.stock_levels.set_index(["item_id", "site_id"])["on_hand_qty"]
@@ -177,40 +179,51 @@ def negative_books(ds: Dataset, balances=None) -> list[Finding]:  # type: ignore
     return out
 
 
-def demand_spikes(ds: Dataset, factor: float = 6.0, min_weeks: int = 8) -> list[Finding]:
-    """A week's demand far above anything in the item's own history."""
+def demand_spikes(ds: Dataset, factor: float = 3.0, min_weeks: int = 26) -> list[Finding]:
+    """A week's demand of an item at a site far above anything in its own history."""
     txn = ds.transactions
     dem = txn[txn["txn_type"].isin(DEMAND_TXN_TYPES)]
     if dem.empty:
         return []
-    week = dem["ts"].dt.to_period("W").dt.start_time
-    weekly = (-dem["qty"]).groupby([dem["item_id"], week]).sum().rename("demand").reset_index()
-    weekly.columns = ["item_id", "week", "demand"]
-    stats = weekly.groupby("item_id")["demand"].agg(
-        weeks="size", median="median", q90=lambda s: s.quantile(0.9)
-    )
-    weekly = weekly.join(stats, on="item_id")
-    # Far outside: many times the item's usual week AND its 90th-percentile week.
-    limit = factor * np.maximum(weekly["median"], weekly["q90"] / 2)
-    hits = weekly[(weekly["weeks"] >= min_weeks) & (weekly["demand"] > limit)]
-    hits = hits.sort_values("demand", ascending=False).drop_duplicates("item_id")
+    week = dem["ts"].dt.to_period("W").dt.start_time.rename("week")
+    weekly = (-dem["qty"]).groupby([dem["item_id"], dem["site_id"], week], observed=True).sum()
+    weekly = weekly.rename("demand").reset_index()
+    keys = ["item_id", "site_id"]
+    grouped = weekly.groupby(keys, observed=True)["demand"]
+    weekly["weeks"] = grouped.transform("size")
+    weekly["median"] = grouped.transform("median")
+    # The largest of the other weeks: a spike must stand clear of every other week too.
+    weekly["rank"] = grouped.rank(method="first", ascending=False)
+    runner_up = weekly[weekly["rank"] == 2].set_index(keys)["demand"].rename("runner_up")
+    weekly = weekly.join(runner_up, on=keys)
+    hits = weekly[
+        (weekly["weeks"] >= min_weeks)
+        & (weekly["demand"] > factor * weekly["median"])
+        & (weekly["demand"] > 1.5 * weekly["runner_up"])
+    ]
     cost = _costs(ds)
     out = []
     for row in hits.itertuples(index=False):
         excess = row.demand - row.median
         value = excess * float(cost.get(row.item_id, 0.0))
         end = row.week + pd.Timedelta(days=7)
-        rows = dem[(dem["item_id"] == row.item_id) & (dem["ts"] >= row.week) & (dem["ts"] < end)]
+        rows = dem[
+            (dem["item_id"] == row.item_id)
+            & (dem["site_id"] == row.site_id)
+            & (dem["ts"] >= row.week)
+            & (dem["ts"] < end)
+        ]
         out.append(
             Finding(
                 kind="demand_spike",
                 item_id=row.item_id,
-                ref_id=str(row.week.date()),
+                ref_id=row.site_id,
                 severity=_severity(value, 20_000, 2_000),
                 value_at_stake=round(value, 2),
                 summary=(
-                    f"{row.item_id}: demand of {row.demand:g} in the week of {row.week.date()} "
-                    f"vs a usual week of {row.median:g} ({row.weeks} weeks with demand)"
+                    f"{row.item_id} at {row.site_id}: demand of {row.demand:g} in the week of "
+                    f"{row.week.date()} vs a usual week of {row.median:g} and at most "
+                    f"{row.runner_up:g} in any other of its {row.weeks} weeks with demand"
                 ),
                 evidence_rows=_rows(rows.sort_values("qty")),
             )

@@ -12,6 +12,7 @@ from tools.anomalies.detectors import (
     negative_books,
 )
 from tools.anomalies.master_data import dead_stock, duplicate_items
+from tools.anomalies.operations import cover_table, excess_stock, stalled_orders
 from tools.dataset.model import Dataset
 
 KINDS = (
@@ -22,14 +23,24 @@ KINDS = (
     "demand_spike",
     "dead_stock",
     "duplicate_item",
+    "excess_stock",
+    "stalled_order",
 )
+# Stock that is used but covers more than this many days is excess.
+EXCESS_COVER_DAYS = 365.0
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
-def recorded_mro_items(ds: Dataset) -> set[str]:
-    items = ds.items
-    mask = (items["recorded_category"] == "mro") | items["mro_subtype"].notna()
-    return set(items.loc[mask, "item_id"])
+def mro_items(classifications, min_probability: float) -> set[str]:  # type: ignore[no-untyped-def]
+    """Items that are MRO by what they do: a confident prediction, or a person's correction.
+
+    The recorded category is not used: about one in twelve is wrong, and a raw material filed
+    as MRO belongs in its BOM."""
+    table = classifications
+    predicted = (table["predicted_category"] == "mro") & (table["probability"] >= min_probability)
+    corrected = table["corrected_category"] == "mro"
+    overruled = table["corrected_category"].notna() & ~corrected
+    return set(table.index[(predicted & ~overruled) | corrected])
 
 
 def find_all(
@@ -40,6 +51,7 @@ def find_all(
     kinds: tuple[str, ...] = KINDS,
 ) -> list[Finding]:
     balances = book_balances(ds) if {"count_variance", "negative_book"} & set(kinds) else None
+    cover = cover_table(ds) if "excess_stock" in kinds else None
     runs = {
         "mro_in_bom": lambda: mro_in_bom(ds, mro_items),
         "dual_use": lambda: dual_use(ds),
@@ -48,6 +60,8 @@ def find_all(
         "demand_spike": lambda: demand_spikes(ds),
         "dead_stock": lambda: dead_stock(ds, dead_stock_days),
         "duplicate_item": lambda: duplicate_items(ds),
+        "excess_stock": lambda: excess_stock(ds, EXCESS_COVER_DAYS, cover),
+        "stalled_order": lambda: stalled_orders(ds),
     }
     findings: list[Finding] = []
     for kind in kinds:

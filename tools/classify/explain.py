@@ -155,6 +155,7 @@ def explain(
     text_probability: float | None = None,
     recorded: str | None = None,
     correction: Correction | None = None,
+    recorded_subtype: str | None = None,
 ) -> str:
     label = CATEGORY_WORDS[category]
     if category == "mro" and subtype:
@@ -172,6 +173,8 @@ def explain(
         facts.append(f"confidence lowered: {', '.join(missing)}")
     if recorded and recorded != category:
         facts.append(f"the ERP records it as {recorded}")
+    elif category == "mro" and subtype and recorded_subtype and recorded_subtype != subtype:
+        facts.append(f"the ERP records it as mro/{recorded_subtype}")
     if correction is not None:
         what = correction.category + (
             f"/{correction.mro_subtype}" if correction.mro_subtype else ""

@@ -195,8 +195,9 @@ def train(
     y = labels.to_numpy().astype(str)
     w = weights.reindex(ids).fillna(1.0).to_numpy()
 
-    # OpenMP threads spin-wait; on a small plant or a busy machine one thread is faster.
-    with threadpool_limits(limits=1 if len(ids) < 20_000 else None, user_api="openmp"):
+    # OpenMP and BLAS threads spin-wait; on a small plant or a busy machine one thread is
+    # several times faster.
+    with threadpool_limits(limits=1 if len(ids) < 20_000 else 2):
         cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
             X, t, y, w, subtypes.reindex(ids), use_text, use_behaviour, seed
         )

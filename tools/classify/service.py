@@ -124,6 +124,7 @@ def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.Da
             None if pd.isna(row.text_probability) else row.text_probability,
             row.recorded_category,
             corrections.get(item_id),
+            row.mro_subtype if isinstance(row.mro_subtype, str) else None,
         )
         for item_id, row in zip(table.index, table.itertuples(index=False), strict=True)
     ]
@@ -144,18 +145,34 @@ def classifications(ctx: ToolContext) -> pd.DataFrame:
 
 
 def suspected(table: pd.DataFrame, min_probability: float) -> pd.DataFrame:
-    """Recorded categories contradicted by a confident prediction, worst first.
-
-    Items a person has corrected are settled and never flagged again."""
+    """Recorded categories (or MRO subtypes) contradicted by a confident prediction, worst
+    first. Items a person has corrected are settled and never flagged again."""
     recorded = table["recorded_category"]
-    flagged = table[
-        recorded.notna()
-        & table["corrected_category"].isna()
+    open_ = recorded.notna() & table["corrected_category"].isna()
+    wrong_category = (
+        open_
         & (recorded != table["predicted_category"])
         & (table["probability"] >= min_probability)
-    ].copy()
+    )
+    # A line-stopping spare filed as a consumable is wrong too, though "mro" is right.
+    wrong_subtype = (
+        open_
+        & (recorded == "mro")
+        & (table["predicted_category"] == "mro")
+        & table["mro_subtype"].notna()
+        & (table["mro_subtype"] != table["predicted_subtype"])
+        & (table["probability"] >= min_probability)
+        & (table["subtype_probability"] >= min_probability)
+    )
+    flagged = table[wrong_category | wrong_subtype].copy()
+    flagged["issue"] = np.where(wrong_category[flagged.index], "category", "mro_subtype")
+    confidence = np.where(
+        flagged["issue"] == "category",
+        flagged["probability"],
+        flagged["probability"] * flagged["subtype_probability"],
+    )
     # +1 so items with nothing on hand still rank among themselves by confidence.
-    flagged["score"] = flagged["probability"] * (flagged["value_at_stake"] + 1.0)
+    flagged["score"] = confidence * (flagged["value_at_stake"] + 1.0)
     return flagged.sort_values("score", ascending=False)
 
 

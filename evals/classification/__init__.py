@@ -1,0 +1,1 @@
+"""Classification and anomaly benchmark (`python -m evals.classification`)."""

@@ -1,0 +1,143 @@
+"""Classification and anomaly benchmark on the demo plant; prints a report.
+
+    python -m evals.classification [--scale 1] [--data DIR] [--speed-data /tmp/demo20]
+
+Without --data a demo plant of --scale is generated in a temporary folder. The speed section
+runs on --speed-data (a scale-20 demo folder) when it exists; it is never generated here, to
+spare the shared cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from assistant.settings import Settings
+from evals.classification.scores import (
+    anomaly_scores,
+    holdout_scores,
+    holdout_split,
+    misclassification_scores,
+    prepare,
+    product_table,
+)
+from tools.dataset.load import load_dataset, load_evaluation_table
+
+VARIANTS = {
+    "description only": {"use_behaviour": False},
+    "behaviour only": {"use_text": False},
+    "both": {},
+}
+
+
+def _timed(fn):  # type: ignore[no-untyped-def]
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def speed(path: Path) -> None:
+    from tools.classify.service import build_classifications, get_model
+
+    ds, load_s, _ = _timed(lambda: load_dataset(path))
+    print(f"\n## Speed on {path} ({len(ds.items):,} items, {len(ds.transactions):,} transactions)")
+    print(f"load (parse + validate CSV, not classification): {load_s:.1f} s")
+    with tempfile.TemporaryDirectory() as data_dir:
+        _, train_s, train_cpu = _timed(lambda: get_model(ds, data_dir, retrain=True))
+        print(
+            f"training (5-fold out-of-fold + final fit): {train_s:.1f} s wall, "
+            f"{train_cpu:.1f} s CPU"
+        )
+        table, run_s, run_cpu = _timed(lambda: build_classifications(ds, data_dir))
+        print(
+            f"classify all {len(table):,} items (features, model load, predict, explain): "
+            f"{run_s:.1f} s wall, {run_cpu:.1f} s CPU  (target <= 30 s)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m evals.classification")
+    parser.add_argument("--data", type=Path, default=None, help="demo folder with truth files")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--speed-data", type=Path, default=Path("/tmp/demo20"))
+    parser.add_argument("--skip-ablation", action="store_true")
+    args = parser.parse_args()
+    pd.set_option("display.width", 160)
+
+    if args.data is None:
+        from tools.demo.generator import generate_demo
+
+        args.data = Path(tempfile.mkdtemp(prefix="cls-eval-")) / "demo"
+        generate_demo(args.data, scale=args.scale, seed=args.seed)
+    ds = load_dataset(args.data)
+    truth = load_evaluation_table(args.data, "labels").set_index("item_id")
+    planted = load_evaluation_table(args.data, "planted_anomalies")
+    settings = Settings()
+    threshold = settings.classify_min_confidence
+    features, texts, feat_s = prepare(ds)
+    print(f"# Classification benchmark on {args.data}")
+    print(
+        f"{len(ds.items):,} items, {len(ds.transactions):,} transactions; features {feat_s:.1f} s"
+    )
+
+    train_ids, test_ids = holdout_split(ds, args.seed)
+    print(f"\n## Held-out items ({len(train_ids):,} train, {len(test_ids):,} scored incl. blanks)")
+    variants = VARIANTS if not args.skip_ablation else {"both": {}}
+    rows = {}
+    for name, variant in variants.items():
+        held = holdout_scores(ds, features, texts, truth, train_ids, test_ids, **variant)
+        table = product_table(ds, features, texts, **variant)
+        mis = misclassification_scores(table, planted, truth, threshold)
+        rows[name] = {
+            "macro_F1": held["macro_f1"],
+            "subtype_acc": held["subtype_accuracy"],
+            "wrong_recall": mis["recall"],
+            "wrong_precision": mis["precision"],
+            "blank_tag_acc": mis["blank_tag_accuracy"],
+        }
+        if name == "both":
+            full = table
+    print(pd.DataFrame(rows).T.round(3).to_string())
+    print(
+        "targets: macro_F1 >= 0.95, subtype_acc >= 0.90, wrong recall >= 0.90 at precision >= 0.80"
+    )
+
+    print("\n## Robustness: 20% of training labels flipped at random")
+    clean = rows["both"]["macro_F1"]
+    noisy = holdout_scores(ds, features, texts, truth, train_ids, test_ids, 0.2, args.seed)
+    print(
+        f"macro-F1 clean {clean:.3f}, flipped {noisy['macro_f1']:.3f}, drop "
+        f"{clean - noisy['macro_f1']:.3f} (target <= 0.03); subtype acc "
+        f"{noisy['subtype_accuracy']:.3f}"
+    )
+
+    print("\n## Suspected misclassifications by confidence threshold (product pipeline)")
+    curve = [misclassification_scores(full, planted, truth, t) for t in (0.5, 0.6, 0.7, 0.8, 0.9)]
+    print(pd.DataFrame(curve)[["threshold", "planted_wrong", "flagged", "recall", "precision"]]
+          .round(3).to_string(index=False))  # fmt: skip
+    print(f"(the product flags at p >= {threshold:g}, STOCKWISE_CLASSIFY_MIN_CONFIDENCE)")
+
+    print("\n## Planted anomalies")
+    per_kind, anom_s = anomaly_scores(ds, full, planted, settings)
+    print(per_kind.round(3).to_string())
+    scored = per_kind[per_kind["planted"] > 0]
+    print(
+        f"recall {scored['found'].sum()}/{scored['planted'].sum()} = "
+        f"{scored['found'].sum() / scored['planted'].sum():.3f}; precision over all findings "
+        f"{(per_kind['precision'] * per_kind['findings']).sum() / per_kind['findings'].sum():.3f}"
+        f"; detectors ran in {anom_s:.1f} s"
+    )
+
+    if args.speed_data and args.speed_data.exists():
+        speed(args.speed_data)
+    else:
+        print(f"\n(speed section skipped: {args.speed_data} does not exist)")
+
+
+if __name__ == "__main__":
+    main()
