@@ -18,7 +18,7 @@ from tools.context import ToolContext
 
 # Entity -> the argument names tools use for it, in order of preference.
 ARG_NAMES: dict[str, tuple[str, ...]] = {
-    "item": ("item", "query", "item_id", "items"),
+    "item": ("item", "item_id", "item_ids"),
     "site": ("site", "site_id"),
     "equipment": ("equipment", "equipment_id"),
     "start": ("start", "start_date", "since"),
@@ -28,12 +28,20 @@ ARG_NAMES: dict[str, tuple[str, ...]] = {
     "group_by": ("by", "group_by"),
     "order": ("order", "order_id"),
     "stage": ("stage",),
-    "category": ("category", "recorded_category"),
+    "category": ("category", "recorded_category", "group"),
     "mro_subtype": ("mro_subtype", "subtype"),
-    "criticality": ("criticality",),
+    "criticality": ("criticality", "critical_only"),
     "top": ("top", "limit"),
 }
 PERIOD_KEYS = ("start", "end", "days", "lead_time")
+# Some tools take an entity in another shape: (entity, argument) -> converter.
+CONVERT = {
+    ("lead_time", "within"): lambda v: "lead_time",
+    ("category", "group"): lambda v: {"raw_material": "raw"}.get(v, v),
+    ("criticality", "critical_only"): lambda v: v == "A",
+    ("days", "horizon"): lambda v: f"{v}d",
+    ("item", "item_ids"): lambda v: [v],
+}
 ITEM_PREFERENCE = 0.12  # how much closer the best match may be than one about the named item
 
 
@@ -44,9 +52,15 @@ class Plan:
     mode: str = "answer"  # "answer" | "why"
     calls: list[dict] = field(default_factory=list)
     message: str = ""  # a decline or a clarifying question, when there are no calls
+    question: str = ""  # the wording a free-text tool (document search) is given
 
     def meta(self) -> dict:
-        return {"intent": self.intent, "entities": self.entities, "mode": self.mode}
+        return {
+            "intent": self.intent,
+            "entities": self.entities,
+            "mode": self.mode,
+            "question": self.question,
+        }
 
 
 def _intent_words(intents: tuple[Intent, ...]) -> set[str]:
@@ -85,7 +99,13 @@ class Brain:
         match = self.matcher(set(tools)).match(found.shape)
         short = len(q.split()) <= 7
         if previous and short and any(q.startswith(w) or q == w for w in WHY_WORDS):
-            return self._calls(Plan(previous["intent"], dict(previous["entities"]), "why"), tools)
+            plan = Plan(
+                previous["intent"],
+                dict(previous["entities"]),
+                "why",
+                question=previous.get("question", ""),
+            )
+            return self._calls(plan, tools)
         follow = previous and (
             q.startswith(FOLLOW_UP_PREFIXES)
             or (short and found.values and (match.intent == DECLINE or match.score < 0.5))
@@ -98,7 +118,11 @@ class Brain:
             entities.update(found.values)
             strong = match.intent != DECLINE and match.score >= 0.6
             intent = match.intent if strong else previous["intent"]
-            return self._calls(Plan(intent, entities), tools)
+            same = intent == previous["intent"]
+            return self._calls(
+                Plan(intent, entities, question=previous.get("question", "") if same else question),
+                tools,
+            )
         if match.intent == DECLINE:
             return Plan(DECLINE, found.values, message=self.decline(tools))
         intent = match.intent
@@ -112,7 +136,7 @@ class Brain:
             ]
             if close:
                 intent = max(close)[1]
-        return self._calls(Plan(intent, found.values), tools)
+        return self._calls(Plan(intent, found.values, question=question), tools)
 
     def _takes_item(self, intent: str, tools: dict[str, BaseTool]) -> bool:
         names = self.intents[intent].tools if intent in self.intents else ()
@@ -132,7 +156,8 @@ class Brain:
         for name in intent.tools:
             if name not in tools:
                 continue
-            args, missing = fill_args(tools[name], {**intent.defaults, **plan.entities})
+            values = {**intent.defaults, **plan.entities, "question": plan.question}
+            args, missing = fill_args(tools[name], values, intent.arg_map)
             if missing:
                 plan.message = clarify(missing)
                 plan.calls = []
@@ -159,16 +184,19 @@ def clarify(missing: list[str]) -> str:
     return " ".join(asks.get(m, f"Please tell me the {m.replace('_', ' ')}.") for m in missing)
 
 
-def fill_args(tool: BaseTool, entities: dict[str, Any]) -> tuple[dict, list[str]]:
+def fill_args(
+    tool: BaseTool, entities: dict[str, Any], arg_map: dict | None = None
+) -> tuple[dict, list[str]]:
     """Map entities onto the tool's own argument names; drop what its schema refuses."""
     schema = tool.args_schema
     fields = getattr(schema, "model_fields", {})
+    arg_map = arg_map or {}
     args: dict[str, Any] = {}
     for entity, value in entities.items():
-        for name in ARG_NAMES.get(entity, (entity,)):
+        names = (arg_map[entity],) if entity in arg_map else ARG_NAMES.get(entity, (entity,))
+        for name in names:
             if name in fields and name not in args:
-                # run_out_within(within="lead_time"): the flag becomes the field's value.
-                args[name] = "lead_time" if entity == "lead_time" and name == "within" else value
+                args[name] = CONVERT.get((entity, name), lambda v: v)(value)
                 break
     for _ in range(len(args) + 1):
         try:

@@ -20,6 +20,7 @@ class Intent:
     needs: tuple[str, ...] = ()  # entities without which the question cannot be answered
     defaults: dict = field(default_factory=dict)  # arguments used when the question omits them
     explain: str = ""  # the definition behind the figures, for "why?"
+    arg_map: dict = field(default_factory=dict)  # entity -> this intent's argument name
 
 
 DECLINE = "out_of_scope"
@@ -63,6 +64,7 @@ INTENTS: tuple[Intent, ...] = (
         ),
         "Items matching {item}:",
         needs=("item",),
+        arg_map={"item": "query"},
     ),
     Intent(
         "demand",
@@ -258,6 +260,178 @@ INTENTS: tuple[Intent, ...] = (
             "slow movers at {site}",
         ),
         "Slow-moving and excess stock{at_site}:",
+    ),
+    # --- documents, forecasting, classification, anomalies, replenishment --------------
+    Intent(
+        "search_documents",
+        "what the manuals, SOPs and failure reports say",
+        ("search_documents",),
+        (
+            # Item and equipment words stay placeholders: they must not count as
+            # question words, or "hydraulic seal" would stop being an item.
+            "how do i replace the {item} on {equipment}",
+            "what does the manual say about {equipment}",
+            "procedure for changing the {item}",
+            "is there an sop for lockout",
+            "safety data sheet for {item}",
+            "what causes {item} failures on {equipment}",
+            "failure reports for {equipment}",
+            "maintenance instructions for the {item}",
+            "how often should the {item} be changed",
+            "what ppe do i need for {item} cleaning",
+            "troubleshooting guide for {equipment}",
+            "what does the sop say about {item}",
+        ),
+        "What the documents say:",
+        arg_map={"question": "query"},
+    ),
+    Intent(
+        "forecast_demand",
+        "demand forecasts for an item (with ranges)",
+        ("forecast_demand",),
+        (
+            "forecast demand for {item} {days}",
+            "how much {item} will we need {days}",
+            "expected usage of {item} {days}",
+            "predict consumption of {item}",
+            "what will demand for {item} be {days}",
+            "{item} forecast",
+            "projected demand {item} at {site}",
+        ),
+        "Demand forecast for {item}{at_site}{within}:",
+        explain="The forecast is fitted on the item's daily demand history; the range gives "
+        "quantiles of the forecast.",
+    ),
+    Intent(
+        "lead_time_demand",
+        "demand over an item's lead time",
+        ("lead_time_demand",),
+        (
+            "demand over lead time for {item}",
+            "how much {item} do we use while waiting for a delivery",
+            "lead time demand of {item}",
+            "how much {item} will we consume before the next order arrives",
+        ),
+        "Demand over the lead time for {item}{at_site}:",
+    ),
+    Intent(
+        "demand_profile",
+        "how an item's demand behaves (smooth, intermittent, ...)",
+        ("demand_profile",),
+        (
+            "is demand for {item} intermittent",
+            "demand pattern of {item}",
+            "how regular is the usage of {item}",
+            "is {item} a lumpy item",
+            "demand profile {item}",
+        ),
+        "Demand profile of {item}{at_site}:",
+    ),
+    Intent(
+        "classify_item",
+        "what an item really is (WIP, MRO, raw, finished)",
+        ("classify_item",),
+        (
+            "what kind of item is {item}",
+            "is {item} wip or mro",
+            "classify {item}",
+            "what category should {item} be",
+            "is {item} a spare part or a raw material",
+            "is {item} really a consumable",
+        ),
+        "What {item} is:",
+    ),
+    Intent(
+        "suspected_misclassifications",
+        "items whose recorded category looks wrong",
+        ("suspected_misclassifications",),
+        (
+            "which items are probably misclassified",
+            "wrong categories in the erp",
+            "items filed under the wrong category",
+            "which materials have a wrong or blank category",
+            "audit the item master categories",
+            "misclassified {category}",
+        ),
+        "Items whose recorded category looks wrong:",
+    ),
+    Intent(
+        "find_anomalies",
+        "anomalies in the data (tools in BOMs, misfiled criticals, ...)",
+        ("find_anomalies",),
+        (
+            "any anomalies in the data",
+            "what looks odd in our inventory",
+            "find data problems",
+            "red flags in the stock records",
+            "anything suspicious in the transactions",
+            "inventory anomalies for {item}",
+        ),
+        "Anomalies found:",
+    ),
+    Intent(
+        "recommend_reorder",
+        "recommended reorder points, safety stock, order quantities",
+        ("recommend_reorder",),
+        (
+            "what should the reorder point be for {item}",
+            "recommended safety stock for {category}",
+            "how much should we order of {item}",
+            "recommend reorder quantities for {criticality} {category}",
+            "optimal min max for {item}",
+            "what reorder policy do you recommend for {category} at {site}",
+        ),
+        "Recommended reorder policy{for_item}{at_site}:",
+    ),
+    Intent(
+        "stockout_risk",
+        "items at risk of a stockout (on hand minus draw and open needs)",
+        ("stockout_risk",),
+        (
+            "which items are at risk of stocking out {days}",
+            "stockout risk {days}",
+            "what is likely to stock out at {site}",
+            "which {category} are at risk of a shortage",
+            "shortage risk report",
+        ),
+        "Stockout risk{at_site}{within}:",
+    ),
+    Intent(
+        "wip_component_needs",
+        "components open production orders still need",
+        ("wip_component_needs",),
+        (
+            "what components do open orders still need",
+            "material still needed for open production orders",
+            "component shortages for wip",
+            "what do the open orders need from stores",
+        ),
+        "Components the open orders still need:",
+    ),
+    Intent(
+        "simulate_policy",
+        "how a reorder policy would have performed (simulation)",
+        ("simulate_policy",),
+        (
+            "simulate the recommended policy for {item}",
+            "how would the recommended reorder policy have performed",
+            "backtest the current policy for {category}",
+            "what if we used the recommended reorder points for {item}",
+        ),
+        "Simulated policy{for_item}{at_site}:",
+    ),
+    Intent(
+        "draft_purchase_requisitions",
+        "drafting purchase requisitions (after your approval)",
+        ("draft_purchase_requisitions",),
+        (
+            "draft purchase requisitions for {criticality} {category}",
+            "raise prs for items below reorder point",
+            "create purchase requisitions",
+            "prepare purchase reqs for {category} at {site}",
+            "order what we need for {category}",
+        ),
+        "Purchase requisitions{at_site}:",
     ),
     Intent(
         DECLINE,

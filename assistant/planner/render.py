@@ -10,6 +10,7 @@ from langchain_core.messages import ToolMessage
 
 MAX_ROWS = 10
 MAX_FIELDS = 7
+MAX_TEXT = 280  # characters of a free-text field (a passage, an explanation) to show
 ROW_KEYS_FIRST = (
     "item_id",
     "order_id",
@@ -37,7 +38,11 @@ def fmt(value: Any) -> str:
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if value is None:
         return "-"
-    return str(value)
+    text = " ".join(str(value).split())
+    if len(text) > MAX_TEXT:
+        # Cut at a word boundary so no figure is cut in half.
+        text = text[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+    return text
 
 
 def label(key: str) -> str:

@@ -4,14 +4,20 @@ previous turn, figures come from the results, and what it cannot answer it decli
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+from pydantic import BaseModel
 
 from assistant.graph import build_graph, final_answer
 from assistant.planner.entities import EntityExtractor
 from assistant.settings import get_settings
+from assistant.tool_registry import ToolRegistry
 from tools.context import ToolContext
+from tools.results import Evidence, ToolResult
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +165,45 @@ def test_entities_periods_and_horizons(plant):
         "mro_subtype": "consumable",
         "criticality": "B",
     }
+
+
+class DraftInput(BaseModel):
+    item_ids: list[str] | None = None
+    group: Literal["mro", "raw", "wip"] | None = None
+    critical_only: bool = False
+
+
+class DraftResult(ToolResult):
+    requisitions: list[dict]
+
+
+def draft_purchase_requisitions(ctx: ToolContext, args: DraftInput) -> DraftResult:
+    """Draft purchase requisitions (test double with the real tool's name and arguments)."""
+    DRAFTS.append(args)
+    return DraftResult(
+        requisitions=[{"requisition_id": "PR-7", "item_id": "4410", "qty": 12}],
+        evidence=Evidence(tool="draft_purchase_requisitions"),
+    )
+
+
+DRAFTS: list[DraftInput] = []
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_planner_action_waits_for_approval(plant, decision):
+    DRAFTS.clear()
+    ctx = ToolContext(dataset=plant, settings=get_settings())
+    registry = ToolRegistry(ctx, [draft_purchase_requisitions])
+    graph = build_graph(ctx, checkpointer=InMemorySaver(), registry=registry)
+    config = {"configurable": {"thread_id": decision}}
+    paused = graph.invoke(
+        {"messages": [HumanMessage("draft purchase requisitions for critical spare parts")]}, config
+    )
+    (pending,) = paused["__interrupt__"]
+    assert pending.value["args"] == {"item_ids": None, "group": "mro", "critical_only": True}
+    assert DRAFTS == []
+    result = final_answer(graph.invoke(Command(resume=decision), config))
+    if decision == "approve":
+        assert len(DRAFTS) == 1 and "PR-7" in result["answer"]
+    else:
+        assert DRAFTS == [] and "was not run: Rejected by a person." in result["answer"]
