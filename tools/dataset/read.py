@@ -74,12 +74,13 @@ def read_file(name: str, path: Path) -> RawTable:
         return RawTable(name, path.name, None, problems=[("empty_file", "the file is empty")])
     if path.suffix == ".parquet":
         try:
-            frame = pq.read_table(path).to_pandas()
+            table = pq.read_table(path)
         except (pa.ArrowException, OSError) as exc:
             return RawTable(
                 name, path.name, None, problems=[("unreadable", f"not a Parquet file: {exc}")]
             )
-        return RawTable(name, path.name, _indexed(frame))
+        frame, clean = clean_arrow_text(name, table)
+        return RawTable(name, path.name, _indexed(frame), clean)
     return _read_csv(name, path)
 
 
@@ -116,18 +117,36 @@ def _arrow_csv(name: str, path: Path, column_types: dict[str, pa.DataType]) -> p
         quoted_strings_can_be_null=True,
     )
     table = pacsv.read_csv(path, convert_options=convert)
-    # Trim ids and blank out whitespace-only text here, in Arrow, where it costs a few
-    # milliseconds per million values; in pandas it costs seconds (see frames.py).
+    frame, _ = clean_arrow_text(name, table)
+    return frame
+
+
+def clean_arrow_text(name: str, table: pa.Table) -> tuple[pd.DataFrame, bool]:
+    """Trim ids and blank out whitespace-only text in Arrow, then convert to pandas.
+
+    In Arrow this costs milliseconds per million values; in pandas, seconds (frames.py
+    does the same for frames from elsewhere). The flag says whether every id and text
+    column could be cleaned here: a Parquet id stored as float is left to frames.py.
+    """
     categorical = CATEGORICAL_COLUMNS.get(name, ())
+    clean = True
     for col in TABLES[name].columns:
         if col.kind not in ("id", "str") or col.name not in table.column_names:
             continue
         i = table.column_names.index(col.name)
-        cleaned = _clean_text(table.column(i), trim=col.kind == "id")
+        values = table.column(i)
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(values.type.value_type)
+        if pa.types.is_integer(values.type) or pa.types.is_large_string(values.type):
+            values = values.cast(pa.string())
+        if not pa.types.is_string(values.type):
+            clean = False
+            continue
+        values = _clean_text(values, trim=col.kind == "id")
         if col.name in categorical:
-            cleaned = cleaned.dictionary_encode()
-        table = table.set_column(i, col.name, cleaned)
-    return arrow_to_pandas(name, table)
+            values = values.dictionary_encode()
+        table = table.set_column(i, col.name, values)
+    return arrow_to_pandas(name, table), clean
 
 
 def arrow_to_pandas(name: str, table: pa.Table) -> pd.DataFrame:
