@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from assistant.session import open_session
 from assistant.settings import get_settings
 
 
@@ -58,6 +57,8 @@ def ask(
         raise typer.BadParameter(
             'ask needs a question, e.g. stockwise ask "what is below reorder point?"'
         )
+    from assistant.session import open_session  # the agent loads only when asked
+
     settings = get_settings()
     with open_session(settings) as session:
         thread_id = thread or session.new_thread()

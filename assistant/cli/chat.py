@@ -4,23 +4,28 @@ the checked answer); `/new` starts a new thread, `/sources` shows the last answe
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.types import Command
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.prompt import Confirm, Prompt
 
 from assistant.cli.ask import print_sources
-from assistant.graph import final_answer
-from assistant.session import AgentSession, open_session
 from assistant.settings import get_settings
+
+if TYPE_CHECKING:
+    from assistant.session import AgentSession
 
 HELP = "Ask a question. /new starts a new conversation, /sources shows sources, /quit leaves."
 
 
 def stream_turn(session: AgentSession, payload, thread_id: str, console: Console) -> dict:
     """Run one turn, printing each step as the graph finishes it."""
+    from langchain_core.messages import AIMessage, ToolMessage
+    from langgraph.types import Command
+
+    from assistant.graph import final_answer
+
     config = session._config(thread_id)
     for update in session.graph.stream(payload, config, stream_mode="updates"):
         for node, delta in update.items():
@@ -51,6 +56,10 @@ def stream_turn(session: AgentSession, payload, thread_id: str, console: Console
 
 def chat() -> None:
     """Talk to Stockwise about your plant's inventory."""
+    from langchain_core.messages import HumanMessage
+
+    from assistant.session import open_session
+
     console = Console()
     settings = get_settings()
     with open_session(settings) as session:

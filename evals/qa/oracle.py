@@ -215,3 +215,18 @@ class Oracle:
         for word in text.lower().split():
             mask &= desc.str.contains(word, regex=False)
         return list(self.items.loc[mask, "item_id"])
+
+    def label(self, item_id: str) -> str:
+        """The true category behind an item (labels.csv, evaluation-only)."""
+        labels = self.read("labels").set_index("item_id")
+        return str(labels.loc[item_id, "true_category"])
+
+    def in_documents(self, text: str) -> list[str]:
+        """`text` if some document file holds it, so an expected citation is real."""
+        folder = self.folder / "documents"
+        for path in folder.rglob("*"):
+            if path.suffix not in (".md", ".txt") or not path.is_file():
+                continue
+            if text.lower() in path.read_text(encoding="utf-8", errors="ignore").lower():
+                return [text]
+        raise AssertionError(f"no document in {folder} mentions {text!r}")

@@ -423,6 +423,29 @@ QUESTIONS: list[Question] = [
         ids=lambda o: ["4500"],
     ),
     _q("find-02", "look up chiller condenser fan motor", "find_items", ids=lambda o: ["4516"]),
+    # --- documents, forecasts, classification, replenishment ---------------------------
+    _q(
+        "doc-s-01",
+        "How do I replace the seal on press P-3?",
+        "search_documents",
+        ids=lambda o: o.in_documents("HS-8040"),
+    ),
+    _q("doc-s-02", "what does the SOP say about lockout", "search_documents"),
+    _q("fc-01", "forecast demand for the spindle bearing next quarter", "forecast_demand"),
+    _q("fc-02", "is demand for rye flour intermittent or smooth?", "demand_profile"),
+    _q("cls-01", "is 4471 wip or mro?", "classify_item", ids=lambda o: [o.label("4471")]),
+    _q(
+        "cls-02",
+        "which items are probably misclassified in the ERP",
+        "suspected_misclassifications",
+    ),
+    _q(
+        "rep-01",
+        "what should the reorder point be for item 4430",
+        "recommend_reorder",
+        ids=lambda o: ["4430"],
+    ),
+    _q("rep-02", "which items are at risk of stocking out in the next 30 days", "stockout_risk"),
     # --- follow-up threads --------------------------------------------------------------
     _q(
         "t1-1",
