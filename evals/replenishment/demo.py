@@ -41,7 +41,13 @@ def open_demo(args) -> tuple:  # type: ignore[no-untyped-def]
 
 def labelled(ds, folder: Path, facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:  # type: ignore[no-untyped-def]
     """`facts` grouped by true category (mro, raw), and grouped as WIP components (wip)."""
-    labels = pd.read_csv(folder / "labels.csv", dtype=str).set_index("item_id")["true_category"]
+    path = folder / "labels.csv"
+    table = (
+        pd.read_csv(path, dtype=str)
+        if path.exists()
+        else pd.read_parquet(folder / "labels.parquet")
+    )
+    labels = table.astype({"item_id": str}).set_index("item_id")["true_category"]
     truth = labels.reindex(facts["item_id"]).map({"mro": "mro", "raw_material": "raw"})
     by_truth = facts.assign(group=truth.to_numpy())
     on_bom = facts["item_id"].isin(set(ds.boms["component_item_id"]))

@@ -1,0 +1,63 @@
+"""Speed: recommendations for every item of a scale-20 demo plant, and a 12-month
+simulation of 10,000 items (loop over days, numpy across items)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.settings import Settings
+from tools.context import ToolContext
+from tools.dataset.load import load_dataset
+from tools.replenish import RecommendReorderInput, recommend_reorder
+from tools.replenish.backtest import plannable, window
+from tools.replenish.demand import daily_demand
+from tools.replenish.policy import plan_policies
+from tools.replenish.simulate import simulate
+
+N_SIMULATED = 10_000
+
+
+def speed(args) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(demo_scale=20)
+    if args.data is not None:
+        folder = Path(args.data)
+    else:
+        from tools.dataset.open import dataset_source
+
+        folder = Path(dataset_source(settings))
+    clock = time.perf_counter()
+    ds = load_dataset(folder)
+    print(
+        f"loaded {folder}: {len(ds.items):,} items, {len(ds.stock_levels):,} item-sites, "
+        f"{len(ds.transactions):,} transactions ({time.perf_counter() - clock:.1f} s)"
+    )
+    clock = time.perf_counter()
+    result = recommend_reorder(ToolContext(ds, settings), RecommendReorderInput(limit=100000))
+    took = time.perf_counter() - clock
+    print(
+        f"recommendations for every item-site: {result.total_rows:,} rows in {took:.1f} s "
+        f"(limit 60 s: {'ok' if took <= 60 else 'TOO SLOW'})"
+    )
+    start, end = window(ds, 12)
+    plan = plannable(plan_policies(ds, settings, as_of=start))
+    demand = daily_demand(ds, plan, start, end).values
+    # Repeat the plant's item-sites up to 10,000 rows when it has fewer.
+    rows = np.resize(np.arange(len(plan)), N_SIMULATED)
+    clock = time.perf_counter()
+    outcome = simulate(
+        demand[rows],
+        plan["recommended_reorder_point"].to_numpy()[rows],
+        plan["recommended_order_qty"].to_numpy()[rows],
+        plan["lead_days"].to_numpy()[rows],
+        plan["unit_cost"].to_numpy()[rows],
+        (plan["recommended_reorder_point"] + plan["recommended_order_qty"]).to_numpy()[rows],
+    )
+    took = time.perf_counter() - clock
+    fill = outcome.served.sum() / max(outcome.demand.sum(), 1e-9)
+    print(
+        f"simulation: {N_SIMULATED:,} items x {demand.shape[1]} days in {took:.2f} s "
+        f"(limit 30 s: {'ok' if took <= 30 else 'TOO SLOW'}); fill rate {fill:.3f}"
+    )
