@@ -30,15 +30,17 @@ class SharedPoints:
         self.cache: dict[tuple[int, int, int], dict[str, np.ndarray]] = {}
         self.seconds = 0.0
 
-    def __call__(self, train: np.ndarray, h: int) -> dict[str, np.ndarray]:
+    def __call__(
+        self, train: np.ndarray, h: int, names: list[str] = CANDIDATES
+    ) -> dict[str, np.ndarray]:
         key = (train.shape[0], train.shape[1], h)
-        if key not in self.cache:
+        known = self.cache.setdefault(key, {})
+        missing = [n for n in names if n not in known]
+        if missing:
             start = time.perf_counter()
-            self.cache[key] = point_forecasts(
-                train, h, CANDIDATES, grain=self.grain, n_jobs=self.n_jobs
-            )
+            known |= point_forecasts(train, h, missing, grain=self.grain, n_jobs=self.n_jobs)
             self.seconds += time.perf_counter() - start
-        return self.cache[key]
+        return {n: known[n] for n in names}
 
 
 def standard_methods(points: SharedPoints) -> dict[str, Method]:

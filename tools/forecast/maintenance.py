@@ -189,8 +189,11 @@ def maintenance_demand(
     first = origin + pd.Timedelta(days=start_days)
     for service in result.planned:
         service.due = [d for d in service.due if d >= first.normalize()]
-    if result.planned:
-        result.covered_wo_ids |= set(preventive["wo_id"])
+    # Preventive issues are accounted for only on machines whose plans list the item; the
+    # item's use on other preventive work orders stays in the statistical remainder.
+    planned_machines = {p.equipment_id for p in result.planned}
+    kit_wos = preventive.loc[preventive["equipment_id"].isin(planned_machines), "wo_id"]
+    result.covered_wo_ids |= set(kit_wos)
     corrective = wos[wos["wo_type"] == "corrective"]
     used = on_wo[on_wo["wo_type"] == "corrective"]
     rng = np.random.default_rng(seed)
