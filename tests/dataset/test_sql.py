@@ -135,3 +135,18 @@ def test_postgres_write_is_all_or_nothing(small_folder, pg_url):
     engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
     assert sa.inspect(engine).get_table_names() == []
     engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@needs_postgres
+def test_demo_plant_round_trips_through_postgres(demo_dir, demo_dataset, pg_url):
+    write_dataset(demo_dataset, pg_url)
+
+    from_db = load_dataset(pg_url)
+
+    assert from_db.row_counts() == demo_dataset.row_counts()
+    assert from_db.transactions["qty"].sum() == pytest.approx(
+        demo_dataset.transactions["qty"].sum()
+    )
+    assert_same_dataset(demo_dataset, from_db)
