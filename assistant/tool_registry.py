@@ -8,17 +8,22 @@ fails to import is a bug and fails loudly. Tools are plain functions
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import inspect
 import json
+import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, get_type_hints
 
 from langchain_core.tools import StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
+from assistant.settings import Settings
 from tools.context import ToolContext
 
 TOOL_PACKAGES = (
@@ -91,28 +96,118 @@ def approved(decision: Any) -> tuple[bool, str]:
     return str(decision).strip().lower() in {"approve", "approved", "yes", "y", "ok"}, comment
 
 
-def bind_tool(fn: Callable, ctx: ToolContext) -> StructuredTool:
-    """One LangChain tool for `fn`, bound to `ctx`; results are JSON text."""
-    schema = input_model(fn)
-    action = is_action(fn)
+@dataclass(frozen=True)
+class ToolSpec:
+    """What the model needs to know of a tool, without importing it: a tool package may
+    pull in heavy libraries (a classifier, a vector store) that a question never uses."""
+
+    name: str
+    module: str
+    description: str
+    schema: dict  # JSON schema of the input model
+    action: bool
+
+
+def spec_of(fn: Callable) -> ToolSpec:
+    return ToolSpec(
+        name=fn.__name__,
+        module=fn.__module__,
+        description=inspect.cleandoc(fn.__doc__ or fn.__name__),
+        schema=input_model(fn).model_json_schema(),
+        action=is_action(fn),
+    )
+
+
+def _sources_signature(packages: Iterable[str]) -> str:
+    """Changes whenever a tool package's source changes (names, sizes, mtimes)."""
+    digest = hashlib.sha1()
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None:
+            continue
+        for folder in spec.submodule_search_locations or []:
+            for path in sorted(Path(folder).rglob("*.py")):
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_specs(settings: Settings, packages: Iterable[str] = TOOL_PACKAGES) -> list[ToolSpec]:
+    """The specs of every registered tool, from a manifest cached in the data directory
+    (rebuilt by importing the packages whenever their sources change)."""
+    packages = list(packages)
+    path = Path(settings.data_dir) / "cache" / f"tool-manifest-{_sources_signature(packages)}.json"
+    if path.exists():
+        try:
+            return [ToolSpec(**entry) for entry in json.loads(path.read_text())]
+        except (ValueError, TypeError):
+            pass  # a damaged manifest is rebuilt below
+    specs = [spec_of(fn) for fn in discover_tool_functions(packages)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps([asdict(s) for s in specs]))
+    tmp.replace(path)  # atomic: a reader never sees half a manifest
+    return specs
+
+
+class _LazyTool:
+    """The function behind a spec, imported on first use."""
+
+    def __init__(self, spec: ToolSpec, fn: Callable | None = None) -> None:
+        self.spec = spec
+        self._fn = fn
+
+    @property
+    def fn(self) -> Callable:
+        if self._fn is None:
+            self._fn = getattr(importlib.import_module(self.spec.module), self.spec.name)
+        return self._fn
+
+    @property
+    def input_model(self) -> type[BaseModel]:
+        return input_model(self.fn)
+
+
+def bind_spec(spec: ToolSpec, ctx: ToolContext, fn: Callable | None = None) -> StructuredTool:
+    """One LangChain tool for `spec`, bound to `ctx`; results are JSON text."""
+    lazy = _LazyTool(spec, fn)
 
     def run(**kwargs: Any) -> str:
-        args = schema.model_validate(kwargs)
-        if action:
-            ok, comment = approved(interrupt(_approval_request(fn.__name__, args)))
+        args = lazy.input_model.model_validate(kwargs)
+        if spec.action:
+            ok, comment = approved(interrupt(_approval_request(spec.name, args)))
             if not ok:
                 why = f" ({comment})" if comment else ""
                 return json.dumps({"rejected": True, "message": f"Rejected by a person{why}."})
-        return result_to_json(fn(ctx, args))
+        return result_to_json(lazy.fn(ctx, args))
 
-    tool = StructuredTool.from_function(
+    return StructuredTool(
+        name=spec.name,
+        description=spec.description,
+        args_schema=spec.schema,
         func=run,
-        name=fn.__name__,
-        description=inspect.cleandoc(fn.__doc__ or fn.__name__),
-        args_schema=schema,
+        metadata={"action": spec.action, "lazy": lazy},
     )
-    tool.metadata = {"action": action}
-    return tool
+
+
+def bind_tool(fn: Callable, ctx: ToolContext) -> StructuredTool:
+    return bind_spec(spec_of(fn), ctx, fn)
+
+
+def tool_fields(tool: StructuredTool) -> tuple[dict, list[str]]:
+    """A tool's argument properties and required names, from its JSON schema."""
+    schema = (
+        tool.args_schema
+        if isinstance(tool.args_schema, dict)
+        else tool.args_schema.model_json_schema()
+    )
+    return schema.get("properties", {}), list(schema.get("required", []))
+
+
+def tool_input_model(tool: StructuredTool) -> type[BaseModel]:
+    """The tool's pydantic input model (imports the tool's package if not yet done)."""
+    lazy = (tool.metadata or {}).get("lazy")
+    return lazy.input_model if lazy is not None else tool.args_schema
 
 
 class ToolRegistry:
@@ -120,8 +215,15 @@ class ToolRegistry:
 
     def __init__(self, ctx: ToolContext, functions: Iterable[Callable] | None = None) -> None:
         self.ctx = ctx
-        self.functions = list(discover_tool_functions() if functions is None else functions)
-        self.tools = [bind_tool(fn, ctx) for fn in self.functions]
+        if functions is None:
+            self.specs = load_specs(ctx.settings)
+            self.tools = [bind_spec(spec, ctx) for spec in self.specs]
+        else:
+            functions = list(functions)
+            self.specs = [spec_of(fn) for fn in functions]
+            self.tools = [
+                bind_spec(spec, ctx, fn) for spec, fn in zip(self.specs, functions, strict=True)
+            ]
         self.by_name = {t.name: t for t in self.tools}
 
     @property
@@ -130,4 +232,4 @@ class ToolRegistry:
 
     @property
     def action_names(self) -> set[str]:
-        return {fn.__name__ for fn in self.functions if is_action(fn)}
+        return {spec.name for spec in self.specs if spec.action}

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from assistant.planner.entities import EntityExtractor
 from assistant.planner.intents import DECLINE, FOLLOW_UP_PREFIXES, INTENTS, WHY_WORDS, Intent
 from assistant.planner.matcher import IntentMatcher
+from assistant.tool_registry import tool_fields, tool_input_model
 from tools.context import ToolContext
 
 # Entity -> the argument names tools use for it, in order of preference.
@@ -140,9 +141,7 @@ class Brain:
 
     def _takes_item(self, intent: str, tools: dict[str, BaseTool]) -> bool:
         names = self.intents[intent].tools if intent in self.intents else ()
-        return any(
-            "item" in getattr(tools[n].args_schema, "model_fields", {}) for n in names if n in tools
-        )
+        return any("item" in tool_fields(tools[n])[0] for n in names if n in tools)
 
     def decline(self, tools: dict[str, BaseTool]) -> str:
         can = "\n".join(f"- {c}" for c in self.capabilities(set(tools)))
@@ -188,8 +187,7 @@ def fill_args(
     tool: BaseTool, entities: dict[str, Any], arg_map: dict | None = None
 ) -> tuple[dict, list[str]]:
     """Map entities onto the tool's own argument names; drop what its schema refuses."""
-    schema = tool.args_schema
-    fields = getattr(schema, "model_fields", {})
+    fields, required = tool_fields(tool)
     arg_map = arg_map or {}
     args: dict[str, Any] = {}
     for entity, value in entities.items():
@@ -198,6 +196,7 @@ def fill_args(
             if name in fields and name not in args:
                 args[name] = CONVERT.get((entity, name), lambda v: v)(value)
                 break
+    schema = tool_input_model(tool)  # imports only this tool's package
     for _ in range(len(args) + 1):
         try:
             schema.model_validate(args)
@@ -208,6 +207,6 @@ def fill_args(
                 break
             for name in bad:
                 args.pop(name)
-    required = [n for n, f in fields.items() if f.is_required() and n not in args]
+    required = [n for n in required if n not in args]
     inverse = {n: e for e, names in ARG_NAMES.items() for n in names}
     return args, [inverse.get(n, n) for n in required]

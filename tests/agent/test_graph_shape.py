@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.graph import build_graph
-from assistant.tool_registry import ToolRegistry, discover_tool_functions
+from assistant.tool_registry import ToolRegistry, bind_spec, discover_tool_functions, load_specs
 
 from . import fakes
 from .fakes import ScriptedChatModel
@@ -31,7 +31,7 @@ def test_registry_binds_schema_docstring_and_action_flag(ctx):
     registry = ToolRegistry(ctx, fakes.TEST_TOOLS)
     tool = registry.by_name["stock_of"]
     assert tool.description == "On hand of one item across all sites."
-    assert tool.args_schema is fakes.StockInput
+    assert tool.args_schema == fakes.StockInput.model_json_schema()
     assert registry.action_names == {"draft_requisition"}
     assert '"on_hand":9.0' in tool.invoke({"item_id": "4410"})
 
@@ -60,3 +60,30 @@ def test_the_same_tool_name_twice_is_refused(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ValueError, match="registered by two packages"):
         discover_tool_functions(["dup_a", "dup_b"])
+
+
+def test_tool_specs_are_cached_and_tools_import_lazily(ctx, tmp_path, monkeypatch):
+    pkg = tmp_path / "lazy_tools_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "from pydantic import BaseModel\n"
+        "class A(BaseModel):\n    x: int\n"
+        "def double(ctx, args: A):\n    'Twice x.'\n    return {'twice': 2 * args.x}\n"
+        "AGENT_TOOLS = [double]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (spec,) = load_specs(ctx.settings, ["lazy_tools_pkg"])
+    assert (spec.name, spec.description, spec.schema["required"]) == ("double", "Twice x.", ["x"])
+    sys.modules.pop("lazy_tools_pkg")
+    # The second time the manifest answers: the package is not imported to list its tools...
+    monkeypatch.setattr(
+        "assistant.tool_registry.discover_tool_functions",
+        lambda packages: pytest.fail("manifest not used"),
+    )
+    (cached,) = load_specs(ctx.settings, ["lazy_tools_pkg"])
+    tool = bind_spec(cached, ctx)
+    assert "lazy_tools_pkg" not in sys.modules
+    # ...only when the tool runs.
+    assert tool.invoke({"x": 21}) == '{"twice": 42}'
+    assert "lazy_tools_pkg" in sys.modules
+    sys.modules.pop("lazy_tools_pkg")
