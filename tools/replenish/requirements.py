@@ -74,6 +74,13 @@ class StockoutRiskResult(ToolResult):
     can_wait: list[str]
 
 
+def bought_only(ds, facts: pd.DataFrame) -> pd.DataFrame:
+    """Rows of items that are bought, not made: a made item's stock also grows with
+    production output, which this projection does not model."""
+    made = set(ds.boms["parent_item_id"])
+    return facts[~facts["item_id"].isin(made)].reset_index(drop=True)
+
+
 def _date(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
@@ -186,7 +193,7 @@ def wip_component_needs(ctx: ToolContext, args: WipNeedsInput) -> WipNeedsResult
         orders = orders[orders["status"].isin(OPEN_STATUSES)]
     all_needs = component_needs(ds)  # every open order competes for the same stock
     needs = all_needs[all_needs["order_id"].isin(orders["order_id"])]
-    facts = item_site_facts(ds)
+    facts = bought_only(ds, item_site_facts(ds))
     keys = needs[["item_id", "site_id"]].drop_duplicates()
     facts = facts.merge(keys, on=["item_id", "site_id"])
     plan = plan_policies(ds, ctx.settings, facts=facts)
@@ -226,7 +233,7 @@ def stockout_risk(ctx: ToolContext, args: StockoutRiskInput) -> StockoutRiskResu
         site_id=args.site_id,
         critical_only=args.critical_only,
     )
-    plan = plan_policies(ds, ctx.settings, facts=facts)
+    plan = plan_policies(ds, ctx.settings, facts=bought_only(ds, facts))
     needs = component_needs(ds)
     risk = risk_table(ds, plan, needs, args.horizon_days)
     alerts = _alerts(ds, risk, needs)
@@ -243,6 +250,9 @@ def stockout_risk(ctx: ToolContext, args: StockoutRiskInput) -> StockoutRiskResu
                 "production_orders": needs["order_id"].nunique(),
             },
             ids=[f"{a.item_id}@{a.site_id}" for a in alerts[:MAX_EVIDENCE_IDS]],
-            notes=["safety stock = the recommended one (recorded one if none can be computed)"],
+            notes=[
+                "safety stock = the recommended one (recorded one if none can be computed)",
+                "bought items only: made items (with a BOM) also receive production output",
+            ],
         ),
     )

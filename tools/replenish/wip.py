@@ -99,10 +99,11 @@ def component_needs(ds: Dataset, orders: pd.DataFrame | None = None) -> pd.DataF
         if not len(routing):
             start = as_of
             when = {first_seq: (start, start)}
-        site_stock = available.setdefault(
-            order.site_id,
-            {i: q for (i, s), q in stock.items() if s == order.site_id and i in lines},
-        )
+        if order.site_id not in available:
+            available[order.site_id] = {
+                i: q for (i, s), q in stock.items() if s == order.site_id and i in lines
+            }
+        site_stock = available[order.site_id]
         for line in lines.get(order.product_item_id, []):
             # A line without a stage, or naming one the routing lacks, is consumed when the
             # order starts; a line whose stage has started is already issued.
