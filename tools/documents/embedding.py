@@ -86,6 +86,12 @@ _cache_lock = threading.Lock()
 CACHE_SIZE = 4096  # ~6 MB of vectors: repeated queries, re-indexed unchanged sections
 
 
+def clear_cache() -> None:
+    """Forget cached vectors (benchmarks time the model, not the cache)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def embed(texts: list[str] | str) -> np.ndarray:
     """Embed texts offline: an (n, 384) float32 array of unit vectors (cosine = dot).
     Recently seen texts come from a small in-process cache."""
