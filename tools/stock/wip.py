@@ -163,7 +163,9 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
                 "not open; its value is shown as booked"
             )
     else:
-        wanted = orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
+        wanted = index.memo(
+            "open_orders", lambda: orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
+        )
     values, value_notes = order_wip_values(ctx.dataset, index, wanted)
     notes += value_notes
     listed = values.sort_values("wip_value", ascending=False, kind="stable").head(args.limit)

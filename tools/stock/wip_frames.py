@@ -61,8 +61,10 @@ def order_wip_values(
     notes: list[str] = []
     frame = orders[["order_id", "product_item_id", "status"]].copy()
     issued = _issued_material(index)
-    frame = frame.join(issued, on="order_id")
-    frame[["material_value", "issue_rows"]] = frame[["material_value", "issue_rows"]].fillna(0)
+    # reindex looks orders up in the cached hash of `issued`; a join would rebuild it.
+    booked = issued.reindex(frame["order_id"].to_numpy()).fillna(0)
+    frame["material_value"] = booked["material_value"].to_numpy()
+    frame["issue_rows"] = booked["issue_rows"].to_numpy()
 
     conversion, missing_routing, missing_qty = index.memo(
         "conversion", lambda: _conversion_by_order(ds)
