@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -26,13 +27,14 @@ import pandas as pd
 
 from assistant.settings import Settings
 from tools.context import ToolContext
-from tools.dataset.load import load_dataset
 from tools.dataset.model import Dataset
+from tools.dataset.open import open_dataset
 from tools.dataset.schema import DEMAND_TXN_TYPES, OPEN_ORDER_STATUSES
 from tools.stock import cover, flow, levels, value, wip
 from tools.stock.index import StockIndex, stock_index
 
 DAY = pd.Timedelta(days=1)
+BENCH_DATA = Path("/tmp/stockwise-bench/data")
 TARGETS = {
     "on_hand": 5.0,
     "demand_item": 200.0,
@@ -57,28 +59,35 @@ def dataset_path(args: argparse.Namespace) -> Path:
     return out
 
 
-def measure_load(path: Path) -> dict:
-    """In this (child) process: load time and peak RSS, then the index build on top."""
+def bench_settings(path: Path) -> Settings:
+    """Settings whose data dir (the Parquet cache of validated tables) is the bench's own."""
+    return Settings(dataset=str(path), data_dir=BENCH_DATA)
+
+
+def measure_open(path: Path) -> dict:
+    """In this (child) process: open the dataset as every command does (validate and cache
+    on first use, read the cache after), its peak memory, then the stock index on top."""
     t0 = time.perf_counter()
-    ds = load_dataset(path)
-    load_s = time.perf_counter() - t0
-    load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ds = open_dataset(bench_settings(path))
+    open_s = time.perf_counter() - t0
+    open_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     index = StockIndex(ds)
     index.ledger  # noqa: B018 - the transaction arrays are built on first use
     index_s = time.perf_counter() - t0
     return {
-        "load_s": load_s,
-        "load_peak_mib": load_peak,
+        "open_s": open_s,
+        "open_peak_mib": open_peak,
+        "from_cache": bool(ds.meta.get("from_cache")),
         "index_s": index_s,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rows": ds.row_counts(),
     }
 
 
-def load_in_subprocess(path: Path) -> dict:
+def open_in_subprocess(path: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--measure-load", str(path)],
+        [sys.executable, __file__, "--measure-open", str(path)],
         capture_output=True,
         text=True,
         check=True,
@@ -395,12 +404,17 @@ def run(ds: Dataset, repeat: int) -> list[dict]:
 
 
 def print_report(path: Path, load: dict, rows: list[dict], first_query_s: float) -> None:
-    tx = load["rows"].get("transactions", 0)
-    print(f"\ndataset {path}: {load['rows'].get('items', 0):,} items, {tx:,} transactions")
+    cold, warm = load["cold"], load["warm"]
+    tx = cold["rows"].get("transactions", 0)
+    print(f"\ndataset {path}: {cold['rows'].get('items', 0):,} items, {tx:,} transactions")
     print(
-        f"load {load['load_s']:.1f} s (peak {load['load_peak_mib']:,.0f} MiB); stock index "
-        f"{load['index_s']:.1f} s (peak with index {load['peak_mib']:,.0f} MiB); "
-        f"first question in this process {first_query_s:.1f} s"
+        f"first open (read + validate + write Parquet cache) {cold['open_s']:.1f} s, peak "
+        f"{cold['open_peak_mib']:,.0f} MiB; open from cache {warm['open_s']:.1f} s, peak "
+        f"{warm['open_peak_mib']:,.0f} MiB"
+    )
+    print(
+        f"stock index build {warm['index_s']:.1f} s (peak with index {warm['peak_mib']:,.0f} "
+        f"MiB); first question needing transactions in this process {first_query_s:.1f} s"
     )
     head = f"{'tool':24} {'p50 ms':>9} {'p95 ms':>9} {'pandas p50':>11} {'pandas p95':>11} "
     print(head + f"{'speed-up':>9} {'same':>5}")
@@ -416,11 +430,12 @@ def print_report(path: Path, load: dict, rows: list[dict], first_query_s: float)
         print(
             f"target {name} p50 <= {limit:g} ms: {got:.2f} ms {'ok' if got <= limit else 'MISSED'}"
         )
-    print(
-        f"target load <= 60 s: {load['load_s']:.1f} s "
-        f"{'ok' if load['load_s'] <= 60 else 'MISSED'}; peak <= 4 GiB: "
-        f"{load['peak_mib']:,.0f} MiB {'ok' if load['peak_mib'] <= 4096 else 'MISSED'}"
-    )
+    peak = max(cold["peak_mib"], warm["peak_mib"])
+    for label, seconds in (("first open", cold["open_s"]), ("open from cache", warm["open_s"])):
+        print(
+            f"target load <= 60 s ({label}): {seconds:.1f} s {'ok' if seconds <= 60 else 'MISSED'}"
+        )
+    print(f"target peak <= 4 GiB: {peak:,.0f} MiB {'ok' if peak <= 4096 else 'MISSED'}")
 
 
 def main() -> None:
@@ -429,14 +444,15 @@ def main() -> None:
     parser.add_argument("--dataset", help="A dataset folder or SQL URL instead of the demo.")
     parser.add_argument("--repeat", type=int, default=30, help="Timed calls per tool.")
     parser.add_argument("--json", dest="json_out", help="Also write the figures here.")
-    parser.add_argument("--measure-load", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-open", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure_load:
-        print(json.dumps(measure_load(Path(args.measure_load))))
+    if args.measure_open:
+        print(json.dumps(measure_open(Path(args.measure_open))))
         return
     path = dataset_path(args)
-    load = load_in_subprocess(path)
-    ds = load_dataset(path)
+    shutil.rmtree(BENCH_DATA / "cache", ignore_errors=True)  # the first open starts cold
+    load = {"cold": open_in_subprocess(path), "warm": open_in_subprocess(path)}
+    ds = open_dataset(bench_settings(path))
     t0 = time.perf_counter()
     stock_index(ds).ledger  # noqa: B018
     first_query_s = time.perf_counter() - t0
