@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.index import build_index
 from tools.documents.embedding import MiniLMEmbeddingFunction
 from tools.documents.store import get_collection, open_client
@@ -133,3 +135,37 @@ def test_a_reopened_collection_embeds_with_the_registered_function(indexed_small
 
 def test_opening_a_missing_collection_without_create_gives_none(tmp_path):
     assert get_collection(open_client(path=tmp_path / "empty-chroma"), create=False) is None
+
+
+class FailingUpserts:
+    """A real collection whose writes fail after a few passages, like a server dropping."""
+
+    def __init__(self, collection, fail_after: int) -> None:
+        self._collection, self._left = collection, fail_after
+
+    def __getattr__(self, name):
+        return getattr(self._collection, name)
+
+    def upsert(self, ids, embeddings, documents, metadatas):
+        keep = max(self._left, 0)
+        self._collection.upsert(
+            ids=ids[:keep],
+            embeddings=embeddings[:keep],
+            documents=documents[:keep],
+            metadatas=metadatas[:keep],
+        )
+        raise ConnectionError("server went away mid-write")
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(small_corpus, tmp_path):
+    collection = get_collection(open_client(path=tmp_path / "chroma"))
+    build_index(small_corpus, collection)
+    before = collection.get(include=["metadatas"])
+    sop = small_corpus / "sops" / "sop-lockout-tagout.md"
+    sop.write_text(sop.read_text() + "\n## Contractors\nContractors use yellow locks.\n")
+
+    with pytest.raises(ConnectionError):
+        build_index(small_corpus, FailingUpserts(collection, fail_after=2))
+
+    after = collection.get(include=["metadatas"])
+    assert sorted(after["ids"]) == sorted(before["ids"])  # no half-written new version
