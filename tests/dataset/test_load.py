@@ -125,3 +125,22 @@ def test_optional_columns_may_be_absent(tmp_path):
 
     assert ds.items["supplier_id"].isna().all() and ds.items["criticality"].isna().all()
     assert ds.transactions["ref_id"].isna().all() and len(ds.transactions) == 1
+
+
+def test_parquet_integer_ids_are_text(small_folder, tmp_path):
+    folder = write_dataset_folder(tmp_path / "ints", {"sites": "site_id,name\n1,A\n2,B\n"})
+    for name in ("stock_levels", "transactions", "production_orders"):
+        path = folder / f"{name}.csv"
+        path.write_text(path.read_text().replace(",S1,", ",1,").replace(",S2,", ",2,"))
+    (folder / "equipment.csv").write_text(
+        "equipment_id,name,equipment_type,site_id\nEQ1,P,press,1\n"
+    )
+    sites = pacsv.read_csv(folder / "sites.csv")
+    assert sites.schema.field("site_id").type == "int64"
+    pq.write_table(sites, folder / "sites.parquet")
+    (folder / "sites.csv").unlink()
+
+    ds = load_dataset(folder)
+
+    assert ds.sites["site_id"].tolist() == ["1", "2"]
+    assert (ds.transactions["site_id"] == "2").sum() == 1
