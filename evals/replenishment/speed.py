@@ -35,6 +35,10 @@ def speed(args) -> None:  # type: ignore[no-untyped-def]
         f"{len(ds.transactions):,} transactions ({time.perf_counter() - clock:.1f} s)"
     )
     clock = time.perf_counter()
+    import tools.forecast.leadtime  # noqa: F401  (statsforecast/numba: once per process)
+
+    print(f"forecasting module imported in {time.perf_counter() - clock:.1f} s (once a process)")
+    clock = time.perf_counter()
     result = recommend_reorder(ToolContext(ds, settings), RecommendReorderInput(limit=100000))
     took = time.perf_counter() - clock
     print(
