@@ -64,3 +64,21 @@ def test_lead_time_distribution_of_a_dataset_item():
     assert dist.quantile(0.95) >= dist.quantile(0.5) >= 3
     never = lead_time_distribution(ctx, "4500")  # no lead time, no demand
     assert never.mean == 0 and any("14 days assumed" in n for n in never.notes)
+
+
+def test_batch_forecast_of_every_mro_item_matches_the_item_model():
+    from tools.forecast.batch import forecast_all_mro
+
+    data = load_forecast_data(hand_made_plant())
+    table = forecast_all_mro(data, 90, n_samples=4000, progress=False).set_index("item_id")
+    assert not table.isna().any().any()
+    seal = item_demand(data, "4410", None, 90)
+    assert table.loc["4410", "planned"] == seal.maintenance.planned_qty == 9
+    assert table.loc["4410", "breakdowns"] == pytest.approx(
+        seal.maintenance.unplanned_mean, rel=0.1
+    )
+    assert table.loc["4410", "other"] == 0
+    assert table.loc["4490", "mean"] == pytest.approx(
+        item_demand(data, "4490", None, 90).samples.mean(), rel=0.1
+    )
+    assert table.loc["4500", "mean"] == 0

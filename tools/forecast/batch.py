@@ -1,0 +1,167 @@
+"""Forecast every MRO item of a dataset at once: items tied to maintenance (in a PM kit or
+drawn by corrective work orders) one by one through the maintenance model, the rest in one
+vectorised bootstrap over a demand matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from tools.forecast.combined import ForecastData
+from tools.forecast.leadtime_stats import lead_time_samples_batch
+from tools.forecast.maintenance import _due_dates, _last_done
+
+SUMMARY_QUANTILES = (0.5, 0.9, 0.95)
+
+
+def mro_items(data: ForecastData) -> tuple[list[str], set[str]]:
+    """MRO items (recorded as MRO, in a PM kit, or issued to work orders) and, among them,
+    those tied to maintenance."""
+    ds = data.dataset
+    issues = data.issues.frame
+    on_wo = issues.loc[issues["ref_type"] == "work_order", ["item_id", "ref_id"]]
+    corrective = set(data.work_orders.loc[data.work_orders["wo_type"] == "corrective", "wo_id"])
+    linked = set(ds.pm_plan_parts["item_id"]) | set(
+        on_wo.loc[on_wo["ref_id"].isin(corrective), "item_id"]
+    )
+    recorded = set(ds.items.loc[ds.items["recorded_category"] == "mro", "item_id"])
+    items = sorted(recorded | linked | set(on_wo["item_id"]))
+    return items, linked & set(items)
+
+
+def demand_matrix(data: ForecastData, items: list[str], end: pd.Timestamp) -> np.ndarray:
+    """Daily demand (items x days) from the first transaction day to `end` (excluded)."""
+    frame = data.issues.frame
+    frame = frame[frame["item_id"].isin(items)]
+    days = max(int((end - data.issues.start).days), 1)
+    row = pd.Index(items).get_indexer(frame["item_id"])
+    col = (frame["day"] - data.issues.start).dt.days.to_numpy()
+    keep = (col >= 0) & (col < days)
+    out = np.zeros((len(items), days))
+    np.add.at(out, (row[keep], col[keep]), frame["qty"].to_numpy()[keep])
+    return out
+
+
+def _planned(data: ForecastData, items: list[str], origin: pd.Timestamp, end: pd.Timestamp):
+    """Planned qty per item over [origin, end), and the preventive work orders it covers."""
+    ds = data.dataset
+    kits = ds.pm_plan_parts
+    issues = data.issues.frame
+    prev_ids = data.work_orders.loc[
+        data.work_orders["wo_type"] == "preventive", ["wo_id", "equipment_id"]
+    ]
+    prev = issues[(issues["ref_type"] == "work_order") & (issues["day"] < origin)].merge(
+        prev_ids, left_on="ref_id", right_on="wo_id"
+    )
+    index = pd.Index(items)
+    planned = np.zeros(len(items))
+    covered: set[tuple[str, str]] = set()  # (item, machine) whose preventive use is planned
+    for _, plan in ds.pm_plans.iterrows():
+        kit = kits[kits["plan_id"] == plan["plan_id"]]
+        if kit.empty:
+            continue
+        kit_items = set(kit["item_id"])
+        last = _last_done(plan, kit_items, prev, origin)
+        due, _ = _due_dates(plan, last, origin, end, data.hours)
+        rows = index.get_indexer(kit["item_id"])
+        ok = rows >= 0
+        np.add.at(planned, rows[ok], kit["qty"].to_numpy(dtype=float)[ok] * len(due))
+        covered |= {(i, str(plan["equipment_id"])) for i in kit_items}
+    pairs = list(zip(prev["item_id"], prev["equipment_id"], strict=True))
+    covered_uses = {
+        p_wo
+        for p_wo, p in zip(zip(prev["item_id"], prev["wo_id"], strict=True), pairs, strict=True)
+        if p in covered
+    }
+    return planned, covered_uses
+
+
+def _unplanned(
+    data: ForecastData, items: list[str], origin: pd.Timestamp, horizon: float, n: int, seed: int
+):
+    """Breakdown demand samples (items x n): per equipment type, Poisson(rate x projected
+    run-hours) breakdowns, each drawing the parts of a random past corrective work order."""
+    wos = data.work_orders
+    wos = wos[(wos["wo_type"] == "corrective") & (wos["created_at"] < origin)]
+    issues = data.issues.frame
+    used = issues[
+        (issues["ref_type"] == "work_order")
+        & issues["ref_id"].isin(set(wos["wo_id"]))
+        & (issues["day"] < origin)
+    ]
+    used = used[used["item_id"].isin(items)]
+    rng = np.random.default_rng(seed)
+    out = np.zeros((len(items), n))
+    equipment = data.dataset.equipment
+    index = pd.Index(items)
+    for etype, type_wos in wos.groupby("equipment_type"):
+        machines = set(equipment.loc[equipment["equipment_type"] == etype, "equipment_id"])
+        hours = data.hours.total_of(machines, origin)
+        if hours <= 0:
+            continue
+        lam = len(type_wos) / hours * sum(data.hours.rate(m, origin) for m in machines) * horizon
+        wo_index = pd.Index(type_wos["wo_id"])
+        mine = used[used["ref_id"].isin(wo_index)]
+        if mine.empty or lam <= 0:
+            continue
+        qty = np.zeros((len(items), len(wo_index)))
+        np.add.at(
+            qty,
+            (index.get_indexer(mine["item_id"]), wo_index.get_indexer(mine["ref_id"])),
+            mine["qty"].to_numpy(),
+        )
+        count = rng.poisson(lam, n)
+        picks = np.zeros((len(wo_index), n))
+        sample = np.repeat(np.arange(n), count)
+        np.add.at(picks, (rng.integers(0, len(wo_index), len(sample)), sample), 1.0)
+        out += qty @ picks
+    return out, set(zip(used["item_id"], used["ref_id"], strict=True))
+
+
+def forecast_all_mro(
+    data: ForecastData,
+    horizon_days: float,
+    *,
+    n_samples: int = 1000,
+    seed: int = 0,
+    origin: pd.Timestamp | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """One row per MRO item: mean and quantiles of demand over the horizon: planned (PM
+    kits due) + breakdowns + a bootstrap of the rest, all items at once."""
+    origin = (origin if origin is not None else data.issues.as_of).normalize()
+    end = origin + pd.Timedelta(days=horizon_days)
+    items, linked = mro_items(data)
+    steps = tqdm(total=3, desc="forecasting MRO items", disable=not progress)
+    planned, covered = _planned(data, items, origin, end)
+    steps.update()
+    unplanned, corrective = _unplanned(data, items, origin, horizon_days, n_samples, seed)
+    steps.update()
+    frame = data.issues.frame
+    rest = ForecastData(data.dataset, data.issues, data.hours, data.work_orders)
+    # Issues the maintenance model accounts for, as (item, work order) pairs.
+    accounted = covered | corrective
+    keep = ~pd.Series(
+        list(zip(frame["item_id"], frame["ref_id"], strict=True)), index=frame.index
+    ).isin(accounted)
+    rest_issues = type(data.issues)(frame[keep], data.issues.start, data.issues.as_of)
+    rest.issues = rest_issues
+    residual = lead_time_samples_batch(
+        demand_matrix(rest, items, origin),
+        np.array([horizon_days]),
+        n_samples=n_samples,
+        seed=seed + 1,
+    )
+    steps.update()
+    steps.close()
+    samples = planned[:, None] + unplanned + residual
+    q = np.quantile(samples, SUMMARY_QUANTILES, axis=1)
+    columns = {"item_id": items, "mean": samples.mean(axis=1)}
+    columns |= {f"p{round(p * 100)}": q[k] for k, p in enumerate(SUMMARY_QUANTILES)}
+    columns |= {
+        "planned": planned,
+        "breakdowns": unplanned.mean(axis=1),
+        "other": residual.mean(axis=1),
+    }
+    return pd.DataFrame(columns)
