@@ -7,7 +7,7 @@ models' fields, so any command group can reuse `show_result` for its own tool re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
@@ -87,7 +87,7 @@ def evidence_line(evidence: Evidence) -> str:
 
 def show_result(
     result: ToolResult,
-    columns: dict[str, Iterable[str]] | None = None,
+    columns: Mapping[str, Iterable[str]] | None = None,
     title: str | None = None,
 ) -> None:
     """Scalars as a summary, dicts as two-column tables, lists of models as tables.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import typer
 
@@ -54,7 +55,7 @@ def _run(
     run_and_show(call, as_json, render)
 
 
-def _given(**options):  # type: ignore[no-untyped-def]
+def _given(**options: Any) -> dict[str, Any]:
     """Only the options the user gave, so the tools' own defaults apply."""
     return {k: v for k, v in options.items() if v is not None}
 

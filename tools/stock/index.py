@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from tools.dataset.model import Dataset
 from tools.dataset.schema import DEMAND_TXN_TYPES
 
 UNCLASSIFIED = "unclassified"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ class StockIndex:
             self._memo[key] = (codes, np.asarray(uniques, dtype=object))
         return self._memo[key]
 
-    def memo(self, name: str, build):  # type: ignore[no-untyped-def]
+    def memo(self, name: str, build: Callable[[], T]) -> T:
         """A derived table kept for the index's life, e.g. open orders with their stage."""
         if name not in self._memo:
             self._memo[name] = build()
@@ -236,7 +239,7 @@ class StockIndex:
         hi = np.searchsorted(rows.ts, end_exclusive_ns, side="left")
         return self._demand_sum(rows, lo, hi, site)
 
-    def _demand_sum(self, rows: Rows, lo: int, hi: int, site: int | None) -> np.ndarray:
+    def _demand_sum(self, rows: Rows, lo: Any, hi: Any, site: int | None) -> np.ndarray:
         items, qty = rows.item[lo:hi], rows.qty[lo:hi]
         if site is not None:
             at_site = rows.site[lo:hi] == site
@@ -268,5 +271,9 @@ def stock_index(dataset: Dataset) -> StockIndex:
         if cached is not None and cached[0]() is dataset:
             return cached[1]
         index = StockIndex(dataset)
-        _CACHE[key] = (weakref.ref(dataset, lambda _ref, k=key: _CACHE.pop(k, None)), index)
+
+        def forget(_ref: weakref.ref, k: int = key) -> None:
+            _CACHE.pop(k, None)
+
+        _CACHE[key] = (weakref.ref(dataset, forget), index)
         return index

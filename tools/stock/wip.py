@@ -7,6 +7,7 @@ with the highest stage_seq; an open order with no progress row has not started a
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -24,7 +25,7 @@ from tools.stock.wip_frames import (
 )
 
 
-def _nullable(value):  # type: ignore[no-untyped-def]
+def _nullable(value: Any) -> Any:
     return None if pd.isna(value) else value
 
 
