@@ -13,7 +13,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
 from assistant import grounding, prompts
-from assistant.models import ENDPOINT_DOWN_ERRORS, ModelChoice, why_down
+from assistant.models import ModelChoice, endpoint_down_errors, why_down
 from assistant.state import INTERNAL_KEY, AgentState, current_turn, turn_start
 from assistant.tool_registry import ToolRegistry
 from tools.context import ToolContext
@@ -66,8 +66,8 @@ def build_graph(
                 reply = primary.invoke(prompt)
                 calls += 1
                 chars.append(_prompt_chars(prompt))
-            except ENDPOINT_DOWN_ERRORS as error:
-                if fallback is None:
+            except Exception as error:
+                if fallback is None or not isinstance(error, endpoint_down_errors()):
                     raise
                 notice = prompts.ENDPOINT_DOWN.format(url=choice.endpoint, error=why_down(error))
                 reply = fallback.invoke(prompt)

@@ -4,27 +4,36 @@ offline planner. The planner is also the fallback when the endpoint is down."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-import httpx
-import openai
 from langchain_core.language_models import BaseChatModel
 
 from assistant.settings import Settings
 from tools.context import ToolContext
 
-# Errors that mean "the endpoint is not answering", after the client's own retries.
-ENDPOINT_DOWN_ERRORS: tuple[type[Exception], ...] = (
-    openai.APIConnectionError,  # includes APITimeoutError
-    openai.InternalServerError,
-    openai.RateLimitError,
-    openai.NotFoundError,
-    openai.AuthenticationError,
-    httpx.HTTPError,
-)
+
+@lru_cache(maxsize=1)
+def endpoint_down_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean "the endpoint is not answering", after the client's own retries.
+    Imported on demand: the offline path never loads the OpenAI client."""
+    import httpx
+    import openai
+
+    return (
+        openai.APIConnectionError,  # includes APITimeoutError
+        openai.InternalServerError,
+        openai.RateLimitError,
+        openai.NotFoundError,
+        openai.AuthenticationError,
+        httpx.HTTPError,
+    )
 
 
 def why_down(error: Exception) -> str:
     """A plain reason an endpoint failed: timed out, HTTP status, or no connection."""
+    import httpx
+    import openai
+
     if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
         return "timed out"
     status = getattr(error, "status_code", None)

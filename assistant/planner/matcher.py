@@ -1,20 +1,19 @@
 """Nearest-example intent matching: TF-IDF over character n-grams (typo-tolerant) and words,
-on the question's shape (entities replaced by placeholders). Fast enough to build at start
-and to query in well under a millisecond."""
+on the question's shape (entities replaced by placeholders). Plain Python on purpose: a few
+hundred short examples need no scikit-learn, and importing it would cost seconds at start."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-
-import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from assistant.planner.intents import DECLINE, Intent
 
 MIN_SCORE = 0.38  # below this the question is not one the planner knows
 MIN_MARGIN_OVER_DECLINE = 0.02
+CHAR_WEIGHT = 0.65  # chars make typos tolerable; words keep exact wording counting
 
 
 @dataclass
@@ -29,6 +28,42 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w{}' ]", " ", text.lower()).split())
 
 
+def char_grams(text: str) -> Counter:
+    grams: Counter = Counter()
+    for word in text.split():
+        padded = f" {word} "
+        for n in (2, 3, 4):
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def word_grams(text: str) -> Counter:
+    words = text.split()
+    return Counter(words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)])
+
+
+class _Tfidf:
+    def __init__(self, docs: list[Counter]) -> None:
+        df: Counter = Counter()
+        for doc in docs:
+            df.update(doc.keys())
+        n = len(docs)
+        self.idf = {term: math.log((1 + n) / (1 + d)) + 1 for term, d in df.items()}
+        self.rows = [self.vector(doc) for doc in docs]
+
+    def vector(self, counts: Counter) -> dict[str, float]:
+        # Unknown terms carry no weight: they cannot match any example anyway.
+        vec = {t: (1 + math.log(c)) * self.idf[t] for t, c in counts.items() if t in self.idf}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
 class IntentMatcher:
     def __init__(self, intents: list[Intent]) -> None:
         self.labels: list[str] = []
@@ -37,26 +72,16 @@ class IntentMatcher:
             for example in intent.examples:
                 self.labels.append(intent.name)
                 texts.append(_normal(example))
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        self.words = TfidfVectorizer(
-            analyzer="word", token_pattern=r"[\w{}']+", ngram_range=(1, 2), sublinear_tf=True
-        )
-        self.matrix = self._vectors(texts, fit=True)
-
-    def _vectors(self, texts: list[str], fit: bool = False):
-        if fit:
-            c, w = self.chars.fit_transform(texts), self.words.fit_transform(texts)
-        else:
-            c, w = self.chars.transform(texts), self.words.transform(texts)
-        # Rows are unit length per block; 0.65/0.35 keeps typos tolerable (chars) while
-        # exact words still count.
-        return hstack([c * np.sqrt(0.65), w * np.sqrt(0.35)]).tocsr()
+        self.chars = _Tfidf([char_grams(t) for t in texts])
+        self.words = _Tfidf([word_grams(t) for t in texts])
 
     def match(self, shape: str) -> Match:
-        sims = (self.matrix @ self._vectors([_normal(shape)]).T).toarray().ravel()
+        text = _normal(shape)
+        qc, qw = self.chars.vector(char_grams(text)), self.words.vector(word_grams(text))
         best: dict[str, float] = {}
-        for label, s in zip(self.labels, sims, strict=True):
-            best[label] = max(best.get(label, 0.0), float(s))
+        for label, rc, rw in zip(self.labels, self.chars.rows, self.words.rows, strict=True):
+            s = CHAR_WEIGHT * _dot(qc, rc) + (1 - CHAR_WEIGHT) * _dot(qw, rw)
+            best[label] = max(best.get(label, 0.0), s)
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
         name, score = ranked[0]
         runner = ranked[1][0] if len(ranked) > 1 else None
