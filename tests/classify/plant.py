@@ -124,7 +124,9 @@ def build_plant(n_per_class: int = 24, seed: int = 0) -> PlantBuilder:
             dict(parent_item_id=wid, component_item_id=rid, qty_per=2.0, stage="forming"),
             dict(parent_item_id=fid, component_item_id=wid, qty_per=1.0, stage="assembly"),
         ]
-        b.txn(rid, 5000.0, "adjustment", "opening", None, START)
+        # Opening stock larger than all later issues, so no book ever goes negative.
+        for opening, qty in ((rid, 300.0), (wid, 150.0), (fid, 150.0)):
+            b.txn(opening, qty, "adjustment", "opening", None, START)
         for k in range(12):
             order = f"PO-{i}-{k}"
             b.orders.append(

@@ -199,7 +199,7 @@ def demand_spikes(ds: Dataset, factor: float = 3.0, min_weeks: int = 26) -> list
     hits = weekly[
         (weekly["weeks"] >= min_weeks)
         & (weekly["demand"] > factor * weekly["median"])
-        & (weekly["demand"] > 1.5 * weekly["runner_up"])
+        & (weekly["demand"] > 2.0 * weekly["runner_up"])
     ]
     cost = _costs(ds)
     out = []

@@ -75,9 +75,10 @@ def duplicate_items(
     """
     items = ds.items.drop_duplicates("item_id").reset_index(drop=True)
     desc = items["description"].fillna("").str.upper()
-    numbers = desc.map(lambda text: set(re.findall(r"\d{2,}", text)))
+    numbers = desc.map(lambda text: set(re.findall(r"\d+", text))).to_numpy()
     pairs_in = pd.DataFrame(
-        [(i, n) for i, found in enumerate(numbers) for n in found], columns=["i", "n"]
+        [(i, n) for i, found in enumerate(numbers) for n in found if len(n) >= 2],
+        columns=["i", "n"],
     )
     if pairs_in.empty:
         return []
@@ -91,7 +92,13 @@ def duplicate_items(
 
     cost = items["unit_cost"].fillna(0).to_numpy()
     close = np.abs(cost[a] - cost[b]) <= cost_tolerance * np.maximum(cost[a], cost[b])
-    keep = same("uom") & same("lead_time_days") & same("criticality") & close
+    # Every number of the shorter description appears in the longer one ("VG46" in "HYD OIL
+    # VG46 20 LTR" and "OIL ISO VG 46"); "ROD 135MM" and "ROD 123MM" are different parts.
+    nested = np.array(
+        [numbers[i] <= numbers[j] or numbers[j] <= numbers[i] for i, j in zip(a, b, strict=True)],
+        dtype=bool,
+    )
+    keep = same("uom") & same("lead_time_days") & same("criticality") & close & nested
     a, b = a[keep], b[keep]
     if len(a) == 0:
         return []

@@ -23,8 +23,10 @@ from threadpoolctl import threadpool_limits
 
 from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 FOLDS = 5
+# A training label whose out-of-fold probability is below this is dropped for the final fit.
+PRUNE_BELOW = 0.15
 
 
 def _text_model() -> Pipeline:
@@ -181,6 +183,7 @@ def train(
     use_text: bool = True,
     use_behaviour: bool = True,
     seed: int = 0,
+    prune: bool = True,
 ) -> FittedClassifier:
     """Fit on the items that have a label (`labels` indexed by item_id, blanks ignored)."""
     labels = labels.dropna()
@@ -198,9 +201,25 @@ def train(
     # OpenMP and BLAS threads spin-wait; on a small plant or a busy machine one thread is
     # several times faster.
     with threadpool_limits(limits=1 if len(ids) < 20_000 else 2):
+        sub_all = subtypes.reindex(ids)
         cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
-            X, t, y, w, subtypes.reindex(ids), use_text, use_behaviour, seed
+            X, t, y, w, sub_all, use_text, use_behaviour, seed
         )
+        # Second pass without the labels the first pass confidently contradicts: wrong ERP
+        # labels otherwise teach the model their own mistakes. People's corrections stay.
+        own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
+        keep = (own >= PRUNE_BELOW) | (w > 1.0)
+        if prune and (~keep).sum() > 0 and keep.sum() >= 20:
+            cat_head, kept_oof, sub_head, kept_sub = _fit_heads(
+                X[keep], t[keep], y[keep], w[keep], sub_all[keep], use_text, use_behaviour, seed
+            )
+            # Dropped items were not trained on: the refitted model's view of them is
+            # already out-of-sample.
+            cat_oof = cat_head.predict(X, t)
+            cat_oof[keep] = kept_oof
+            had_sub = ~np.isnan(sub_oof).any(axis=1)
+            sub_oof = np.where(had_sub[:, None], sub_head.predict(X, t), np.nan)
+            sub_oof[keep] = np.where(had_sub[keep][:, None], kept_sub, np.nan)
     is_sub = ~np.isnan(sub_oof).any(axis=1)
     sub_labels = subtypes.reindex(ids)
 
