@@ -34,10 +34,33 @@ REORDER_COLUMNS = {
     "current_order_qty": "qty now", "recommended_order_qty": "qty new",
     "current_stock_value": "$ now", "recommended_stock_value": "$ new",
 }  # fmt: skip
-FIGURE_COLUMNS = [
-    "policy", "group", "criticality", "items", "fill_rate", "target_fill_rate", "stockout_days",
-    "emergency_orders", "orders", "average_inventory_value", "peak_inventory_value",
-]  # fmt: skip
+FIGURE_COLUMNS = {
+    "policy": "policy", "group": "group", "criticality": "cls", "fill_rate": "fill",
+    "target_fill_rate": "target", "stockout_days": "out days", "emergency_orders": "emerg",
+    "orders": "orders", "average_inventory_value": "avg $", "peak_inventory_value": "peak $",
+}  # fmt: skip
+CURVE_COLUMNS = {
+    "group": "group", "policy": "policy", "target": "target", "fill_rate": "fill",
+    "average_inventory_value": "avg $", "emergency_orders": "emerg", "orders": "orders",
+}  # fmt: skip
+
+
+def _short(records: list[dict], columns: dict[str, str]) -> list[dict]:
+    """Rows with short headings, money as whole numbers and rates to 3 decimals."""
+    out = []
+    for record in records:
+        row = {}
+        for key, heading in columns.items():
+            value = record.get(key)
+            if isinstance(value, float) and value != value:  # NaN: no target
+                value = None
+            elif isinstance(value, float) and key.endswith("value"):
+                value = float(round(value))
+            elif isinstance(value, float):
+                value = round(value, 3)
+            row[heading] = value
+        out.append(row)
+    return out
 
 
 def _context() -> ToolContext:
@@ -45,6 +68,11 @@ def _context() -> ToolContext:
 
     settings = get_settings()
     return ToolContext(dataset=open_dataset(settings), settings=settings)
+
+
+def _whole(value: float | None) -> float | None:
+    """Whole numbers keep the table narrow; --json has the exact values."""
+    return None if value is None else float(round(value))
 
 
 def reorder(
@@ -69,7 +97,7 @@ def reorder(
         return
     rows = [
         {"item": f"{r.item_id}@{r.site_id} {r.criticality}"}
-        | {REORDER_COLUMNS[k]: getattr(r, k) for k in REORDER_COLUMNS}
+        | {REORDER_COLUMNS[k]: _whole(getattr(r, k)) for k in REORDER_COLUMNS}
         for r in result.rows
     ]
     title = f"Reorder policy ({result.measure.replace('_', ' ')} targets)"
@@ -124,11 +152,11 @@ def simulate(
             payload["chart"] = str(chart)
         typer.echo(json.dumps(payload, indent=2))
         return
-    console.print(
-        rows_table(
-            f"Policy replayed {result.start} to {result.end}", result.figures, FIGURE_COLUMNS
-        )
-    )
+    columns = {k: v for k, v in FIGURE_COLUMNS.items() if k != "policy"}
+    for policy in dict.fromkeys(f.policy for f in result.figures):
+        mine = [f.model_dump() for f in result.figures if f.policy == policy]
+        title = f"{policy.capitalize()} policy replayed {result.start} to {result.end}"
+        console.print(rows_table(title, _short(mine, columns), list(columns.values())))
     changes = {
         "average inventory value vs current": result.inventory_change,
         "emergency orders vs current": result.emergency_change,
@@ -136,6 +164,7 @@ def simulate(
     console.print(pairs_table(None, {k: f"{v:+.1%}" if v is not None else None
                                      for k, v in changes.items()}))  # fmt: skip
     if curve is not None:
-        console.print(rows_table("Trade-off curve", curve.to_dict("records")))
+        points = _short(curve.to_dict("records"), CURVE_COLUMNS)
+        console.print(rows_table("Trade-off curve", points, list(CURVE_COLUMNS.values())))
         console.print(f"chart written to {chart}")
     console.print(f"[dim]{evidence_line(result.evidence)}[/]", highlight=False)

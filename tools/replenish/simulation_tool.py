@@ -117,6 +117,8 @@ def simulate_policy(ctx: ToolContext, args: SimulatePolicyInput) -> SimulatePoli
     s = ctx.settings
     targets = {"A": s.service_level_a, "B": s.service_level_b, "C": s.service_level_c}
     figures = [f for run in runs for f in _figures(run, targets)]
+    if args.group is not None:  # the "all" rows would repeat the group's
+        figures = [f for f in figures if f.group != "all"]
     change = emergency = None
     if len(runs) == 2:
         a, b = runs[0].figures(), runs[1].figures()

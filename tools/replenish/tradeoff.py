@@ -65,7 +65,10 @@ def tradeoff_curve(
             "recommended",
             target,
         )
-    return pd.DataFrame(rows)
+    curve = pd.DataFrame(rows)
+    if curve["group"].nunique() == 2:  # one group: its "all" rows repeat it
+        curve = curve[curve["group"] != "all"].reset_index(drop=True)
+    return curve
 
 
 def tradeoff_chart(curve: pd.DataFrame, path: Path, title: str) -> Path:
