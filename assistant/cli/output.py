@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tools.errors import StockwiseError
@@ -39,7 +40,7 @@ def fmt(value: Any) -> str:
         return f"{value:%Y-%m-%d %H:%M}" if (value.hour or value.minute) else f"{value:%Y-%m-%d}"
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
-    return str(value)
+    return escape(str(value))  # "PUMP [OLD]" is data, not Rich markup
 
 
 def _is_number(value: Any) -> bool:
@@ -82,7 +83,7 @@ def evidence_line(evidence: Evidence) -> str:
     rows = ", ".join(f"{n} {c:,}" for n, c in evidence.rows_used.items())
     parts = [f"as of {fmt(evidence.as_of)}" if evidence.as_of else "", f"rows read: {rows}"]
     parts += evidence.notes
-    return " | ".join(p for p in parts if p)
+    return escape(" | ".join(p for p in parts if p))
 
 
 def show_result(
@@ -125,7 +126,7 @@ def fail(exc: Exception) -> NoReturn:
         message = f"invalid argument: {problems}"
     else:
         message = str(exc)
-    error_console.print(f"[red]error:[/] {message}", highlight=False)
+    error_console.print(f"[red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(1)
 
 

@@ -115,3 +115,9 @@ def test_docs_json_names_every_field_of_every_result():
     for tool in stock_tools.AGENT_TOOLS:
         for field in get_type_hints(tool)["return"].model_fields:
             assert f"`{field}`" in doc or f'"{field}"' in doc, f"{tool.__name__}.{field}"
+
+
+def test_brackets_in_user_text_are_printed_not_parsed_as_markup(cli):
+    result = cli("on-hand", "zzz [/red] [bold]")
+    assert result.exit_code == 1
+    assert "zzz [/red] [bold]" in result.output and "MarkupError" not in result.output
