@@ -1,0 +1,56 @@
+"""`stockwise classify` and `stockwise anomalies` on the small plant written as CSV files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli.main import app
+from assistant.settings import get_settings
+from tools.classify.corrections import corrections_path
+
+from .plant import build_plant, to_dataset
+
+
+@pytest.fixture
+def plant_folder(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    b = build_plant(n_per_class=8)
+    next(i for i in b.items if i["item_id"] == "M001")["recorded_category"] = "raw_material"
+    folder = tmp_path / "plant"
+    folder.mkdir()
+    for name, frame in to_dataset(b).tables.items():
+        if len(frame):
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    monkeypatch.setenv("STOCKWISE_DATASET", str(folder))
+    get_settings.cache_clear()
+    return folder
+
+
+def test_classify_set_stores_and_refuses(plant_folder):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    ok = runner.invoke(app, ["classify", "set", "M001", "mro", "--by", "Ana", "--why", "a seal"])
+    assert ok.exit_code == 0, ok.output
+    assert "M001 is mro" in ok.output
+    path = corrections_path(get_settings().data_dir)
+    assert len(path.read_text().splitlines()) == 1
+    bad = runner.invoke(app, ["classify", "set", "NOPE", "mro", "--by", "Ana", "--why", "x"])
+    assert bad.exit_code == 1 and "no item 'NOPE'" in bad.output
+    bad = runner.invoke(app, ["classify", "set", "M001", "gizmo", "--by", "Ana", "--why", "x"])
+    assert bad.exit_code == 1 and "unknown category 'gizmo'" in bad.output
+    assert len(path.read_text().splitlines()) == 1
+
+
+def test_classify_item_json_and_suspects(plant_folder):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    one = runner.invoke(app, ["classify", "M001", "--json"])
+    assert one.exit_code == 0, one.output
+    row = json.loads(one.output)
+    assert row["predicted_category"] == "mro" and row["recorded_category"] == "raw_material"
+    listing = runner.invoke(app, ["classify", "--json"])
+    data = json.loads(listing.output)
+    assert "M001" in [r["item_id"] for r in data["suspected_misclassifications"]]
+    anomalies = runner.invoke(app, ["anomalies", "--json"])
+    assert anomalies.exit_code == 0, anomalies.output
+    assert json.loads(anomalies.output)["evidence"]["tool"] == "find_anomalies"
