@@ -49,7 +49,7 @@ def _planned(data: ForecastData, items: list[str], origin: pd.Timestamp, end: pd
     kits = ds.pm_plan_parts
     issues = data.issues.frame
     prev_ids = data.work_orders.loc[
-        data.work_orders["wo_type"] == "preventive", ["wo_id", "equipment_id"]
+        data.work_orders["wo_type"] == "preventive", ["wo_id", "equipment_id", "description"]
     ]
     prev = issues[(issues["ref_type"] == "work_order") & (issues["day"] < origin)].merge(
         prev_ids, left_on="ref_id", right_on="wo_id"

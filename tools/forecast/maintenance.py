@@ -57,7 +57,10 @@ class MaintenanceDemand:
 def work_orders_with_type(dataset: Dataset) -> pd.DataFrame:
     """Work orders that happened (not cancelled), with their machine's type and site."""
     wos = dataset.work_orders
-    wos = wos.loc[wos["status"] != "cancelled", ["wo_id", "equipment_id", "wo_type", "created_at"]]
+    wos = wos.loc[
+        wos["status"] != "cancelled",
+        ["wo_id", "equipment_id", "wo_type", "created_at", "description"],
+    ]
     return wos.merge(
         dataset.equipment[["equipment_id", "equipment_type", "site_id"]], on="equipment_id"
     )
@@ -76,6 +79,13 @@ def _last_done(
         & preventive_uses["item_id"].isin(kit_items)
         & (preventive_uses["day"] < origin)
     ]
+    # Two plans on one machine may share kit items: a work order whose text names the
+    # plan's task tells them apart.
+    task = plan.get("description")
+    if isinstance(task, str) and task and "description" in uses:
+        named = uses[uses["description"].fillna("").str.contains(task, regex=False)]
+        if len(named):
+            uses = named
     if len(uses):
         return pd.Timestamp(uses["day"].max())
     return None
