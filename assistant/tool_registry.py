@@ -147,6 +147,9 @@ def load_specs(settings: Settings, packages: Iterable[str] = TOOL_PACKAGES) -> l
     tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps([asdict(s) for s in specs]))
     tmp.replace(path)  # atomic: a reader never sees half a manifest
+    for stale in path.parent.glob("tool-manifest-*.json"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return specs
 
 
