@@ -1,4 +1,5 @@
-"""Forecast backtests. `python -m evals.forecast carparts --data PATH` or `... demo`."""
+"""Forecast backtests: `python -m evals.forecast carparts --data PATH`, `... demo`,
+`... speed --data DATASET_DIR`."""
 
 from __future__ import annotations
 
@@ -22,11 +23,18 @@ def main() -> None:
     demo.add_argument("--horizon", type=int, default=90, help="days")
     demo.add_argument("--origins", type=int, default=6)
     demo.add_argument("--step", type=int, default=30, help="days between origins")
+    sp = sub.add_parser("speed", help="time to forecast every MRO item of a dataset")
+    sp.add_argument("--data", type=Path, required=True, help="dataset folder")
+    sp.add_argument("--horizon", type=int, default=90, help="days")
     args = parser.parse_args()
     if args.bench == "carparts":
         from evals.forecast.carparts import carparts
 
         carparts(args.data, h=args.horizon, last=args.last, step=args.step, n_jobs=args.jobs)
+    elif args.bench == "speed":
+        from evals.forecast.speed import speed
+
+        speed(args.data, args.horizon)
     else:
         from evals.forecast.demo import demo_backtest
 
