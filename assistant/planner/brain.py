@@ -99,7 +99,14 @@ class Brain:
         found = self.extractor.extract(question)
         match = self.matcher(set(tools)).match(found.shape)
         short = len(q.split()) <= 7
-        if previous and short and any(q.startswith(w) or q == w for w in WHY_WORDS):
+        asks_why = short and any(q.startswith(w) or q == w for w in WHY_WORDS)
+        if asks_why and not previous:
+            return Plan(
+                DECLINE,
+                message='Ask me a question first; "why?" then explains '
+                "where its figures come from.",
+            )
+        if asks_why:
             plan = Plan(
                 previous["intent"],
                 dict(previous["entities"]),

@@ -207,3 +207,8 @@ def test_planner_action_waits_for_approval(plant, decision):
         assert len(DRAFTS) == 1 and "PR-7" in result["answer"]
     else:
         assert DRAFTS == [] and "was not run: Rejected by a person." in result["answer"]
+
+
+def test_why_without_a_previous_question(graph):
+    result = ask(graph, "why?", thread="fresh")
+    assert result["answer"].startswith("Ask me a question first") and not result["sources"]
