@@ -142,9 +142,9 @@ def forecast_all_mro(
     rest = ForecastData(data.dataset, data.issues, data.hours, data.work_orders)
     # Issues the maintenance model accounts for, as (item, work order) pairs.
     accounted = covered | corrective
-    keep = ~pd.Series(
-        list(zip(frame["item_id"], frame["ref_id"], strict=True)), index=frame.index
-    ).isin(accounted)
+    pairs = pd.DataFrame(sorted(accounted), columns=["item_id", "ref_id"]).assign(_hit=True)
+    hit = frame[["item_id", "ref_id"]].merge(pairs, how="left", on=["item_id", "ref_id"])["_hit"]
+    keep = hit.isna().to_numpy()
     rest_issues = type(data.issues)(frame[keep], data.issues.start, data.issues.as_of)
     rest.issues = rest_issues
     residual = lead_time_samples_batch(
