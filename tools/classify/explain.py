@@ -71,7 +71,7 @@ def _times(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
 
 
-def missing_evidence(f: pd.Series, has_supplier: bool) -> list[str]:
+def missing_evidence(f: dict, has_supplier: bool) -> list[str]:
     missing = []
     if f["n_txn"] == 0:
         missing.append("no stock movements on record")
@@ -82,9 +82,7 @@ def missing_evidence(f: pd.Series, has_supplier: bool) -> list[str]:
     return missing
 
 
-def behaviour_statements(
-    item_id: str, category: str, f: pd.Series, ctx: ExplainContext
-) -> list[str]:
+def behaviour_statements(item_id: str, category: str, f: dict, ctx: ExplainContext) -> list[str]:
     """The facts about the item that point to `category` (strongest first)."""
     out: list[str] = []
     prod, maint, sales = _n(f["n_issue_prod"]), _n(f["n_issue_maint"]), _n(f["n_issue_sales"])
@@ -150,7 +148,7 @@ def explain(
     category: str,
     probability: float,
     subtype: str | None,
-    features: pd.Series,
+    features: dict,
     ctx: ExplainContext,
     text_probability: float | None = None,
     recorded: str | None = None,

@@ -24,6 +24,11 @@ COMMON_UOMS = ("EA", "L", "KG", "M", "BOX", "PK", "SET", "ROLL", "PR")
 
 
 def _codes(item_index: pd.Index, ids: pd.Series) -> np.ndarray:
+    """Position of each id in `item_index` (-1 when unknown)."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        # Millions of rows, a few thousand distinct ids: look up the categories only.
+        lookup = np.append(item_index.get_indexer(ids.cat.categories.astype(str)), -1)
+        return lookup[ids.cat.codes.to_numpy()]
     return item_index.get_indexer(ids)
 
 

