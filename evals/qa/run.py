@@ -88,6 +88,8 @@ def summarise(rows: list[dict], endpoint: str | None) -> dict:
         "declined": sum(r["declined"] for r in unanswerable) / max(1, len(unanswerable)),
         "latency_p50_ms": pct(latencies, 0.5),
         "latency_p95_ms": pct(latencies, 0.95),
+        "warm_latency_p50_ms": pct([r["ms"] for r in rows if r.get("warm")], 0.5),
+        "warm_latency_p95_ms": pct([r["ms"] for r in rows if r.get("warm")], 0.95),
     }
     if endpoint:
         calls = [r["model_calls"] for r in answerable]
@@ -113,6 +115,7 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
     questions = QUESTIONS[:limit] if limit else QUESTIONS
     console = Console(stderr=as_json)
     rows = []
+    seen: set[str] = set()
     start = time.perf_counter()
     with open_session(settings) as session:
         oracle = Oracle(oracle_folder(settings))
@@ -120,7 +123,12 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
         for q in questions:
             thread = f"qa-{run_id}-{q.thread or q.qid}"
             result = session.ask(q.text, thread)
-            rows.append(score(q, result, oracle))
+            row = score(q, result, oracle)
+            # Warm: every tool it called had run before in this process (no index or model
+            # built on first use), which is what a long-running chat or service sees.
+            row["warm"] = set(row["called"]) <= seen
+            seen.update(row["called"])
+            rows.append(row)
         endpoint = session.choice.endpoint
     summary = summarise(rows, endpoint)
     summary["wall_s"] = round(time.perf_counter() - start, 1)
