@@ -67,28 +67,36 @@ class Ledger:
         item = _codes(item_ids, tx["item_id"])
         site = _codes(site_ids, tx["site_id"])
         ts = tx["ts"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        qty = tx["qty"].to_numpy(dtype=float)
+        type_codes, type_names = pd.factorize(tx["txn_type"])
+        demand_codes = [i for i, name in enumerate(type_names) if name in DEMAND_TXN_TYPES]
         known = (item >= 0) & (site >= 0)
         self.unmatched = int((~known).sum())
-        source = np.arange(len(tx)) if known.all() else np.flatnonzero(known)
-        if np.all(ts[source][1:] >= ts[source][:-1]):
-            # Ledgers usually arrive in time order: a stable sort by item keeps it.
-            order = np.argsort(item[source], kind="stable")
+        rows = np.arange(len(tx)) if known.all() else np.flatnonzero(known)
+        # Ledgers usually arrive in time order; then a stable sort by item keeps it, and
+        # the demand rows in file order are already the by-time copy.
+        time_ordered = bool(np.all(ts[rows][1:] >= ts[rows][:-1]))
+        if time_ordered:
+            order = np.argsort(item[rows], kind="stable")
         else:
-            order = np.lexsort((ts[source], item[source]))
-        source = source[order]
-        qty = tx["qty"].to_numpy(dtype=float)
+            order = np.lexsort((ts[rows], item[rows]))
+        source = rows[order]
         self.tx = Rows(ts[source], item[source], site[source], qty[source], source.astype(np.int64))
         self.tx_offsets = _offsets(self.tx.item, n_items)
-        type_codes, type_names = pd.factorize(tx["txn_type"])
         self.tx_type = pd.Categorical.from_codes(
             type_codes[source], categories=pd.Index(type_names, dtype=object)
         )
-        demand_codes = [i for i, name in enumerate(type_names) if name in DEMAND_TXN_TYPES]
         is_demand = np.isin(self.tx_type.codes, demand_codes)
         self.demand_by_item = _take(self.tx, np.flatnonzero(is_demand))  # (item, ts) order
         self.demand_offsets = _offsets(self.demand_by_item.item, n_items)
-        by_time = np.argsort(self.demand_by_item.ts, kind="stable")
-        self.demand_by_time = _take(self.demand_by_item, by_time)
+        if time_ordered:
+            in_file = rows[np.isin(type_codes[rows], demand_codes)]
+            self.demand_by_time = Rows(
+                ts[in_file], item[in_file], site[in_file], qty[in_file], in_file.astype(np.int64)
+            )
+        else:
+            by_time = np.argsort(self.demand_by_item.ts, kind="stable")
+            self.demand_by_time = _take(self.demand_by_item, by_time)
 
 
 class StockIndex:
