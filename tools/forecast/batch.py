@@ -11,6 +11,7 @@ from tqdm import tqdm
 from tools.forecast.combined import ForecastData
 from tools.forecast.leadtime_stats import lead_time_samples_batch
 from tools.forecast.maintenance import _due_dates, _last_done
+from tools.forecast.usage import RATE_DAYS
 
 SUMMARY_QUANTILES = (0.5, 0.9, 0.95)
 
@@ -97,10 +98,16 @@ def _unplanned(
     index = pd.Index(items)
     for etype, type_wos in wos.groupby("equipment_type"):
         machines = set(equipment.loc[equipment["equipment_type"] == etype, "equipment_id"])
-        hours = data.hours.total_of(machines, origin)
+        since = origin - pd.Timedelta(days=RATE_DAYS)
+        hours = data.hours.total_of(machines, origin, since)
         if hours <= 0:
             continue
-        lam = len(type_wos) / hours * sum(data.hours.rate(m, origin) for m in machines) * horizon
+        lam = (
+            int((type_wos["created_at"] >= since).sum())
+            / hours
+            * sum(data.hours.rate(m, origin) for m in machines)
+            * horizon
+        )
         wo_index = pd.Index(type_wos["wo_id"])
         mine = used[used["ref_id"].isin(wo_index)]
         if mine.empty or lam <= 0:

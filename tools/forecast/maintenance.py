@@ -15,7 +15,7 @@ import pandas as pd
 
 from tools.dataset.model import Dataset
 from tools.forecast.history import DemandIssues
-from tools.forecast.usage import RunHours
+from tools.forecast.usage import RATE_DAYS, RunHours
 
 DAY = pd.Timedelta(days=1)
 
@@ -213,16 +213,19 @@ def maintenance_demand(
         equipment = equipment[equipment["site_id"] == site_id]
     for etype in sorted(set(used["equipment_type"])):
         type_wos = corrective[corrective["equipment_type"] == etype]
+        since = origin - pd.Timedelta(days=RATE_DAYS)
+        recent = type_wos[type_wos["created_at"] >= since]
         type_hours = hours.total_of(
             set(
                 dataset.equipment.loc[dataset.equipment["equipment_type"] == etype, "equipment_id"]
             ),
             origin,
+            since,
         )
         if type_hours <= 0:
             result.notes.append(f"no run-hours recorded for {etype}: its breakdowns not projected")
             continue
-        rate = len(type_wos) / type_hours  # breakdowns per run-hour
+        rate = len(recent) / type_hours  # breakdowns per run-hour
         per_wo = used[used["equipment_type"] == etype].groupby("wo_id")["qty"].sum()
         sizes = per_wo.reindex(type_wos["wo_id"], fill_value=0.0).to_numpy(dtype=float)
         machines = equipment.loc[equipment["equipment_type"] == etype, "equipment_id"]
