@@ -80,6 +80,17 @@ class Settings(BaseSettings):
         default=365, description="Stock not issued for this many days is dead stock."
     )
 
+    # --- service (stockwise serve) -------------------------------------------------------
+    api_keys_file: Path | None = Field(
+        default=None,
+        description="JSON file of hashed API keys with their user and role. Unset: no key "
+        "is asked and every caller is `anonymous` with `anonymous_role`.",
+    )
+    anonymous_role: str = Field(
+        default="manager", description="Role of callers when no API keys file is set."
+    )
+    rate_limit_per_minute: int = Field(default=120, description="Requests per key per minute.")
+
     @property
     def demo_dir(self) -> Path:
         scale = f"{self.demo_scale:g}".replace(".", "_")
@@ -88,6 +99,14 @@ class Settings(BaseSettings):
     @property
     def checkpoint_path(self) -> Path:
         return self.data_dir / "memory.sqlite"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.data_dir / "audit.jsonl"
+
+    @property
+    def service_db_path(self) -> Path:
+        return self.data_dir / "service.sqlite"
 
     @property
     def chroma_path(self) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from assistant.cli import ask as ask_cli
+from assistant.cli import audit as audit_cli
 from assistant.cli import chat as chat_cli
 from assistant.cli import check as check_cli
 from assistant.cli import classify as classify_cli
@@ -14,6 +15,7 @@ from assistant.cli import docs as docs_cli
 from assistant.cli import evals as evals_cli
 from assistant.cli import forecast as forecast_cli
 from assistant.cli import reorder as reorder_cli
+from assistant.cli import serve as serve_cli
 from assistant.cli import stock as stock_cli
 
 app = typer.Typer(
@@ -37,3 +39,5 @@ app.command("reorder")(reorder_cli.reorder)
 app.command("simulate")(reorder_cli.simulate)
 app.command("demo")(demo_cli.demo)
 app.command("forecast")(forecast_cli.forecast)
+app.command("serve")(serve_cli.serve)
+app.add_typer(audit_cli.app, name="audit")

@@ -1,0 +1,79 @@
+"""The FastAPI app over the one compiled agent graph. `create_app(settings)` opens the
+dataset, model and memory at startup; tests pass an already-open session instead."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse
+
+from assistant.service.audit import AuditLog
+from assistant.service.auth import KeyStore, RateLimiter
+from assistant.service.deps import Services
+from assistant.service.runner import TurnRunner
+from assistant.service.threads import ThreadOwners
+from assistant.session import AgentSession
+from assistant.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def build_services(settings: Settings, session: AgentSession) -> Services:
+    audit = AuditLog(settings.audit_path)
+    return Services(
+        settings=settings,
+        runner=TurnRunner(session, audit),
+        audit=audit,
+        owners=ThreadOwners(settings.service_db_path),
+        keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+    )
+
+
+def create_app(settings: Settings, session: AgentSession | None = None) -> FastAPI:
+    from assistant.service import routes_chat, routes_openai
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with AsyncExitStack() as stack:
+            opened = session
+            if opened is None:
+                from starlette.concurrency import run_in_threadpool
+
+                from assistant.session import open_session
+
+                manager = open_session(settings)
+                opened = await run_in_threadpool(manager.__enter__)
+                stack.push(manager.__exit__)
+            app.state.services = build_services(settings, opened)
+            stack.callback(app.state.services.owners.close)
+            yield
+            app.state.services = None
+
+    app = FastAPI(
+        title="Stockwise",
+        summary="Ask your plant's inventory: stock, WIP, spares, demand.",
+        lifespan=lifespan,
+    )
+    app.state.services = None
+    app.include_router(routes_chat.router)
+    app.include_router(routes_openai.router)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    async def readyz():
+        if app.state.services is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        ctx = app.state.services.runner.session.ctx
+        return {"status": "ready", "dataset": ctx.dataset.name, "as_of": str(ctx.dataset.as_of)}
+
+    @app.get("/", include_in_schema=False)
+    async def page():
+        return FileResponse(STATIC / "index.html")
+
+    return app

@@ -1,0 +1,106 @@
+"""The native API: ask (JSON or server-sent events), read a thread, answer a paused
+action, read the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from assistant.service.auth import Principal
+from assistant.service.deps import Services, check_thread_access, principal, services
+from assistant.service.runner import run_to_result
+from assistant.session import AgentSession
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(min_length=1, max_length=4000, description="The question.")
+    thread_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"
+    )
+    stream: bool = Field(default=False, description="Answer as server-sent events.")
+
+
+class ResumeRequest(BaseModel):
+    decision: Literal["approve", "reject"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+def sse(events: Iterator[dict]) -> Iterator[str]:
+    try:
+        for event in events:
+            yield f"event: {event['event']}\ndata: {json.dumps(event['data'], default=str)}\n\n"
+    except Exception as error:  # the stream has started: report in-band, not as a 500
+        yield f"event: error\ndata: {json.dumps({'detail': str(error)})}\n\n"
+
+
+def wants_stream(request: Request, asked: bool) -> bool:
+    return asked or "text/event-stream" in request.headers.get("accept", "")
+
+
+@router.post("/chat")
+async def chat(
+    body: ChatRequest,
+    request: Request,
+    who: Principal = Depends(principal),
+    svc: Services = Depends(services),
+):
+    thread_id = body.thread_id or AgentSession.new_thread()
+    check_thread_access(svc, who, thread_id, write=True)
+    svc.owners.claim(thread_id, who.user, "api")
+    events = svc.runner.ask(body.message, thread_id, who, "api")
+    if wants_stream(request, body.stream):
+        return StreamingResponse(sse(events), media_type="text/event-stream")
+    return await run_in_threadpool(run_to_result, events)
+
+
+@router.get("/threads/{thread_id}")
+async def read_thread(
+    thread_id: str, who: Principal = Depends(principal), svc: Services = Depends(services)
+):
+    check_thread_access(svc, who, thread_id, write=False)
+    if svc.owners.owner(thread_id) is None:
+        raise HTTPException(404, f"No thread {thread_id}.")
+    messages = await run_in_threadpool(svc.runner.history, thread_id)
+    pending = await run_in_threadpool(svc.runner.pending, thread_id)
+    return {"thread_id": thread_id, "messages": messages, "pending_actions": pending}
+
+
+@router.post("/threads/{thread_id}/resume")
+async def resume(
+    thread_id: str,
+    body: ResumeRequest,
+    request: Request,
+    stream: bool = Query(False),
+    who: Principal = Depends(principal),
+    svc: Services = Depends(services),
+):
+    if not who.can("approve"):
+        raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
+    check_thread_access(svc, who, thread_id, write=True)
+    if not await run_in_threadpool(svc.runner.pending, thread_id):
+        raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+    events = svc.runner.resume(body.decision, body.comment, thread_id, who, "api")
+    if wants_stream(request, stream):
+        return StreamingResponse(sse(events), media_type="text/event-stream")
+    return await run_in_threadpool(run_to_result, events)
+
+
+@router.get("/audit")
+async def audit_log(
+    start: datetime | None = Query(None, alias="from"),
+    end: datetime | None = Query(None, alias="to"),
+    who: Principal = Depends(principal),
+    svc: Services = Depends(services),
+):
+    if not who.can("read_audit"):
+        raise HTTPException(403, f"Role {who.role} cannot read the audit log.")
+    return {"entries": await run_in_threadpool(svc.audit.export, start, end)}

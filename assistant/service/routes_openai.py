@@ -1,0 +1,143 @@
+"""OpenAI-compatible `/v1/models` and `/v1/chat/completions`, so Open WebUI, LibreChat or
+the `openai` client can use Stockwise as a model. The conversation lives in Stockwise's
+own thread (from `X-Thread-Id` or the `user` field), so only the last user message is
+asked; "approve" or "reject" answers a paused action."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from assistant.service.auth import Principal
+from assistant.service.deps import Services, check_thread_access, principal, services
+from assistant.service.runner import run_to_result
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+MODEL_ID = "stockwise"
+
+
+class ChatMessage(BaseModel):
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class CompletionRequest(BaseModel):
+    model: str = MODEL_ID
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    user: str | None = Field(default=None, max_length=256)
+
+
+def _text(message: ChatMessage) -> str:
+    if isinstance(message.content, list):
+        return " ".join(str(p.get("text", "")) for p in message.content if p.get("type") == "text")
+    return message.content or ""
+
+
+def reply_text(result: dict[str, Any]) -> str:
+    """The answer as one message: the text, then its sources, or the action to approve."""
+    if result.get("pending_actions"):
+        lines = [
+            f"Waiting for approval: {a.get('action')} {json.dumps(a.get('args', {}))}"
+            for a in result["pending_actions"]
+        ]
+        return "\n".join([*lines, "Reply `approve` or `reject`."])
+    text = str(result.get("answer", ""))
+    tools = [
+        f"{s['tool']}({', '.join(f'{k}={v!r}' for k, v in s.get('args', {}).items())})"
+        for s in result.get("sources", [])
+    ]
+    return f"{text}\n\nSources: {'; '.join(tools)}" if tools else text
+
+
+def _thread_id(who: Principal, header: str | None, user_field: str | None) -> str:
+    if header:
+        return header
+    if user_field:  # scoped to the key's user, so two keys never share a thread by name
+        digest = hashlib.sha256(f"{who.user}\0{user_field}".encode()).hexdigest()[:16]
+        return f"oai-{digest}"
+    return uuid.uuid4().hex[:12]
+
+
+@router.get("/models")
+async def models(who: Principal = Depends(principal)):
+    return {
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "stockwise"}],
+    }
+
+
+def _chunks(completion_id: str, created: int, text: str) -> Iterator[str]:
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+        body = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(body)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    for piece in text.splitlines(keepends=True):
+        yield chunk({"content": piece})
+    yield chunk({}, "stop")
+    yield "data: [DONE]\n\n"
+
+
+@router.post("/chat/completions")
+async def chat_completions(
+    body: CompletionRequest,
+    x_thread_id: str | None = Header(None, max_length=64),
+    who: Principal = Depends(principal),
+    svc: Services = Depends(services),
+):
+    asked = [m for m in body.messages if m.role == "user"]
+    question = _text(asked[-1]).strip() if asked else ""
+    if not question:
+        raise HTTPException(422, "The last user message is empty; ask a question.")
+    thread_id = _thread_id(who, x_thread_id, body.user)
+    check_thread_access(svc, who, thread_id, write=True)
+    svc.owners.claim(thread_id, who.user, "openai")
+    decision = question.lower().strip(" .!")
+    paused = await run_in_threadpool(svc.runner.pending, thread_id)
+    if paused and decision in ("approve", "reject"):
+        if not who.can("approve"):
+            raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
+        events = svc.runner.resume(decision, None, thread_id, who, "openai")
+    else:
+        events = svc.runner.ask(question, thread_id, who, "openai")
+    result = await run_in_threadpool(run_to_result, events)
+    text = reply_text(result)
+    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    if body.stream:
+        return StreamingResponse(
+            _chunks(completion_id, created, text),
+            media_type="text/event-stream",
+            headers={"X-Thread-Id": thread_id},
+        )
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "thread_id": thread_id,
+        "sources": result.get("sources", []),
+    }

@@ -1,0 +1,123 @@
+"""One turn of the agent as the service runs it: the graph's steps as events (so a client
+can show progress while the turn runs), every question, tool call and answer written to
+the audit log, and the final answer with its sources."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.types import Command
+
+from assistant.graph import final_answer
+from assistant.service.audit import AuditLog, content_hash
+from assistant.service.auth import Principal
+from assistant.session import AgentSession
+
+
+def _config(thread_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread_id}, "recursion_limit": 25}
+
+
+class TurnRunner:
+    def __init__(self, session: AgentSession, audit: AuditLog):
+        self.session = session
+        self.audit = audit
+
+    def ask(self, question: str, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
+        self.audit.append("question", who.user, channel, thread_id=thread_id, text=question)
+        yield from self._run({"messages": [HumanMessage(question)]}, thread_id, who, channel)
+
+    def resume(
+        self, decision: str, comment: str | None, thread_id: str, who: Principal, channel: str
+    ) -> Iterator[dict]:
+        self.audit.append(
+            "approval", who.user, channel, thread_id=thread_id, decision=decision, comment=comment
+        )
+        payload = {"decision": decision, "comment": comment} if comment else decision
+        yield from self._run(Command(resume=payload), thread_id, who, channel)
+
+    def pending(self, thread_id: str) -> list[Any]:
+        return self.session.pending(thread_id)
+
+    def history(self, thread_id: str) -> list[dict[str, Any]]:
+        state = self.session.graph.get_state(_config(thread_id))
+        shown = []
+        for message in state.values.get("messages", []):
+            if isinstance(message, HumanMessage) and not message.additional_kwargs:
+                shown.append({"role": "user", "content": str(message.content)})
+            elif isinstance(message, AIMessage) and not message.tool_calls and message.content:
+                shown.append({"role": "assistant", "content": str(message.content)})
+        return shown
+
+    def _run(self, payload: Any, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
+        """Events: {"event": "tool_call"|"tool_result"|"result", "data": ...}; the last one is
+        always "result" (answer, sources, pending actions, timings)."""
+        start = time.perf_counter()
+        config = _config(thread_id)
+        calls: dict[str, dict[str, Any]] = {}
+        for update in self.session.graph.stream(payload, config, stream_mode="updates"):
+            for node, change in update.items():
+                if not isinstance(change, dict):
+                    continue  # an interrupt marker; the final state carries it
+                for message in change.get("messages", []):
+                    if isinstance(message, AIMessage) and node == "agent":
+                        for call in message.tool_calls:
+                            calls[call["id"]] = call
+                            yield {
+                                "event": "tool_call",
+                                "data": {"tool": call["name"], "args": call["args"]},
+                            }
+                    elif isinstance(message, ToolMessage):
+                        call = calls.get(message.tool_call_id, {})
+                        self.audit.append(
+                            "tool_call",
+                            who.user,
+                            channel,
+                            thread_id=thread_id,
+                            tool=message.name,
+                            args=call.get("args", {}),
+                            result_sha256=content_hash(str(message.content)),
+                            status=message.status,
+                        )
+                        yield {
+                            "event": "tool_result",
+                            "data": {"tool": message.name, "status": message.status},
+                        }
+        graph_ms = (time.perf_counter() - start) * 1000
+        state = self.session.graph.get_state(config)
+        result = final_answer(state.values)
+        result["thread_id"] = thread_id
+        result["pending_actions"] = [i.value for task in state.tasks for i in task.interrupts]
+        if result["pending_actions"]:
+            result["answer"] = ""
+            self.audit.append(
+                "pending_action",
+                who.user,
+                channel,
+                thread_id=thread_id,
+                actions=json.loads(json.dumps(result["pending_actions"], default=str)),
+            )
+        else:
+            self.audit.append(
+                "answer",
+                who.user,
+                channel,
+                thread_id=thread_id,
+                text=str(result["answer"]),
+                sources=[s.get("tool") for s in result["sources"]],
+            )
+        result["timings_ms"] = {"graph": round(graph_ms, 2)}
+        yield {"event": "result", "data": json.loads(json.dumps(result, default=str))}
+
+
+def run_to_result(events: Iterator[dict]) -> dict[str, Any]:
+    """Drain a turn's events and return its result."""
+    result: dict[str, Any] = {}
+    for event in events:
+        if event["event"] == "result":
+            result = event["data"]
+    return result

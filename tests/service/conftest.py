@@ -1,0 +1,94 @@
+"""A real `stockwise serve` app on 127.0.0.1 (random free port) over the demo plant and
+the offline planner, with API keys for each role."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+import uvicorn
+
+from assistant.service.auth import hash_key
+from assistant.settings import Settings
+
+KEYS = {
+    "ana": ("key-ana-viewer", "viewer"),
+    "bo": ("key-bo-manager", "manager"),
+    "cy": ("key-cy-auditor", "auditor"),
+    "di": ("key-di-admin", "admin"),
+    "ed": ("key-ed-viewer", "viewer"),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    """Serve `app` with uvicorn in a thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@dataclass
+class Served:
+    url: str
+    settings: Settings
+    session: object
+
+    def auth(self, user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {KEYS[user][0]}"}
+
+
+@contextmanager
+def serve_demo(demo_dataset, settings: Settings) -> Iterator[Served]:
+    from assistant.graph import build_graph
+    from assistant.memory import open_checkpointer
+    from assistant.models import choose_model
+    from assistant.service.app import create_app
+    from assistant.session import AgentSession
+    from tools.context import ToolContext
+
+    ctx = ToolContext(dataset=demo_dataset, settings=settings)
+    choice = choose_model(settings, ctx)
+    with open_checkpointer(settings) as saver:
+        session = AgentSession(graph=build_graph(ctx, choice, saver), ctx=ctx, choice=choice)
+        with running(create_app(settings, session)) as url:
+            yield Served(url, settings, session)
+
+
+@pytest.fixture
+def keyed_settings(tmp_path) -> Settings:
+    path = tmp_path / "keys.json"
+    entries = [{"user": u, "role": r, "key_sha256": hash_key(k)} for u, (k, r) in KEYS.items()]
+    path.write_text(json.dumps(entries))
+    return Settings(api_keys_file=path, rate_limit_per_minute=1000)
+
+
+@pytest.fixture
+def served(demo_dataset, keyed_settings) -> Iterator[Served]:
+    with serve_demo(demo_dataset, keyed_settings) as running_service:
+        yield running_service
