@@ -3,10 +3,14 @@ planned, breakdown and other parts, quantiles, and a table per period."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from assistant.cli.output import console, evidence_line, pairs_table, rows_table, run_and_show
-from tools.forecast.agent_tools import ForecastDemandInput, ForecastDemandResult, forecast_demand
+
+if TYPE_CHECKING:
+    from tools.forecast.agent_tools import ForecastDemandResult
 
 
 def _show(result: ForecastDemandResult) -> None:
@@ -54,9 +58,11 @@ def forecast(
     """Forecast an item's demand: planned for PM, expected from breakdowns, and the rest."""
 
     def call() -> ForecastDemandResult:
+        # statsforecast takes seconds to import: only `stockwise forecast` should pay for it.
         from assistant.cli.stock import load_context
+        from tools.forecast.agent_tools import ForecastDemandInput, forecast_demand
 
         args = ForecastDemandInput(item=item, horizon=horizon, site=site, grain=grain)
         return forecast_demand(load_context(), args)
 
-    run_and_show(call, as_json, _show)
+    run_and_show(call, as_json, _show)  # type: ignore[arg-type]

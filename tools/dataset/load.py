@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from tools.dataset import sql
 from tools.dataset.frames import coerce_table, dataset_from_frames
 from tools.dataset.model import Dataset
 from tools.dataset.read import read_folder, table_file
 from tools.dataset.report import ValidationReport
 from tools.dataset.schema import PRODUCT_TABLES, TABLES
+from tools.dataset.source import is_url
 from tools.dataset.validate import validate_tables
 from tools.errors import DatasetError
 
@@ -88,7 +88,9 @@ def refusal_message(report: ValidationReport, lines: int = 10) -> str:
 
 
 def _read(source: str | Path, names: tuple[str, ...], progress):
-    if sql.is_url(source):
+    if is_url(source):
+        from tools.dataset import sql  # SQLAlchemy only when a database is read
+
         url = str(source)
         raw = sql.read_tables(url, names, progress)
         return raw, sql.describe(url), lambda name: f"table {name}"
@@ -101,7 +103,7 @@ def _read(source: str | Path, names: tuple[str, ...], progress):
 
 
 def _meta(source: str | Path) -> dict:
-    if sql.is_url(source):
+    if is_url(source):
         return {}
     path = Path(source) / "meta.json"
     if not path.is_file():
@@ -116,11 +118,11 @@ def _meta(source: str | Path) -> dict:
 
 
 def _default_name(source: str | Path) -> str:
-    return "database" if sql.is_url(source) else Path(source).resolve().name
+    return "database" if is_url(source) else Path(source).resolve().name
 
 
 def _documents_dir(source: str | Path) -> Path | None:
-    if sql.is_url(source):
+    if is_url(source):
         return None
     docs = Path(source) / "documents"
     return docs if docs.is_dir() else None
@@ -128,7 +130,7 @@ def _documents_dir(source: str | Path) -> Path | None:
 
 def default_rejects_path(source: str | Path) -> Path:
     """Beside a dataset folder (never inside it); the working folder for a SQL source."""
-    if sql.is_url(source):
+    if is_url(source):
         return Path.cwd() / "stockwise-rejects.csv"
     folder = Path(source).resolve()
     return folder.parent / f"{folder.name}-rejects.csv"
@@ -150,7 +152,7 @@ def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
 def fingerprint(source: str | Path, raw: dict) -> str:
     """A hash of the input: file bytes for a folder, table contents for a database."""
     digest = hashlib.blake2b(digest_size=16)
-    if sql.is_url(source):
+    if is_url(source):
         for name in sorted(raw):
             digest.update(name.encode())
             hashed = pd.util.hash_pandas_object(raw[name].frame, index=False)

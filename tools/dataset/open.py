@@ -18,11 +18,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tools.dataset import sql
 from tools.dataset.load import input_files, load_dataset
 from tools.dataset.model import Dataset
 from tools.dataset.read import arrow_to_pandas
 from tools.dataset.schema import PRODUCT_TABLES
+from tools.dataset.source import is_url
 
 # Bump when the typed frames change shape or dtype, so old caches are not read.
 CACHE_VERSION = 1
@@ -31,7 +31,7 @@ _memo: dict[tuple, Dataset] = {}
 
 def dataset_source(settings) -> str | Path:
     if settings.dataset:
-        return settings.dataset if sql.is_url(settings.dataset) else Path(settings.dataset)
+        return settings.dataset if is_url(settings.dataset) else Path(settings.dataset)
     from tools.demo.generator import ensure_demo
 
     return ensure_demo(settings)
@@ -43,7 +43,7 @@ def open_dataset(settings, progress=None) -> Dataset:
     key = (str(source), _signature(source))
     if key in _memo:
         return _memo[key]
-    if sql.is_url(source):
+    if is_url(source):
         dataset = load_dataset(source, progress=progress)
     else:
         cache_dir = Path(settings.data_dir) / "cache" / _short_hash(str(Path(source).resolve()))
@@ -57,7 +57,7 @@ def open_dataset(settings, progress=None) -> Dataset:
 
 
 def _signature(source: str | Path) -> str:
-    if sql.is_url(source):
+    if is_url(source):
         return str(source)
     stats = [
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in input_files(Path(source))

@@ -22,8 +22,7 @@ from tools.errors import DatasetError
 CONNECT_TIMEOUT_S = 5
 
 
-def is_url(source: str | Path) -> bool:
-    return isinstance(source, str) and "://" in source
+from tools.dataset.source import is_url  # noqa: E402,F401  (re-exported for callers)
 
 
 def describe(url: str) -> str:
