@@ -1,0 +1,2 @@
+"""Audit reports: a written account of the inventory for a quarter, every figure traced to
+the tool call that produced it, rendered as Markdown, HTML (inline SVG charts) or PDF."""

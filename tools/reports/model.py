@@ -1,0 +1,63 @@
+"""The report as data: sections of prose, tables and charts, plus the trace of every figure.
+Renderers (Markdown, HTML, PDF) read this and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.reports.trace import Tracer
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Chart:
+    """Data for one chart; `tools.reports.charts` draws it (kind: bars, hbars, stacked, curve)."""
+
+    name: str
+    title: str
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    period: str
+    site: str | None
+    dataset_name: str
+    fingerprint: str
+    as_of: str
+    generated_at: str
+    sections: list[Section]
+    tracer: Tracer
+    short: bool = False
+    seconds: float = 0.0
+    key_figures: dict[str, float | str] = field(default_factory=dict)
+
+    @property
+    def narrative(self) -> str:
+        """All prose of the report (what the figure check reads)."""
+        return "\n".join(p for s in self.sections for p in s.paragraphs)
+
+    def appendix_rows(self) -> list[list[str]]:
+        calls = {c.trace_id: c for c in self.tracer.calls}
+        return [
+            [f.trace_id, f.section, f.label, f.shown, calls[f.trace_id].signature]
+            for f in self.tracer.figures
+        ]
