@@ -90,6 +90,17 @@ class Settings(BaseSettings):
         default="manager", description="Role of callers when no API keys file is set."
     )
     rate_limit_per_minute: int = Field(default=120, description="Requests per key per minute.")
+    slack_signing_secret: str | None = Field(
+        default=None, description="Slack app signing secret. Unset: no /slack/events."
+    )
+    slack_bot_token: str | None = None
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base (tests: a fake)."
+    )
+    slack_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description='Slack user id -> role, as JSON: {"U123": "manager"}. Others: viewer.',
+    )
 
     @property
     def demo_dir(self) -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from assistant.service.audit import AuditLog
@@ -48,6 +48,10 @@ def create_app(settings: Settings, session: AgentSession | None = None) -> FastA
                 opened = await run_in_threadpool(manager.__enter__)
                 stack.push(manager.__exit__)
             app.state.services = build_services(settings, opened)
+            if settings.slack_signing_secret:
+                from assistant.service.slack import build_slack
+
+                app.state.slack = build_slack(app.state.services)
             stack.callback(app.state.services.owners.close)
             yield
             app.state.services = None
@@ -60,6 +64,13 @@ def create_app(settings: Settings, session: AgentSession | None = None) -> FastA
     app.state.services = None
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request):
+        handler = getattr(app.state, "slack", None)
+        if handler is None:
+            return JSONResponse({"detail": "Slack is not configured."}, status_code=404)
+        return await handler.handle(request)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz():

@@ -1,0 +1,149 @@
+"""Slack: real HMAC v0 signed requests to /slack/events; answers land in a fake Web API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from .conftest import serve_demo
+from .fake_slack import FakeSlack
+
+SECRET = "test-signing-secret"
+QUESTION = "what is below reorder point?"
+
+
+def signed(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def mention(text: str, event_id: str, ts: str = "1700000000.000100", user: str = "U1") -> str:
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@UBOT> {text}",
+        "ts": ts,
+        "channel": "C1",
+    }
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event": event,
+            "event_id": event_id,
+            "event_time": int(time.time()),
+        }
+    )
+
+
+def wait_for(fake: FakeSlack, count: int, timeout: float = 30) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while len(fake.posted()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return fake.posted()
+
+
+@pytest.fixture
+def slack(demo_dataset, keyed_settings):
+    fake = FakeSlack()
+    settings = keyed_settings.model_copy(
+        update={
+            "slack_signing_secret": SECRET,
+            "slack_bot_token": "xoxb-test",
+            "slack_api_url": fake.url,
+            "slack_roles": {"UMGR": "manager"},
+        }
+    )
+    with serve_demo(demo_dataset, settings) as served:
+        yield served, fake
+    fake.close()
+
+
+def post(served, body: str, headers: dict, content_type="application/json") -> httpx.Response:
+    return httpx.post(
+        f"{served.url}/slack/events",
+        content=body,
+        headers={**headers, "Content-Type": content_type},
+        timeout=10,
+    )
+
+
+def test_mention_is_acknowledged_then_answered_in_its_thread(slack):
+    served, fake = slack
+    body = mention(QUESTION, "Ev1")
+    reply = post(served, body, signed(body))
+    assert reply.status_code == 200
+    posted = wait_for(fake, 1)
+    assert len(posted) == 1
+    assert posted[0]["channel"] == "C1" and posted[0]["thread_ts"] == "1700000000.000100"
+    expected = served.session.ask(QUESTION, "slack-direct")["answer"]
+    assert posted[0]["text"].startswith(expected)
+    assert "Sources: below_reorder_point" in posted[0]["text"]
+
+
+def test_retries_of_a_seen_event_are_ignored(slack):
+    served, fake = slack
+    body = mention(QUESTION, "Ev2")
+    assert post(served, body, signed(body)).status_code == 200
+    retry = {**signed(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert post(served, body, retry).status_code == 200
+    wait_for(fake, 2, timeout=5)
+    assert len(fake.posted()) == 1
+
+
+def test_bad_signature_and_stale_timestamp_are_401(slack):
+    served, fake = slack
+    body = mention(QUESTION, "Ev3")
+    assert post(served, body, signed(body, secret="wrong")).status_code == 401
+    stale = signed(body, timestamp=int(time.time()) - 6 * 60)
+    assert post(served, body, stale).status_code == 401
+    tampered = signed(body)
+    assert post(served, body.replace("reorder", "re-order"), tampered).status_code == 401
+    time.sleep(0.3)
+    assert fake.posted() == []
+
+
+def test_slash_command_answers_in_the_channel(slack):
+    served, fake = slack
+    body = urlencode(
+        {
+            "command": "/stockwise",
+            "text": QUESTION,
+            "user_id": "U1",
+            "channel_id": "C9",
+            "team_id": "T1",
+            "trigger_id": "trig1",
+            "response_url": fake.url + "resp",
+        }
+    )
+    reply = post(served, body, signed(body), "application/x-www-form-urlencoded")
+    assert reply.status_code == 200 and "Looking into" in reply.text
+    posted = wait_for(fake, 1)
+    assert posted[0]["channel"] == "C9" and "Sources: below_reorder_point" in posted[0]["text"]
+
+
+def test_only_a_mapped_manager_approves_in_the_slack_thread(slack):
+    served, fake = slack
+    ts = "1700000100.000100"
+    body = mention("draft purchase requisitions for critical spare parts", "Ev4", ts, user="UMGR")
+    post(served, body, signed(body))
+    assert wait_for(fake, 1)[0]["text"].startswith("Waiting for approval")
+    viewer = json.loads(mention("approve", "Ev5", "1700000101.0001", user="U1"))
+    viewer["event"]["thread_ts"] = ts
+    body = json.dumps(viewer)
+    post(served, body, signed(body))
+    assert "cannot approve" in wait_for(fake, 2)[1]["text"]
+    manager = json.loads(mention("approve", "Ev6", "1700000102.0001", user="UMGR"))
+    manager["event"]["thread_ts"] = ts
+    body = json.dumps(manager)
+    post(served, body, signed(body))
+    final = wait_for(fake, 3)[2]["text"]
+    assert "Waiting for approval" not in final and final
