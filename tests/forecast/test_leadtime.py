@@ -79,3 +79,15 @@ def test_batch_matches_rows_and_handles_long_lead_times():
     assert samples[3].max() == 0.0
     expected = history.mean(axis=1) * lead
     assert samples.mean(axis=1) == pytest.approx(expected, rel=0.1, abs=0.1)
+
+
+@pytest.mark.parametrize("periods", [24, 90, 365, 730])
+def test_demand_in_every_period_is_not_refused(periods):
+    # The recency-weighted occurrence share of a history with demand in every period
+    # summed to 1 + 2e-16 (24 periods does it) and the binomial draw refused it.
+    from tools.forecast.leadtime_stats import occurrence_probability
+
+    history = np.full((3, periods), 2.0)
+    assert (occurrence_probability(history) <= 1.0).all()
+    samples = lead_time_samples_batch(history, np.array([2.0, 4.0, 6.0]), n_samples=200)
+    assert np.allclose(samples.mean(axis=1), [4.0, 8.0, 12.0], rtol=0.05)

@@ -53,7 +53,8 @@ def occurrence_probability(history: np.ndarray) -> np.ndarray:
     half_life = max(MIN_HALF_LIFE, length / 4.0)
     age = np.arange(length)[::-1]
     weight = 0.5 ** (age / half_life)
-    return (history > 0) @ weight / weight.sum()
+    # Floating-point sums can land a hair above 1 for demand in every period.
+    return np.clip((history > 0) @ weight / weight.sum(), 0.0, 1.0)
 
 
 def history_notes(history: np.ndarray) -> list[str]:

@@ -38,9 +38,8 @@ def forecaster_samples(
         from tools.forecast.leadtime import lead_time_samples_batch
     except ImportError:
         return None
-    # Rows with demand every period go to the empirical windows: their occurrence share
-    # rounds to a hair above 1, which the forecaster's binomial draw rejects, and with no
-    # intermittency the windows are as good.
+    # Rows with demand every period go to the empirical windows: with no intermittency
+    # the sums of real lead-time windows keep the history's own autocorrelation.
     steady = (history > 0).all(axis=1)
     out = np.empty((history.shape[0], n))
     names = np.full(history.shape[0], "bootstrap of demand occurrences and sizes", dtype=object)
