@@ -12,6 +12,11 @@ CATEGORY_NAMES = {
 }
 
 
+def short_category(key: str) -> str:
+    """For chart axes."""
+    return {"wip": "WIP", "unclassified": "no category", "mro": "MRO"}.get(key, category_name(key))
+
+
 def category_name(key: str) -> str:
     return CATEGORY_NAMES.get(key, key.replace("_", " "))
 

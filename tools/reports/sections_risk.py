@@ -129,7 +129,7 @@ def anomalies(ctx: ToolContext, t: Tracer) -> Section:
             f.item_id or "",
             f.severity,
             t.fig(f"anomaly value {f.kind} {f.item_id}", f.value_at_stake, call, "money"),
-            f.summary[:90],
+            f.summary,
         ]
         for f in res.findings
     ]

@@ -7,7 +7,13 @@ import pandas as pd
 
 from tools.context import ToolContext
 from tools.reports.model import Chart, Section, Table
-from tools.reports.narrative import category_name, change_words, plural, severity_words
+from tools.reports.narrative import (
+    category_name,
+    change_words,
+    plural,
+    severity_words,
+    short_category,
+)
 from tools.reports.period import Period, movements_in, value_at
 from tools.reports.trace import Tracer
 from tools.stock.value import (
@@ -47,7 +53,7 @@ def scope(ctx: ToolContext, t: Tracer, period: Period, site: str | None) -> Sect
     if site:
         where = f"site {listed}"
     else:
-        where = f"all {t.fig('sites', len(names), head, 'count')} sites: {listed}"
+        where = f"the {t.fig('sites', len(names), head, 'count')} sites {listed}"
     text = [
         f"This report covers {where}, for the quarter from {start} to {end}. "
         f"It reads the dataset '{t.txt('dataset', ds.name, head)}' as of its stock snapshot "
@@ -128,7 +134,7 @@ def value(ctx: ToolContext, t: Tracer, period: Period, site: str | None) -> Sect
         "Inventory value by recorded category",
         "bars",
         {
-            "labels": [category_name(g.key) for g in now.groups],
+            "labels": [short_category(g.key) for g in now.groups],
             "values": [g.value for g in now.groups],
             "unit": ctx.dataset.currency,
         },
