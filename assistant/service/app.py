@@ -8,10 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from assistant.service.audit import AuditLog
 from assistant.service.auth import KeyStore, RateLimiter
 from assistant.service.deps import Services
+from assistant.service.events import EventStore
 from assistant.service.runner import TurnRunner
 from assistant.service.threads import ThreadOwners
 from assistant.session import AgentSession
@@ -29,19 +31,18 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
         owners=ThreadOwners(settings.service_db_path),
         keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        events=EventStore(settings.service_db_path),
     )
 
 
 def create_app(settings: Settings, session: AgentSession | None = None) -> FastAPI:
-    from assistant.service import routes_chat, routes_openai
+    from assistant.service import routes_chat, routes_events, routes_openai
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         async with AsyncExitStack() as stack:
             opened = session
             if opened is None:
-                from starlette.concurrency import run_in_threadpool
-
                 from assistant.session import open_session
 
                 manager = open_session(settings)
@@ -53,6 +54,8 @@ def create_app(settings: Settings, session: AgentSession | None = None) -> FastA
 
                 app.state.slack = build_slack(app.state.services)
             stack.callback(app.state.services.owners.close)
+            stack.callback(app.state.services.events.close)
+            await run_in_threadpool(app.state.services.events.replay, opened.ctx)
             yield
             app.state.services = None
 
@@ -64,6 +67,7 @@ def create_app(settings: Settings, session: AgentSession | None = None) -> FastA
     app.state.services = None
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
+    app.include_router(routes_events.router)
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request):

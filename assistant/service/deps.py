@@ -9,6 +9,7 @@ from fastapi import HTTPException, Request
 
 from assistant.service.audit import AuditLog
 from assistant.service.auth import AuthError, KeyStore, Principal, RateLimiter
+from assistant.service.events import EventStore
 from assistant.service.runner import TurnRunner
 from assistant.service.threads import ThreadOwners
 from assistant.settings import Settings
@@ -22,6 +23,7 @@ class Services:
     owners: ThreadOwners
     keys: KeyStore | None
     limiter: RateLimiter
+    events: EventStore
 
 
 def services(request: Request) -> Services:

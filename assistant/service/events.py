@@ -1,0 +1,191 @@
+"""Real-time stock movements (RFID gates, WMS scans) in the contract's `transactions`
+shape: validated as a batch, persisted in SQLite in the data directory, then applied to
+the in-memory dataset (ledger and on-hand), all or nothing, idempotent by `txn_id`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from tools.context import ToolContext
+from tools.dataset.frames import coerce_table
+from tools.dataset.model import Dataset
+from tools.dataset.schema import REF_TYPES, TXN_SIGNS
+
+
+class EventError(Exception):
+    """A batch that cannot be applied; nothing of it was."""
+
+
+class EventConflict(EventError):
+    """A txn_id already applied with different content."""
+
+
+class TxnEvent(BaseModel):
+    txn_id: str = Field(min_length=1, max_length=128)
+    ts: datetime
+    item_id: str = Field(min_length=1, max_length=128)
+    site_id: str = Field(min_length=1, max_length=128)
+    qty: float
+    txn_type: str
+    ref_type: str | None = None
+    ref_id: str | None = Field(default=None, max_length=128)
+
+    def canonical(self) -> str:
+        body = self.model_dump(mode="json")
+        body["ts"] = self.naive_ts().isoformat()
+        return json.dumps(body, sort_keys=True)
+
+    def naive_ts(self) -> datetime:
+        # The contract's timestamps are naive site local time; an offset is dropped as read.
+        return self.ts.replace(tzinfo=None)
+
+
+def _problems(event: TxnEvent, dataset: Dataset) -> list[str]:
+    found = []
+    sign = TXN_SIGNS.get(event.txn_type)
+    if sign is None:
+        found.append(f"txn_type {event.txn_type!r} is not one of {', '.join(TXN_SIGNS)}")
+    if event.qty == 0 or event.qty != event.qty or abs(event.qty) == float("inf"):
+        found.append("qty must be a non-zero number")
+    elif sign and (event.qty > 0) != (sign > 0):
+        found.append(
+            f"{event.txn_type} moves stock {'in' if sign > 0 else 'out'}: qty must be "
+            f"{'positive' if sign > 0 else 'negative'}, got {event.qty:g}"
+        )
+    if event.ref_type is not None and event.ref_type not in REF_TYPES:
+        found.append(f"ref_type {event.ref_type!r} is not one of {', '.join(REF_TYPES)}")
+    if not (dataset.items["item_id"] == event.item_id).any():
+        found.append(f"no item {event.item_id!r}")
+    if not (dataset.sites["site_id"] == event.site_id).any():
+        found.append(f"no site {event.site_id!r}")
+    if pd.Timestamp(event.naive_ts()) < dataset.as_of:
+        found.append(
+            f"ts {event.naive_ts()} is before the stock snapshot ({dataset.as_of}); "
+            "load older movements with the dataset"
+        )
+    return found
+
+
+def updated_dataset(dataset: Dataset, events: list[TxnEvent]) -> Dataset:
+    """A new dataset with `events` in the ledger and on hand moved; the old one is untouched."""
+    rows = pd.DataFrame([{**e.model_dump(), "ts": e.naive_ts()} for e in events])
+    old = dataset.transactions
+    plain = old.assign(
+        **{
+            c: old[c].astype(object)
+            for c in old.columns
+            if isinstance(old[c].dtype, pd.CategoricalDtype)
+        }
+    )
+    transactions = coerce_table("transactions", pd.concat([plain, rows], ignore_index=True))
+    levels = dataset.stock_levels.copy()
+    for (item, site), group in rows.groupby(["item_id", "site_id"], sort=False):
+        moved, latest = float(group["qty"].sum()), group["ts"].max()
+        at = levels.index[(levels["item_id"] == item) & (levels["site_id"] == site)]
+        before = float(levels.loc[at[0], "on_hand_qty"]) if len(at) else 0.0
+        if before + moved < 0:
+            raise EventError(
+                f"item {item} at site {site}: on hand {before:g} cannot move by "
+                f"{moved:g} (it would go below zero)"
+            )
+        if len(at):
+            levels.loc[at[0], "on_hand_qty"] = before + moved
+            levels.loc[at[0], "as_of"] = max(levels.loc[at[0], "as_of"], latest)
+        else:
+            new = {"item_id": item, "site_id": site, "on_hand_qty": moved, "as_of": latest}
+            levels = pd.concat([levels, pd.DataFrame([new])], ignore_index=True)
+    tables = {
+        **dataset.tables,
+        "transactions": transactions,
+        "stock_levels": coerce_table("stock_levels", levels),
+    }
+    return dataclasses.replace(dataset, tables=tables)
+
+
+class EventStore:
+    """Applied events in `service.sqlite`; replayed into the dataset at startup."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._conn:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS applied_event (seq INTEGER PRIMARY KEY, "
+                "txn_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)"
+            )
+
+    def replay(self, ctx: ToolContext) -> int:
+        with self._lock:
+            bodies = [
+                r[0] for r in self._conn.execute("SELECT body FROM applied_event ORDER BY seq")
+            ]
+        known = set(ctx.dataset.transactions["txn_id"])
+        events = [TxnEvent.model_validate_json(b) for b in bodies]
+        events = [e for e in events if e.txn_id not in known]
+        if events:
+            _swap(ctx, updated_dataset(ctx.dataset, events))
+        return len(events)
+
+    def apply(self, ctx: ToolContext, events: list[TxnEvent]) -> dict[str, list[str]]:
+        """Apply a batch: {"applied": [...], "duplicates": [...]} or an EventError."""
+        with self._lock:
+            problems = []
+            seen: dict[str, str] = {}
+            for n, event in enumerate(events):
+                problems += [
+                    f"event {n} ({event.txn_id}): {p}" for p in _problems(event, ctx.dataset)
+                ]
+                if seen.get(event.txn_id, event.canonical()) != event.canonical():
+                    problems.append(
+                        f"event {n} ({event.txn_id}): txn_id repeated with other content"
+                    )
+                seen[event.txn_id] = event.canonical()
+            if problems:
+                raise EventError("; ".join(problems))
+            stored = self._stored(list(seen))
+            for txn_id, body in stored.items():
+                if body != seen[txn_id]:
+                    raise EventConflict(f"txn_id {txn_id} was already applied with other content")
+            in_dataset = set(ctx.dataset.transactions["txn_id"]) & (set(seen) - set(stored))
+            if in_dataset:
+                raise EventConflict(
+                    f"txn_id {', '.join(sorted(in_dataset))} is already in the dataset"
+                )
+            fresh = [e for e in {e.txn_id: e for e in events}.values() if e.txn_id not in stored]
+            if fresh:
+                dataset = updated_dataset(ctx.dataset, fresh)  # may refuse: nothing written yet
+                with self._conn:
+                    self._conn.executemany(
+                        "INSERT INTO applied_event (txn_id, body) VALUES (?, ?)",
+                        [(e.txn_id, e.canonical()) for e in fresh],
+                    )
+                _swap(ctx, dataset)
+            return {"applied": [e.txn_id for e in fresh], "duplicates": sorted(stored)}
+
+    def _stored(self, txn_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for txn_id in txn_ids:
+            row = self._conn.execute(
+                "SELECT body FROM applied_event WHERE txn_id = ?", (txn_id,)
+            ).fetchone()
+            if row:
+                found[txn_id] = row[0]
+        return found
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _swap(ctx: ToolContext, dataset: Dataset) -> None:
+    # Tools read ctx.dataset on every call; their derived caches belong to the old one.
+    ctx.dataset = dataset
+    ctx.services.clear()

@@ -1,0 +1,36 @@
+"""`POST /api/events`: stock movements in real time, applied all or nothing."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from assistant.service.auth import Principal
+from assistant.service.deps import Services, principal, services
+from assistant.service.events import EventConflict, EventError, TxnEvent
+
+router = APIRouter(prefix="/api", tags=["events"])
+
+
+class EventBatch(BaseModel):
+    events: list[TxnEvent] = Field(min_length=1, max_length=10_000)
+
+
+@router.post("/events")
+async def post_events(
+    body: EventBatch, who: Principal = Depends(principal), svc: Services = Depends(services)
+):
+    if not who.can("post_events"):
+        raise HTTPException(403, f"Role {who.role} cannot post stock movements.")
+    ctx = svc.runner.session.ctx
+    try:
+        outcome = await run_in_threadpool(svc.events.apply, ctx, body.events)
+    except EventConflict as error:
+        raise HTTPException(409, str(error)) from None
+    except EventError as error:
+        raise HTTPException(422, str(error)) from None
+    svc.audit.append(
+        "events", who.user, "api", applied=outcome["applied"], duplicates=outcome["duplicates"]
+    )
+    return outcome
