@@ -10,8 +10,14 @@ from assistant.settings import get_settings
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """No test reads the developer's data directory, .env or model endpoint."""
-    for var in ("DATASET", "LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL", "CHECKPOINT_URL",
-                "CHROMA_URL"):
+    for var in (
+        "DATASET",
+        "LLM_BASE_URL",
+        "LLM_API_KEY",
+        "LLM_MODEL",
+        "CHECKPOINT_URL",
+        "CHROMA_URL",
+    ):
         monkeypatch.delenv(f"STOCKWISE_{var}", raising=False)
     monkeypatch.setenv("STOCKWISE_DATA_DIR", str(tmp_path / "stockwise-data"))
     monkeypatch.chdir(tmp_path)  # no stray .env is picked up
