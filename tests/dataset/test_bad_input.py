@@ -62,6 +62,7 @@ BAD_INPUTS = [
         "transactions.csv row 12: ts is '2025-02-30', a date that does not exist",
     ),
     ("empty file", {"sites": ""}, "sites.csv: the file is empty"),
+    ("blank header line", {"sites": "\nS1,Riverside\n"}, "sites.csv: the file has no header line"),
     (
         "header only in a required table",
         {"items": SMALL_DATASET["items"].splitlines()[0] + "\n"},

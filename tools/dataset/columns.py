@@ -135,6 +135,7 @@ def _limits(col: Column, parsed: pd.Series, at: Callable[[int], str]) -> list[Ch
         elif low is not None:
             span = f"at least {show(float(low))}"
         else:
+            assert high is not None  # one bound at least, by the enclosing if
             span = f"at most {show(float(high))}"
         checks.append(
             Check(

@@ -114,11 +114,11 @@ def coerce_table(name: str, df: pd.DataFrame, *, clean_text: bool = False) -> pd
                 # Mixed or aware stamps: the contract's naive time is site local time.
                 stamps = stamps.dt.tz_localize(None)
             df[col.name] = stamps.astype("datetime64[ns]")
-    for col in categorical:
+    for cat_name in categorical:
         # Sorted categories: the same frame whatever order the source listed values in.
-        cats = df[col].cat.categories
+        cats = df[cat_name].cat.categories
         if not cats.is_monotonic_increasing:
-            df[col] = df[col].cat.reorder_categories(cats.sort_values())
+            df[cat_name] = df[cat_name].cat.reorder_categories(cats.sort_values())
     if table.extra_numeric:
         for extra in df.columns:
             if extra not in table.column_names:

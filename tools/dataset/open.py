@@ -47,8 +47,10 @@ def open_dataset(settings, progress=None) -> Dataset:
         dataset = load_dataset(source, progress=progress)
     else:
         cache_dir = Path(settings.data_dir) / "cache" / _short_hash(str(Path(source).resolve()))
-        dataset = read_cache(cache_dir, key[1])
-        if dataset is None:
+        cached = read_cache(cache_dir, key[1])
+        if cached is not None:
+            dataset = cached
+        else:
             dataset = load_dataset(source, progress=progress)
             write_cache(cache_dir, key[1], dataset)
     _memo.clear()  # one dataset per process: don't hold an old one in memory

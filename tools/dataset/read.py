@@ -88,7 +88,7 @@ def _read_csv(name: str, path: Path) -> RawTable:
     header = _header(path)
     if header is None:
         return _not_utf8(name, path) or RawTable(
-            name, path.name, None, [("empty_file", "the file has no header line")]
+            name, path.name, None, problems=[("empty_file", "the file has no header line")]
         )
     table = TABLES[name]
     typed = {c.name: _ARROW_TYPES[c.kind] for c in table.columns if c.name in header}

@@ -148,7 +148,9 @@ def _write_table(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
     # INSERTs run at a few thousand rows a second; COPY loads millions, in the same
     # transaction. Blanks are None by now, so an empty CSV field can only mean NULL.
     plain.head(0).to_sql(name, conn, if_exists="replace", index=False)
-    cursor = conn.connection.driver_connection.cursor()
+    driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection always has its psycopg connection
+    cursor = driver.cursor()
     columns = ", ".join(f'"{c}"' for c in plain.columns)
     with cursor.copy(f'COPY "{name}" ({columns}) FROM STDIN (FORMAT csv)') as copy:
         for start in range(0, len(plain), 200_000):

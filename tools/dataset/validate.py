@@ -51,6 +51,7 @@ class Validation:
                 for i in np.flatnonzero(check.mask):
                     reasons.setdefault(int(i), []).append(check.reason(int(i)))
             source = raw[name].frame
+            assert source is not None  # a judged table was read, so it has a frame
             for i in np.flatnonzero(judged.rejected):
                 record = {k: _plain(v) for k, v in source.iloc[i].items()}
                 rows.append(
@@ -116,9 +117,9 @@ def _judge(table: Table, found: RawTable, report: ValidationReport) -> Judged | 
     frame = found.frame
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
-    for col in missing:
-        reason = f"the required column {col!r} is missing"
-        report.add(name, file, col, "missing_column", 1, [(None, reason)])
+    for col_name in missing:
+        reason = f"the required column {col_name!r} is missing"
+        report.add(name, file, col_name, "missing_column", 1, [(None, reason)])
     if missing:
         return None
     if table.required_table and frame.empty:
@@ -217,5 +218,7 @@ def _record(report: ValidationReport, name: str, result: Judged) -> None:
     index = result.frame.index
     for check in result.checks:
         positions = np.flatnonzero(check.mask)
-        listed = [(int(index[i]), check.reason(int(i))) for i in positions[:LISTED_PER_GROUP]]
+        listed: list[tuple[int | None, str]] = [
+            (int(index[i]), check.reason(int(i))) for i in positions[:LISTED_PER_GROUP]
+        ]
         report.add(name, result.file, check.column, check.code, len(positions), listed)
