@@ -33,6 +33,7 @@ TOOL_PACKAGES = (
     "tools.classify",
     "tools.anomalies",
     "tools.replenish",
+    "tools.reports",
 )
 
 # Tools that change something: the graph pauses for a person's approval before running them.

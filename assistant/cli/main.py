@@ -15,6 +15,7 @@ from assistant.cli import docs as docs_cli
 from assistant.cli import evals as evals_cli
 from assistant.cli import forecast as forecast_cli
 from assistant.cli import reorder as reorder_cli
+from assistant.cli import report as report_cli
 from assistant.cli import serve as serve_cli
 from assistant.cli import stock as stock_cli
 
@@ -41,3 +42,4 @@ app.command("demo")(demo_cli.demo)
 app.command("forecast")(forecast_cli.forecast)
 app.command("serve")(serve_cli.serve)
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(report_cli.app, name="report")

@@ -60,7 +60,7 @@ def scope(ctx: ToolContext, t: Tracer, period: Period, site: str | None) -> Sect
         f"of {as_of}; "
         f"{n_moves} stock movements were booked in the quarter.",
     ]
-    if period.end < ds.as_of:
+    if period.end < ds.as_of and moved[0]:
         text.append(
             "The quarter ends before the snapshot: values at the quarter's start and end are "
             "rolled back from the ledger, while counts, classifications and risks are those "

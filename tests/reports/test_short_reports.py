@@ -1,0 +1,93 @@
+"""Reports with nothing to audit stay short and say why; bad requests are refused clearly."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from assistant.cli.main import app
+from assistant.settings import get_settings
+from tools.dataset.model import Dataset
+from tools.errors import InvalidArgumentError, UnknownEntityError
+from tools.reports import WriteAuditReportInput, write_audit_report
+from tools.reports.build import build_audit_report
+from tools.reports.period import parse_period
+from tools.reports.write import render
+
+
+def test_period_parsing():
+    q = parse_period("2025-q3")
+    assert (q.label, str(q.start.date()), str(q.end.date())) == (
+        "2025-Q3",
+        "2025-07-01",
+        "2025-09-30",
+    )
+    with pytest.raises(InvalidArgumentError, match="2025-Q3"):
+        parse_period("2025-Q5")
+
+
+def test_empty_period_gives_a_short_report(demo_ctx):  # type: ignore[no-untyped-def]
+    report = build_audit_report(demo_ctx, "2021-Q1")
+    assert report.short
+    assert [s.title for s in report.sections] == ["Scope", "Findings", "Method notes"]
+    assert "No stock movement was booked in 2021-Q1 (before the ledger begins)" in report.narrative
+    assert "The ledger runs from 2023-07-01" in report.narrative
+    pdf = PdfReader(io.BytesIO(render(report, "pdf")))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "before the ledger begins" in text and "Page 1 of" in text
+    assert "No stock movement" in render(report, "html").decode()
+
+
+def test_site_with_no_stock_gives_a_short_report(demo_dataset, report_settings):  # type: ignore[no-untyped-def]
+    from tools.context import ToolContext
+
+    tables = dict(demo_dataset.tables)
+    sites = pd.concat([tables["sites"], pd.DataFrame([{"site_id": "S3", "name": "New Annex"}])])
+    tables["sites"] = sites.reset_index(drop=True)
+    ds = Dataset(tables=tables, source="demo+S3", name="demo with an empty site",
+                 fingerprint="f" * 32, currency="USD")  # fmt: skip
+    report = build_audit_report(ToolContext(ds, report_settings), "2025-Q3", "New Annex")
+    assert report.short and report.site == "S3"
+    assert "Site S3 holds no stock at the snapshot" in report.narrative
+    assert "No stock movement was booked in 2025-Q3" in report.narrative
+    assert render(report, "md").decode().count("## ") == 5  # contents, 3 sections, appendix
+
+
+def test_unknown_site_is_refused(demo_ctx):  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownEntityError, match="site"):
+        build_audit_report(demo_ctx, "2025-Q3", "Moon Base")
+
+
+def test_agent_tool_writes_into_the_data_folder(demo_ctx):  # type: ignore[no-untyped-def]
+    result = write_audit_report(demo_ctx, WriteAuditReportInput(period="2026-Q1", format="md"))
+    path = demo_ctx.settings.data_dir / "reports" / "audit-2026-Q1-all-sites.md"
+    assert result.path == str(path) and path.read_text().startswith("# Inventory audit 2026-Q1")
+    assert result.key_figures["movements booked in the period"] == 0
+    assert "after the stock snapshot" in path.read_text()
+    assert result.evidence.tool == "write_audit_report" and result.evidence.ids[0] == "T01"
+
+
+def test_agent_tool_is_registered():
+    from assistant.tool_registry import discover_tool_functions
+
+    assert "write_audit_report" in [f.__name__ for f in discover_tool_functions()]
+
+
+def test_cli_writes_the_report_and_refuses_bad_input(demo_dir, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("STOCKWISE_DATASET", str(demo_dir))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    out = tmp_path / "q1.html"
+    done = runner.invoke(app, ["report", "audit", "--period", "2021-Q1", "--format", "html",
+                               "--out", str(out)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "short report" in done.output and out.read_text().startswith("<!doctype html>")
+    bad = runner.invoke(app, ["report", "audit", "--period", "Q3", "--format", "pdf"])
+    assert bad.exit_code == 1 and "not a quarter" in bad.output
+    fmt = runner.invoke(app, ["report", "audit", "--period", "2025-Q3", "--format", "docx"])
+    assert fmt.exit_code == 1 and "unknown format" in fmt.output
+    assert not (tmp_path / "stockwise-data" / "reports").exists()
