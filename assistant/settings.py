@@ -101,6 +101,25 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Slack user id -> role, as JSON: {"U123": "manager"}. Others: viewer.',
     )
+    teams_app_id: str | None = Field(
+        default=None, description="Microsoft app (client) id of the bot. Unset: no Teams."
+    )
+    teams_tenant_id: str | None = None
+    teams_client_secret: str | None = Field(
+        default=None, description="The bot's client secret, for the replies it sends."
+    )
+    teams_jwks_url: str = Field(
+        default="https://login.botframework.com/v1/.well-known/keys",
+        description="Keys that sign incoming Teams activities (tests: a local JWKS).",
+    )
+    teams_issuers: list[str] = Field(
+        default_factory=lambda: ["https://api.botframework.com"],
+        description="Accepted `iss` of incoming Teams activities.",
+    )
+    teams_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="Teams user (AAD object id) -> role, as JSON. Others: viewer.",
+    )
 
     @property
     def demo_dir(self) -> Path:

@@ -35,7 +35,11 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
     )
 
 
-def create_app(settings: Settings, session: AgentSession | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, session: AgentSession | None = None, teams_connections=None
+) -> FastAPI:
+    """`teams_connections`: how Teams replies get their token (default: MSAL with the
+    settings' app id and secret)."""
     from assistant.service import routes_chat, routes_events, routes_openai
 
     @asynccontextmanager
@@ -53,6 +57,10 @@ def create_app(settings: Settings, session: AgentSession | None = None) -> FastA
                 from assistant.service.slack import build_slack
 
                 app.state.slack = build_slack(app.state.services)
+            if settings.teams_app_id:
+                from assistant.service.teams import TeamsChannel
+
+                app.state.teams = TeamsChannel(app.state.services, teams_connections)
             stack.callback(app.state.services.owners.close)
             stack.callback(app.state.services.events.close)
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
@@ -75,6 +83,13 @@ def create_app(settings: Settings, session: AgentSession | None = None) -> FastA
         if handler is None:
             return JSONResponse({"detail": "Slack is not configured."}, status_code=404)
         return await handler.handle(request)
+
+    @app.post("/api/messages", include_in_schema=False)
+    async def teams_messages(request: Request):
+        channel = getattr(app.state, "teams", None)
+        if channel is None:
+            return JSONResponse({"detail": "Teams is not configured."}, status_code=404)
+        return await channel.handle(request)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz():

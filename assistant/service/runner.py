@@ -40,6 +40,16 @@ class TurnRunner:
         payload = {"decision": decision, "comment": comment} if comment else decision
         yield from self._run(Command(resume=payload), thread_id, who, channel)
 
+    def converse(self, text: str, thread_id: str, who: Principal, channel: str) -> dict[str, Any]:
+        """A chat channel's turn (Slack, Teams): "approve"/"reject" answers a paused action,
+        anything else is a question. Synchronous: call it from a worker thread."""
+        decision = text.lower().strip(" .!")
+        if decision in ("approve", "reject") and self.pending(thread_id):
+            if not who.can("approve"):
+                return {"denied": f"Your role ({who.role}) cannot approve or reject actions."}
+            return run_to_result(self.resume(decision, None, thread_id, who, channel))
+        return run_to_result(self.ask(text, thread_id, who, channel))
+
     def pending(self, thread_id: str) -> list[Any]:
         return self.session.pending(thread_id)
 

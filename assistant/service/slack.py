@@ -17,7 +17,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from assistant.service.auth import Principal
 from assistant.service.deps import Services
 from assistant.service.routes_openai import reply_text
-from assistant.service.runner import run_to_result
 
 SEEN_EVENTS = 10_000  # how many event ids are remembered for retry detection
 
@@ -42,16 +41,9 @@ def _who(svc: Services, user_id: str) -> Principal:
 
 
 def _answer(svc: Services, text: str, thread_id: str, who: Principal) -> str:
-    """Runs in a worker thread: the graph is synchronous."""
     svc.owners.claim(thread_id, who.user, "slack")
-    decision = text.lower().strip(" .!")
-    if decision in ("approve", "reject") and svc.runner.pending(thread_id):
-        if not who.can("approve"):
-            return f"Your role ({who.role}) cannot approve or reject actions."
-        result = run_to_result(svc.runner.resume(decision, None, thread_id, who, "slack"))
-    else:
-        result = run_to_result(svc.runner.ask(text, thread_id, who, "slack"))
-    return reply_text(result)
+    result = svc.runner.converse(text, thread_id, who, "slack")
+    return result.get("denied") or reply_text(result)
 
 
 def _strip_mention(text: str) -> str:

@@ -64,7 +64,7 @@ class Served:
 
 
 @contextmanager
-def serve_demo(demo_dataset, settings: Settings) -> Iterator[Served]:
+def serve_demo(demo_dataset, settings: Settings, **app_options) -> Iterator[Served]:
     from assistant.graph import build_graph
     from assistant.memory import open_checkpointer
     from assistant.models import choose_model
@@ -76,7 +76,7 @@ def serve_demo(demo_dataset, settings: Settings) -> Iterator[Served]:
     choice = choose_model(settings, ctx)
     with open_checkpointer(settings) as saver:
         session = AgentSession(graph=build_graph(ctx, choice, saver), ctx=ctx, choice=choice)
-        with running(create_app(settings, session)) as url:
+        with running(create_app(settings, session, **app_options)) as url:
             yield Served(url, settings, session)
 
 

@@ -1,0 +1,155 @@
+"""Microsoft Teams through the Microsoft 365 Agents SDK: `/api/messages` takes activities
+whose JWT is checked (RS256, signing keys from `teams_jwks_url`, audience = the bot's app
+id, issuer allow-listed) and answers each message as an Adaptive Card with its sources.
+
+The SDK's own validator fetches keys only from Microsoft's fixed hosts, so the token is
+checked here with PyJWT by the same rules and the verified claims are handed to the SDK's
+adapter; everything after that (turn, replies through the connector) is the SDK's."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+
+import jwt
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from microsoft_agents.activity import Activity, Attachment
+from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
+from microsoft_agents.hosting.fastapi import CloudAdapter, start_agent_process
+
+from assistant.service.auth import Principal
+from assistant.service.deps import Services
+
+MENTION = re.compile(r"<at>.*?</at>")
+
+
+def adaptive_card(result: dict[str, Any]) -> dict[str, Any]:
+    """The answer, the action waiting for approval, and the sources, as an Adaptive Card."""
+    body: list[dict[str, Any]] = []
+    if result.get("denied"):
+        body.append({"type": "TextBlock", "text": result["denied"], "wrap": True})
+    for action in result.get("pending_actions", []):
+        body.append(
+            {
+                "type": "TextBlock",
+                "weight": "Bolder",
+                "wrap": True,
+                "text": f"Waiting for approval: {action.get('action')}",
+            }
+        )
+        body.append(
+            {
+                "type": "TextBlock",
+                "wrap": True,
+                "fontType": "Monospace",
+                "text": json.dumps(action.get("args", {})),
+            }
+        )
+        body.append({"type": "TextBlock", "wrap": True, "text": "Reply approve or reject."})
+    if result.get("answer"):
+        body.append({"type": "TextBlock", "text": str(result["answer"]), "wrap": True})
+    facts = [
+        {
+            "title": src["tool"],
+            "value": ", ".join(f"{k}={v}" for k, v in src.get("args", {}).items()) or "-",
+        }
+        for src in result.get("sources", [])
+    ]
+    if facts:
+        body.append(
+            {"type": "TextBlock", "text": "Sources", "weight": "Bolder", "spacing": "Medium"}
+        )
+        body.append({"type": "FactSet", "facts": facts})
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "body": body,
+    }
+
+
+class TeamsTokenError(Exception):
+    pass
+
+
+class TeamsTokenValidator:
+    def __init__(self, app_id: str, jwks_url: str, issuers: list[str]):
+        self.app_id, self.issuers = app_id, issuers
+        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True)
+
+    def validate(self, header: str | None) -> dict[str, Any]:
+        """The verified claims of `Authorization: Bearer <jwt>`; TeamsTokenError otherwise."""
+        if not header or not header.lower().startswith("bearer "):
+            raise TeamsTokenError("missing bearer token")
+        token = header[7:].strip()
+        try:
+            key = self._keys.get_signing_key_from_jwt(token)
+            return jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self.app_id,
+                issuer=self.issuers,
+                leeway=300,
+            )
+        except jwt.PyJWTError as error:
+            raise TeamsTokenError(type(error).__name__) from None
+
+
+def default_connections(svc: Services) -> Connections:
+    from microsoft_agents.authentication.msal import MsalConnectionManager
+    from microsoft_agents.hosting.core import AgentAuthConfiguration
+
+    settings = svc.settings
+    config = AgentAuthConfiguration(
+        client_id=settings.teams_app_id,
+        tenant_id=settings.teams_tenant_id,
+        client_secret=settings.teams_client_secret,
+    )
+    return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": config})
+
+
+class TeamsChannel:
+    def __init__(self, svc: Services, connections: Connections | None = None):
+        settings = svc.settings
+        connections = connections or default_connections(svc)
+        self.svc = svc
+        self.validator = TeamsTokenValidator(
+            settings.teams_app_id or "", settings.teams_jwks_url, settings.teams_issuers
+        )
+        self.adapter = CloudAdapter(connection_manager=connections)
+        self.agent = AgentApplication[TurnState](
+            storage=MemoryStorage(), adapter=self.adapter, connection_manager=connections
+        )
+        self.agent.activity("message")(self.on_message)
+
+    async def on_message(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        sender = activity.from_property
+        user_id = (sender.aad_object_id or sender.id) if sender else ""
+        role = self.svc.settings.teams_roles.get(user_id, "viewer")
+        who = Principal(f"teams:{user_id}", role, f"teams:{user_id}")
+        thread_id = f"teams-{activity.conversation.id}"
+        text = MENTION.sub("", activity.text or "").strip()
+        self.svc.owners.claim(thread_id, who.user, "teams")
+        result = await asyncio.to_thread(self.svc.runner.converse, text, thread_id, who, "teams")
+        card = Attachment(
+            content_type="application/vnd.microsoft.card.adaptive", content=adaptive_card(result)
+        )
+        await context.send_activity(Activity(type="message", attachments=[card]))
+
+    async def handle(self, request: Request):
+        try:
+            claims = await asyncio.to_thread(
+                self.validator.validate, request.headers.get("authorization")
+            )
+        except TeamsTokenError:
+            return JSONResponse({"error": "Invalid token or authentication failed."}, 401)
+        request.state.claims_identity = ClaimsIdentity(
+            claims, "Bearer", request.headers["authorization"][7:]
+        )
+        return await start_agent_process(request, self.agent, self.adapter)
