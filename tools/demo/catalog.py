@@ -11,6 +11,7 @@ Item id ranges: 1000-1999 raw materials, 2000-2999 WIP, 3000-3999 finished goods
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 AS_OF = "2025-09-30T18:00:00"
 HISTORY_START = "2023-07-01"
@@ -602,7 +603,17 @@ DEAD_STOCK_ITEM_ID = "4530"  # in stock, no movement since the opening balance
 DUPLICATE_PAIRS = (("4541", "4440"), ("4542", "4442"), ("4543", "4420"))
 DEMAND_SPIKE = ("3001", "S2", "2025-08-11")  # item, site, first day of a 5x sales week
 STALLED_ORDER_ID = "MO-2509-0042"  # CTRL-100 batch stuck at soldering
-STALLED_ORDER = dict(
+
+
+class StalledOrder(TypedDict):
+    product: str  # item id
+    site: str
+    qty: int
+    released: str  # ISO timestamps
+    stage_started: str
+
+
+STALLED_ORDER = StalledOrder(
     product="3040",
     site="S1",
     qty=400,

@@ -47,7 +47,7 @@ class Ledger:
     def add(self, ts, item, site, qty, txn_type: str, ref_type: str | None = None, ref=NO_REF):  # type: ignore[no-untyped-def]
         qty = np.asarray(qty, dtype=np.float64)
         n = max(np.size(ts), np.size(item), np.size(qty), np.size(ref))
-        chunk = {
+        chunk: dict[str, np.ndarray] = {
             "ts": np.broadcast_to(np.asarray(ts, dtype=np.int64), n),
             "item": np.broadcast_to(np.asarray(item, dtype=np.int32), n),
             "site": np.broadcast_to(np.asarray(site, dtype=np.int8), n),

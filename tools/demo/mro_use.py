@@ -21,7 +21,7 @@ def plan_parts(plans: pd.DataFrame, eqs, items: pd.DataFrame, rng) -> pd.DataFra
     kits = {(t.equipment_type, t.code): t.kit for t in catalog.PM_TEMPLATES}
     filler = items[~items.named & (items.mro_subtype == "consumable")]
     by_type = {t: g.item_id.to_numpy() for t, g in filler.groupby("fits")}
-    rows = []
+    rows: list[tuple[str, str, float]] = []
     for plan_id, eq_id in zip(plans.plan_id, plans.equipment_id, strict=True):
         t = etype[eq_id]
         code = plan_id.rsplit("-", 1)[1]

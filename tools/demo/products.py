@@ -124,8 +124,8 @@ def build_products(
             stage_names = [s.name for s in fam.stages]
             for item_id, uom in zip(mine.item_id, mine.uom, strict=True):
                 # Most material goes in at the first stage; packaging and the like later.
-                stage = stage_names[0] if rng.random() < 0.7 else str(rng.choice(stage_names))
-                components[stage].append((item_id, _qty_per(uom, rng)))
+                at_stage = stage_names[0] if rng.random() < 0.7 else str(rng.choice(stage_names))
+                components[at_stage].append((item_id, _qty_per(uom, rng)))
             hours = [
                 round(s.std_hours_per_unit * float(rng.uniform(0.7, 1.4)), 4) for s in fam.stages
             ]
