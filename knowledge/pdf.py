@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -17,7 +18,7 @@ def read_pdf(path: Path, data: bytes) -> Document:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("the PDF is password-protected; index an unprotected copy")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: Mapping[str, object] = reader.metadata or {}
     except DocumentError:
         raise
     except PdfReadError as exc:

@@ -103,6 +103,7 @@ class Head:
                 text_oof[te] = _proba(m, texts[te], self.classes)
             self.text = _text_model().fit(texts, y, logisticregression__sample_weight=w)
         if not self.use_behaviour:
+            assert text_oof is not None, "a head reads the text, the behaviour or both"
             return text_oof
         Z = self._stack(X, text_oof)
         oof = np.zeros((len(y), k))
@@ -126,6 +127,7 @@ class Head:
             return out
         text_proba = _proba(self.text, texts, self.classes) if self.use_text else None
         if not self.use_behaviour:
+            assert text_proba is not None, "a head reads the text, the behaviour or both"
             return text_proba
         return _proba(self.tree, self._stack(X, text_proba), self.classes)
 

@@ -109,8 +109,9 @@ def embed(texts: list[str] | str) -> np.ndarray:
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
     with _cache_lock:
-        rows = [_cache.get(t) for t in texts]
-    if any(row is None for row in rows):  # evicted meanwhile by a very large call
+        cached = [_cache.get(t) for t in texts]
+    rows = [row for row in cached if row is not None]
+    if len(rows) < len(cached):  # evicted meanwhile by a very large call
         return get_embedder().embed(texts)
     return np.stack(rows) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
 

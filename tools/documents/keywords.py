@@ -120,18 +120,19 @@ class BM25:
         self, texts: list[str], k1: float = 1.2, b: float = 0.75, title_weight: float = 0.0
     ) -> None:
         self.k1, self.b = k1, b
-        docs: list[Counter] = []
+        docs: list[dict[str, float]] = []
         lengths: list[int] = []
         for text in texts:
             title, _, body = text.partition("\n")
             counts = Counter(tokenize(title)) + Counter(tokenize(body))
             lengths.append(sum(counts.values()))
-            for term, tf in Counter(tokenize(title)).items():
-                counts[term] += title_weight * tf
-            docs.append(counts)
+            weighted: dict[str, float] = dict(counts)
+            for term, in_title in Counter(tokenize(title)).items():
+                weighted[term] += title_weight * in_title
+            docs.append(weighted)
         self._lengths = np.array(lengths, dtype=np.float64)
         self._avg = float(self._lengths.mean()) if len(docs) else 0.0
-        self._postings: dict[str, list[tuple[int, int]]] = {}
+        self._postings: dict[str, list[tuple[int, float]]] = {}
         for i, doc in enumerate(docs):
             for term, tf in doc.items():
                 self._postings.setdefault(term, []).append((i, tf))

@@ -10,6 +10,7 @@ for intermittent MRO demand needs. Backtest: `python -m evals.forecast leadtime`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
@@ -35,6 +36,10 @@ class LeadTimeDemand:
     def mean(self) -> float:
         return float(np.mean(self.samples)) if len(self.samples) else 0.0
 
+    @overload
+    def quantile(self, p: float) -> float: ...
+    @overload
+    def quantile(self, p: np.ndarray) -> np.ndarray: ...
     def quantile(self, p: float | np.ndarray) -> float | np.ndarray:
         """Quantile(s) of lead-time demand; `p` a probability or an array of them."""
         probs = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)

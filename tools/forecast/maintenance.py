@@ -121,7 +121,7 @@ def _due_dates(
         )
     # An overdue service is assumed done on the first day of the horizon.
     offset = max(float(first), 1.0)
-    due = []
+    due: list[pd.Timestamp] = []
     while origin + pd.Timedelta(days=offset) < end and len(due) < 10_000:
         due.append((origin + pd.Timedelta(days=offset)).normalize())
         offset += step

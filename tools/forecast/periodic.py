@@ -112,7 +112,7 @@ def calibrate(history: np.ndarray, h: int, points: PointFn) -> Calibration:
             ).mean()
             for name, f in fc.items()
         }
-        best = min(loss, key=loss.get)
+        best = min(loss, key=loss.__getitem__)
         if loss[best] < (1 - CLEAR_WIN) * loss[FALLBACK_MODEL]:
             chosen[str(cls)] = best
     point = np.stack(
@@ -125,7 +125,7 @@ def calibrate(history: np.ndarray, h: int, points: PointFn) -> Calibration:
         k: _spl(actual[ok], nb_quantiles(point[ok], widen(disp[ok], k), QUANTILES), scale[ok])
         for k in DISPERSION_GRID
     }
-    factor = min(factor_loss, key=factor_loss.get)
+    factor = min(factor_loss, key=factor_loss.__getitem__)
     grid_q = nb_quantiles(point[ok], widen(disp[ok], factor), LEVEL_GRID)
     levels = QUANTILES.copy()
     for j, p in enumerate(QUANTILES):

@@ -40,7 +40,8 @@ class RunHours:
         """Recorded hours in [start, end) and the number of days in that span."""
         log = self.logs.get(eq)
         s, e = np.datetime64(pd.Timestamp(start), "D"), np.datetime64(pd.Timestamp(end), "D")
-        span = max(int((e - s).astype(int)), 0)
+        # np.timedelta64(...): numpy's stubs type a datetime64 difference as datetime.timedelta.
+        span = max(int(np.timedelta64(e - s, "D").astype(int)), 0)
         if log is None:
             return np.zeros(0), span
         lo, hi = np.searchsorted(log.days, [s, e])

@@ -85,6 +85,13 @@ def _date(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
+def _day(value) -> str:
+    """`_date` of a date that is always set (a computed need or breach date)."""
+    day = _date(value)
+    assert day is not None, "a computed date is never missing"
+    return day
+
+
 def _alerts(ds, risk: pd.DataFrame, needs: pd.DataFrame) -> list[StockAlert]:
     today = ds.as_of.normalize()
     alerts = []
@@ -112,13 +119,13 @@ def _alerts(ds, risk: pd.DataFrame, needs: pd.DataFrame) -> list[StockAlert]:
                 on_hand=r.on_hand_qty,
                 safety_stock=r.safety_stock,
                 lowest_projected=r.lowest_projected,
-                below_safety_on=_date(r.below_safety_on),
+                below_safety_on=_day(r.below_safety_on),
                 runs_out_on=_date(r.runs_out_on),
-                order_by=_date(order_by),
+                order_by=_day(order_by),
                 caused_by_orders=list(mine["order_id"].unique()),
                 message=(
                     f"{r.item_id} at {r.site_id} falls below safety stock {r.safety_stock:g} on "
-                    f"{_date(r.below_safety_on)}{short}{cause}; order by {_date(order_by)}"
+                    f"{_day(r.below_safety_on)}{short}{cause}; order by {_day(order_by)}"
                 ),
             )
         )
@@ -162,8 +169,8 @@ def _need_rows(needs: pd.DataFrame) -> list[ComponentNeed]:
             level=n.level,
             path=n.path,
             stage=n.stage,
-            need_date=_date(n.need_date),
-            on_schedule_date=_date(n.on_schedule_date),
+            need_date=_day(n.need_date),
+            on_schedule_date=_day(n.on_schedule_date),
             delay_days=n.delay_days,
         )
         for n in needs.itertuples()

@@ -55,7 +55,7 @@ class DraftRequisitionsInput(BaseModel):
 class DraftRequisitionsResult(ToolResult):
     drafts: list[RequisitionLine]
     total_value: float
-    written: bool = Field(False, description="Always false: drafts wait for approval")
+    written: bool = Field(default=False, description="Always false: drafts wait for approval")
     problems: list[str]
 
 
