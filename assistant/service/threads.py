@@ -13,6 +13,10 @@ class ThreadOwners:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), check_same_thread=False)
         self._lock = threading.Lock()
+        # WAL without a sync per commit: a claim costs ~0.1 ms instead of ~18 ms; a power
+        # cut may lose the newest claims, never corrupt the file.
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._lock, self._conn:
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS thread_owner (thread_id TEXT PRIMARY KEY, "
@@ -28,6 +32,9 @@ class ThreadOwners:
 
     def claim(self, thread_id: str, user: str, channel: str) -> bool:
         """Record `user` as the owner of a new thread; False if someone else owns it."""
+        known = self.owner(thread_id)
+        if known is not None:
+            return known == user
         with self._lock, self._conn:
             self._conn.execute(
                 "INSERT OR IGNORE INTO thread_owner (thread_id, user, channel) VALUES (?, ?, ?)",
