@@ -61,6 +61,7 @@ def contract_figures(ds, site: str) -> dict[str, float]:  # type: ignore[no-unty
     return {"value": value, "abs_variance": float(worth.abs().sum()), "open_orders": int(orders)}
 
 
+@pytest.mark.slow  # the first report on a dataset trains the classifier: ~60 s on 2 busy cores
 def test_every_format_from_one_report(s2_report, demo_dataset, tmp_path):  # type: ignore[no-untyped-def]
     ctx, report = s2_report
     assert not report.short

@@ -7,25 +7,9 @@ from pydantic import BaseModel, Field
 
 from tools.context import ToolContext
 from tools.reports.build import build_audit_report
+from tools.reports.model import KEY_FIGURES
 from tools.reports.write import Format, default_name, write_report
 from tools.results import Evidence, ToolResult
-
-KEY_FIGURES = (
-    "inventory value at the snapshot",
-    "value at the period start",
-    "value at the period end",
-    "lines with a variance",
-    "absolute variance value",
-    "net variance value",
-    "suspected misclassifications",
-    "value idle 90+",
-    "value idle 365+",
-    "open WIP orders",
-    "WIP value",
-    "stalled orders",
-    "critical spares at risk",
-    "movements booked in the period",
-)
 
 
 class WriteAuditReportInput(BaseModel):

@@ -42,19 +42,24 @@ def _figure(chart: Chart):  # type: ignore[no-untyped-def]
         ax.set_xlabel(f"variance value ({data.get('unit', '')}); red: less on hand than booked")
         ax.tick_params(axis="y", labelsize=8)
     elif chart.kind == "curve":
-        points = data["points"]
-        xs = [p[0] for p in points]
-        ys = [p[1] * 100 for p in points]
-        ax.plot(xs, ys, color=GREY, linestyle="--", linewidth=1)
-        for x, y, name in points:
-            ax.scatter([x], [y], color=BLUE if name != "current" else RED, zorder=3)
-            ax.annotate(f"{name} ({y:.1f}%)", (x, y), textcoords="offset points",
-                        xytext=(6, -12), fontsize=8)  # fmt: skip
+        curve = data.get("curve", [])
+        ys = [p[1] * 100 for p in curve] + [p[1] * 100 for p in data["points"]]
+        if curve:
+            ax.plot([p[0] for p in curve], [p[1] * 100 for p in curve], "o-", color=BLUE,
+                    markersize=4, label="recommended, by service target")  # fmt: skip
+            for x, y, target in curve:
+                ax.annotate(f"{target:.1%}", (x, y * 100), textcoords="offset points",
+                            xytext=(4, -10), fontsize=7, color=GREY)  # fmt: skip
+        for (x, y, name), colour, marker in zip(
+            data["points"], (RED, "#d08c2a"), ("s", "*"), strict=False
+        ):
+            ax.plot([x], [y * 100], marker, color=colour, markersize=9, label=name)
         ax.xaxis.set_major_formatter(FuncFormatter(_money))
         ax.set_xlabel(f"average stock value ({data.get('unit', '')})")
         ax.set_ylabel("fill rate (%)")
-        low = min(ys)
-        ax.set_ylim(max(0, low - 5), 100.5)
+        ax.set_ylim(max(0, min(ys) - 3), 100.5)
+        ax.legend(fontsize=7, loc="lower right")
+        ax.grid(alpha=0.3)
     else:
         raise ValueError(f"unknown chart kind {chart.kind!r}")
     ax.set_title(chart.title, fontsize=10)

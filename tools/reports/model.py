@@ -8,6 +8,24 @@ from typing import Any
 
 from tools.reports.trace import Tracer
 
+# The headline figures (by label) a reader sees first and the agent tool returns.
+KEY_FIGURES = (
+    "inventory value at the snapshot",
+    "value at the period start",
+    "value at the period end",
+    "lines with a variance",
+    "absolute variance value",
+    "net variance value",
+    "suspected misclassifications",
+    "value idle 90+",
+    "value idle 365+",
+    "open WIP orders",
+    "WIP value",
+    "stalled orders",
+    "critical spares at risk",
+    "movements booked in the period",
+)
+
 
 @dataclass
 class Table:
@@ -54,6 +72,15 @@ class Report:
     def narrative(self) -> str:
         """All prose of the report (what the figure check reads)."""
         return "\n".join(p for s in self.sections for p in s.paragraphs)
+
+    def headline(self) -> list[list[str]]:
+        """[label, shown, trace id] of the key figures this report has, in KEY_FIGURES order."""
+        found = {f.label: f for f in self.tracer.figures}
+        return [
+            [label[0].upper() + label[1:], found[label].shown, found[label].trace_id]
+            for label in KEY_FIGURES
+            if label in found
+        ]
 
     def appendix_rows(self) -> list[list[str]]:
         calls = {c.trace_id: c for c in self.tracer.calls}

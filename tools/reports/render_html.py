@@ -68,6 +68,7 @@ def render_html(report: Report) -> str:
 <p class="meta">Dataset {escape(report.dataset_name)} · snapshot {escape(report.as_of)} ·
 data fingerprint <code>{escape(report.fingerprint)}</code> ·
 generated {escape(report.generated_at)}</p>
+{table_html(Table("At a glance", ["figure", "value", "trace"], report.headline()))}
 <nav><h2>Contents</h2><ol>{toc}</ol></nav>
 {"".join(body)}
 <section id="appendix"><h2>{n_appendix}. Appendix: figures and their trace</h2>

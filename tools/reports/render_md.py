@@ -23,6 +23,8 @@ def render_markdown(report: Report) -> str:
         f"Dataset: {report.dataset_name} · snapshot {report.as_of} · "
         f"fingerprint `{report.fingerprint[:16]}` · generated {report.generated_at}",
         "",
+        table_md(Table("At a glance", ["figure", "value", "trace"], report.headline())),
+        "",
         "## Contents",
         "",
     ]

@@ -70,6 +70,7 @@ def _table(pdf: FPDF, table: Table) -> None:
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(0, 4.5, table.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
+    pdf.set_draw_color(*RULE)
     pdf.set_font("DejaVu", "", 7.5)
     columns = list(zip(*([table.columns, *table.rows]), strict=True))
     weights = [min(max(len(str(v)) for v in col), 46) + 2 for col in columns]
@@ -110,7 +111,11 @@ def render_pdf(report: Report) -> bytes:
         f"Generated: {report.generated_at} by Stockwise",
     ):
         pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+    pdf.ln(5)
+    pdf.set_text_color(*INK)
+    _table(pdf, Table("At a glance (trace ids refer to the appendix)",
+                      ["figure", "value", "trace"], report.headline()))  # fmt: skip
+    pdf.ln(2)
     pdf.insert_toc_placeholder(_render_toc, pages=1, reset_page_indices=False)
     for i, section in enumerate(report.sections, 1):
         _section_heading(pdf, f"{i}. {section.title}")

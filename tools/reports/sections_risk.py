@@ -269,20 +269,7 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
                 "instead of "
                 f"{fig('simulated stock (current)', cur_f.average_inventory_value, 'money')}."
             )
-            charts.append(
-                Chart(
-                    "tradeoff",
-                    "Simulated fill rate vs average stock value",
-                    "curve",
-                    {
-                        "points": [
-                            (f.average_inventory_value, f.fill_rate, f.policy)
-                            for f in (cur_f, rec_f)
-                        ],
-                        "unit": ctx.dataset.currency,
-                    },
-                )
-            )
+            charts.append(_tradeoff_chart(ctx, t, site))
     rows = [
         [
             r.item_id,
@@ -306,6 +293,41 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         )
     ]
     return Section("replenishment", title, text, tables, charts)
+
+
+def mro_tradeoff(ctx: ToolContext, site: str | None, months: int = 12):  # type: ignore[no-untyped-def]
+    """Average stock value against fill rate over the service targets, MRO items replayed
+    on the last `months` of demand (the replenishment package's trade-off curve)."""
+    from tools.replenish.items import item_site_facts
+    from tools.replenish.selection import select_rows
+    from tools.replenish.tradeoff import tradeoff_curve
+
+    ds = ctx.dataset
+    facts = select_rows(ds, item_site_facts(ds), group="mro", site_id=site)
+    return tradeoff_curve(ds, ctx.settings, facts, months)
+
+
+def _tradeoff_chart(ctx: ToolContext, t: Tracer, site: str | None) -> Chart:
+    curve, call = t.call(mro_tradeoff, ctx, site=site, months=12, name="tradeoff_curve")
+    rec = curve[curve["policy"] == "recommended"].sort_values("target")
+    points = {
+        p: curve[curve["policy"] == p].iloc[0]
+        for p in ("current", "recommended by class")
+        if (curve["policy"] == p).any()
+    }
+    return Chart(
+        "tradeoff",
+        f"MRO: average stock value vs fill rate (source: {call.trace_id})",
+        "curve",
+        {
+            "curve": [(r.average_inventory_value, r.fill_rate, r.target) for r in rec.itertuples()],
+            "points": [
+                (float(r["average_inventory_value"]), float(r["fill_rate"]), name)
+                for name, r in points.items()
+            ],
+            "unit": ctx.dataset.currency,
+        },
+    )
 
 
 def method(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
