@@ -128,14 +128,17 @@ def _citations(value: Any, out: list[dict]) -> None:
 
 def collect_sources(turn: list[BaseMessage]) -> list[dict[str, Any]]:
     """The turn's tool calls (name, arguments, ok or error) and the documents cited."""
-    results = {m.tool_call_id: m for m in turn if isinstance(m, ToolMessage)}
+    # Keyed by str | None: a tool call's id is optional in LangChain's ToolCall type.
+    results: dict[str | None, ToolMessage] = {
+        m.tool_call_id: m for m in turn if isinstance(m, ToolMessage)
+    }
     sources: list[dict[str, Any]] = []
     for msg in turn:
         if not isinstance(msg, AIMessage):
             continue
         for call in msg.tool_calls:
             result = results.get(call["id"])
-            source = {"tool": call["name"], "args": call["args"]}
+            source: dict[str, Any] = {"tool": call["name"], "args": call["args"]}
             if result is not None:
                 source["status"] = getattr(result, "status", "success")
                 citations: list[dict] = []

@@ -31,10 +31,10 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver]:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     settings.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False)
+    db = sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False)
     try:
-        saver = SqliteSaver(conn)
-        saver.setup()
-        yield saver
+        sqlite_saver = SqliteSaver(db)
+        sqlite_saver.setup()
+        yield sqlite_saver
     finally:
-        conn.close()
+        db.close()

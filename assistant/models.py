@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from assistant.settings import Settings
 from tools.context import ToolContext
@@ -56,7 +57,7 @@ def openai_model(settings: Settings) -> BaseChatModel:
     return ChatOpenAI(
         base_url=settings.llm_base_url,
         model=settings.llm_model,
-        api_key=settings.llm_api_key or "not-needed",
+        api_key=SecretStr(settings.llm_api_key or "not-needed"),
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,  # the openai client backs off exponentially
         temperature=0,

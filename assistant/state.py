@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
@@ -26,7 +27,7 @@ def is_internal(message: BaseMessage) -> bool:
     return bool(message.additional_kwargs.get(INTERNAL_KEY))
 
 
-def turn_start(messages: list[BaseMessage]) -> int:
+def turn_start(messages: Sequence[BaseMessage]) -> int:
     """Index of the person's question that opened the current turn (-1 if none)."""
     for i in range(len(messages) - 1, -1, -1):
         if isinstance(messages[i], HumanMessage) and not is_internal(messages[i]):
@@ -34,6 +35,6 @@ def turn_start(messages: list[BaseMessage]) -> int:
     return -1
 
 
-def current_turn(messages: list[BaseMessage]) -> list[BaseMessage]:
+def current_turn(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     start = turn_start(messages)
-    return messages[start:] if start >= 0 else list(messages)
+    return list(messages[start:]) if start >= 0 else list(messages)

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from langchain_core.tools import StructuredTool
+from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
@@ -198,20 +198,24 @@ def bind_tool(fn: Callable, ctx: ToolContext) -> StructuredTool:
     return bind_spec(spec_of(fn), ctx, fn)
 
 
-def tool_fields(tool: StructuredTool) -> tuple[dict, list[str]]:
+def tool_fields(tool: BaseTool) -> tuple[dict, list[str]]:
     """A tool's argument properties and required names, from its JSON schema."""
-    schema = (
-        tool.args_schema
-        if isinstance(tool.args_schema, dict)
-        else tool.args_schema.model_json_schema()
-    )
+    args = tool.args_schema
+    schema = args if isinstance(args, dict) else _args_model(tool).model_json_schema()
     return schema.get("properties", {}), list(schema.get("required", []))
 
 
-def tool_input_model(tool: StructuredTool) -> type[BaseModel]:
+def tool_input_model(tool: BaseTool) -> type[BaseModel]:
     """The tool's pydantic input model (imports the tool's package if not yet done)."""
     lazy = (tool.metadata or {}).get("lazy")
-    return lazy.input_model if lazy is not None else tool.args_schema
+    return lazy.input_model if lazy is not None else _args_model(tool)
+
+
+def _args_model(tool: BaseTool) -> type[BaseModel]:
+    args = tool.args_schema
+    if isinstance(args, type) and issubclass(args, BaseModel):
+        return args
+    raise TypeError(f"tool {tool.name!r} has no pydantic input model (args_schema: {args!r})")
 
 
 class ToolRegistry:

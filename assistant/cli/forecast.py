@@ -62,7 +62,10 @@ def forecast(
         from assistant.cli.stock import load_context
         from tools.forecast.agent_tools import ForecastDemandInput, forecast_demand
 
-        args = ForecastDemandInput(item=item, horizon=horizon, site=site, grain=grain)
+        # model_validate: the command line's text is checked like any other input.
+        args = ForecastDemandInput.model_validate(
+            {"item": item, "horizon": horizon, "site": site, "grain": grain}
+        )
         return forecast_demand(load_context(), args)
 
     run_and_show(call, as_json, _show)  # type: ignore[arg-type]

@@ -86,8 +86,15 @@ def reorder(
     """Recommended reorder point, safety stock and order quantity per item and site for its
     criticality's service target, next to the current policy and the stock value each holds."""
     try:
-        args = RecommendReorderInput(
-            item_id=item, group=group, site_id=site, critical_only=critical, limit=limit
+        # model_validate: the command line's text is checked like any other input.
+        args = RecommendReorderInput.model_validate(
+            {
+                "item_id": item,
+                "group": group,
+                "site_id": site,
+                "critical_only": critical,
+                "limit": limit,
+            }
         )
         result = recommend_reorder(_context(), args)
     except (StockwiseError, ValidationError) as exc:
@@ -131,8 +138,14 @@ def simulate(
     rate, stockout days, emergency orders, average and peak stock value, orders."""
     try:
         ctx = _context()
-        args = SimulatePolicyInput(
-            group=group, policy=policy, site_id=site, critical_only=critical, months=months
+        args = SimulatePolicyInput.model_validate(
+            {
+                "group": group,
+                "policy": policy,
+                "site_id": site,
+                "critical_only": critical,
+                "months": months,
+            }
         )
         result = simulate_policy(ctx, args)
         curve = None

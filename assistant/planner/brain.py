@@ -100,13 +100,13 @@ class Brain:
         match = self.matcher(set(tools)).match(found.shape)
         short = len(q.split()) <= 7
         asks_why = short and any(q.startswith(w) or q == w for w in WHY_WORDS)
-        if asks_why and not previous:
-            return Plan(
-                DECLINE,
-                message='Ask me a question first; "why?" then explains '
-                "where its figures come from.",
-            )
         if asks_why:
+            if not previous:
+                return Plan(
+                    DECLINE,
+                    message='Ask me a question first; "why?" then explains '
+                    "where its figures come from.",
+                )
             plan = Plan(
                 previous["intent"],
                 dict(previous["entities"]),
@@ -114,11 +114,10 @@ class Brain:
                 question=previous.get("question", ""),
             )
             return self._calls(plan, tools)
-        follow = previous and (
-            q.startswith(FOLLOW_UP_PREFIXES)
-            or (short and found.values and (match.intent == DECLINE or match.score < 0.5))
+        follows_on = q.startswith(FOLLOW_UP_PREFIXES) or (
+            short and found.values and (match.intent == DECLINE or match.score < 0.5)
         )
-        if follow:
+        if previous and follows_on:
             entities = dict(previous["entities"])
             if any(k in found.values for k in PERIOD_KEYS):
                 for k in PERIOD_KEYS:

@@ -380,14 +380,14 @@ class EntityExtractor:
                 return text[: m.start()] + "{item}" + text[m.end() :]
         # "item 99999": an id the dataset lacks still goes to the tool, which then names the
         # closest matches.
-        m = re.search(
+        named = re.search(
             r"\b(?:item|part|sku|material|p/n|pn)\s*(?:no\.?|number|#)?\s*#?"
             r"([a-z]{0,4}-?\d{3,})\b",
             text,
         )
-        if m:
-            out["item"] = self.item_ids.get(m.group(1), m.group(1).upper())
-            return text[: m.start(1)] + "{item}" + text[m.end(1) :]
+        if named:
+            out["item"] = self.item_ids.get(named.group(1), named.group(1).upper())
+            return text[: named.start(1)] + "{item}" + text[named.end(1) :]
         words = list(re.finditer(r"[a-z][a-z0-9\-]*", text))
         run: list[re.Match] = []
         best: list[re.Match] = []
