@@ -30,7 +30,7 @@ def audit(
     from tools.context import ToolContext
     from tools.dataset.open import open_dataset
     from tools.errors import InvalidArgumentError, StockwiseError
-    from tools.reports.build import build_audit_report
+    from tools.reports.build import build_audit_report, prose_model
     from tools.reports.write import FORMATS, default_name, write_report
 
     try:
@@ -38,7 +38,7 @@ def audit(
             raise InvalidArgumentError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
         settings = get_settings()
         ctx = ToolContext(dataset=open_dataset(settings), settings=settings)
-        report = build_audit_report(ctx, period, site)
+        report = build_audit_report(ctx, period, site, model=prose_model(settings))
         path = out or settings.data_dir / "reports" / default_name(report, fmt)
         write_report(report, fmt, path)
     except (StockwiseError, ValidationError) as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from tools.context import ToolContext
-from tools.reports.build import build_audit_report
+from tools.reports.build import build_audit_report, prose_model
 from tools.reports.model import KEY_FIGURES
 from tools.reports.write import Format, default_name, write_report
 from tools.results import Evidence, ToolResult
@@ -37,7 +37,7 @@ def write_audit_report(ctx: ToolContext, args: WriteAuditReportInput) -> WriteAu
     service risk and replenishment, every figure traced to the tool call behind it. Saves a
     PDF, HTML or Markdown file in the data folder's reports/ and returns its path and the key
     figures."""
-    report = build_audit_report(ctx, args.period, args.site)
+    report = build_audit_report(ctx, args.period, args.site, model=prose_model(ctx.settings))
     path = ctx.settings.data_dir / "reports" / default_name(report, args.format)
     write_report(report, args.format, path)
     figures = {f.label: f.value for f in report.tracer.figures}

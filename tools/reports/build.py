@@ -9,6 +9,9 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from langchain_core.language_models import BaseChatModel
+
+from assistant.settings import Settings
 from tools.context import ToolContext
 from tools.errors import UnknownEntityError
 from tools.reports import sections_risk as risk
@@ -36,7 +39,20 @@ def resolve_site(ctx: ToolContext, site: str | None) -> str | None:
         raise UnknownEntityError("site", site, sites) from exc
 
 
-def build_audit_report(ctx: ToolContext, period: str, site: str | None = None) -> Report:
+def prose_model(settings: Settings) -> BaseChatModel | None:
+    """The model that writes the prose: the configured endpoint's, or None (templates)."""
+    if not settings.llm_base_url:
+        return None
+    from assistant.models import openai_model
+
+    return openai_model(settings)
+
+
+def build_audit_report(
+    ctx: ToolContext, period: str, site: str | None = None, model: BaseChatModel | None = None
+) -> Report:
+    """The report for a quarter (and a site). With `model`, the model rewrites each section's
+    prose from its facts; prose with a figure not in them is rejected (template kept)."""
     started = time.perf_counter()
     quarter = parse_period(period)
     site_id = resolve_site(ctx, site)
@@ -78,6 +94,10 @@ def build_audit_report(ctx: ToolContext, period: str, site: str | None = None) -
         tracer=t,
         short=short,
     )
+    if model is not None:
+        from tools.reports.prose import rewrite_with_model
+
+        rewrite_with_model(model, report)
     report.key_figures = {f.label: f.value for f in t.figures if f.section in {"value"}}
     report.seconds = time.perf_counter() - started
     return report

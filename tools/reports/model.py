@@ -51,6 +51,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. why a model's prose was rejected
+    model_written: bool = False
 
 
 @dataclass

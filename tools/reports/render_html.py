@@ -54,6 +54,7 @@ def render_html(report: Report) -> str:
     for i, s in enumerate(report.sections, 1):
         body.append(f'<section id="{s.key}"><h2>{i}. {escape(s.title)}</h2>')
         body += [f"<p>{escape(p)}</p>" for p in s.paragraphs]
+        body += [f'<p class="meta">Note: {escape(n)}</p>' for n in s.notes]
         body += [f"<figure>{chart_svg(c)}</figure>" for c in s.charts]
         body += [table_html(t) for t in s.tables]
         body.append("</section>")

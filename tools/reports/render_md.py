@@ -34,6 +34,7 @@ def render_markdown(report: Report) -> str:
         out += ["", f"## {i}. {section.title}", ""]
         for paragraph in section.paragraphs:
             out += [paragraph, ""]
+        out += [f"*Note: {note}*\n" for note in section.notes]
         for table in section.tables:
             out += [table_md(table), ""]
     out += ["", f"## {len(report.sections) + 1}. Appendix: figures and their trace", ""]

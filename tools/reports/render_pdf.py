@@ -124,6 +124,10 @@ def render_pdf(report: Report) -> bytes:
         for paragraph in section.paragraphs:
             pdf.multi_cell(0, 5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
+        pdf.set_font("DejaVu", "I", 8)
+        for note in section.notes:
+            pdf.multi_cell(0, 4.5, f"Note: {note}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9.5)
         for chart in section.charts:
             png = io.BytesIO(chart_png(chart))
             width = pdf.epw * 0.86
