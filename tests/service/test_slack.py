@@ -95,7 +95,7 @@ def test_retries_of_a_seen_event_are_ignored(slack):
     assert post(served, body, signed(body)).status_code == 200
     retry = {**signed(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     assert post(served, body, retry).status_code == 200
-    wait_for(fake, 2, timeout=5)
+    wait_for(fake, 2, timeout=1.5)
     assert len(fake.posted()) == 1
 
 
