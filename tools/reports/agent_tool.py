@@ -7,7 +7,6 @@ from pydantic import BaseModel, Field
 
 from tools.context import ToolContext
 from tools.reports.build import build_audit_report, prose_model
-from tools.reports.model import KEY_FIGURES
 from tools.reports.write import Format, default_name, write_report
 from tools.results import Evidence, ToolResult
 
@@ -40,15 +39,13 @@ def write_audit_report(ctx: ToolContext, args: WriteAuditReportInput) -> WriteAu
     report = build_audit_report(ctx, args.period, args.site, model=prose_model(ctx.settings))
     path = ctx.settings.data_dir / "reports" / default_name(report, args.format)
     write_report(report, args.format, path)
-    figures = {f.label: f.value for f in report.tracer.figures}
-    key = {label: figures[label] for label in KEY_FIGURES if label in figures}
     return WriteAuditReportResult(
         path=str(path),
         format=args.format,
         period=report.period,
         site=report.site,
         sections=[s.title for s in report.sections],
-        key_figures=key,
+        key_figures=report.key_figures,
         figures_traced=len(report.tracer.figures),
         evidence=Evidence(
             tool="write_audit_report",

@@ -16,7 +16,7 @@ from tools.context import ToolContext
 from tools.errors import UnknownEntityError
 from tools.reports import sections_risk as risk
 from tools.reports import sections_stock as stock
-from tools.reports.model import Report, Section
+from tools.reports.model import KEY_FIGURES, Report, Section
 from tools.reports.period import movements_in, parse_period
 from tools.reports.trace import Tracer
 from tools.stock.common import open_index
@@ -98,7 +98,8 @@ def build_audit_report(
         from tools.reports.prose import rewrite_with_model
 
         rewrite_with_model(model, report)
-    report.key_figures = {f.label: f.value for f in t.figures if f.section in {"value"}}
+    found = {f.label: f.value for f in t.figures}
+    report.key_figures = {k: found[k] for k in KEY_FIGURES if k in found}
     report.seconds = time.perf_counter() - started
     return report
 
