@@ -54,7 +54,7 @@ class AuditLog:
     def append(self, kind: str, user: str, channel: str, **data: Any) -> dict[str, Any]:
         with self._lock:
             seq, prev = self._tail()
-            entry = {
+            entry: dict[str, Any] = {
                 "seq": seq + 1,
                 "time": datetime.now(UTC).isoformat(timespec="microseconds"),
                 "kind": kind,
@@ -63,11 +63,11 @@ class AuditLog:
                 "data": data,
                 "prev": prev,
             }
-            entry["hash"] = _entry_hash(entry)
+            entry["hash"] = digest = _entry_hash(entry)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
-            self._last = (entry["seq"], entry["hash"])
+            self._last = (seq + 1, digest)
             return entry
 
     def entries(self) -> list[dict[str, Any]]:

@@ -68,7 +68,7 @@ class TurnRunner:
         always "result" (answer, sources, pending actions, timings)."""
         start = time.perf_counter()
         config = _config(thread_id)
-        calls: dict[str, dict[str, Any]] = {}
+        calls: dict[str, Any] = {}  # tool call id -> the call, for the audit of its result
         for update in self.session.graph.stream(payload, config, stream_mode="updates"):
             for node, change in update.items():
                 if not isinstance(change, dict):
@@ -76,20 +76,20 @@ class TurnRunner:
                 for message in change.get("messages", []):
                     if isinstance(message, AIMessage) and node == "agent":
                         for call in message.tool_calls:
-                            calls[call["id"]] = call
+                            calls[call["id"] or ""] = call
                             yield {
                                 "event": "tool_call",
                                 "data": {"tool": call["name"], "args": call["args"]},
                             }
                     elif isinstance(message, ToolMessage):
-                        call = calls.get(message.tool_call_id, {})
+                        args = calls.get(message.tool_call_id, {}).get("args", {})
                         self.audit.append(
                             "tool_call",
                             who.user,
                             channel,
                             thread_id=thread_id,
                             tool=message.name,
-                            args=call.get("args", {}),
+                            args=args,
                             result_sha256=content_hash(str(message.content)),
                             status=message.status,
                         )
