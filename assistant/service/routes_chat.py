@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.service.auth import Principal
 from assistant.service.deps import Services, check_thread_access, principal, services
-from assistant.service.runner import run_to_result
+from assistant.service.runner import NothingPending, run_to_result
 from assistant.session import AgentSession
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -91,7 +91,10 @@ async def resume(
     events = svc.runner.resume(body.decision, body.comment, thread_id, who, "api")
     if wants_stream(request, stream):
         return StreamingResponse(sse(events), media_type="text/event-stream")
-    return await run_in_threadpool(run_to_result, events)
+    try:
+        return await run_in_threadpool(run_to_result, events)
+    except NothingPending as error:  # answered meanwhile by a concurrent request
+        raise HTTPException(409, str(error)) from None
 
 
 @router.get("/audit")

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.service.auth import Principal
 from assistant.service.deps import Services, check_thread_access, principal, services
-from assistant.service.runner import run_to_result
+from assistant.service.runner import NothingPending, run_to_result
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL_ID = "stockwise"
@@ -116,7 +116,10 @@ async def chat_completions(
         events = svc.runner.resume(decision, None, thread_id, who, "openai")
     else:
         events = svc.runner.ask(question, thread_id, who, "openai")
-    result = await run_in_threadpool(run_to_result, events)
+    try:
+        result = await run_in_threadpool(run_to_result, events)
+    except NothingPending as error:
+        raise HTTPException(409, str(error)) from None
     text = reply_text(result)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:

@@ -5,7 +5,9 @@ the audit log, and the final answer with its sources."""
 from __future__ import annotations
 
 import json
+import threading
 import time
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,23 +24,45 @@ def _config(thread_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": thread_id}, "recursion_limit": 25}
 
 
+LOCK_STRIPES = 256
+
+
+class NothingPending(Exception):
+    """A resume for a thread with no action waiting (e.g. the second of two clicks)."""
+
+
 class TurnRunner:
     def __init__(self, session: AgentSession, audit: AuditLog):
         self.session = session
         self.audit = audit
+        # One turn at a time per thread: two concurrent approvals must not run an action
+        # twice, and two questions must not fork the thread's checkpoints.
+        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    def _lock(self, thread_id: str) -> threading.Lock:
+        return self._locks[zlib.crc32(thread_id.encode("utf-8")) % LOCK_STRIPES]
 
     def ask(self, question: str, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
-        self.audit.append("question", who.user, channel, thread_id=thread_id, text=question)
-        yield from self._run({"messages": [HumanMessage(question)]}, thread_id, who, channel)
+        with self._lock(thread_id):
+            self.audit.append("question", who.user, channel, thread_id=thread_id, text=question)
+            yield from self._run({"messages": [HumanMessage(question)]}, thread_id, who, channel)
 
     def resume(
         self, decision: str, comment: str | None, thread_id: str, who: Principal, channel: str
     ) -> Iterator[dict]:
-        self.audit.append(
-            "approval", who.user, channel, thread_id=thread_id, decision=decision, comment=comment
-        )
-        payload = {"decision": decision, "comment": comment} if comment else decision
-        yield from self._run(Command(resume=payload), thread_id, who, channel)
+        with self._lock(thread_id):
+            if not self.pending(thread_id):
+                raise NothingPending(f"Thread {thread_id} has no action waiting for approval.")
+            self.audit.append(
+                "approval",
+                who.user,
+                channel,
+                thread_id=thread_id,
+                decision=decision,
+                comment=comment,
+            )
+            payload = {"decision": decision, "comment": comment} if comment else decision
+            yield from self._run(Command(resume=payload), thread_id, who, channel)
 
     def converse(self, text: str, thread_id: str, who: Principal, channel: str) -> dict[str, Any]:
         """A chat channel's turn (Slack, Teams): "approve"/"reject" answers a paused action,
@@ -46,8 +70,11 @@ class TurnRunner:
         decision = text.lower().strip(" .!")
         if decision in ("approve", "reject") and self.pending(thread_id):
             if not who.can("approve"):
-                return {"denied": f"Your role ({who.role}) cannot approve or reject actions."}
-            return run_to_result(self.resume(decision, None, thread_id, who, channel))
+                return {"refused": f"Your role ({who.role}) cannot approve or reject actions."}
+            try:
+                return run_to_result(self.resume(decision, None, thread_id, who, channel))
+            except NothingPending as error:
+                return {"refused": str(error)}
         return run_to_result(self.ask(text, thread_id, who, channel))
 
     def pending(self, thread_id: str) -> list[Any]:

@@ -43,7 +43,7 @@ def _who(svc: Services, user_id: str) -> Principal:
 def _answer(svc: Services, text: str, thread_id: str, who: Principal) -> str:
     svc.owners.claim(thread_id, who.user, "slack")
     result = svc.runner.converse(text, thread_id, who, "slack")
-    return result.get("denied") or reply_text(result)
+    return result.get("refused") or reply_text(result)
 
 
 def _strip_mention(text: str) -> str:

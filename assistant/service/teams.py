@@ -30,8 +30,8 @@ MENTION = re.compile(r"<at>.*?</at>")
 def adaptive_card(result: dict[str, Any]) -> dict[str, Any]:
     """The answer, the action waiting for approval, and the sources, as an Adaptive Card."""
     body: list[dict[str, Any]] = []
-    if result.get("denied"):
-        body.append({"type": "TextBlock", "text": result["denied"], "wrap": True})
+    if result.get("refused"):
+        body.append({"type": "TextBlock", "text": result["refused"], "wrap": True})
     for action in result.get("pending_actions", []):
         body.append(
             {

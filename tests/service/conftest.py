@@ -59,6 +59,11 @@ class Served:
     settings: Settings
     session: object
 
+    def session_audit(self) -> list[dict]:
+        from assistant.service.audit import AuditLog
+
+        return AuditLog(self.settings.audit_path).entries()
+
     def auth(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {KEYS[user][0]}"}
 

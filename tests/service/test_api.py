@@ -102,3 +102,28 @@ def test_bad_input_is_a_clear_422(served):
     reply = httpx.post(f"{served.url}/api/chat", json={"message": ""}, headers=served.auth("ana"))
     assert reply.status_code == 422
     assert "message" in reply.text
+
+
+def test_two_concurrent_approvals_run_the_action_once(served):
+    from concurrent.futures import ThreadPoolExecutor
+
+    asked = httpx.post(
+        f"{served.url}/api/chat",
+        json={"message": "draft purchase requisitions for critical spare parts"},
+        headers=served.auth("bo"),
+        timeout=60,
+    ).json()
+    url = f"{served.url}/api/threads/{asked['thread_id']}/resume"
+
+    def approve(_):
+        return httpx.post(url, json={"decision": "approve"}, headers=served.auth("bo"), timeout=60)
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = sorted(r.status_code for r in pool.map(approve, range(4)))
+    assert codes == [200, 409, 409, 409]
+    approvals = [
+        e
+        for e in served.session_audit()
+        if e["kind"] == "approval" and e["data"]["thread_id"] == asked["thread_id"]
+    ]
+    assert len(approvals) == 1
