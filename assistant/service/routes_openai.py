@@ -76,7 +76,10 @@ async def models(who: Principal = Depends(principal)):
     }
 
 
-def _chunks(completion_id: str, created: int, text: str) -> Iterator[str]:
+def _chunks(completion_id: str, created: int, events: Iterator[dict]) -> Iterator[str]:
+    """The role at once (the client sees the stream open), then the reply line by line once
+    the turn is done. Runs in a worker thread (Starlette iterates sync generators there)."""
+
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
         body = {
             "id": completion_id,
@@ -88,6 +91,10 @@ def _chunks(completion_id: str, created: int, text: str) -> Iterator[str]:
         return f"data: {json.dumps(body)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
+    try:
+        text = reply_text(run_to_result(events))
+    except NothingPending as error:  # the stream is open: say it in the reply
+        text = str(error)
     for piece in text.splitlines(keepends=True):
         yield chunk({"content": piece})
     yield chunk({}, "stop")
@@ -116,18 +123,18 @@ async def chat_completions(
         events = svc.runner.resume(decision, None, thread_id, who, "openai")
     else:
         events = svc.runner.ask(question, thread_id, who, "openai")
+    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    if body.stream:
+        return StreamingResponse(
+            _chunks(completion_id, created, events),
+            media_type="text/event-stream",
+            headers={"X-Thread-Id": thread_id},
+        )
     try:
         result = await run_in_threadpool(run_to_result, events)
     except NothingPending as error:
         raise HTTPException(409, str(error)) from None
     text = reply_text(result)
-    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-    if body.stream:
-        return StreamingResponse(
-            _chunks(completion_id, created, text),
-            media_type="text/event-stream",
-            headers={"X-Thread-Id": thread_id},
-        )
     return {
         "id": completion_id,
         "object": "chat.completion",
