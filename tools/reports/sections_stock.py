@@ -174,7 +174,7 @@ def reconciliation(ctx: ToolContext, t: Tracer, site: str | None, stock_value: f
     share = res.abs_value / stock_value if stock_value else 0.0
     text = [
         f"{n} item-site {plural(res.count, 'line')} differ from their book balance, "
-        f"{gross} in absolute value and {net} net. Against the stock value that is "
+        f"{gross} in absolute value and {net} net. That is "
         f"{severity_words(share)}."
     ]
     biggest = res.rows[0]
