@@ -173,7 +173,7 @@ def reconciliation(ctx: ToolContext, t: Tracer, site: str | None, stock_value: f
     gross = t.fig("absolute variance value", res.abs_value, call, "money")
     share = res.abs_value / stock_value if stock_value else 0.0
     text = [
-        f"{n} item-site {plural(res.count, 'line')} differ from their book balance, "
+        f"{n} item-site {plural(res.count, 'line differs', 'lines differ')} from the book, "
         f"{gross} in absolute value and {net} net. That is "
         f"{severity_words(share)}."
     ]
