@@ -40,7 +40,7 @@ def create_app(
 ) -> FastAPI:
     """`teams_connections`: how Teams replies get their token (default: MSAL with the
     settings' app id and secret)."""
-    from assistant.service import routes_chat, routes_events, routes_openai
+    from assistant.service import routes_chat, routes_events, routes_openai, routes_reports
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -76,6 +76,7 @@ def create_app(
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_events.router)
+    app.include_router(routes_reports.router)
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request):

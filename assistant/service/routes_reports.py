@@ -1,0 +1,118 @@
+"""`POST /api/reports/audit`: the quarter's inventory audit as a file (PDF, HTML or
+Markdown), the same report `stockwise report audit` and the chat tool write.
+
+Reports are for auditors, managers and admins: they state the whole plant's stock value,
+variances and suspected misclassifications, which a viewer's questions do not cover in
+bulk. Every request, served or refused, goes into the audit log; a served report is logged
+with the SHA-256 of the bytes sent, so the file an auditor holds can be matched to the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import TYPE_CHECKING, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from assistant.service.auth import Principal
+from assistant.service.deps import Services, principal, services
+from tools.errors import StockwiseError, UnknownEntityError
+
+if TYPE_CHECKING:
+    from tools.reports.model import Report
+
+router = APIRouter(prefix="/api/reports", tags=["reports"])
+
+REPORT_ROLES = ("auditor", "manager", "admin")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
+# A report reads every table and fills the tools' caches; building two at once on 2 cores
+# only makes both slower, so they queue.
+_one_at_a_time = threading.Lock()
+
+
+class AuditReportRequest(BaseModel):
+    period: str = Field(
+        min_length=1, max_length=16, description="The quarter, e.g. 2025-Q3.", examples=["2025-Q3"]
+    )
+    site: str | None = Field(
+        default=None, max_length=100, description="Site id or name; omit for all sites."
+    )
+    format: Literal["pdf", "html", "md"] = Field(default="pdf", description="pdf, html or md.")
+
+
+def _build(svc: Services, body: AuditReportRequest) -> tuple[Report, bytes]:
+    from tools.reports.build import build_audit_report, prose_model
+    from tools.reports.write import render
+
+    ctx = svc.runner.session.ctx
+    with _one_at_a_time:
+        report = build_audit_report(ctx, body.period, body.site, model=prose_model(svc.settings))
+        return report, render(report, body.format)
+
+
+@router.post(
+    "/audit",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report file, named in Content-Disposition.",
+            "content": {media.split(";")[0]: {} for media in MEDIA_TYPES.values()},
+        },
+        403: {"description": "The caller's role may not write reports (viewers)."},
+        404: {"description": "No such site."},
+        422: {"description": "The period is not a quarter, or the format is unknown."},
+    },
+)
+async def audit_report(
+    body: AuditReportRequest, who: Principal = Depends(principal), svc: Services = Depends(services)
+) -> Response:
+    """Write the audit report for a quarter (and optionally one site) and return the file."""
+    asked = body.model_dump()
+    if who.role not in REPORT_ROLES:
+        svc.audit.append("report", who.user, "api", **asked, status="forbidden")
+        raise HTTPException(
+            403, f"Role {who.role} cannot write audit reports; ask an auditor or a manager."
+        )
+    try:
+        report, data = await run_in_threadpool(_build, svc, body)
+    except UnknownEntityError as error:
+        svc.audit.append("report", who.user, "api", **asked, status="refused", detail=str(error))
+        raise HTTPException(404, str(error)) from None
+    except StockwiseError as error:
+        svc.audit.append("report", who.user, "api", **asked, status="refused", detail=str(error))
+        raise HTTPException(422, str(error)) from None
+    from tools.reports.write import default_name
+
+    name = default_name(report, body.format)
+    digest = hashlib.sha256(data).hexdigest()
+    svc.audit.append(
+        "report",
+        who.user,
+        "api",
+        **asked,
+        status="ok",
+        file=name,
+        sha256=digest,
+        bytes=len(data),
+        fingerprint=report.fingerprint,
+        figures=len(report.tracer.figures),
+        short=report.short,
+        seconds=round(report.seconds, 2),
+    )
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[body.format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Report-Sha256": digest,
+            "X-Data-Fingerprint": report.fingerprint,
+        },
+    )
