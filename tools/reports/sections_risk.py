@@ -6,18 +6,17 @@ from __future__ import annotations
 from tools.anomalies.agent_tools import FindAnomaliesInput, find_anomalies
 from tools.classify.agent_tools import SuspectedInput, suspected_misclassifications
 from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
 from tools.replenish import (
     RecommendReorderInput,
-    SimulatePolicyInput,
     StockoutRiskInput,
     recommend_reorder,
-    simulate_policy,
     stockout_risk,
 )
 from tools.reports.model import Chart, Section, Table
 from tools.reports.narrative import category_name, join_words, plural
-from tools.reports.trace import Kind, Tracer
+from tools.reports.replay import SAMPLE as REPLAY_SAMPLE
+from tools.reports.replay import MroReplay, mro_replay
+from tools.reports.trace import Call, Kind, Tracer
 
 TOP = 10
 ANOMALY_KINDS = ["mro_in_bom", "negative_book", "duplicate_item", "demand_spike", "dual_use"]
@@ -238,38 +237,43 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         f"For {n} MRO item-site pairs, the current reorder points imply an average stock of "
         f"{cur}; reorder points set for each criticality's service target imply {new}."
     ]
+    replay, s_call = t.call(
+        mro_replay, ctx, site=site, months=12, sample=REPLAY_SAMPLE, name="mro_replay"
+    )
+    rec_p, cur_p = replay.point("recommended by class"), replay.point("current")
     charts = []
-    try:
-        sim, s_call = t.call(
-            simulate_policy,
-            ctx,
-            SimulatePolicyInput(group="mro", site_id=site, policy="recommended"),
+    if rec_p is None or cur_p is None:
+        text.append(
+            "The policies could not be replayed on history: no MRO item-site at this scope has "
+            "both a lead time and a current reorder point and quantity."
         )
-    except InvalidArgumentError as exc:
-        text.append(f"The policies could not be replayed on history: {exc}.")
-        sim = None
-    if sim is not None:
-        by = {f.policy: f for f in sim.figures if f.criticality == "all"}
-        rec_f, cur_f = by.get("recommended"), by.get("current")
-        if rec_f and cur_f:
+    else:
 
-            def fig(label: str, value: float, kind: Kind) -> str:
-                return t.fig(label, value, s_call, kind)
+        def fig(label: str, value: float, kind: Kind) -> str:
+            return t.fig(label, float(value), s_call, kind)
 
-            text.append(
-                f"Replayed on the real demand from {t.txt('replay start', sim.start, s_call)} "
-                f"to {t.txt('replay end', sim.end, s_call)}, the recommended policy reaches a "
-                f"fill rate of {fig('simulated fill rate (recommended)', rec_f.fill_rate, 'pct')} "
-                f"against {fig('simulated fill rate (current)', cur_f.fill_rate, 'pct')} today, "
-                f"with {fig('emergency orders (recommended)', rec_f.emergency_orders, 'count')} "
-                "emergency orders instead of "
-                f"{fig('emergency orders (current)', cur_f.emergency_orders, 'count')} and an "
-                "average stock of "
-                f"{fig('simulated stock (recommended)', rec_f.average_inventory_value, 'money')} "
-                "instead of "
-                f"{fig('simulated stock (current)', cur_f.average_inventory_value, 'money')}."
-            )
-            charts.append(_tradeoff_chart(ctx, t, site))
+        on = (
+            f"a pseudo-random sample of {fig('item-sites replayed', replay.replayed, 'count')} "
+            f"of the {fig('item-sites replayable', replay.population, 'count')} MRO item-sites "
+            "with a lead time and a current policy (see the method notes)"
+            if replay.sampled
+            else f"all {fig('item-sites replayed', replay.replayed, 'count')} MRO item-sites "
+            "with a lead time and a current policy"
+        )
+        fill_new = fig("simulated fill rate (recommended)", rec_p.fill_rate, "pct")
+        fill_now = fig("simulated fill rate (current)", cur_p.fill_rate, "pct")
+        urgent_new = fig("emergency orders (recommended)", rec_p.emergency_orders, "count")
+        urgent_now = fig("emergency orders (current)", cur_p.emergency_orders, "count")
+        stock_new = fig("simulated stock (recommended)", rec_p.average_inventory_value, "money")
+        stock_now = fig("simulated stock (current)", cur_p.average_inventory_value, "money")
+        text.append(
+            f"Replayed on the real demand from {t.txt('replay start', replay.start, s_call)} "
+            f"to {t.txt('replay end', replay.end, s_call)} for {on}, the recommended policy "
+            f"reaches a fill rate of {fill_new} against {fill_now} today, with {urgent_new} "
+            f"emergency orders instead of {urgent_now} and an average stock of {stock_new} "
+            f"instead of {stock_now}{' on the sample' if replay.sampled else ''}."
+        )
+        charts.append(_tradeoff_chart(ctx, replay, s_call))
     rows = [
         [
             r.item_id,
@@ -295,29 +299,18 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
     return Section("replenishment", title, text, tables, charts)
 
 
-def mro_tradeoff(ctx: ToolContext, site: str | None, months: int = 12):  # type: ignore[no-untyped-def]
-    """Average stock value against fill rate over the service targets, MRO items replayed
-    on the last `months` of demand (the replenishment package's trade-off curve)."""
-    from tools.replenish.items import item_site_facts
-    from tools.replenish.selection import select_rows
-    from tools.replenish.tradeoff import tradeoff_curve
-
-    ds = ctx.dataset
-    facts = select_rows(ds, item_site_facts(ds), group="mro", site_id=site)
-    return tradeoff_curve(ds, ctx.settings, facts, months)
-
-
-def _tradeoff_chart(ctx: ToolContext, t: Tracer, site: str | None) -> Chart:
-    curve, call = t.call(mro_tradeoff, ctx, site=site, months=12, name="tradeoff_curve")
+def _tradeoff_chart(ctx: ToolContext, replay: MroReplay, call: Call) -> Chart:
+    curve = replay.curve
     rec = curve[curve["policy"] == "recommended"].sort_values("target")
     points = {
         p: curve[curve["policy"] == p].iloc[0]
         for p in ("current", "recommended by class")
         if (curve["policy"] == p).any()
     }
+    scope = f", sample of {replay.replayed:,} item-sites" if replay.sampled else ""
     return Chart(
         "tradeoff",
-        f"MRO: average stock value vs fill rate (source: {call.trace_id})",
+        f"MRO: average stock value vs fill rate (source: {call.trace_id}{scope})",
         "curve",
         {
             "curve": [(r.average_inventory_value, r.fill_rate, r.target) for r in rec.itertuples()],
@@ -353,6 +346,7 @@ def method(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         "the arguments that produced it, so it can be replayed on the same data (see the "
         "fingerprint).",
     ]
+    notes += _replay_notes(t)
     if site is not None:
         notes.append(
             "Classification, anomalies, aging and WIP are judged across the whole dataset "
@@ -360,3 +354,30 @@ def method(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
             "replenishment are for the site."
         )
     return Section("method", "Method notes", notes)
+
+
+def _replay_notes(t: Tracer) -> list[str]:
+    """How the replenishment replay was run, and how its sample was drawn if it was."""
+    found = {f.label: f for f in t.figures if f.section == "replenishment"}
+    if "item-sites replayed" not in found:
+        return []
+    notes = [
+        "The replenishment replay fixes each policy from the history before the replayed year "
+        "(no look-ahead), starts each item-site with its reorder point plus order quantity on "
+        "hand and counts demand it cannot meet as lost; for a class A spare that is an "
+        "emergency order."
+    ]
+    if "item-sites replayable" in found:
+        call = t.call_by_id(found["item-sites replayed"].trace_id)
+        n = t.fig("item-sites replayed", found["item-sites replayed"].value, call, "count")
+        of = t.fig("item-sites replayable", found["item-sites replayable"].value, call, "count")
+        notes.append(
+            f"On this dataset the replay runs on a sample of {n} of the {of} MRO item-sites "
+            "that have a lead time and a current policy: those with the lowest hash of item "
+            "and site id, a pseudo-random choice unrelated to value, demand or class, and the "
+            "same on every run over the same data. Fill rates and the comparison of the two "
+            "policies estimate those of every item-site; the stock values and emergency "
+            "orders of the replay are the sample's own. The policy totals before the replay "
+            "cover every item-site."
+        )
+    return notes
