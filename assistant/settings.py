@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         default="manager", description="Role of callers when no API keys file is set."
     )
     rate_limit_per_minute: int = Field(default=120, description="Requests per key per minute.")
+    turn_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Agent turns that run at once (the rest queue). 0: the CPU count with "
+        "the offline planner, 16 with a model server.",
+    )
     slack_signing_secret: str | None = Field(
         default=None, description="Slack app signing secret. Unset: no /slack/events."
     )

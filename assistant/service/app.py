@@ -14,8 +14,10 @@ from assistant.service.audit import AuditLog
 from assistant.service.auth import KeyStore, RateLimiter
 from assistant.service.deps import Services
 from assistant.service.events import EventStore
+from assistant.service.pool import TurnPool, default_workers
 from assistant.service.runner import TurnRunner
 from assistant.service.threads import ThreadOwners
+from assistant.service.timing import TimingMiddleware
 from assistant.session import AgentSession
 from assistant.settings import Settings
 
@@ -24,9 +26,11 @@ STATIC = Path(__file__).parent / "static"
 
 def build_services(settings: Settings, session: AgentSession) -> Services:
     audit = AuditLog(settings.audit_path)
+    workers = settings.turn_workers or default_workers(offline=session.choice.endpoint is None)
     return Services(
         settings=settings,
         runner=TurnRunner(session, audit),
+        turns=TurnPool(workers),
         audit=audit,
         owners=ThreadOwners(settings.service_db_path),
         keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
@@ -62,6 +66,7 @@ def create_app(
 
                 app.state.teams = TeamsChannel(app.state.services, teams_connections)
             stack.callback(app.state.services.owners.close)
+            stack.callback(app.state.services.turns.shutdown)
             stack.callback(app.state.services.events.close)
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
             yield
@@ -73,6 +78,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = None
+    app.add_middleware(TimingMiddleware)
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_events.router)

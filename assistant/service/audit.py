@@ -41,7 +41,8 @@ class AuditLog:
         self._last: tuple[int, str] | None = None  # (seq, hash) of the last line
 
     def _tail(self) -> tuple[int, str]:
-        if self._last is None:
+        if self._last is None:  # first append of this process
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             seq, last = 0, GENESIS
             if self.path.exists():
                 for line in self.path.read_text(encoding="utf-8").splitlines():
@@ -64,7 +65,6 @@ class AuditLog:
                 "prev": prev,
             }
             entry["hash"] = digest = _entry_hash(entry)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
             self._last = (seq + 1, digest)

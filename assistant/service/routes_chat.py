@@ -4,18 +4,27 @@ action, read the audit log."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from assistant.service import timing
 from assistant.service.auth import Principal
-from assistant.service.deps import Services, check_thread_access, principal, services
+from assistant.service.deps import (
+    Services,
+    admit,
+    check_thread_access,
+    claimed,
+    principal,
+    services,
+)
 from assistant.service.runner import NothingPending, run_to_result
+from assistant.service.threads import ThreadTaken
 from assistant.session import AgentSession
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -34,12 +43,29 @@ class ResumeRequest(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
-def sse(events: Iterator[dict]) -> Iterator[str]:
+async def sse(events: AsyncIterator[dict]) -> AsyncIterator[str]:
     try:
-        for event in events:
+        async for event in events:
             yield f"event: {event['event']}\ndata: {json.dumps(event['data'], default=str)}\n\n"
     except Exception as error:  # the stream has started: report in-band, not as a 500
         yield f"event: error\ndata: {json.dumps({'detail': str(error)})}\n\n"
+
+
+async def finish_turn(request: Request, svc: Services, events: Iterator[dict]) -> Response:
+    """Run the turn on a turn worker and answer with its result, encoded there too (the loop
+    only sends bytes); the queue wait and graph time go to `Server-Timing`."""
+
+    def work(queue_ms: float) -> tuple[dict[str, Any], bytes]:
+        result = run_to_result(events)
+        result.setdefault("timings_ms", {})["queue"] = round(queue_ms, 2)
+        return result, json.dumps(result, ensure_ascii=False).encode("utf-8")
+
+    try:
+        result, body = await svc.turns.run(work)
+    except ThreadTaken as error:
+        raise HTTPException(403, str(error)) from None
+    timing.record(request.state, **result["timings_ms"])
+    return Response(body, media_type="application/json")
 
 
 def wants_stream(request: Request, asked: bool) -> bool:
@@ -54,24 +80,30 @@ async def chat(
     svc: Services = Depends(services),
 ):
     thread_id = body.thread_id or AgentSession.new_thread()
-    check_thread_access(svc, who, thread_id, write=True)
-    svc.owners.claim(thread_id, who.user, "api")
-    events = svc.runner.ask(body.message, thread_id, who, "api")
+    if body.thread_id:  # a new id of our own needs no check
+        await admit(svc, who, thread_id)
+    events = claimed(
+        svc, who, thread_id, "api", svc.runner.ask(body.message, thread_id, who, "api")
+    )
     if wants_stream(request, body.stream):
-        return StreamingResponse(sse(events), media_type="text/event-stream")
-    return await run_in_threadpool(run_to_result, events)
+        return StreamingResponse(sse(svc.turns.stream(events)), media_type="text/event-stream")
+    return await finish_turn(request, svc, events)
 
 
 @router.get("/threads/{thread_id}")
 async def read_thread(
     thread_id: str, who: Principal = Depends(principal), svc: Services = Depends(services)
 ):
-    check_thread_access(svc, who, thread_id, write=False)
-    if svc.owners.owner(thread_id) is None:
-        raise HTTPException(404, f"No thread {thread_id}.")
-    messages = await run_in_threadpool(svc.runner.history, thread_id)
-    pending = await run_in_threadpool(svc.runner.pending, thread_id)
-    return {"thread_id": thread_id, "messages": messages, "pending_actions": pending}
+
+    def read() -> dict[str, Any]:
+        check_thread_access(svc, who, thread_id, write=False)
+        if svc.owners.owner(thread_id) is None:
+            raise HTTPException(404, f"No thread {thread_id}.")
+        messages = svc.runner.history(thread_id)
+        pending = svc.runner.pending(thread_id)
+        return {"thread_id": thread_id, "messages": messages, "pending_actions": pending}
+
+    return await run_in_threadpool(read)
 
 
 @router.post("/threads/{thread_id}/resume")
@@ -85,14 +117,18 @@ async def resume(
 ):
     if not who.can("approve"):
         raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
-    check_thread_access(svc, who, thread_id, write=True)
-    if not await run_in_threadpool(svc.runner.pending, thread_id):
-        raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+
+    def check() -> None:
+        check_thread_access(svc, who, thread_id, write=True)
+        if not svc.runner.pending(thread_id):
+            raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+
+    await run_in_threadpool(check)
     events = svc.runner.resume(body.decision, body.comment, thread_id, who, "api")
     if wants_stream(request, stream):
-        return StreamingResponse(sse(events), media_type="text/event-stream")
+        return StreamingResponse(sse(svc.turns.stream(events)), media_type="text/event-stream")
     try:
-        return await run_in_threadpool(run_to_result, events)
+        return await finish_turn(request, svc, events)
     except NothingPending as error:  # answered meanwhile by a concurrent request
         raise HTTPException(409, str(error)) from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -23,14 +25,17 @@ async def post_events(
 ):
     if not who.can("post_events"):
         raise HTTPException(403, f"Role {who.role} cannot post stock movements.")
-    ctx = svc.runner.session.ctx
+
+    def apply() -> dict[str, Any]:  # SQLite, the dataset and the audit file: off the loop
+        outcome = svc.events.apply(svc.runner.session.ctx, body.events)
+        svc.audit.append(
+            "events", who.user, "api", applied=outcome["applied"], duplicates=outcome["duplicates"]
+        )
+        return outcome
+
     try:
-        outcome = await run_in_threadpool(svc.events.apply, ctx, body.events)
+        return await run_in_threadpool(apply)
     except EventConflict as error:
         raise HTTPException(409, str(error)) from None
     except EventError as error:
         raise HTTPException(422, str(error)) from None
-    svc.audit.append(
-        "events", who.user, "api", applied=outcome["applied"], duplicates=outcome["duplicates"]
-    )
-    return outcome

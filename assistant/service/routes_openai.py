@@ -9,19 +9,29 @@ import hashlib
 import json
 import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from assistant.service import timing
 from assistant.service.auth import Principal
-from assistant.service.deps import Services, check_thread_access, principal, services
+from assistant.service.deps import (
+    Services,
+    admit,
+    check_thread_access,
+    claimed,
+    principal,
+    services,
+)
 from assistant.service.runner import NothingPending, run_to_result
+from assistant.service.threads import ThreadTaken
 
 router = APIRouter(prefix="/v1", tags=["openai"])
+T = TypeVar("T")
 MODEL_ID = "stockwise"
 
 
@@ -76,9 +86,46 @@ async def models(who: Principal = Depends(principal)):
     }
 
 
-def _chunks(completion_id: str, created: int, events: Iterator[dict]) -> Iterator[str]:
+def _completion(
+    completion_id: str, created: int, thread_id: str, result: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply_text(result)},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "thread_id": thread_id,
+        "sources": result.get("sources", []),
+    }
+
+
+async def _turn(
+    svc: Services, events: Iterator[dict], then: Callable[[dict[str, Any]], T]
+) -> tuple[dict[str, Any], T]:
+    """The turn's result (its timings include the queue wait) and `then(result)`, both
+    worked out on a turn worker."""
+
+    def work(queue_ms: float) -> tuple[dict[str, Any], T]:
+        result = run_to_result(events)
+        result.setdefault("timings_ms", {})["queue"] = round(queue_ms, 2)
+        return result, then(result)
+
+    return await svc.turns.run(work)
+
+
+async def _chunks(
+    svc: Services, completion_id: str, created: int, events: Iterator[dict]
+) -> AsyncIterator[str]:
     """The role at once (the client sees the stream open), then the reply line by line once
-    the turn is done. Runs in a worker thread (Starlette iterates sync generators there)."""
+    the turn is done."""
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
         body = {
@@ -92,8 +139,8 @@ def _chunks(completion_id: str, created: int, events: Iterator[dict]) -> Iterato
 
     yield chunk({"role": "assistant", "content": ""})
     try:
-        text = reply_text(run_to_result(events))
-    except NothingPending as error:  # the stream is open: say it in the reply
+        text = (await _turn(svc, events, reply_text))[1]
+    except (NothingPending, ThreadTaken) as error:  # the stream is open: say it in the reply
         text = str(error)
     for piece in text.splitlines(keepends=True):
         yield chunk({"content": piece})
@@ -104,6 +151,7 @@ def _chunks(completion_id: str, created: int, events: Iterator[dict]) -> Iterato
 @router.post("/chat/completions")
 async def chat_completions(
     body: CompletionRequest,
+    request: Request,
     x_thread_id: str | None = Header(None, max_length=64),
     who: Principal = Depends(principal),
     svc: Services = Depends(services),
@@ -113,41 +161,40 @@ async def chat_completions(
     if not question:
         raise HTTPException(422, "The last user message is empty; ask a question.")
     thread_id = _thread_id(who, x_thread_id, body.user)
-    check_thread_access(svc, who, thread_id, write=True)
-    svc.owners.claim(thread_id, who.user, "openai")
     decision = question.lower().strip(" .!")
-    paused = await run_in_threadpool(svc.runner.pending, thread_id)
-    if paused and decision in ("approve", "reject"):
+    answers_action = False
+    if decision in ("approve", "reject"):  # only then is the checkpoint read worth it
+
+        def waiting() -> bool:
+            check_thread_access(svc, who, thread_id, write=True)
+            return bool(svc.runner.pending(thread_id))
+
+        answers_action = await run_in_threadpool(waiting)
+    else:
+        await admit(svc, who, thread_id)
+    if answers_action:
         if not who.can("approve"):
             raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
         events = svc.runner.resume(decision, None, thread_id, who, "openai")
     else:
         events = svc.runner.ask(question, thread_id, who, "openai")
+    events = claimed(svc, who, thread_id, "openai", events)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:
         return StreamingResponse(
-            _chunks(completion_id, created, events),
+            _chunks(svc, completion_id, created, events),
             media_type="text/event-stream",
             headers={"X-Thread-Id": thread_id},
         )
+
+    def answer(result: dict[str, Any]) -> bytes:  # encoded on the turn worker, not the loop
+        return json.dumps(_completion(completion_id, created, thread_id, result)).encode()
+
     try:
-        result = await run_in_threadpool(run_to_result, events)
+        result, body_bytes = await _turn(svc, events, answer)
     except NothingPending as error:
         raise HTTPException(409, str(error)) from None
-    text = reply_text(result)
-    return {
-        "id": completion_id,
-        "object": "chat.completion",
-        "created": created,
-        "model": MODEL_ID,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": text},
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "thread_id": thread_id,
-        "sources": result.get("sources", []),
-    }
+    except ThreadTaken as error:
+        raise HTTPException(403, str(error)) from None
+    timing.record(request.state, **result["timings_ms"])
+    return Response(body_bytes, media_type="application/json")

@@ -93,42 +93,32 @@ class TurnRunner:
     def _run(self, payload: Any, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
         """Events: {"event": "tool_call"|"tool_result"|"result", "data": ...}; the last one is
         always "result" (answer, sources, pending actions, timings)."""
-        start = time.perf_counter()
-        config = _config(thread_id)
         calls: dict[str, Any] = {}  # tool call id -> the call, for the audit of its result
-        for update in self.session.graph.stream(payload, config, stream_mode="updates"):
-            for node, change in update.items():
-                if not isinstance(change, dict):
-                    continue  # an interrupt marker; the final state carries it
-                for message in change.get("messages", []):
-                    if isinstance(message, AIMessage) and node == "agent":
-                        for call in message.tool_calls:
-                            calls[call["id"] or ""] = call
-                            yield {
-                                "event": "tool_call",
-                                "data": {"tool": call["name"], "args": call["args"]},
-                            }
-                    elif isinstance(message, ToolMessage):
-                        args = calls.get(message.tool_call_id, {}).get("args", {})
-                        self.audit.append(
-                            "tool_call",
-                            who.user,
-                            channel,
-                            thread_id=thread_id,
-                            tool=message.name,
-                            args=args,
-                            result_sha256=content_hash(str(message.content)),
-                            status=message.status,
-                        )
-                        yield {
-                            "event": "tool_result",
-                            "data": {"tool": message.name, "status": message.status},
-                        }
-        graph_ms = (time.perf_counter() - start) * 1000
-        state = self.session.graph.get_state(config)
-        result = final_answer(state.values)
+        values: dict[str, Any] = {}
+        interrupts: list[Any] = []
+        # "values" hands over the final state, so no checkpoint read after the turn.
+        steps = self.session.graph.stream(
+            payload, _config(thread_id), stream_mode=["updates", "values"]
+        )
+        graph_s = 0.0  # inside the graph only: not the audit writes, not the event consumer
+        while True:
+            start = time.perf_counter()
+            step = next(steps, None)
+            graph_s += time.perf_counter() - start
+            if step is None:
+                break
+            mode, chunk = step
+            if mode == "values":
+                values = chunk
+                continue
+            for node, change in chunk.items():
+                if node == "__interrupt__":
+                    interrupts.extend(change)
+                elif isinstance(change, dict):
+                    yield from self._step_events(node, change, calls, thread_id, who, channel)
+        result = final_answer(values)
         result["thread_id"] = thread_id
-        result["pending_actions"] = [i.value for task in state.tasks for i in task.interrupts]
+        result["pending_actions"] = [i.value for i in interrupts]
         if result["pending_actions"]:
             result["answer"] = ""
             self.audit.append(
@@ -147,8 +137,43 @@ class TurnRunner:
                 text=str(result["answer"]),
                 sources=[s.get("tool") for s in result["sources"]],
             )
-        result["timings_ms"] = {"graph": round(graph_ms, 2)}
+        result["timings_ms"] = {"graph": round(graph_s * 1000, 2)}
         yield {"event": "result", "data": json.loads(json.dumps(result, default=str))}
+
+    def _step_events(
+        self,
+        node: str,
+        change: dict[str, Any],
+        calls: dict[str, Any],
+        thread_id: str,
+        who: Principal,
+        channel: str,
+    ) -> Iterator[dict]:
+        """One node's update as events; each tool result also goes to the audit log."""
+        for message in change.get("messages", []):
+            if isinstance(message, AIMessage) and node == "agent":
+                for call in message.tool_calls:
+                    calls[call["id"] or ""] = call
+                    yield {
+                        "event": "tool_call",
+                        "data": {"tool": call["name"], "args": call["args"]},
+                    }
+            elif isinstance(message, ToolMessage):
+                args = calls.get(message.tool_call_id, {}).get("args", {})
+                self.audit.append(
+                    "tool_call",
+                    who.user,
+                    channel,
+                    thread_id=thread_id,
+                    tool=message.name,
+                    args=args,
+                    result_sha256=content_hash(str(message.content)),
+                    status=message.status,
+                )
+                yield {
+                    "event": "tool_result",
+                    "data": {"tool": message.name, "status": message.status},
+                }
 
 
 def run_to_result(events: Iterator[dict]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ older than 5 minutes; retries of an event already seen are dropped by `event_id`
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from typing import Any
 
@@ -40,10 +39,15 @@ def _who(svc: Services, user_id: str) -> Principal:
     return Principal(f"slack:{user_id}", role, f"slack:{user_id}")
 
 
-def _answer(svc: Services, text: str, thread_id: str, who: Principal) -> str:
-    svc.owners.claim(thread_id, who.user, "slack")
-    result = svc.runner.converse(text, thread_id, who, "slack")
-    return result.get("refused") or reply_text(result)
+async def _answer(svc: Services, text: str, thread_id: str, who: Principal) -> str:
+    """The reply to a Slack message, worked out on a turn worker."""
+
+    def work(_queue_ms: float) -> str:
+        svc.owners.claim(thread_id, who.user, "slack")
+        result = svc.runner.converse(text, thread_id, who, "slack")
+        return result.get("refused") or reply_text(result)
+
+    return await svc.turns.run(work)
 
 
 def _strip_mention(text: str) -> str:
@@ -72,9 +76,7 @@ def build_slack(svc: Services) -> AsyncSlackRequestHandler:
         thread_ts = event.get("thread_ts") or event["ts"]
         thread_id = f"slack-{body.get('team_id', '')}-{event['channel']}-{thread_ts}"
         who = _who(svc, event.get("user", ""))
-        text = await asyncio.to_thread(
-            _answer, svc, _strip_mention(event.get("text", "")), thread_id, who
-        )
+        text = await _answer(svc, _strip_mention(event.get("text", "")), thread_id, who)
         await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, text=text)
 
     @bolt.event("app_mention")
@@ -98,7 +100,7 @@ def build_slack(svc: Services) -> AsyncSlackRequestHandler:
             f"slack-{command.get('team_id', '')}-{command['channel_id']}-{command['trigger_id']}"
         )
         who = _who(svc, command.get("user_id", ""))
-        text = await asyncio.to_thread(_answer, svc, command.get("text", ""), thread_id, who)
+        text = await _answer(svc, command.get("text", ""), thread_id, who)
         await client.chat_postMessage(channel=command["channel_id"], text=text)
 
     return AsyncSlackRequestHandler(bolt)

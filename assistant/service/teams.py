@@ -135,8 +135,12 @@ class TeamsChannel:
         who = Principal(f"teams:{user_id}", role, f"teams:{user_id}")
         thread_id = f"teams-{activity.conversation.id}"
         text = MENTION.sub("", activity.text or "").strip()
-        self.svc.owners.claim(thread_id, who.user, "teams")
-        result = await asyncio.to_thread(self.svc.runner.converse, text, thread_id, who, "teams")
+
+        def work(_queue_ms: float) -> dict[str, Any]:
+            self.svc.owners.claim(thread_id, who.user, "teams")
+            return self.svc.runner.converse(text, thread_id, who, "teams")
+
+        result = await self.svc.turns.run(work)
         card = Attachment(
             content_type="application/vnd.microsoft.card.adaptive", content=adaptive_card(result)
         )
