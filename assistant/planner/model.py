@@ -13,7 +13,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ConfigDict
 
 from assistant.planner.brain import Brain
-from assistant.planner.render import render_answer
+from assistant.planner.render import Scope, render_answer
 from assistant.state import current_turn, is_internal, turn_start
 
 PLANNER_KEY = "planner"
@@ -60,7 +60,7 @@ class OfflinePlanner(BaseChatModel):
         if isinstance(last, HumanMessage) and is_internal(last):
             # A grounding retry: restate the results alone, with no wording of our own.
             return AIMessage(
-                content=render_answer("", results)
+                content=render_answer("", results, digest_only=True)
                 if results
                 else "I could not find figures for that in the tool results."
             )
@@ -88,9 +88,11 @@ class OfflinePlanner(BaseChatModel):
         headline = headline_for(intent.headline, plan["entities"], self.brain)
         explain = intent.explain if plan["mode"] == "why" else ""
         if plan["mode"] == "why" and not explain:
-            explain = "These figures come straight from the tool results below."
+            explain = "These figures are copied from the tool results, as they are."
+        sites = {sid: name.title() for name, sid in self.brain.extractor.site_names.items()}
         return AIMessage(
-            content=render_answer(headline, results, explain), response_metadata={PLANNER_KEY: plan}
+            content=render_answer(headline, results, explain, Scope(plan["entities"], sites)),
+            response_metadata={PLANNER_KEY: plan},
         )
 
 

@@ -1,5 +1,7 @@
-"""Writing the planner's answers from tool results. Every figure is copied from a result
-(formatted with separators and at most two decimals), never computed or guessed."""
+"""Writing the planner's answers from tool results. Each tool with an answer writer
+(`assistant/planner/answers/`) gets a worded answer; any other result gets a generic digest.
+Every figure is copied from a result (formatted with separators and at most two decimals),
+never computed or guessed."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 
-MAX_ROWS = 10
+from assistant.planner.answers import Scope, write
+from assistant.planner.answers.words import MAX_ROWS, MAX_TEXT, num
+
 MAX_FIELDS = 7
-MAX_TEXT = 280  # characters of a free-text field (a passage, an explanation) to show
 ROW_KEYS_FIRST = (
     "item_id",
     "order_id",
@@ -21,28 +24,9 @@ ROW_KEYS_FIRST = (
     "title",
     "name",
 )
+__all__ = ["MAX_TEXT", "Scope", "fmt", "render_answer", "render_result"]
 
-
-def fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "n/a"
-        if value in (float("inf"), float("-inf")):
-            return "unlimited"
-        if abs(value - round(value)) < 1e-9:
-            return f"{round(value):,}"
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if value is None:
-        return "-"
-    text = " ".join(str(value).split())
-    if len(text) > MAX_TEXT:
-        # Cut at a word boundary so no figure is cut in half.
-        text = text[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
-    return text
+fmt = num  # the digest formats figures exactly as the writers do
 
 
 def label(key: str) -> str:
@@ -87,7 +71,7 @@ def render_result(data: Any) -> list[str]:
         return [str(data)]
     lines: list[str] = []
     for key, value in data.items():
-        if key == "evidence" or isinstance(value, dict | list):
+        if key == "evidence" or value is None or isinstance(value, dict | list):
             continue
         lines.append(f"- {label(key)}: {fmt(value)}")
     for key, value in data.items():
@@ -95,7 +79,9 @@ def render_result(data: Any) -> list[str]:
             continue
         if isinstance(value, dict) and value:
             inner = ", ".join(
-                f"{label(k)} {fmt(v)}" for k, v in value.items() if not isinstance(v, dict | list)
+                f"{label(k)} {fmt(v)}"
+                for k, v in value.items()
+                if v is not None and not isinstance(v, dict | list)
             )
             lines.append(f"- {label(key)}: {inner}")
         elif isinstance(value, list):
@@ -117,24 +103,48 @@ def parse(message: ToolMessage) -> Any:
         return message.content
 
 
-def render_answer(headline: str, results: list[ToolMessage], explain: str = "") -> str:
-    lines = [headline] if headline else []
-    if explain:
-        lines.append(explain)
+def render_answer(
+    headline: str,
+    results: list[ToolMessage],
+    explain: str = "",
+    scope: Scope | None = None,
+    digest_only: bool = False,
+) -> str:
+    """The answer in Markdown: each result worded by its tool's writer (the generic digest,
+    under the headline, where there is none, or with `digest_only`); for "why?" the
+    definition and the evidence follow."""
+    scope = scope or Scope()
+    blocks: list[str] = []
+    digest: list[str] = []
     for msg in results:
         if getattr(msg, "status", "") == "error":
-            lines.append(f"{msg.name} could not answer: {str(msg.content).removeprefix('Error: ')}")
+            error = str(msg.content).removeprefix("Error: ")
+            blocks.append(f"The {label(msg.name or 'tool')} tool could not answer: {error}")
             continue
         data = parse(msg)
         if isinstance(data, dict) and data.get("rejected"):
-            lines.append(f"{msg.name} was not run: {data.get('message', 'rejected')}")
+            blocks.append(f"{msg.name} was not run: {data.get('message', 'rejected')}")
             continue
-        if len(results) > 1:
-            lines.append(f"{label(msg.name or 'result').capitalize()}:")
+        worded = None if digest_only else write(msg.name or "", data, scope)
+        if worded is not None:
+            blocks.extend(worded)
+            continue
+        lines = [f"{label(msg.name or 'result').capitalize()}:"] if len(results) > 1 else []
         lines.extend(render_result(data))
-        if explain and isinstance(data, dict) and isinstance(data.get("evidence"), dict):
-            lines.extend(render_evidence(data["evidence"]))
-    return "\n".join(lines)
+        digest.append("\n".join(lines))
+    if digest:
+        blocks = ([headline] if headline else []) + blocks + digest
+    if explain:
+        blocks.append(f"How it is worked out: {explain}")
+        evidence = [
+            line
+            for msg in results
+            if isinstance(data := parse(msg), dict) and isinstance(data.get("evidence"), dict)
+            for line in render_evidence(data["evidence"])
+        ]
+        if evidence:
+            blocks.append("\n".join(evidence))
+    return "\n\n".join(b for b in blocks if b)
 
 
 def render_evidence(evidence: dict) -> list[str]:

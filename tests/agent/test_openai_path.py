@@ -107,7 +107,7 @@ def test_server_error_is_retried_then_the_planner_answers(server, tmp_path, ctx)
     assert result["answer"].startswith(result["notice"])
     on_hand = [json.loads(m.content) for m in state["messages"] if isinstance(m, ToolMessage)]
     assert on_hand[0]["items"][0]["on_hand"] == 9.0
-    assert "on hand 9," in result["answer"]
+    assert "9 EA on hand" in result["answer"]
     assert result["ungrounded"] == []
 
 

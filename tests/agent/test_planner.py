@@ -52,7 +52,7 @@ def test_on_hand_paraphrases(graph, question):
     ((tool, args),) = calls(result)
     assert tool == "on_hand"
     assert args["item"] in ("4410",) or "seal" in args["item"]
-    assert "on hand 9," in result["answer"]  # 6 at S1 + 3 at S2
+    assert "9 EA on hand" in result["answer"]  # 6 at S1 + 3 at S2
     assert result["ungrounded"] == []
 
 
@@ -90,19 +90,20 @@ def test_question_types_reach_the_right_tool(graph, question, tool, args):
 
 def test_figures_come_from_the_results(graph):
     result = ask(graph, "how much steel bar did we use last month", thread="fig")
-    assert "- demand: 100" in result["answer"]  # one issue of 100 KG in August
+    assert ": 100 KG, on average" in result["answer"]  # one issue of 100 KG in August
     result = ask(graph, "inventory value by site", thread="fig2")
     # S1: 6x185 + 400x3.5 + 2x64 + 1200x2.2 + 15x40 = 5,878; S2: 3x185 = 555
-    assert "value 5,878" in result["answer"] and "value 555" in result["answer"]
+    assert "Riverside Plant): 5,878.00" in result["answer"]
+    assert "Lakeside Plant): 555.00" in result["answer"]
 
 
 def test_follow_ups_reuse_the_previous_question(graph):
     first = ask(graph, "How many seal kits at Riverside?", thread="f")
     assert calls(first) == [("on_hand", {"item": "seal kits", "site": "S1"})]
-    assert "on hand 6," in first["answer"]
+    assert "6 EA on hand" in first["answer"]
     second = ask(graph, "and at the second site?", thread="f")
     assert calls(second) == [("on_hand", {"item": "seal kits", "site": "S2"})]
-    assert "on hand 3," in second["answer"]
+    assert "3 EA on hand" in second["answer"]
     why = ask(graph, "why?", thread="f")
     assert "On hand is the stock_levels snapshot quantity" in why["answer"]
     assert "computed from: stock_levels" in why["answer"]
@@ -115,7 +116,7 @@ def test_period_follow_up(graph):
     assert calls(result) == [
         ("demand", {"item": "steel bar", "start": "2025-07-01", "end": "2025-09-30"})
     ]
-    assert "- demand: 300" in result["answer"]
+    assert ": 300 KG, on average" in result["answer"]
 
 
 @pytest.mark.parametrize(
