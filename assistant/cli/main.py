@@ -1,45 +1,105 @@
-"""The `stockwise` console command. Each command group lives in its own module and is
-registered here, so this file stays a table of contents."""
+"""The `stockwise` console command. Each command or command group lives in its own module
+and is listed here, so this file stays a table of contents.
+
+Commands load on demand: `stockwise ask` imports the agent, not the forecaster, the
+replenishment planner or the demo generator, and a process pays only for the command it
+runs. `stockwise --help` imports them all to show their help."""
 
 from __future__ import annotations
 
-import typer
+import importlib
+from collections.abc import Iterator, MutableMapping
+from typing import Any, cast
 
-from assistant.cli import ask as ask_cli
-from assistant.cli import audit as audit_cli
-from assistant.cli import chat as chat_cli
-from assistant.cli import check as check_cli
-from assistant.cli import classify as classify_cli
-from assistant.cli import demo as demo_cli
-from assistant.cli import docs as docs_cli
-from assistant.cli import evals as evals_cli
-from assistant.cli import forecast as forecast_cli
-from assistant.cli import reorder as reorder_cli
-from assistant.cli import report as report_cli
-from assistant.cli import serve as serve_cli
-from assistant.cli import stock as stock_cli
+import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandInfo
+
+# name -> (module, attribute): a command function, or a `typer.Typer` of subcommands.
+# Add a command with one line here; `stockwise --help` lists them in this order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "index": ("assistant.cli.docs", "index"),
+    "docs": ("assistant.cli.docs", "docs"),
+    "check": ("assistant.cli.check", "check"),
+    "classify": ("assistant.cli.classify", "classify"),
+    "anomalies": ("assistant.cli.classify", "anomalies"),
+    "ask": ("assistant.cli.ask", "ask"),
+    "chat": ("assistant.cli.chat", "chat"),
+    "reorder": ("assistant.cli.reorder", "reorder"),
+    "simulate": ("assistant.cli.reorder", "simulate"),
+    "demo": ("assistant.cli.demo", "demo"),
+    "forecast": ("assistant.cli.forecast", "forecast"),
+    "serve": ("assistant.cli.serve", "serve"),
+    "eval": ("assistant.cli.evals", "eval_app"),
+    "stock": ("assistant.cli.stock", "app"),
+    "audit": ("assistant.cli.audit", "app"),
+    "report": ("assistant.cli.report", "app"),
+}
+
+
+def load_command(name: str, parent: TyperGroup) -> TyperCommand | TyperGroup:
+    """The click command for `name`, importing its module now."""
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        group = typer.main.get_group(target)
+        group.name = name
+        return group
+    command = typer.main.get_command_from_info(
+        CommandInfo(name=name, callback=target),
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=parent.rich_markup_mode,
+    )
+    return cast(TyperCommand, command)
+
+
+class CommandTable(MutableMapping[str, Any]):
+    """The group's commands by name: every name is known up front (for typo suggestions
+    and help), and a command is built the first time it is looked up."""
+
+    def __init__(self, group: TyperGroup) -> None:
+        self.group = group
+        self.loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.loaded:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.loaded[name] = load_command(name, self.group)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self.loaded if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self.loaded))
+
+
+class LazyCommands(TyperGroup):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        table = CommandTable(self)
+        table.loaded.update(self.commands)
+        self.commands = table
+
 
 app = typer.Typer(
     name="stockwise",
+    cls=LazyCommands,
     help="Stockwise: ask your plant's inventory, tell WIP from MRO, plan spares.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
 
-# Command groups register below, one line each: app.add_typer(...) or app.command(...)(...).
-app.command("index")(docs_cli.index)
-app.command("docs")(docs_cli.docs)
-app.command("check")(check_cli.check)
-app.command("classify")(classify_cli.classify)
-app.command("anomalies")(classify_cli.anomalies)
-app.command("ask")(ask_cli.ask)
-app.command("chat")(chat_cli.chat)
-app.add_typer(evals_cli.eval_app, name="eval")
-app.add_typer(stock_cli.app, name="stock")
-app.command("reorder")(reorder_cli.reorder)
-app.command("simulate")(reorder_cli.simulate)
-app.command("demo")(demo_cli.demo)
-app.command("forecast")(forecast_cli.forecast)
-app.command("serve")(serve_cli.serve)
-app.add_typer(audit_cli.app, name="audit")
-app.add_typer(report_cli.app, name="report")
+
+@app.callback()
+def main() -> None:
+    # A callback makes `app` a group even though no command is registered up front.
+    pass
