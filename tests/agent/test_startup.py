@@ -1,0 +1,113 @@
+"""What a cold `stockwise ask` imports: only the command it runs, and not the parts of
+langsmith and langgraph_sdk it never uses (see assistant/lazy_packages.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import typer
+from typer.testing import CliRunner
+
+from assistant.cli.main import COMMANDS, app
+from assistant.lazy_packages import DeferInits, DeferredPackage
+
+
+def test_every_listed_command_loads_under_its_name_with_help():
+    group = typer.main.get_command(app)
+    for name in COMMANDS:
+        command = group.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None and command.name == name, name
+        assert (command.help or "").strip(), f"{name} has no help text"
+
+
+def test_help_lists_every_command_and_a_typo_gets_a_suggestion():
+    runner = CliRunner()
+    listed = runner.invoke(app, ["--help"], terminal_width=200)
+    assert listed.exit_code == 0
+    for name in COMMANDS:
+        assert f" {name} " in listed.output, name
+    typo = runner.invoke(app, ["askk"])
+    assert typo.exit_code != 0 and "Did you mean 'ask'" in typo.output
+
+
+def _modules_after(code: str) -> dict:
+    probe = textwrap.dedent(code) + textwrap.dedent(
+        """
+        import json, sys
+        print(json.dumps({
+            "modules": sorted(sys.modules),
+            "deferred": sorted(
+                n for n, m in sys.modules.items() if type(m).__name__ == "DeferredPackage"
+            ),
+        }))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries():
+    loaded = _modules_after(
+        """
+        import typer
+        from assistant.cli.main import app
+        typer.main.get_command(app).get_command(None, "ask")
+        import assistant.session, assistant.planner.model, tools.dataset.open
+        """
+    )
+    modules = set(loaded["modules"])
+    assert "assistant.cli.ask" in modules and "assistant.graph" in modules
+    for unused in (
+        "assistant.cli.stock",
+        "assistant.cli.reorder",
+        "assistant.cli.demo",
+        "tools.demo.generator",
+        "tools.replenish",
+        "openai",
+        "langchain_openai",
+        "chromadb",
+        "onnxruntime",
+        "sklearn",
+        "statsforecast",
+        "matplotlib",
+        "fastapi",
+    ):
+        assert unused not in modules, f"{unused} is imported on the ask path"
+    # langchain_core imported them, but their package __init__s have not run.
+    assert {"langsmith.types", "langgraph_sdk"} <= set(loaded["deferred"])
+    assert "langgraph_sdk.client" not in modules
+
+
+def test_a_deferred_package_runs_its_init_on_first_use_only(tmp_path, monkeypatch):
+    pkg = tmp_path / "deferred_demo_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "import deferred_demo_log\ndeferred_demo_log.runs.append('init')\n"
+        "from .part import VALUE\nEXPORTED = VALUE * 2\n"
+    )
+    (pkg / "part.py").write_text("VALUE = 21\n")
+    (tmp_path / "deferred_demo_log.py").write_text("runs = []\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    finder = DeferInits(frozenset({"deferred_demo_pkg"}))
+    sys.meta_path.insert(0, finder)
+    try:
+        import deferred_demo_log
+        from deferred_demo_pkg.part import VALUE  # a submodule: the __init__ waits
+
+        package = sys.modules["deferred_demo_pkg"]
+        assert VALUE == 21 and deferred_demo_log.runs == []
+        assert isinstance(package, DeferredPackage)
+        assert hasattr(package, "__path__") and not hasattr(package, "__wrapped__")
+        assert deferred_demo_log.runs == []  # probing dunders does not run it either
+        assert package.EXPORTED == 42  # the first real attribute does, once
+        assert package.part.VALUE == 21 and deferred_demo_log.runs == ["init"]
+        assert type(package) is type(sys) and not isinstance(package, DeferredPackage)
+    finally:
+        sys.meta_path.remove(finder)
+        for name in ("deferred_demo_pkg", "deferred_demo_pkg.part", "deferred_demo_log"):
+            sys.modules.pop(name, None)
