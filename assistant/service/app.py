@@ -66,8 +66,9 @@ def create_app(
 
                 app.state.teams = TeamsChannel(app.state.services, teams_connections)
             stack.callback(app.state.services.owners.close)
-            stack.callback(app.state.services.turns.shutdown)
+            stack.callback(app.state.services.audit.close)
             stack.callback(app.state.services.events.close)
+            stack.callback(app.state.services.turns.shutdown)  # first: running turns finish
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
             yield
             app.state.services = None

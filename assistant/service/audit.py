@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 GENESIS = "0" * 64
 
@@ -23,6 +24,24 @@ def _entry_hash(entry: dict[str, Any]) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _last_line(path: Path) -> str | None:
+    """The last non-blank line, read from the end: a long log is not read whole."""
+    if not path.exists():
+        return None
+    with path.open("rb") as source:
+        end = source.seek(0, os.SEEK_END)
+        data, block = b"", 4096
+        while end > 0:
+            start = max(0, end - block)
+            source.seek(start)
+            data = source.read(end - start) + data
+            end, block = start, block * 2
+            lines = [line for line in data.splitlines() if line.strip()]
+            if len(lines) >= 2 or (lines and start == 0):  # the last one is whole
+                return lines[-1].decode("utf-8")
+    return None
 
 
 @dataclass(frozen=True)
@@ -39,17 +58,14 @@ class AuditLog:
         self.path = path
         self._lock = threading.Lock()
         self._last: tuple[int, str] | None = None  # (seq, hash) of the last line
+        self._out: TextIO | None = None  # kept open: a turn appends three or more entries
 
     def _tail(self) -> tuple[int, str]:
         if self._last is None:  # first append of this process
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            seq, last = 0, GENESIS
-            if self.path.exists():
-                for line in self.path.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        entry = json.loads(line)
-                        seq, last = entry["seq"], entry["hash"]
-            self._last = (seq, last)
+            line = _last_line(self.path)
+            entry = json.loads(line) if line else {"seq": 0, "hash": GENESIS}
+            self._last = (entry["seq"], entry["hash"])
         return self._last
 
     def append(self, kind: str, user: str, channel: str, **data: Any) -> dict[str, Any]:
@@ -65,10 +81,20 @@ class AuditLog:
                 "prev": prev,
             }
             entry["hash"] = digest = _entry_hash(entry)
-            with self.path.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
+            if self._out is None:
+                self._out = self.path.open("a", encoding="utf-8")
+            # Flushed per entry (readers and a crash see whole lines), not fsynced: that
+            # would cost a disk sync per entry; a power cut may lose the newest lines.
+            self._out.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
+            self._out.flush()
             self._last = (seq + 1, digest)
             return entry
+
+    def close(self) -> None:
+        with self._lock:
+            if self._out is not None:
+                self._out.close()
+                self._out = None
 
     def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():

@@ -89,3 +89,16 @@ def test_cli_verify_and_export(tmp_path):
     rewrite(log.path, lambda lines: lines[:-2] + lines[-1:])
     bad = runner.invoke(app, ["audit", "verify"])
     assert bad.exit_code == 1 and ":4: does not follow" in bad.output
+
+
+def test_appends_continue_the_chain_of_a_long_log_from_its_last_line(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    first = AuditLog(path)
+    for n in range(300):  # longer than the first block read from the end
+        first.append("question", f"user{n}", "api", text="x" * 40)
+    first.close()
+    again = AuditLog(path)  # a restart
+    entry = again.append("answer", "user0", "api", text="ok")
+    again.close()
+    assert entry["seq"] == 301
+    assert again.verify() == []
