@@ -4,6 +4,7 @@ langsmith and langgraph_sdk it never uses (see assistant/lazy_packages.py)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -33,7 +34,7 @@ def test_help_lists_every_command_and_a_typo_gets_a_suggestion():
     assert typo.exit_code != 0 and "Did you mean 'ask'" in typo.output
 
 
-def _modules_after(code: str) -> dict:
+def _modules_after(code: str, **env: str) -> dict:
     probe = textwrap.dedent(code) + textwrap.dedent(
         """
         import json, sys
@@ -46,19 +47,30 @@ def _modules_after(code: str) -> dict:
         """
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, **env},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries():
+def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_path):
     loaded = _modules_after(
         """
         import typer
         from assistant.cli.main import app
+        from assistant.settings import get_settings
         typer.main.get_command(app).get_command(None, "ask")
         import assistant.session, assistant.planner.model, tools.dataset.open
-        """
+        demo = get_settings().demo_dir  # an existing demo: found, not generated
+        demo.mkdir(parents=True)
+        (demo / "meta.json").write_text("{}")
+        assert tools.dataset.open.dataset_source(get_settings()) == demo
+        """,
+        STOCKWISE_DATA_DIR=str(tmp_path / "data"),
     )
     modules = set(loaded["modules"])
     assert "assistant.cli.ask" in modules and "assistant.graph" in modules

@@ -32,7 +32,7 @@ _memo: dict[tuple, Dataset] = {}
 def dataset_source(settings) -> str | Path:
     if settings.dataset:
         return settings.dataset if is_url(settings.dataset) else Path(settings.dataset)
-    from tools.demo.generator import ensure_demo
+    from tools.demo.ensure import ensure_demo
 
     return ensure_demo(settings)
 

@@ -13,13 +13,14 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
-from tools.demo.generator import Progress as ProgressCallback
-from tools.demo.generator import generate_demo
+
+if TYPE_CHECKING:  # the generator and the progress bar load only when a demo is made
+    from rich.console import Console
+
+    from tools.demo.generator import Progress as ProgressCallback
 
 COMPLETE_MARKER = "meta.json"  # written last: its presence means the folder is whole
 
@@ -27,6 +28,9 @@ COMPLETE_MARKER = "meta.json"  # written last: its presence means the folder is 
 @contextlib.contextmanager
 def rich_progress(title: str, console: Console | None = None) -> Iterator[ProgressCallback]:
     """A Rich progress bar, yielded as the `progress` callback `generate_demo` takes."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"),
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=console or Console(stderr=True), transient=False) as bar:
@@ -61,6 +65,8 @@ def build_atomically(
     target: Path, *, scale: float, seed: int, fmt: str = "csv", progress: ProgressCallback | None
 ) -> Path:
     """Generate into a temporary sibling of `target`, then rename it into place."""
+    from tools.demo.generator import generate_demo
+
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target.parent / f".{target.name}.lock"):
         if is_complete(target):
