@@ -55,6 +55,12 @@ def test_a_sampled_replay_says_so_in_the_section_and_the_method(demo_ctx, monkey
     method = " ".join(sections_risk.method(demo_ctx, t, "S2").paragraphs)
     assert f"a sample of 150 of the {replay.population:,} MRO item-sites" in method
     assert "lowest hash of item and site id" in method
+    # The policy table lists the largest changes and counts the item-sites it leaves out.
+    found = {f.label: f for f in t.figures}
+    rows = section.tables[0].rows
+    assert rows[-1][1] == f"{found['policies not listed'].shown} more item-sites"
+    policies = found["MRO item-site policies"].value
+    assert len(rows) - 1 + found["policies not listed"].value == policies
     # Figures of the sampled replay are the sample's: the same call replays them.
     stated = next(f for f in t.figures if f.label == "simulated fill rate (recommended)")
     point = replay.point("recommended by class")

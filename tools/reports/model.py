@@ -33,6 +33,15 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
 
+    def add_rest(self, **cells: str) -> Table:
+        """A last row for what a top-N table leaves out ("1,234 more ...", their total),
+        given by column name; other cells stay blank."""
+        row = [""] * len(self.columns)
+        for name, text in cells.items():
+            row[self.columns.index(name)] = text
+        self.rows.append(row)
+        return self
+
 
 @dataclass
 class Chart:

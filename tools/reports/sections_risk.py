@@ -83,13 +83,15 @@ def classification(ctx: ToolContext, t: Tracer) -> Section:
     ]
     tables = []
     if rows:
-        tables.append(
-            Table(
-                f"Suspected misclassifications (source: {call.trace_id})",
-                ["item", "description", "recorded", "behaves as", "confidence", "value"],
-                rows,
-            )
+        table = Table(
+            f"Suspected misclassifications (source: {call.trace_id})",
+            ["item", "description", "recorded", "behaves as", "confidence", "value"],
+            rows,
         )
+        if res.n_suspects > len(rows):
+            more = t.fig("suspects not listed", res.n_suspects - len(rows), call, "count")
+            table.add_rest(description=f"{more} more, ranked lower")
+        tables.append(table)
     return Section("classification", title, text, tables)
 
 
@@ -132,18 +134,15 @@ def anomalies(ctx: ToolContext, t: Tracer) -> Section:
         ]
         for f in res.findings
     ]
-    return Section(
-        "anomalies",
-        title,
-        text,
-        [
-            Table(
-                f"Findings, most at stake first (source: {call.trace_id})",
-                ["kind", "item", "severity", "at stake", "finding"],
-                rows,
-            )
-        ],
+    table = Table(
+        f"Findings, most at stake first (source: {call.trace_id})",
+        ["kind", "item", "severity", "at stake", "finding"],
+        rows,
     )
+    if res.n_findings > len(rows):
+        more = t.fig("findings not listed", res.n_findings - len(rows), call, "count")
+        table.add_rest(finding=f"{more} more findings, less at stake")
+    return Section("anomalies", title, text, [table])
 
 
 def mro_risk(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
@@ -192,27 +191,16 @@ def mro_risk(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         ]
         for a in res.alerts
     ]
-    return Section(
-        "mro_risk",
-        title,
-        text,
-        [
-            Table(
-                f"Critical spares at risk (source: {call.trace_id})",
-                [
-                    "item",
-                    "description",
-                    "site",
-                    "on hand",
-                    "safety",
-                    "below safety",
-                    "runs out",
-                    "order by",
-                ],
-                rows,
-            )
-        ],
+    columns = ["item", "description", "site", "on hand", "safety", "below safety", "runs out"]
+    table = Table(
+        f"Critical spares at risk, soonest first (source: {call.trace_id})",
+        [*columns, "order by"],
+        rows,
     )
+    if res.total_alerts > len(rows):
+        more = t.fig("spares at risk not listed", res.total_alerts - len(rows), call, "count")
+        table.add_rest(description=f"{more} more spares at risk")
+    return Section("mro_risk", title, text, [table])
 
 
 def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
@@ -289,14 +277,15 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         ]
         for r in rec.rows
     ]
-    tables = [
-        Table(
-            f"Largest policy changes (source: {r_call.trace_id})",
-            ["item", "description", "site", "class", "reorder point now", "recommended"],
-            rows,
-        )
-    ]
-    return Section("replenishment", title, text, tables, charts)
+    table = Table(
+        f"Largest policy changes (source: {r_call.trace_id})",
+        ["item", "description", "site", "class", "reorder point now", "recommended"],
+        rows,
+    )
+    if rec.total_rows > len(rows):
+        more = t.fig("policies not listed", rec.total_rows - len(rows), r_call, "count")
+        table.add_rest(description=f"{more} more item-sites")
+    return Section("replenishment", title, text, [table], charts)
 
 
 def _tradeoff_chart(ctx: ToolContext, replay: MroReplay, call: Call) -> Chart:

@@ -207,18 +207,20 @@ def reconciliation(ctx: ToolContext, t: Tracer, site: str | None, stock_value: f
             "unit": ctx.dataset.currency,
         },
     )
+    table = Table(
+        f"Largest variances by value (source: {call.trace_id})",
+        ["item", "description", "site", "on hand", "book", "variance", "value"],
+        rows,
+    )
+    if res.count > len(res.rows):
+        more = res.count - len(res.rows)
+        rest = res.net_value - sum(r.variance_value for r in res.rows)
+        table.add_rest(
+            description=f"{t.fig('variance lines not listed', more, call, 'count')} more lines",
+            value=t.fig("net variance value not listed", rest, call, "money"),
+        )
     return Section(
-        "reconciliation",
-        "Reconciliation: book balance vs on hand",
-        text,
-        [
-            Table(
-                f"Largest variances by value (source: {call.trace_id})",
-                ["item", "description", "site", "on hand", "book", "variance", "value"],
-                rows,
-            )
-        ],
-        [chart],
+        "reconciliation", "Reconciliation: book balance vs on hand", text, [table], [chart]
     )
 
 
@@ -289,13 +291,20 @@ def aging(ctx: ToolContext, t: Tracer) -> Section:
         )
     ]
     if top_rows:
-        tables.append(
-            Table(
-                f"Largest stock idle for a year or more (source: {call365.trace_id})",
-                ["item", "description", "on hand", "value", "last demand"],
-                top_rows,
-            )
+        idle = Table(
+            f"Largest stock idle for a year or more (source: {call365.trace_id})",
+            ["item", "description", "on hand", "value", "last demand"],
+            top_rows,
         )
+        if res365.slow_count > len(top_rows):
+            more = res365.slow_count - len(top_rows)
+            rest = res365.slow_value - sum(s.value for s in res365.slow_moving)
+            idle.add_rest(
+                description=f"{t.fig('idle 365+ items not listed', more, call365, 'count')} "
+                "more items",
+                value=t.fig("idle 365+ value not listed", rest, call365, "money"),
+            )
+        tables.append(idle)
     chart = Chart(
         "aging",
         "Stock value by time since the last demand",
