@@ -10,7 +10,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from assistant.planner.brain import Brain
 from assistant.planner.render import Scope, render_answer
@@ -31,8 +31,10 @@ def _previous_plan(messages: list[BaseMessage]) -> dict | None:
 class OfflinePlanner(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    ctx: Any
-    tools: list[BaseTool] = []
+    # Out of the repr: LangChain serialises the model (its repr) for callbacks on every
+    # first call, and the context's repr prints the whole dataset's frames.
+    ctx: Any = Field(repr=False)
+    tools: list[BaseTool] = Field(default_factory=list, repr=False)
 
     @property
     def _llm_type(self) -> str:

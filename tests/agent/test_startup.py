@@ -123,3 +123,14 @@ def test_a_deferred_package_runs_its_init_on_first_use_only(tmp_path, monkeypatc
         sys.meta_path.remove(finder)
         for name in ("deferred_demo_pkg", "deferred_demo_pkg.part", "deferred_demo_log"):
             sys.modules.pop(name, None)
+
+
+def test_the_planner_serialises_without_printing_the_dataset(ctx):
+    # LangChain serialises a chat model (via its repr) for callbacks on its first call.
+    from langchain_core.load import dumpd
+
+    from assistant.planner.model import OfflinePlanner
+
+    planner = OfflinePlanner(ctx=ctx).bind_tools([])
+    assert "ctx" not in repr(planner) and "DataFrame" not in repr(planner)
+    assert len(str(dumpd(planner))) < 1000
