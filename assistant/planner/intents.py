@@ -1,7 +1,8 @@
 """The question types the offline planner understands, as data: example questions (with
 {placeholders} where entities go), the tool(s) to call, and how to word the answer.
 
-To add a question type for a new tool, add one `Intent` here; nothing else changes. An
+To add a question type for a new tool, add one `Intent` here; its answer is the generic
+digest of the result until the tool gets a writer in `assistant/planner/answers/`. An
 intent whose tools are not registered is ignored, so types for tools that land later can
 sit here already."""
 
@@ -16,7 +17,9 @@ class Intent:
     label: str  # how the docs and the decline message name it
     tools: tuple[str, ...]
     examples: tuple[str, ...]
-    headline: str  # first line of the answer; {entities} allowed, no figures
+    # Heading of the generic digest, used when no answer writer (assistant/planner/answers/)
+    # fits the tool's result; {entities} allowed, no figures.
+    headline: str
     needs: tuple[str, ...] = ()  # entities without which the question cannot be answered
     defaults: dict = field(default_factory=dict)  # arguments used when the question omits them
     explain: str = ""  # the definition behind the figures, for "why?"
