@@ -66,7 +66,7 @@ def variance(data: dict, scope: Scope) -> list[str]:
         return [f"On hand matches the books{at}: no variance.", ignored_filters(params, scope)]
     lines = [
         f"{item_name(r)} ({r.get('site_id')}): counted {qty(r['on_hand'], r.get('uom'))}, "
-        f"books say {num(r['book_balance'])} → {signed(r['variance'])}, "
+        f"books say {num(r['book_balance'])}: variance {qty(signed(r['variance']), r.get('uom'))}, "
         f"value {signed(r['variance_value'], as_money=True)}"
         for r in rows[:MAX_ROWS]
     ]
@@ -101,8 +101,12 @@ def slow_moving_and_excess(data: dict, scope: Scope) -> list[str]:
                 bullets(
                     [
                         f"{item_name(r)}: {qty(r['on_hand'], r.get('uom'))}, value "
-                        f"{money(r['value'])}, last demand "
-                        + (date(r["last_demand"]) if r.get("last_demand") else "never")
+                        f"{money(r['value'])}, "
+                        + (
+                            f"last issued {date(r['last_demand'])}"
+                            if r.get("last_demand")
+                            else "never issued"
+                        )
                         for r in slow[:MAX_ROWS]
                     ]
                 )
