@@ -3,6 +3,7 @@ inventory audit report, every figure traced to the tool call behind it."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -20,6 +21,9 @@ def audit(
     fmt: str = typer.Option("pdf", "--format", help="pdf, html or md."),
     out: Path | None = typer.Option(
         None, "--out", help="File to write; default: the data folder's reports/."
+    ),
+    timings: bool = typer.Option(
+        False, "--timings", help="Print the build time of each section (wall and CPU)."
     ),
 ) -> None:
     """Write the quarter's inventory audit: value, reconciliation, classification, anomalies,
@@ -40,7 +44,9 @@ def audit(
         ctx = ToolContext(dataset=open_dataset(settings), settings=settings)
         report = build_audit_report(ctx, period, site, model=prose_model(settings))
         path = out or settings.data_dir / "reports" / default_name(report, fmt)
+        wall, cpu = time.perf_counter(), time.process_time()
         write_report(report, fmt, path)
+        report.timings[f"render {fmt}"] = (time.perf_counter() - wall, time.process_time() - cpu)
     except (StockwiseError, ValidationError) as exc:
         fail(exc)
     kind = "short report (nothing to audit)" if report.short else "report"
@@ -48,3 +54,6 @@ def audit(
         f"Wrote the {report.period} audit {kind} to {path}: {len(report.sections)} sections, "
         f"{len(report.tracer.figures)} traced figures, built in {report.seconds:.1f} s."
     )
+    if timings:
+        for step, (wall, cpu) in report.timings.items():
+            typer.echo(f"  {step:<16} {wall:7.1f} s wall {cpu:7.1f} s CPU")

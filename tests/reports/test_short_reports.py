@@ -83,9 +83,11 @@ def test_cli_writes_the_report_and_refuses_bad_input(demo_dir, tmp_path, monkeyp
     runner = CliRunner()
     out = tmp_path / "q1.html"
     done = runner.invoke(app, ["report", "audit", "--period", "2021-Q1", "--format", "html",
-                               "--out", str(out)])  # fmt: skip
+                               "--out", str(out), "--timings"])  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "short report" in done.output and out.read_text().startswith("<!doctype html>")
+    steps = [line.split()[0] for line in done.output.splitlines()[1:]]
+    assert steps == ["scope", "findings", "method", "render"]  # one line each, with times
     bad = runner.invoke(app, ["report", "audit", "--period", "Q3", "--format", "pdf"])
     assert bad.exit_code == 1 and "not a quarter" in bad.output
     fmt = runner.invoke(app, ["report", "audit", "--period", "2025-Q3", "--format", "docx"])

@@ -7,6 +7,7 @@ found, method) instead of sections of zeros.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from langchain_core.language_models import BaseChatModel
@@ -58,8 +59,18 @@ def build_audit_report(
     site_id = resolve_site(ctx, site)
     ds = ctx.dataset
     t = Tracer(currency=ds.currency)
+    timings: dict[str, tuple[float, float]] = {}
+    sections: list[Section] = []
+
+    def add(step: Callable[..., Section], *args: object) -> Section:
+        wall, cpu = time.perf_counter(), time.process_time()
+        section = step(*args)
+        timings[section.key] = (time.perf_counter() - wall, time.process_time() - cpu)
+        sections.append(section)
+        return section
+
     where = f", site {site_id}" if site_id else ""
-    sections: list[Section] = [stock.scope(ctx, t, quarter, site_id)]
+    add(stock.scope, ctx, t, quarter, site_id)
     moved = movements_in(ds, quarter, site_id)
     levels = ds.stock_levels
     if site_id:
@@ -67,21 +78,18 @@ def build_audit_report(
     stocked = bool((levels["on_hand_qty"] > 0).any())
     short = moved == 0 or not stocked
     if short:
-        sections.append(_nothing_to_audit(ctx, t, quarter, site_id, moved, stocked))
+        add(_nothing_to_audit, ctx, t, quarter, site_id, moved, stocked)
     else:
-        value = stock.value(ctx, t, quarter, site_id)
-        sections.append(value)
+        add(stock.value, ctx, t, quarter, site_id)
         total = next(f.value for f in t.figures if f.label == "inventory value at the snapshot")
-        sections += [
-            stock.reconciliation(ctx, t, site_id, float(total)),
-            risk.classification(ctx, t),
-            risk.anomalies(ctx, t),
-            stock.aging(ctx, t),
-            stock.wip(ctx, t),
-            risk.mro_risk(ctx, t, site_id),
-            risk.replenishment(ctx, t, site_id),
-        ]
-    sections.append(risk.method(ctx, t, site_id))
+        add(stock.reconciliation, ctx, t, site_id, float(total))
+        add(risk.classification, ctx, t)
+        add(risk.anomalies, ctx, t)
+        add(stock.aging, ctx, t)
+        add(stock.wip, ctx, t)
+        add(risk.mro_risk, ctx, t, site_id)
+        add(risk.replenishment, ctx, t, site_id)
+    add(risk.method, ctx, t, site_id)
     report = Report(
         title=f"Inventory audit {quarter.label}{where}",
         period=quarter.label,
@@ -93,11 +101,14 @@ def build_audit_report(
         sections=sections,
         tracer=t,
         short=short,
+        timings=timings,
     )
     if model is not None:
         from tools.reports.prose import rewrite_with_model
 
+        wall, cpu = time.perf_counter(), time.process_time()
         rewrite_with_model(model, report)
+        timings["prose"] = (time.perf_counter() - wall, time.process_time() - cpu)
     found = {f.label: f.value for f in t.figures}
     report.key_figures = {k: found[k] for k in KEY_FIGURES if k in found}
     report.seconds = time.perf_counter() - started

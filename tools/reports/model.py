@@ -77,6 +77,8 @@ class Report:
     tracer: Tracer
     short: bool = False
     seconds: float = 0.0
+    # Build time per step (section key, "prose"): (wall seconds, CPU seconds of the process).
+    timings: dict[str, tuple[float, float]] = field(default_factory=dict)
     key_figures: dict[str, float | str] = field(default_factory=dict)
 
     @property
