@@ -132,13 +132,13 @@ def _problems(data: dict) -> str:
     return "; ".join(plain(p) for p in data["problems"])
 
 
-def _policy_line(r: dict) -> str:
+def _policy_line(r: dict, measure: str = "") -> str:
     def was(now: object) -> str:
         return f" (now {num(now)})" if now is not None else ""
 
     return (
         f"{item_name(r)} ({r['site_id']}, crit {r['criticality']}, target "
-        f"{pct(r['target_service'])}): "
+        f"{pct(r['target_service'])}{' ' + measure if measure else ''}): "
         + join(
             [
                 f"reorder point {num(r['recommended_reorder_point'])}"
@@ -171,7 +171,7 @@ def recommend_reorder(data: dict, scope: Scope) -> list[str]:
             else ""
         )
         return [
-            f"Recommended for {_policy_line(r)} ({measure} target).{lead}",
+            f"Recommended for {_policy_line(r, measure)}.{lead}",
             f"Stock value this policy holds: {money(r['recommended_stock_value'])}, against "
             f"{money(r['current_stock_value'])} under the current one.",
             plain(r["note"]) if r.get("note") else "",
