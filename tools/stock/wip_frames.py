@@ -43,15 +43,20 @@ def _sum_issued_material(index: StockIndex) -> pd.DataFrame:
         rows = np.flatnonzero(index.tx_type.codes == categories.index("issue_production"))
     else:
         rows = np.array([], dtype=np.int64)
-    ref_id = index.transactions["ref_id"].to_numpy(dtype=object)[index.tx.source_row[rows]]
+    # Codes for the order ids and two bincounts: a groupby over millions of id strings
+    # (with its NA scan) cost twice as much at scale 20.
+    ref_id = index.transactions["ref_id"].take(index.tx.source_row[rows])
+    codes, orders = pd.factorize(ref_id, sort=True)
     cost = index.tx.qty[rows] * index.unit_cost[index.tx.item[rows]]
-    frame = pd.DataFrame({"order_id": ref_id, "material_value": -cost, "issue_rows": 1})
-    issued = (
-        frame.dropna(subset=["order_id"])
-        .groupby("order_id")[["material_value", "issue_rows"]]
-        .sum()
+    known = codes >= 0  # rows without a ref_id are no order's
+    n = len(orders)
+    return pd.DataFrame(
+        {
+            "material_value": np.bincount(codes[known], weights=-cost[known], minlength=n),
+            "issue_rows": np.bincount(codes[known], minlength=n),
+        },
+        index=pd.Index(orders, name="order_id"),
     )
-    return issued
 
 
 def order_wip_values(
