@@ -4,6 +4,7 @@ answer leaves. `graph` is the compiled default (demo plant, settings' model) for
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -31,6 +32,14 @@ def _prompt_chars(messages: list) -> int:
     return sum(len(str(m.content)) + len(str(getattr(m, "tool_calls", "") or "")) for m in messages)
 
 
+def tool_definitions_chars(tools: list) -> int:
+    """Characters of the tool definitions (name, description, JSON schema) an endpoint is
+    sent with every call, as the OpenAI protocol carries them."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    return len(json.dumps([convert_to_openai_tool(t) for t in tools]))
+
+
 def build_graph(
     ctx: ToolContext,
     model: BaseChatModel | ModelChoice | None = None,
@@ -50,6 +59,14 @@ def build_graph(
     system = SystemMessage(
         prompts.system_prompt(ctx.dataset.name, str(ctx.dataset.as_of), ctx.dataset.currency)
     )
+    # A prompt's size counts the tool definitions too: an endpoint gets them on every call
+    # (the offline planner is sent nothing, so only the messages count there).
+    definitions: list[int] = []
+
+    def prompt_chars(prompt: list) -> int:
+        if choice.endpoint and not definitions:
+            definitions.append(tool_definitions_chars(registry.tools))
+        return _prompt_chars(prompt) + sum(definitions)
 
     def agent(state: AgentState) -> dict[str, Any]:
         messages = state["messages"]
@@ -65,7 +82,7 @@ def build_graph(
             try:
                 reply = primary.invoke(prompt)
                 calls += 1
-                chars.append(_prompt_chars(prompt))
+                chars.append(prompt_chars(prompt))
             except Exception as error:
                 if fallback is None or not isinstance(error, endpoint_down_errors()):
                     raise

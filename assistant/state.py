@@ -20,7 +20,7 @@ class AgentState(TypedDict, total=False):
     ungrounded: list[str]  # figures of the final answer no tool result supports
     notice: str | None  # e.g. "the model endpoint is down; the offline planner answered"
     model_calls: int
-    prompt_chars: list[int]  # characters sent to the model, per call
+    prompt_chars: list[int]  # characters sent to the model per call (messages + tool definitions)
 
 
 def is_internal(message: BaseMessage) -> bool:

@@ -17,9 +17,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from assistant.graph import tool_definitions_chars
 from assistant.grounding import SCALE, figures_in
+from assistant.prompts import system_prompt
 from assistant.session import open_session
 from assistant.settings import get_settings
+from assistant.tool_registry import ToolRegistry
 from evals.qa.oracle import Oracle
 from evals.qa.questions import QUESTIONS, Question
 
@@ -93,13 +96,26 @@ def summarise(rows: list[dict], endpoint: str | None) -> dict:
     }
     if endpoint:
         calls = [r["model_calls"] for r in answerable]
+        one_tool = [r["model_calls"] for r in answerable if len(r["expected_tools"]) == 1]
         chars = [c for r in rows for c in r["prompt_chars"]]
         summary.update(
             model_calls_per_question=statistics.mean(calls) if calls else 0,
+            model_calls_per_one_tool_question=statistics.mean(one_tool) if one_tool else 0,
             prompt_chars_per_call_p50=pct(chars, 0.5),
             prompt_chars_per_call_max=max(chars, default=0),
         )
     return summary
+
+
+def prompt_fixed_chars(session) -> dict:  # type: ignore[no-untyped-def]
+    """What every call to an endpoint carries before the conversation: the system prompt
+    and the tool definitions, in characters."""
+    dataset = session.ctx.dataset
+    system = system_prompt(dataset.name, str(dataset.as_of), dataset.currency)
+    return {
+        "system_prompt_chars": len(system),
+        "tool_definitions_chars": tool_definitions_chars(ToolRegistry(session.ctx).tools),
+    }
 
 
 def oracle_folder(settings) -> Path:  # type: ignore[no-untyped-def]
@@ -130,7 +146,10 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
             seen.update(row["called"])
             rows.append(row)
         endpoint = session.choice.endpoint
+        fixed = prompt_fixed_chars(session)
     summary = summarise(rows, endpoint)
+    if endpoint:
+        summary.update(fixed)
     summary["wall_s"] = round(time.perf_counter() - start, 1)
     if as_json:
         print(json.dumps({"summary": summary, "rows": rows}, indent=2, default=str))
@@ -162,10 +181,11 @@ def print_report(console: Console, rows: list[dict], summary: dict) -> None:
     table.add_column("target", justify="right")
     for key, value in summary.items():
         target = TARGETS.get(key)
-        shown = (
-            f"{value:.1%}"
-            if key in ("correct", "tool_match", "grounded", "declined")
-            else (f"{value:.0f}" if isinstance(value, float) else str(value))
-        )
+        if key in ("correct", "tool_match", "grounded", "declined"):
+            shown = f"{value:.1%}"
+        elif key.startswith("model_calls"):
+            shown = f"{value:.2f}"  # 2.00 is the target for a one-tool question
+        else:
+            shown = f"{value:.0f}" if isinstance(value, float) else str(value)
         table.add_row(key, shown, f">= {target:.0%}" if target is not None else "")
     console.print(table)
