@@ -64,8 +64,8 @@ class AuditLog:
         if self._last is None:  # first append of this process
             self.path.parent.mkdir(parents=True, exist_ok=True)
             line = _last_line(self.path)
-            entry = json.loads(line) if line else {"seq": 0, "hash": GENESIS}
-            self._last = (entry["seq"], entry["hash"])
+            entry: dict[str, Any] = json.loads(line) if line else {"seq": 0, "hash": GENESIS}
+            self._last = (int(entry["seq"]), str(entry["hash"]))
         return self._last
 
     def append(self, kind: str, user: str, channel: str, **data: Any) -> dict[str, Any]:
