@@ -1,7 +1,8 @@
 """Where a request's time went, as the server saw it: every response carries a standard
-`Server-Timing` header with `app` (from the app receiving the request to its response
-headers, the body already rendered) and, for an agent turn, `queue` (waiting for a turn
-worker) and `graph` (inside the graph). The service's own overhead is app - queue - graph."""
+`Server-Timing` header with `app` (from the app getting the request's headers to sending
+the response's, the body already rendered), `recv` (of that, waiting for the client to send
+the request body) and, for an agent turn, `queue` (waiting for a turn worker) and `graph`
+(inside the graph). The service's own overhead is app - recv - queue - graph."""
 
 from __future__ import annotations
 
@@ -34,17 +35,26 @@ class TimingMiddleware:
             return
         start = time.perf_counter()
         state = scope.setdefault("state", {})
+        received: list[float] = []
+
+        async def timed_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                received.append((time.perf_counter() - start) * 1000)
+            return message
 
         async def timed_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 app_ms = (time.perf_counter() - start) * 1000
-                parts = [f"{name};dur={ms:.2f}" for name, ms in state.get(_KEY, {}).items()]
-                parts.append(f"app;dur={app_ms:.2f}")
+                timings = {**state.get(_KEY, {}), "app": app_ms}
+                if received:
+                    timings["recv"] = received[0]
+                parts = [f"{name};dur={ms:.2f}" for name, ms in timings.items()]
                 header = (b"server-timing", ", ".join(parts).encode())
                 message = {**message, "headers": [*message.get("headers", []), header]}
             await send(message)
 
-        await self.app(scope, receive, timed_send)
+        await self.app(scope, timed_receive, timed_send)
 
 
 def parse(header: str) -> dict[str, float]:
