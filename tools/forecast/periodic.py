@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from tools.forecast.classify import classify
+from tools.forecast.discrete import nb_ppf, poisson_ppf
 
 QUANTILES = np.array([0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995])
 CANDIDATES = ["CrostonClassic", "CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoETS"]
@@ -45,14 +45,13 @@ def dispersion(history: np.ndarray) -> np.ndarray:
 def nb_quantiles(mean: np.ndarray, disp: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Quantiles (rows x h x probs) of a negative binomial with the given mean and
     variance = disp x mean (Poisson where disp is 1)."""
-    mu = np.maximum(np.asarray(mean, float), 1e-9)[:, :, None]
-    var = np.maximum(mu * disp[:, None, None], mu * (1 + 1e-6))
-    size = mu**2 / (var - mu)
-    return stats.nbinom.ppf(probs[None, None, :], size, size / (size + mu))
+    mu = np.maximum(np.asarray(mean, float), 1e-9)
+    var = np.maximum(mu * disp[:, None], mu * (1 + 1e-6))
+    return nb_ppf(mu, mu**2 / (var - mu), probs)
 
 
 def poisson_quantiles(mean: np.ndarray, probs: np.ndarray = QUANTILES) -> np.ndarray:
-    return stats.poisson.ppf(probs[None, None, :], np.maximum(mean, 1e-9)[:, :, None])
+    return poisson_ppf(np.maximum(mean, 1e-9), probs)
 
 
 def widen(disp: np.ndarray, factor: float) -> np.ndarray:
