@@ -12,7 +12,8 @@ from tools.anomalies.detectors import (
     mro_in_bom,
     negative_books,
 )
-from tools.anomalies.master_data import dead_stock, duplicate_items
+from tools.anomalies.idle import dead_stock
+from tools.anomalies.master_data import duplicate_items
 from tools.anomalies.operations import excess_stock, stalled_orders
 from tools.anomalies.run import find_all
 

@@ -1,5 +1,6 @@
-"""Anomaly detectors. Each reads the dataset (and, for MRO-in-BOM, the set of MRO items) and
-returns `Finding`s carrying the rows that show the problem, a severity and the money at stake.
+"""Anomaly detectors over the ledger. Each reads the dataset (and, for MRO-in-BOM, the set of
+MRO items) and returns `Finding`s carrying the rows that show the problem, a severity and the
+money at stake. The per item/site figures they share come from one `Ledger`.
 """
 
 from __future__ import annotations
@@ -8,27 +9,41 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from tools.anomalies.ledger import Ledger
 from tools.dataset.model import Dataset
 from tools.dataset.schema import DEMAND_TXN_TYPES
 
 MAX_EVIDENCE_ROWS = 10
+# Stock worth less than this (in the dataset's currency) is not raised on its own as dead or
+# excess: a write-off or return review starts above it; idle stock below it is summarised.
+MIN_STOCK_VALUE = 1_000.0
 
 
 class Finding(BaseModel):
     kind: str
     item_id: str | None = None
     ref_id: str | None = Field(default=None, description="site, parent item or twin item id")
+    related_ids: list[str] = Field(
+        default_factory=list, description="every item the finding is about (duplicate groups)"
+    )
     severity: str = Field(description="high, medium or low")
+    confidence: float = Field(
+        default=1.0,
+        description="how sure the check is: 1 for facts read off the books, lower for "
+        "judgements such as a probable duplicate",
+    )
     value_at_stake: float = Field(description="money the finding puts at risk")
     summary: str
     evidence_rows: list[dict] = Field(default_factory=list)
 
 
-def _rows(frame: pd.DataFrame) -> list[dict]:
-    head = frame.head(MAX_EVIDENCE_ROWS).copy()
+def _rows(frame: pd.DataFrame, limit: int = MAX_EVIDENCE_ROWS) -> list[dict]:
+    head = frame.head(limit).copy()
     for col in head.columns:
         if pd.api.types.is_datetime64_any_dtype(head[col]):
             head[col] = head[col].dt.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(head[col].dtype, pd.CategoricalDtype):
+            head[col] = head[col].astype(object)
     return head.astype(object).where(head.notna(), None).to_dict("records")
 
 
@@ -40,55 +55,101 @@ def _costs(ds: Dataset) -> pd.Series:
     return ds.items.drop_duplicates("item_id").set_index("item_id")["unit_cost"].fillna(0.0)
 
 
-def mro_in_bom(ds: Dataset, mro_items: set[str]) -> list[Finding]:
-    """An MRO item (tool, glove, lubricant ...) listed as a component of a production BOM."""
+def _by_item(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    if rows.empty:
+        return {}
+    return {str(k): g for k, g in rows.groupby(rows["item_id"].astype(object), sort=False)}
+
+
+def _records_by(
+    frame: pd.DataFrame, key: str, limit: int | None = MAX_EVIDENCE_ROWS, last: bool = False
+) -> dict[str, list[dict]]:
+    """Each key's evidence records (its first or last `limit` rows, in frame order), converted
+    in one pass rather than one small frame per finding."""
+    if frame.empty:
+        return {}
+    if limit is not None:
+        grouped = frame.groupby(frame[key].astype(object), sort=False)
+        frame = grouped.tail(limit) if last else grouped.head(limit)
+    out: dict[str, list[dict]] = {}
+    for k, record in zip(frame[key].astype(object), _rows(frame, len(frame)), strict=True):
+        out.setdefault(str(k), []).append(record)
+    return out
+
+
+def mro_in_bom(ds: Dataset, mro_items: set[str], ledger: Ledger | None = None) -> list[Finding]:
+    """An MRO item (tool, glove, lubricant ...) listed as a component of production BOMs: one
+    finding per item, naming every BOM it sits in."""
     rows = ds.boms[ds.boms["component_item_id"].isin(mro_items)]
     if rows.empty:
         return []
+    ledger = ledger or Ledger(ds)
     cost = _costs(ds)
-    txn = ds.transactions
-    issued = txn[(txn["txn_type"] == "issue_production") & txn["item_id"].isin(mro_items)]
+    issued = ledger.rows_of(rows["component_item_id"].unique())
+    issued = issued[issued["txn_type"] == "issue_production"]
+    issued_by_item = _by_item(issued)
     out = []
-    for (item_id, parent), bom in rows.groupby(["component_item_id", "parent_item_id"]):
-        to_prod = issued[issued["item_id"] == item_id]
+    for item_id, bom in rows.groupby("component_item_id", sort=True):
+        to_prod = issued_by_item.get(str(item_id), issued.iloc[0:0])
+        parents = list(dict.fromkeys(bom["parent_item_id"]))
+        # The parent whose orders drew it most is the BOM to correct first.
+        if len(to_prod):
+            orders = ds.production_orders
+            drawn = orders[orders["order_id"].isin(to_prod["ref_id"])]["product_item_id"]
+            counts = drawn.value_counts()
+            parents.sort(key=lambda p: -counts.get(p, 0))
         value = float(-to_prod["qty"].sum() * cost.get(item_id, 0.0))
+        where = (
+            f"the BOM of {parents[0]}"
+            if len(parents) == 1
+            else f"the BOMs of {len(parents)} products ({', '.join(parents[:5])}"
+            + (", ..." if len(parents) > 5 else "")
+            + ")"
+        )
         out.append(
             Finding(
                 kind="mro_in_bom",
-                item_id=item_id,
-                ref_id=parent,
+                item_id=str(item_id),
+                ref_id=parents[0],
+                related_ids=parents,
                 severity="high" if len(to_prod) else "medium",
                 value_at_stake=round(value, 2),
                 summary=(
-                    f"MRO item {item_id} is a component of the BOM of {parent}; "
-                    f"{len(to_prod)} issues of it were booked to production orders, so its cost "
-                    "lands in product cost and its stock is planned as material"
+                    f"MRO item {item_id} is a component of {where}; {len(to_prod)} issues of it "
+                    "were booked to production orders, so its cost lands in product cost and "
+                    "its stock is planned as material"
                 ),
-                evidence_rows=_rows(bom) + _rows(to_prod.sort_values("ts")),
+                evidence_rows=_rows(bom, 5) + _rows(to_prod, 5),
             )
         )
     return out
 
 
-def dual_use(ds: Dataset, min_share: float = 0.01, min_issues: int = 3) -> list[Finding]:
+def dual_use(
+    ds: Dataset, min_share: float = 0.01, min_issues: int = 3, ledger: Ledger | None = None
+) -> list[Finding]:
     """An item issued both to production orders and to maintenance work orders."""
-    txn = ds.transactions
-    issues = txn[txn["txn_type"].isin(["issue_production", "issue_maintenance"])]
-    counts = issues.groupby(["item_id", "txn_type"], observed=True).size().unstack(fill_value=0)
-    if not {"issue_production", "issue_maintenance"} <= set(counts.columns):
+    ledger = ledger or Ledger(ds)
+    counts = pd.DataFrame(
+        {k: ledger.count(k) for k in ("issue_production", "issue_maintenance")}
+    ).astype(int)
+    if counts.empty:
         return []
     minority = counts.min(axis=1)
-    share = minority / counts.sum(axis=1)
+    share = minority / counts.sum(axis=1).clip(lower=1)
     hits = counts[(minority >= min_issues) & (share >= min_share)]
     cost = _costs(ds)
+    issues = ledger.rows_of(hits.index)
+    issues = issues[issues["txn_type"].isin(["issue_production", "issue_maintenance"])]
+    mine_by_item = _by_item(issues)
     out = []
     for item_id, row in hits.iterrows():
-        mine = issues[issues["item_id"] == item_id]
+        mine = mine_by_item[str(item_id)]
         value = float(-mine["qty"].sum() * cost.get(item_id, 0.0))
         out.append(
             Finding(
                 kind="dual_use",
-                item_id=item_id,
+                item_id=str(item_id),
                 severity=_severity(value, 50_000, 5_000),
                 value_at_stake=round(value, 2),
                 summary=(
@@ -97,9 +158,7 @@ def dual_use(ds: Dataset, min_share: float = 0.01, min_issues: int = 3) -> list[
                     "planners, so neither plan sees the other's demand"
                 ),
                 evidence_rows=_rows(
-                    mine.sort_values("ts")
-                    .groupby("txn_type", group_keys=False, observed=True)
-                    .head(5)
+                    mine.groupby("txn_type", group_keys=False, observed=True).head(5)
                 ),
             )
         )
@@ -108,35 +167,25 @@ def dual_use(ds: Dataset, min_share: float = 0.01, min_issues: int = 3) -> list[
 
 def book_balances(ds: Dataset) -> pd.DataFrame:
     """Per item and site: book balance at as_of, lowest running balance, on hand, variance."""
-    txn = ds.transactions
-    txn = txn[txn["ts"] <= ds.as_of]
-    ordered = txn.sort_values(["item_id", "site_id", "ts", "qty"], ascending=[1, 1, 1, 0])
-    running = ordered.groupby(["item_id", "site_id"], sort=False, observed=True)["qty"].cumsum()
-    book = (
-        ordered.assign(running=running)
-        .groupby(["item_id", "site_id"], observed=True)
-        .agg(book_balance=("qty", "sum"), lowest_balance=("running", "min"), n_txn=("qty", "size"))
-    )
-    stock = ds.stock_levels.set_index(["item_id", "site_id"])["on_hand_qty"]
-    frame = book.join(stock, how="outer")
-    frame[["book_balance", "n_txn"]] = frame[["book_balance", "n_txn"]].fillna(0)
-    frame["on_hand_qty"] = frame["on_hand_qty"].fillna(0)
-    frame["lowest_balance"] = frame["lowest_balance"].fillna(0)
-    frame["variance"] = frame["on_hand_qty"] - frame["book_balance"]
-    return frame.reset_index()
+    return Ledger(ds).balances
 
 
-def count_variances(ds: Dataset, threshold_pct: float, balances=None) -> list[Finding]:  # type: ignore[no-untyped-def]
+def count_variances(
+    ds: Dataset, threshold_pct: float, ledger: Ledger | None = None
+) -> list[Finding]:
     """On hand differs from the book balance by more than `threshold_pct` (and one unit)."""
-    frame = book_balances(ds) if balances is None else balances
+    ledger = ledger or Ledger(ds)
+    frame = ledger.balances
     base = frame[["on_hand_qty", "book_balance"]].abs().max(axis=1)
     hits = frame[(frame["variance"].abs() > np.maximum(threshold_pct * base, 1.0))]
     cost = _costs(ds)
+    recent = _by_item(ledger.rows_of(hits["item_id"]))
+    cols = ["item_id", "site_id", "on_hand_qty", "book_balance", "variance", "n_txn"]
     out = []
     for row in hits.itertuples(index=False):
         value = abs(row.variance) * float(cost.get(row.item_id, 0.0))
-        txn = ds.transactions
-        mine = txn[(txn["item_id"] == row.item_id) & (txn["site_id"] == row.site_id)]
+        mine = recent.get(str(row.item_id), ledger.txn.iloc[0:0])
+        mine = mine[mine["site_id"] == row.site_id]
         out.append(
             Finding(
                 kind="count_variance",
@@ -148,20 +197,26 @@ def count_variances(ds: Dataset, threshold_pct: float, balances=None) -> list[Fi
                     f"{row.item_id} at {row.site_id}: {row.on_hand_qty:g} on hand but the book "
                     f"balance is {row.book_balance:g} (variance {row.variance:+g})"
                 ),
-                evidence_rows=[row._asdict()] + _rows(mine.sort_values("ts").tail(5)),
+                evidence_rows=[{c: getattr(row, c) for c in cols}] + _rows(mine.tail(5)),
             )
         )
     return out
 
 
-def negative_books(ds: Dataset, balances=None) -> list[Finding]:  # type: ignore[no-untyped-def]
+def negative_books(ds: Dataset, ledger: Ledger | None = None) -> list[Finding]:
     """The running book balance went below zero: stock was issued that was never booked in."""
-    frame = book_balances(ds) if balances is None else balances
-    hits = frame[frame["lowest_balance"] < -1e-9]
+    ledger = ledger or Ledger(ds)
+    frame = ledger.balances
+    hits = frame[frame["lowest_balance"] < 0]
     cost = _costs(ds)
+    moves = _by_item(ledger.rows_of(hits["item_id"]))
+    cols = ["item_id", "site_id", "lowest_balance", "lowest_at", "book_balance", "on_hand_qty"]
     out = []
     for row in hits.itertuples(index=False):
         value = -row.lowest_balance * float(cost.get(row.item_id, 0.0))
+        mine = moves.get(str(row.item_id), ledger.txn.iloc[0:0])
+        # The postings that took the balance down, up to the moment it was lowest.
+        mine = mine[(mine["site_id"] == row.site_id) & (mine["ts"] <= row.lowest_at)]
         out.append(
             Finding(
                 kind="negative_book",
@@ -171,61 +226,119 @@ def negative_books(ds: Dataset, balances=None) -> list[Finding]:  # type: ignore
                 value_at_stake=round(value, 2),
                 summary=(
                     f"{row.item_id} at {row.site_id}: the book balance fell to "
-                    f"{row.lowest_balance:g}; issues were booked before the stock arrived"
+                    f"{row.lowest_balance:g} on {row.lowest_at:%Y-%m-%d}; issues were booked "
+                    "before the stock arrived"
                 ),
-                evidence_rows=[row._asdict()],
+                evidence_rows=_rows(pd.DataFrame([{c: getattr(row, c) for c in cols}]))
+                + _rows(mine.tail(5)),
             )
         )
     return out
 
 
-def demand_spikes(ds: Dataset, factor: float = 3.0, min_weeks: int = 26) -> list[Finding]:
-    """A week's demand of an item at a site far above anything in its own history."""
-    txn = ds.transactions
-    dem = txn[txn["txn_type"].isin(DEMAND_TXN_TYPES)]
-    if dem.empty:
+def demand_spikes(
+    ds: Dataset,
+    factor: float = 3.0,
+    min_weeks: int = 26,
+    clearance: float = 2.0,
+    ledger: Ledger | None = None,
+) -> list[Finding]:
+    """A burst of demand for an item at a site far outside its own history: a week above
+    `factor` x its median week and above `clearance` x every week outside the burst. A burst
+    may straddle two calendar weeks (orders taken late in one week ship early the next), so
+    the weeks right before and after it are not held against it."""
+    ledger = ledger or Ledger(ds)
+    weekly = ledger.weekly_demand
+    if weekly.empty:
         return []
-    week = dem["ts"].dt.to_period("W").dt.start_time.rename("week")
-    weekly = (-dem["qty"]).groupby([dem["item_id"], dem["site_id"], week], observed=True).sum()
-    weekly = weekly.rename("demand").reset_index()
     keys = ["item_id", "site_id"]
-    grouped = weekly.groupby(keys, observed=True)["demand"]
-    weekly["weeks"] = grouped.transform("size")
-    weekly["median"] = grouped.transform("median")
-    # The largest of the other weeks: a spike must stand clear of every other week too.
-    weekly["rank"] = grouped.rank(method="first", ascending=False)
-    runner_up = weekly[weekly["rank"] == 2].set_index(keys)["demand"].rename("runner_up")
-    weekly = weekly.join(runner_up, on=keys)
-    hits = weekly[
-        (weekly["weeks"] >= min_weeks)
-        & (weekly["demand"] > factor * weekly["median"])
-        & (weekly["demand"] > 2.0 * weekly["runner_up"])
+    pair = weekly["pair"].to_numpy()
+    by_pair = weekly.groupby("pair", sort=False)["demand"]
+    weekly = weekly.assign(weeks=by_pair.transform("size"), median=by_pair.transform("median"))
+    candidates = weekly[
+        (weekly["weeks"] >= min_weeks) & (weekly["demand"] > factor * weekly["median"])
     ]
+    if candidates.empty:
+        return []
+    # Each candidate pair's four largest weeks: whatever the burst's three weeks, the largest
+    # week outside it is among them.
+    top = weekly[np.isin(pair, candidates["pair"].to_numpy())]
+    top = top.sort_values("demand", ascending=False).groupby("pair").head(4)
+    pairs = candidates.merge(top[["pair", "week", "demand"]], on="pair", suffixes=("", "_other"))
+    gap = (pairs["week_other"] - pairs["week"]).abs()
+    pairs = pairs[gap > pd.Timedelta(days=7)]
+    outside = pairs.groupby(["pair", "week"])["demand_other"].max()
+    hits = candidates.join(outside.rename("outside_max"), on=["pair", "week"])
+    hits = hits[hits["demand"] > clearance * hits["outside_max"].fillna(0)]
+    # One finding per burst: its largest week.
+    hits = hits.sort_values("demand", ascending=False).drop_duplicates(keys)
+    hits = hits.assign(explained_by=_passed_down(ds, hits))
+    drawn = hits[hits["explained_by"].notna()].groupby("explained_by")["item_id"].agg(list)
+    hits = hits[hits["explained_by"].isna()]
     cost = _costs(ds)
+    dem = ledger.rows_of(hits["item_id"])
+    moves = _by_item(dem[dem["txn_type"].isin(DEMAND_TXN_TYPES)])
     out = []
     for row in hits.itertuples(index=False):
         excess = row.demand - row.median
         value = excess * float(cost.get(row.item_id, 0.0))
         end = row.week + pd.Timedelta(days=7)
-        rows = dem[
-            (dem["item_id"] == row.item_id)
-            & (dem["site_id"] == row.site_id)
-            & (dem["ts"] >= row.week)
-            & (dem["ts"] < end)
+        mine = moves[str(row.item_id)]
+        rows = mine[
+            (mine["site_id"] == row.site_id) & (mine["ts"] >= row.week) & (mine["ts"] < end)
         ]
+        below = [str(c) for c in drawn.get(row.item_id, [])]
         out.append(
             Finding(
                 kind="demand_spike",
                 item_id=row.item_id,
                 ref_id=row.site_id,
+                related_ids=below,
                 severity=_severity(value, 20_000, 2_000),
                 value_at_stake=round(value, 2),
                 summary=(
-                    f"{row.item_id} at {row.site_id}: demand of {row.demand:g} in the week of "
-                    f"{row.week.date()} vs a usual week of {row.median:g} and at most "
-                    f"{row.runner_up:g} in any other of its {row.weeks} weeks with demand"
+                    f"{row.item_id} at {row.site_id}: demand of {row.demand:,.0f} in the week of "
+                    f"{row.week.date()} vs a usual week of {row.median:,.0f} and at most "
+                    f"{row.outside_max:,.0f} in any week outside the burst ({row.weeks} weeks "
+                    "with demand)"
+                    + (
+                        f"; it drew {', '.join(below)} from its BOM with it, whose spikes are "
+                        "this one passed down"
+                        if below
+                        else ""
+                    )
                 ),
                 evidence_rows=_rows(rows.sort_values("qty")),
             )
         )
+    return out
+
+
+def _passed_down(ds: Dataset, hits: pd.DataFrame, window_days: int = 14) -> list[str | None]:
+    """For each spike, the spike of a product above it in the BOMs (same site, within
+    `window_days`) that explains it: making more of the product drew more of its parts."""
+    parents = ds.boms.groupby("component_item_id")["parent_item_id"].agg(list).to_dict()
+    weeks = {(r.item_id, r.site_id): r.week for r in hits.itertuples(index=False)}
+    window = pd.Timedelta(days=window_days)
+    explained: list[str | None] = []
+    for row in hits.itertuples(index=False):
+        frontier, seen, found = list(parents.get(row.item_id, [])), set(), None
+        while frontier and found is None:
+            parent = frontier.pop()
+            if parent in seen:
+                continue
+            seen.add(parent)
+            week = weeks.get((parent, row.site_id))
+            if week is not None and abs(week - row.week) <= window:
+                found = parent
+            frontier.extend(parents.get(parent, []))
+        explained.append(found)
+    # Follow chains to the spike nothing explains (dough -> croissant -> box of croissants).
+    root = dict(zip(hits["item_id"], explained, strict=True))
+    out: list[str | None] = []
+    for item in explained:
+        hops = 0
+        while item is not None and root.get(item) is not None and hops < len(root):
+            item, hops = root[item], hops + 1
+        out.append(item)
     return out

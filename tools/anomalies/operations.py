@@ -1,37 +1,35 @@
 """Detectors over stock policy and production flow: excess stock and production orders
-stalled at a stage."""
+stalled at a stage. Idle stock (dead stock and slow movers) lives in `idle.py`."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from tools.anomalies.detectors import Finding, _costs, _rows, _severity
+from tools.anomalies.detectors import MIN_STOCK_VALUE, Finding, _costs, _rows, _severity
+from tools.anomalies.ledger import Ledger
 from tools.dataset.model import Dataset
-from tools.dataset.schema import DEMAND_TXN_TYPES, OPEN_ORDER_STATUSES
+from tools.dataset.schema import OPEN_ORDER_STATUSES
 
 
-def cover_table(ds: Dataset) -> pd.DataFrame:
-    """Per item: on hand across sites, average daily demand (last 90 days), days of cover."""
-    txn = ds.transactions
-    as_of = ds.as_of
-    recent = txn[
-        txn["txn_type"].isin(DEMAND_TXN_TYPES)
-        & (txn["ts"] > as_of - pd.Timedelta(days=90))
-        & (txn["ts"] <= as_of)
-    ]
+def cover_table(ds: Dataset, ledger: Ledger | None = None) -> pd.DataFrame:
+    """Per item: on hand across sites, average daily demand over the last 90 days (the
+    contract's) and the last 365 days, days of cover at the busier of the two rates, and the
+    most the reorder policies would hold (reorder point + reorder qty, summed over sites)."""
+    ledger = ledger or Ledger(ds)
     items = ds.items.drop_duplicates("item_id").set_index("item_id")
     frame = pd.DataFrame(index=items.index)
-    frame["on_hand_qty"] = ds.stock_levels.groupby("item_id", observed=True)["on_hand_qty"].sum()
-    frame["on_hand_qty"] = frame["on_hand_qty"].fillna(0.0)
-    frame["daily_demand"] = (-recent.groupby("item_id", observed=True)["qty"].sum() / 90).reindex(
-        frame.index
+    stock = ds.stock_levels.assign(
+        policy_max=ds.stock_levels["reorder_point"] + ds.stock_levels["reorder_qty"].fillna(0)
     )
-    frame["daily_demand"] = frame["daily_demand"].fillna(0.0)
+    per_item = stock.groupby("item_id", observed=True)
+    frame["on_hand_qty"] = per_item["on_hand_qty"].sum().reindex(frame.index).fillna(0.0)
+    frame["policy_max"] = per_item["policy_max"].sum(min_count=1).reindex(frame.index)
+    for days, col in ((90, "daily_demand"), (365, "daily_demand_365")):
+        frame[col] = (ledger.demand_since(days) / days).reindex(frame.index).fillna(0.0)
+    rate = frame[["daily_demand", "daily_demand_365"]].max(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        frame["days_of_cover"] = np.where(
-            frame["daily_demand"] > 0, frame["on_hand_qty"] / frame["daily_demand"], np.inf
-        )
+        frame["days_of_cover"] = np.where(rate > 0, frame["on_hand_qty"] / rate, np.inf)
     sup = ds.suppliers.drop_duplicates("supplier_id").set_index("supplier_id")
     frame["lead_time_days"] = items["lead_time_days"].fillna(
         items["supplier_id"].map(sup["lead_time_days"])
@@ -41,16 +39,32 @@ def cover_table(ds: Dataset) -> pd.DataFrame:
     return frame
 
 
-def excess_stock(ds: Dataset, max_cover_days: float, cover=None) -> list[Finding]:  # type: ignore[no-untyped-def]
-    """Stock that is used, but so slowly that it covers more than `max_cover_days`.
+def excess_stock(
+    ds: Dataset,
+    max_cover_days: float,
+    cover: pd.DataFrame | None = None,
+    min_value: float = MIN_STOCK_VALUE,
+) -> list[Finding]:
+    """Stock that is used, but so slowly that it covers more than `max_cover_days` even at
+    the busier of its 90-day and 365-day rates (one issue in a quarter is not a rate), with
+    a surplus worth at least `min_value`.
 
-    Items with no recent use at all are dead-stock candidates, not excess."""
+    Items with no use in a year are idle stock (`idle.py`), not excess; a criticality-A
+    spare held within its reorder policy is insurance, not excess."""
     frame = cover_table(ds) if cover is None else cover
-    hits = frame[(frame["daily_demand"] > 0) & (frame["days_of_cover"] > max_cover_days)]
+    rate = frame[["daily_demand", "daily_demand_365"]].max(axis=1)
+    surplus = frame["on_hand_qty"] - max_cover_days * rate
+    insurance = (frame["criticality"] == "A") & (frame["on_hand_qty"] <= frame["policy_max"])
+    hits = frame[
+        (rate > 0)
+        & (frame["days_of_cover"] > max_cover_days)
+        & (surplus * frame["unit_cost"] >= min_value)
+        & ~insurance
+    ]
     out = []
     for item_id, row in hits.iterrows():
-        surplus = row["on_hand_qty"] - max_cover_days * row["daily_demand"]
-        value = float(surplus * row["unit_cost"])
+        daily = float(rate[item_id])
+        value = float(surplus[item_id] * row["unit_cost"])
         out.append(
             Finding(
                 kind="excess_stock",
@@ -59,8 +73,9 @@ def excess_stock(ds: Dataset, max_cover_days: float, cover=None) -> list[Finding
                 value_at_stake=round(value, 2),
                 summary=(
                     f"{item_id}: {row['on_hand_qty']:g} on hand covers "
-                    f"{row['days_of_cover']:,.0f} days at {row['daily_demand']:.3f}/day; "
-                    f"about {surplus:,.0f} units ({value:,.0f}) beyond {max_cover_days:g} days"
+                    f"{row['days_of_cover']:,.0f} days at {daily:.3f}/day; "
+                    f"about {surplus[item_id]:,.0f} units ({value:,.0f}) beyond "
+                    f"{max_cover_days:g} days"
                 ),
                 evidence_rows=_rows(row.to_frame().T.reset_index(names="item_id")),
             )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from tools.anomalies.detectors import (
     Finding,
-    book_balances,
     count_variances,
     demand_spikes,
     dual_use,
     mro_in_bom,
     negative_books,
 )
-from tools.anomalies.master_data import dead_stock, duplicate_items
+from tools.anomalies.idle import dead_stock, idle_stock, slow_moving
+from tools.anomalies.ledger import Ledger
+from tools.anomalies.master_data import duplicate_items
 from tools.anomalies.operations import cover_table, excess_stock, stalled_orders
 from tools.dataset.model import Dataset
 
@@ -22,6 +23,7 @@ KINDS = (
     "negative_book",
     "demand_spike",
     "dead_stock",
+    "slow_moving",
     "duplicate_item",
     "excess_stock",
     "stalled_order",
@@ -50,20 +52,30 @@ def find_all(
     dead_stock_days: int,
     kinds: tuple[str, ...] = KINDS,
 ) -> list[Finding]:
-    balances = book_balances(ds) if {"count_variance", "negative_book"} & set(kinds) else None
-    cover = cover_table(ds) if "excess_stock" in kinds else None
+    ledger = Ledger(ds)
+    cover = cover_table(ds, ledger) if "excess_stock" in kinds else None
+    idle = (
+        idle_stock(ds, dead_stock_days, ledger)
+        if {"dead_stock", "slow_moving"} & set(kinds)
+        else None
+    )
     runs = {
-        "mro_in_bom": lambda: mro_in_bom(ds, mro_items),
-        "dual_use": lambda: dual_use(ds),
-        "count_variance": lambda: count_variances(ds, variance_threshold_pct, balances),
-        "negative_book": lambda: negative_books(ds, balances),
-        "demand_spike": lambda: demand_spikes(ds),
-        "dead_stock": lambda: dead_stock(ds, dead_stock_days),
-        "duplicate_item": lambda: duplicate_items(ds),
+        "mro_in_bom": lambda: mro_in_bom(ds, mro_items, ledger=ledger),
+        "dual_use": lambda: dual_use(ds, ledger=ledger),
+        "count_variance": lambda: count_variances(ds, variance_threshold_pct, ledger=ledger),
+        "negative_book": lambda: negative_books(ds, ledger=ledger),
+        "demand_spike": lambda: demand_spikes(ds, ledger=ledger),
+        "dead_stock": lambda: dead_stock(ds, dead_stock_days, ledger=ledger, idle=idle),
+        "slow_moving": lambda: slow_moving(ds, dead_stock_days, ledger=ledger, idle=idle),
+        "duplicate_item": lambda: duplicate_items(ds, ledger=ledger),
         "excess_stock": lambda: excess_stock(ds, EXCESS_COVER_DAYS, cover),
         "stalled_order": lambda: stalled_orders(ds),
     }
     findings: list[Finding] = []
     for kind in kinds:
         findings.extend(runs[kind]())
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], -f.value_at_stake))
+    # Worst first; within a severity, the surest, then the most money.
+    return sorted(
+        findings,
+        key=lambda f: (SEVERITY_ORDER[f.severity], -f.confidence, -f.value_at_stake),
+    )
