@@ -43,7 +43,9 @@ def test_auditor_gets_the_markdown_file_and_the_log_holds_its_hash(served):
     (entry,) = report_entries(served)
     assert entry["user"] == "cy" and entry["channel"] == "api"
     data = entry["data"]
-    assert data["status"] == "ok" and data["sha256"] == digest and data["bytes"] == len(reply.content)
+    assert (
+        data["status"] == "ok" and data["sha256"] == digest and data["bytes"] == len(reply.content)
+    )
     assert (data["period"], data["site"], data["format"]) == (EMPTY_QUARTER, None, "md")
 
 
