@@ -252,7 +252,7 @@ def slow(
         **_given(days=days, cover_threshold=cover_threshold, category=category, limit=limit),
     )
     cols = {
-        "slow_moving": [*ITEM_COLS, "on_hand", "value", "last_demand"],
+        "slow_moving": [*ITEM_COLS, "on_hand", "value", "last_demand", "held"],
         "excess": [*ITEM_COLS, "on_hand", "days_of_cover", "excess_qty", "excess_value"],
     }
     _run(value.slow_moving_and_excess, make, as_json, partial(_tables, cols))

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from tools.errors import InvalidArgumentError, UnknownEntityError
 from tools.stock import AGENT_TOOLS
 from tools.stock.cover import DaysOfCoverInput, RunOutWithinInput, days_of_cover, run_out_within
+from tools.stock.index import stock_index
 from tools.stock.value import (
+    HELD_CRITICAL,
+    HELD_KIT,
     InventoryValueInput,
     SlowMovingInput,
     VarianceInput,
+    held_reasons,
     inventory_value,
     slow_moving_and_excess,
     variance,
@@ -115,6 +120,23 @@ def test_slow_moving_and_excess(ctx):
     # I1's last demand was 2025-06-01, inside 60 days: not slow then; P1 and I4 still are.
     recent = slow_moving_and_excess(ctx, SlowMovingInput(days=20))
     assert [i.item_id for i in recent.slow_moving] == ["P1", "I4", "I1"]
+    # I1 is a criticality-A spare: idle on purpose, counted apart and listed after the rest.
+    assert [i.held for i in recent.slow_moving] == [None, None, HELD_CRITICAL]
+    assert (recent.held_count, recent.held_value) == (1, 200)
+    assert (result.held_count, result.held_value) == (0, 0)
+
+
+def test_held_reasons_policy_kit_and_criticality(ctx):
+    index = stock_index(ctx.dataset)
+    reasons = dict(zip(index.item_ids, held_reasons(index, pd.Series(["W1"])), strict=True))
+    # I3: 1000 at S1 with no reorder point is outside any policy; W1 sits in a PM kit; I1 and
+    # I2 are criticality A; P1 and I4 have no policy at all.
+    assert reasons == {
+        "I1": HELD_CRITICAL, "I2": HELD_CRITICAL, "I3": None, "I4": None, "P1": None,
+        "W1": HELD_KIT,
+    }  # fmt: skip
+    reasons = held_reasons(index, pd.Series([], dtype=object))
+    assert reasons[index.item_ids.get_loc("W1")] is None
 
 
 def test_variance_book_vs_on_hand(ctx):

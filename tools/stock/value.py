@@ -133,6 +133,11 @@ class SlowItem(ItemRow):
     on_hand: float
     value: float = Field(description="Value at stake: on hand x unit cost.")
     last_demand: str | None = Field(description="Day of the last demand, null if never.")
+    held: str | None = Field(
+        default=None,
+        description="Why the stock is kept on purpose (an insurance spare of criticality A, "
+        "a PM plan kit part, within its reorder policy at every site), null if nothing holds it.",
+    )
 
 
 class ExcessItem(ItemRow):
@@ -145,24 +150,62 @@ class ExcessItem(ItemRow):
 class SlowMovingResult(ToolResult):
     slow_count: int
     slow_value: float
-    slow_moving: list[SlowItem] = Field(description="Largest value first.")
+    held_count: int = Field(description="Of the slow-moving items, those held on purpose.")
+    held_value: float = Field(description="Their value.")
+    slow_moving: list[SlowItem] = Field(
+        description="Stock nothing holds on purpose first, then held stock; largest value first "
+        "within each."
+    )
     excess_count: int
     excess_value: float
     excess: list[ExcessItem] = Field(description="Largest excess value first.")
 
 
+HELD_CRITICAL = "criticality A: an insurance spare"
+HELD_KIT = "in a PM plan kit"
+HELD_POLICY = "within its reorder policy"
+
+
+def held_reasons(index: StockIndex, kit_item_ids: pd.Series) -> np.ndarray:
+    """Per item code: why its stock is kept on purpose, or None. Idle stock of a critical
+    spare, a PM kit part or an item within its reorder policy (on hand <= reorder point +
+    reorder qty at every site that holds it) is insurance, not a write-off candidate."""
+    lv = index.levels
+    rop = index.lv_reorder_point
+    policy_max = rop + lv["reorder_qty"].to_numpy(dtype=float, na_value=0.0)
+    within = ~np.isnan(rop) & (index.lv_on_hand <= policy_max)
+    outside = (index.lv_on_hand > 0) & ~within
+    n = index.n_items
+    has_policy = np.bincount(index.lv_item, weights=~np.isnan(rop), minlength=n) > 0
+    reasons = np.full(n, None, dtype=object)
+    reasons[has_policy & (np.bincount(index.lv_item, weights=outside, minlength=n) == 0)] = (
+        HELD_POLICY
+    )
+    kit = index.item_ids.get_indexer(pd.Index(kit_item_ids.astype(object).unique()))
+    reasons[kit[kit >= 0]] = HELD_KIT
+    reasons[index.criticality_rank == 0] = HELD_CRITICAL
+    return reasons
+
+
 def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovingResult:
     """Slow-moving stock (on hand > 0, no demand in the last `days` days) and excess stock
     (days of cover beyond `cover_threshold`; the part above it is excess), with the value at
-    stake. Cover uses the average daily demand of the last 90 days."""
+    stake. Cover uses the average daily demand of the last 90 days. Slow-moving items held on
+    purpose (critical spares, PM kit parts, within their reorder policy) are counted apart and
+    listed after the stock nothing holds."""
     index, _ = open_index(ctx)
     group = item_mask(index, args.category)
     on_hand, cost = index.on_hand_by_item, index.unit_cost
     since = index.as_of.value - args.days * DAY_NS
     slow = group & (on_hand > 0) & (index.last_demand_ts <= since)
     slow_value = on_hand * cost
+    held = index.memo(
+        "held_reasons", lambda: held_reasons(index, ctx.dataset.pm_plan_parts["item_id"])
+    )
+    is_held = held != None  # noqa: E711 (elementwise over an object array)
     slow_codes = np.flatnonzero(slow)
-    slow_codes = slow_codes[np.argsort(-slow_value[slow_codes], kind="stable")][: args.limit]
+    rank = np.lexsort((-slow_value[slow_codes], is_held[slow_codes]))
+    slow_codes = slow_codes[rank][: args.limit]
     last = index.last_demand_ts
     slow_list = [
         SlowItem(
@@ -170,6 +213,7 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
             on_hand=float(on_hand[c]),
             value=float(slow_value[c]),
             last_demand=None if last[c] < 0 else f"{pd.Timestamp(last[c]):%Y-%m-%d}",
+            held=held[c],
         )
         for c, f in zip(slow_codes, item_records(index, slow_codes), strict=True)
     ]
@@ -195,6 +239,8 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
     return SlowMovingResult(
         slow_count=int(slow.sum()),
         slow_value=float(slow_value[slow].sum()),
+        held_count=int((slow & is_held).sum()),
+        held_value=float(slow_value[slow & is_held].sum()),
         slow_moving=slow_list,
         excess_count=int(excess.sum()),
         excess_value=float(excess_value.sum()),

@@ -94,8 +94,20 @@ def slow_moving_and_excess(data: dict, scope: Scope) -> list[str]:
         f"{'holds' if data['excess_count'] == 1 else 'hold'} excess stock (cover beyond "
         f"{beyond}), {money(data['excess_value'])} of it excess."
     ]
+    held = data.get("held_count") or 0
+    if held:
+        blocks.append(
+            f"Of the slow movers, {count(held, 'item')} worth {money(data['held_value'])} "
+            f"{'is' if held == 1 else 'are'} held on purpose (critical spares, PM kit parts, "
+            "within their reorder policy): review those policies, not the stock."
+        )
     if slow:
-        blocks.append("Slow-moving, largest value first:")
+        unheld = [r for r in slow if not r.get("held")]
+        blocks.append(
+            "Slow-moving stock nothing holds on purpose, largest value first:"
+            if unheld
+            else "Slow-moving, largest value first:"
+        )
         blocks.append(
             "\n".join(
                 bullets(
@@ -107,6 +119,7 @@ def slow_moving_and_excess(data: dict, scope: Scope) -> list[str]:
                             if r.get("last_demand")
                             else "never issued"
                         )
+                        + (f" (held: {r['held']})" if r.get("held") else "")
                         for r in slow[:MAX_ROWS]
                     ]
                 )
