@@ -7,6 +7,7 @@ the ERP records (`rec_*`), which `labels.py` later corrupts for the planted shar
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import asdict
 
 import numpy as np
@@ -123,10 +124,13 @@ def filler_rows(rng: np.random.Generator, scale: float, ids: IdPool) -> list[dic
     types = sorted(sites_of_type)
     rows = []
 
+    clean: list[str] = []
+
     def add(desc, uom, cost, category, subtype, crit, supplier, family, fits, sites):  # type: ignore[no-untyped-def]
         lead = float(_SUPPLIER_LEAD[supplier] * rng.uniform(0.7, 1.6))
         # A fifth of items leave lead time blank: it falls back to the supplier's.
         lead_value = None if rng.random() < 0.2 else round(lead)
+        clean.append(desc)
         rows.append(
             dict(
                 item_id=ids.take(),
@@ -181,7 +185,27 @@ def filler_rows(rng: np.random.Generator, scale: float, ids: IdPool) -> list[dic
                     supplier = "SUP-030"  # bought calibrated, through the calibration service
                 crit = "C"
             add(desc, uom, cost, "mro", subtype, crit, supplier, "", fit, sites)
+    tell_apart(rows, clean, {it.description.upper() for it in catalog.NAMED_ITEMS})
     return rows
+
+
+def manufacturer_part_no(item_id: str) -> str:
+    """A stable part number for an item, from its id (no draw from the generator's stream)."""
+    h = zlib.crc32(item_id.encode())
+    return f"{1000 + h % 9000}-{100 + (h // 9000) % 900}"
+
+
+def tell_apart(rows: list[dict], clean: list[str], taken: set[str]) -> None:
+    """Filler items drawn from the same template are different parts of one kind (two 4 kW
+    motors from two makers), as in a real item master, where the manufacturer's part number
+    tells them apart; without it the demo would be full of unplanted duplicates. Every filler
+    whose clean description another item shares gets its own part number."""
+    counts: dict[str, int] = {}
+    for desc in clean:
+        counts[desc.upper()] = counts.get(desc.upper(), 0) + 1
+    for row, desc in zip(rows, clean, strict=True):
+        if counts[desc.upper()] > 1 or desc.upper() in taken:
+            row["description"] = f"{row['description']} P/N {manufacturer_part_no(row['item_id'])}"
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:

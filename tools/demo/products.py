@@ -54,8 +54,8 @@ def _names(family: str, k: int, rng: np.random.Generator) -> tuple[str, list[str
         bore = int(rng.choice([40, 50, 63, 80, 100, 125]))
         rod, stroke = bore // 2, int(rng.integers(2, 12)) * 50
         return f"HYD CYLINDER HC-{bore}/{rod}-{stroke}", [
-            f"CYL KIT HC-{bore} MACHINED",
-            f"CYL ASSY HC-{bore}/{rod} UNTESTED",
+            f"CYL KIT HC-{bore}x{stroke} MACHINED",
+            f"CYL ASSY HC-{bore}/{rod}-{stroke} UNTESTED",
         ]
     board, code = _BOARDS[k % len(_BOARDS)]
     name = f"{code}-{300 + k}"
@@ -99,9 +99,16 @@ def build_products(
         n = max(1, round(base * scale))
         # Every filler raw material goes into some variant, so none is dead by accident.
         owner = rng.integers(0, n, size=len(pool))
+        named = {fg_desc.upper() for fg_desc in (r["description"] for r in rows)}
         for k in range(n):
             template = templates[k % len(templates)]
             fg_desc, wip_descs = _names(family, k, rng)
+            if fg_desc.upper() in named:
+                # Two variants of one size differ in something the name leaves out (mounting,
+                # seal kit, recipe): a variant code tells them, and their WIP, apart.
+                fg_desc = f"{fg_desc} V{k + 1}"
+                wip_descs = [f"{d} V{k + 1}" for d in wip_descs]
+            named.add(fg_desc.upper())
             fg_id = ids.take()
             wip_ids = [ids.take() for _ in wip_descs]
             factor = float(rng.uniform(0.6, 1.6))
