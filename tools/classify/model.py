@@ -23,10 +23,12 @@ from threadpoolctl import threadpool_limits
 
 from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
-MODEL_VERSION = "1.1"
+MODEL_VERSION = "1.2"
 FOLDS = 5
 # A training label whose out-of-fold probability is below this is dropped for the final fit.
 PRUNE_BELOW = 0.15
+# The trees' own limit on distinct values per column.
+MAX_BINS = 255
 
 
 def _text_model() -> Pipeline:
@@ -39,11 +41,57 @@ def _text_model() -> Pipeline:
     )
 
 
-def _tree_model(seed: int, n_rows: int) -> HistGradientBoostingClassifier:
+def bin_thresholds(column: np.ndarray) -> np.ndarray:
+    """Cut points for one column, as the trees compute them without sample weights:
+    midpoints between distinct values when there are few, else quantiles."""
+    values = np.sort(column[~np.isnan(column)])
+    distinct = np.unique(values)
+    if len(distinct) <= 1:
+        return np.empty(0)
+    if len(distinct) <= MAX_BINS:
+        return (distinct[:-1] + distinct[1:]) / 2
+    levels = np.linspace(0, 100, MAX_BINS + 1)[1:-1]
+    return np.unique(np.percentile(values, levels, method="averaged_inverted_cdf"))
+
+
+@dataclass
+class BinnedTrees:
+    """Gradient-boosted trees fed columns already cut into bins.
+
+    Given sample weights (people's corrections weigh more), scikit-learn bins every column by
+    254 weighted percentiles computed one by one in Python: at 37,000 items that was most of
+    the training time. The cut points here are the unweighted ones the trees use without
+    weights; the weights still count in every split."""
+
+    model: HistGradientBoostingClassifier
+    thresholds: list[np.ndarray] = field(default_factory=list)
+
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> BinnedTrees:
+        self.thresholds = [bin_thresholds(col) for col in X.T]
+        self.model.fit(self._binned(X), y, sample_weight=sample_weight)
+        return self
+
+    def _binned(self, X: np.ndarray) -> np.ndarray:
+        out = np.empty(X.shape, dtype=np.float64)
+        for j, cuts in enumerate(self.thresholds):
+            col = X[:, j]
+            # A value equal to a cut point falls in the lower bin, as in the trees' own mapping.
+            out[:, j] = np.where(np.isnan(col), np.nan, np.searchsorted(cuts, col, side="left"))
+        return out
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.model.predict_proba(self._binned(X))
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.model.classes_
+
+
+def _tree_model(seed: int, n_rows: int) -> BinnedTrees:
     # Large leaves and L2 keep the trees from memorising the wrong labels in the training set;
     # small plants get smaller leaves and no early-stopping split (too few rows to spare).
     big = n_rows >= 2000
-    return HistGradientBoostingClassifier(
+    trees = HistGradientBoostingClassifier(
         max_iter=250 if big else 50,
         learning_rate=0.08 if big else 0.2,
         min_samples_leaf=30 if big else int(np.clip(n_rows // 20, 3, 30)),
@@ -53,6 +101,7 @@ def _tree_model(seed: int, n_rows: int) -> HistGradientBoostingClassifier:
         n_iter_no_change=15,
         random_state=seed,
     )
+    return BinnedTrees(trees)
 
 
 def _proba(model, X, classes: tuple[str, ...]) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -72,7 +121,7 @@ class Head:
     use_text: bool
     use_behaviour: bool
     text: Pipeline | None = None
-    tree: HistGradientBoostingClassifier | None = None
+    tree: BinnedTrees | None = None
     single_class: str | None = None
 
     def _stack(self, X: np.ndarray, text_proba: np.ndarray | None) -> np.ndarray:
