@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from assistant.settings import Settings
@@ -27,6 +28,7 @@ from evals.classification.scores import (
 )
 from tools.dataset.load import load_dataset, load_evaluation_table
 
+FLIP_DRAWS = 5
 VARIANTS = {
     "description only": {"use_behaviour": False},
     "behaviour only": {"use_text": False},
@@ -107,13 +109,20 @@ def main() -> None:
         "targets: macro_F1 >= 0.95, subtype_acc >= 0.90, wrong recall >= 0.90 at precision >= 0.80"
     )
 
-    print("\n## Robustness: 20% of training labels flipped at random")
+    print(f"\n## Robustness: 20% of training labels flipped at random ({FLIP_DRAWS} draws)")
     clean = rows["both"]["macro_F1"]
-    noisy = holdout_scores(ds, features, texts, truth, train_ids, test_ids, 0.2, args.seed)
+    # One draw of which labels go wrong moves macro-F1 by a few hundredths on its own (the
+    # small classes have few held-out items), so the drop is the mean over several draws.
+    noisy = [
+        holdout_scores(ds, features, texts, truth, train_ids, test_ids, 0.2, args.seed + i)
+        for i in range(FLIP_DRAWS)
+    ]
+    f1 = np.array([n["macro_f1"] for n in noisy])
     print(
-        f"macro-F1 clean {clean:.3f}, flipped {noisy['macro_f1']:.3f}, drop "
-        f"{clean - noisy['macro_f1']:.3f} (target <= 0.03); subtype acc "
-        f"{noisy['subtype_accuracy']:.3f}"
+        f"macro-F1 clean {clean:.3f}, flipped {f1.mean():.3f} (draws: "
+        f"{', '.join(f'{x:.3f}' for x in f1)}), mean drop {clean - f1.mean():.3f}, worst "
+        f"{clean - f1.min():.3f} (target <= 0.03); subtype acc "
+        f"{np.mean([n['subtype_accuracy'] for n in noisy]):.3f}"
     )
 
     print("\n## Suspected misclassifications by confidence threshold (product pipeline)")

@@ -26,7 +26,7 @@ from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 MODEL_VERSION = "1.2"
 FOLDS = 5
 # A training label whose out-of-fold probability is below this is dropped for the final fit.
-PRUNE_BELOW = 0.15
+PRUNE_BELOW = 0.3
 # The trees' own limit on distinct values per column.
 MAX_BINS = 255
 
