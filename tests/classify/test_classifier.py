@@ -108,3 +108,32 @@ def test_prebinned_trees_predict_as_the_trees_on_raw_columns():
     fresh = rng.normal(size=(500, 3)) * [3, 2, 1] + [1, 3, 0]
     np.testing.assert_allclose(binned.predict_proba(fresh), raw.predict_proba(fresh))
     assert list(binned.classes_) == ["mro", "wip"]
+
+
+def test_training_sample_keeps_every_category_and_every_correction():
+    from tools.classify.model import training_sample
+
+    y = np.array(["mro"] * 900 + ["wip"] * 80 + ["finished_good"] * 20)
+    w = np.ones(len(y))
+    w[[5, 950]] = 3.0  # two people's corrections
+    picked = training_sample(y, w, cap=200, seed=0)
+    counts = {c: int((y[picked] == c).sum()) for c in ("mro", "wip", "finished_good")}
+    # In proportion (900 x 0.2), at least 50 of a category (or all it has), corrections kept.
+    assert counts == {"mro": 180 + 1, "wip": 50 + 1, "finished_good": 20}
+    assert {5, 950} <= set(picked) and len(set(picked)) == len(picked)
+    assert len(training_sample(y, w, cap=5000, seed=0)) == len(y)
+
+
+def test_items_left_out_of_a_capped_training_are_still_judged(plant_ds, monkeypatch):  # type: ignore[no-untyped-def]
+    from tools.classify import model as classifier
+    from tools.classify.model import train
+
+    monkeypatch.setattr(classifier, "MIN_PER_CATEGORY", 5)
+    features, texts = item_features(plant_ds), descriptions(plant_ds)
+    items = plant_ds.items.set_index("item_id")
+    labelled = items["recorded_category"].dropna()
+    model = train(features, texts, items["recorded_category"], items["mro_subtype"], max_train=20)
+    assert model.n_train < len(labelled) and model.scores["n_labelled"] == len(labelled)
+    # Every labelled item has a judgement: out-of-fold if learnt from, else the final model's.
+    assert list(model.oof.index) == list(labelled.index)
+    assert not model.oof[["raw_material", "wip", "finished_good", "mro"]].isna().any().any()

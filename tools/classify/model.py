@@ -29,6 +29,12 @@ FOLDS = 5
 PRUNE_BELOW = 0.3
 # The trees' own limit on distinct values per column.
 MAX_BINS = 255
+# Above this many labelled items the model learns from a stratified sample of them: accuracy
+# is flat well before this size while training time grows with it. The labelled items left
+# out are judged by the fitted model, which never saw their labels, so their judgement is
+# out-of-sample too.
+MAX_TRAIN = 12_000
+MIN_PER_CATEGORY = 50  # in a sample, so a rare category is still learnt
 
 
 def _text_model() -> Pipeline:
@@ -225,6 +231,44 @@ def _fit_heads(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed)
     return cat_head, cat_oof, sub_head, sub_oof
 
 
+def training_sample(y: np.ndarray, w: np.ndarray, cap: int, seed: int) -> np.ndarray:
+    """Positions to learn from: all of them up to `cap`, else a stratified sample of about
+    `cap` that keeps every category in proportion (at least 50 of each, or all it has) and
+    every person's correction (weight > 1)."""
+    if len(y) <= cap:
+        return np.arange(len(y))
+    rng = np.random.default_rng(seed)
+    keep = w > 1.0
+    for c in np.unique(y):
+        pos = np.flatnonzero((y == c) & ~keep)
+        take = min(len(pos), max(MIN_PER_CATEGORY, round(len(pos) * cap / len(y))))
+        keep[rng.choice(pos, size=take, replace=False)] = True
+    return np.flatnonzero(keep)
+
+
+def _learn(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed, prune):  # type: ignore[no-untyped-def]
+    """Both heads with out-of-fold probabilities for every row they learn from."""
+    cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
+        X, t, y, w, sub_labels, use_text, use_behaviour, seed
+    )
+    # Second pass without the labels the first pass confidently contradicts: wrong ERP
+    # labels otherwise teach the model their own mistakes. People's corrections stay.
+    own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
+    keep = (own >= PRUNE_BELOW) | (w > 1.0)
+    if prune and (~keep).sum() > 0 and keep.sum() >= 20:
+        cat_head, kept_oof, sub_head, kept_sub = _fit_heads(
+            X[keep], t[keep], y[keep], w[keep], sub_labels[keep], use_text, use_behaviour, seed
+        )
+        # Dropped items were not trained on: the refitted model's view of them is
+        # already out-of-sample.
+        cat_oof = cat_head.predict(X, t)
+        cat_oof[keep] = kept_oof
+        had_sub = ~np.isnan(sub_oof).any(axis=1)
+        sub_oof = np.where(had_sub[:, None], sub_head.predict(X, t), np.nan)
+        sub_oof[keep] = np.where(had_sub[keep][:, None], kept_sub, np.nan)
+    return cat_head, cat_oof, sub_head, sub_oof
+
+
 def train(
     features: pd.DataFrame,
     texts: pd.Series,
@@ -235,8 +279,10 @@ def train(
     use_behaviour: bool = True,
     seed: int = 0,
     prune: bool = True,
+    max_train: int = MAX_TRAIN,
 ) -> FittedClassifier:
-    """Fit on the items that have a label (`labels` indexed by item_id, blanks ignored)."""
+    """Fit on the items that have a label (`labels` indexed by item_id, blanks ignored), or
+    on a stratified sample of `max_train` of them."""
     labels = labels.dropna()
     labels = labels[labels.isin(CATEGORIES)]
     ids = labels.index.intersection(features.index)
@@ -249,30 +295,24 @@ def train(
     y = labels.to_numpy().astype(str)
     w = weights.reindex(ids).fillna(1.0).to_numpy()
 
+    sub_labels = subtypes.reindex(ids)
+    fit = training_sample(y, w, max_train, seed)
     # OpenMP and BLAS threads spin-wait; on a small plant or a busy machine one thread is
     # several times faster.
-    with threadpool_limits(limits=1 if len(ids) < 20_000 else 2):
-        sub_all = subtypes.reindex(ids)
-        cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
-            X, t, y, w, sub_all, use_text, use_behaviour, seed
-        )
-        # Second pass without the labels the first pass confidently contradicts: wrong ERP
-        # labels otherwise teach the model their own mistakes. People's corrections stay.
-        own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
-        keep = (own >= PRUNE_BELOW) | (w > 1.0)
-        if prune and (~keep).sum() > 0 and keep.sum() >= 20:
-            cat_head, kept_oof, sub_head, kept_sub = _fit_heads(
-                X[keep], t[keep], y[keep], w[keep], sub_all[keep], use_text, use_behaviour, seed
-            )
-            # Dropped items were not trained on: the refitted model's view of them is
-            # already out-of-sample.
+    with threadpool_limits(limits=1 if len(fit) < 20_000 else 2):
+        cat_head, fit_cat, sub_head, fit_sub = _learn(
+            X[fit], t[fit], y[fit], w[fit], sub_labels.iloc[fit], use_text, use_behaviour,
+            seed, prune,
+        )  # fmt: skip
+        if len(fit) == len(y):
+            cat_oof, sub_oof = fit_cat, fit_sub
+        else:
             cat_oof = cat_head.predict(X, t)
-            cat_oof[keep] = kept_oof
-            had_sub = ~np.isnan(sub_oof).any(axis=1)
-            sub_oof = np.where(had_sub[:, None], sub_head.predict(X, t), np.nan)
-            sub_oof[keep] = np.where(had_sub[keep][:, None], kept_sub, np.nan)
+            cat_oof[fit] = fit_cat
+            has_sub = ((y == "mro") & sub_labels.isin(MRO_SUBTYPES).to_numpy())[:, None]
+            sub_oof = np.where(has_sub, sub_head.predict(X, t), np.nan)
+            sub_oof[fit] = fit_sub
     is_sub = ~np.isnan(sub_oof).any(axis=1)
-    sub_labels = subtypes.reindex(ids)
 
     oof = pd.DataFrame(cat_oof, index=ids, columns=list(CATEGORIES))
     for j, s in enumerate(MRO_SUBTYPES):
@@ -281,7 +321,8 @@ def train(
         "oof_macro_f1_vs_recorded": float(
             f1_score(y, np.array(CATEGORIES)[cat_oof.argmax(1)], average="macro")
         ),
-        "n_train": float(len(ids)),
+        "n_train": float(len(fit)),
+        "n_labelled": float(len(ids)),
     }
     if is_sub.any():
         pred_sub = np.array(MRO_SUBTYPES)[np.nan_to_num(sub_oof[is_sub]).argmax(1)]
@@ -293,7 +334,7 @@ def train(
         category=cat_head,
         subtype=sub_head,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        n_train=len(ids),
+        n_train=len(fit),
         scores=scores,
         oof=oof,
     )
