@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from tqdm import tqdm
 
 from tools.forecast.combined import ForecastData
@@ -112,11 +113,14 @@ def _unplanned(
         mine = used[used["ref_id"].isin(wo_index)]
         if mine.empty or lam <= 0:
             continue
-        qty = np.zeros((len(items), len(wo_index)))
-        np.add.at(
-            qty,
-            (index.get_indexer(mine["item_id"]), wo_index.get_indexer(mine["ref_id"])),
-            mine["qty"].to_numpy(),
+        # Parts per work order is sparse (a breakdown draws a few of the plant's items): a
+        # dense items x work-orders product was most of the time at scale 20.
+        qty = sparse.csr_matrix(
+            (
+                mine["qty"].to_numpy(dtype=float),
+                (index.get_indexer(mine["item_id"]), wo_index.get_indexer(mine["ref_id"])),
+            ),
+            shape=(len(items), len(wo_index)),
         )
         count = rng.poisson(lam, n)
         picks = np.zeros((len(wo_index), n))
