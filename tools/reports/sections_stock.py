@@ -17,6 +17,9 @@ from tools.reports.narrative import (
 from tools.reports.period import Period, movements_in, value_at
 from tools.reports.trace import Tracer
 from tools.stock.value import (
+    HELD_CRITICAL,
+    HELD_KIT,
+    HELD_POLICY,
     InventoryValueInput,
     SlowMovingInput,
     VarianceInput,
@@ -225,6 +228,7 @@ def reconciliation(ctx: ToolContext, t: Tracer, site: str | None, stock_value: f
 
 
 AGING_DAYS = (90, 180, 365)
+HELD_SHORT = {HELD_CRITICAL: "critical spare", HELD_KIT: "PM kit part", HELD_POLICY: "in policy"}
 
 
 def aging(ctx: ToolContext, t: Tracer) -> Section:
@@ -266,6 +270,15 @@ def aging(ctx: ToolContext, t: Tracer) -> Section:
             f"{t.fig('value idle 365+', res365.slow_value, call365, 'money')} has not moved in a "
             "year and is a candidate for an obsolescence provision."
         )
+        if res365.held_count:
+            text.append(
+                f"Not all of it is a write-off candidate: "
+                f"{t.fig('idle 365+ items held', res365.held_count, call365, 'count')} of the "
+                f"year-old items, worth "
+                f"{t.fig('idle 365+ value held', res365.held_value, call365, 'money')}, are held "
+                "on purpose (critical spares, PM kit parts, stock within its reorder policy); "
+                "their policies deserve a review, the stock itself does not."
+            )
     if res90.excess_count:
         text.append(
             f"Beyond idle stock, {t.fig('excess items', res90.excess_count, call90, 'count')} "
@@ -279,6 +292,7 @@ def aging(ctx: ToolContext, t: Tracer) -> Section:
             t.fig(f"idle on hand {s.item_id}", s.on_hand, call365),
             t.fig(f"idle value {s.item_id}", s.value, call365, "money"),
             s.last_demand or "never",
+            HELD_SHORT.get(s.held or "", ""),
         ]
         for s in res365.slow_moving
     ]
@@ -292,8 +306,9 @@ def aging(ctx: ToolContext, t: Tracer) -> Section:
     ]
     if top_rows:
         idle = Table(
-            f"Largest stock idle for a year or more (source: {call365.trace_id})",
-            ["item", "description", "on hand", "value", "last demand"],
+            f"Largest stock idle for a year or more, what no policy holds first (source: "
+            f"{call365.trace_id})",
+            ["item", "description", "on hand", "value", "last demand", "held as"],
             top_rows,
         )
         if res365.slow_count > len(top_rows):
