@@ -23,9 +23,8 @@ from tools.anomalies.detectors import (
 from tools.anomalies.ledger import Ledger
 from tools.dataset.model import Dataset
 
-HELD_CRITICAL = "criticality A: an insurance spare"
-HELD_KIT = "in a PM plan kit"
-HELD_POLICY = "within its reorder policy"
+# One wording of why stock is held on purpose, shared with the stock tools' slow movers.
+from tools.stock.value import HELD_CRITICAL, HELD_KIT, HELD_POLICY
 
 
 def idle_stock(ds: Dataset, days: int, ledger: Ledger | None = None) -> pd.DataFrame:
