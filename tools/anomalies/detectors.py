@@ -165,11 +165,6 @@ def dual_use(
     return out
 
 
-def book_balances(ds: Dataset) -> pd.DataFrame:
-    """Per item and site: book balance at as_of, lowest running balance, on hand, variance."""
-    return Ledger(ds).balances
-
-
 def count_variances(
     ds: Dataset, threshold_pct: float, ledger: Ledger | None = None
 ) -> list[Finding]:

@@ -24,7 +24,7 @@ from tools.anomalies.ledger import Ledger
 from tools.dataset.model import Dataset
 
 # One wording of why stock is held on purpose, shared with the stock tools' slow movers.
-from tools.stock.value import HELD_CRITICAL, HELD_KIT, HELD_POLICY
+from tools.stock.value import HELD_CRITICAL, HELD_KIT, HELD_POLICY, policy_max
 
 
 def idle_stock(ds: Dataset, days: int, ledger: Ledger | None = None) -> pd.DataFrame:
@@ -52,17 +52,14 @@ def idle_stock(ds: Dataset, days: int, ledger: Ledger | None = None) -> pd.DataF
     frame["value"] = frame["on_hand_qty"] * frame["unit_cost"]
     frame["criticality"] = frame["item_id"].map(items["criticality"])
     kit = set(ds.pm_plan_parts["item_id"])
-    policy_max = frame["reorder_point"] + frame["reorder_qty"].fillna(0)
+    frame["policy_max"] = most = policy_max(frame)
     has_policy = frame["reorder_point"].notna()
-    frame["policy_max"] = policy_max
     held = pd.Series(None, index=frame.index, dtype=object)
-    held[has_policy & (frame["on_hand_qty"] <= policy_max)] = HELD_POLICY
+    held[has_policy & (frame["on_hand_qty"] <= most)] = HELD_POLICY
     held[frame["item_id"].isin(kit)] = HELD_KIT
     held[frame["criticality"] == "A"] = HELD_CRITICAL
     frame["held"] = held
-    dead = np.where(
-        has_policy, np.maximum(frame["on_hand_qty"] - policy_max, 0), frame["on_hand_qty"]
-    )
+    dead = np.where(has_policy, np.maximum(frame["on_hand_qty"] - most, 0), frame["on_hand_qty"])
     frame["dead_qty"] = np.where(held.isin([HELD_CRITICAL, HELD_KIT]), 0.0, dead)
     frame["dead_value"] = frame["dead_qty"] * frame["unit_cost"]
     return frame.sort_values(["item_id", "site_id"]).reset_index(drop=True)

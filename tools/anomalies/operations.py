@@ -10,6 +10,7 @@ from tools.anomalies.detectors import MIN_STOCK_VALUE, Finding, _costs, _rows, _
 from tools.anomalies.ledger import Ledger
 from tools.dataset.model import Dataset
 from tools.dataset.schema import OPEN_ORDER_STATUSES
+from tools.stock.value import policy_max
 
 
 def cover_table(ds: Dataset, ledger: Ledger | None = None) -> pd.DataFrame:
@@ -19,9 +20,7 @@ def cover_table(ds: Dataset, ledger: Ledger | None = None) -> pd.DataFrame:
     ledger = ledger or Ledger(ds)
     items = ds.items.drop_duplicates("item_id").set_index("item_id")
     frame = pd.DataFrame(index=items.index)
-    stock = ds.stock_levels.assign(
-        policy_max=ds.stock_levels["reorder_point"] + ds.stock_levels["reorder_qty"].fillna(0)
-    )
+    stock = ds.stock_levels.assign(policy_max=policy_max(ds.stock_levels))
     per_item = stock.groupby("item_id", observed=True)
     frame["on_hand_qty"] = per_item["on_hand_qty"].sum().reindex(frame.index).fillna(0.0)
     frame["policy_max"] = per_item["policy_max"].sum(min_count=1).reindex(frame.index)

@@ -8,6 +8,7 @@ the ERP records (`rec_*`), which `labels.py` later corrupts for the planted shar
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from dataclasses import asdict
 
 import numpy as np
@@ -200,9 +201,7 @@ def tell_apart(rows: list[dict], clean: list[str], taken: set[str]) -> None:
     motors from two makers), as in a real item master, where the manufacturer's part number
     tells them apart; without it the demo would be full of unplanted duplicates. Every filler
     whose clean description another item shares gets its own part number."""
-    counts: dict[str, int] = {}
-    for desc in clean:
-        counts[desc.upper()] = counts.get(desc.upper(), 0) + 1
+    counts = Counter(desc.upper() for desc in clean)
     for row, desc in zip(rows, clean, strict=True):
         if counts[desc.upper()] > 1 or desc.upper() in taken:
             row["description"] = f"{row['description']} P/N {manufacturer_part_no(row['item_id'])}"

@@ -166,14 +166,18 @@ HELD_KIT = "in a PM plan kit"
 HELD_POLICY = "within its reorder policy"
 
 
+def policy_max(levels: pd.DataFrame) -> pd.Series:
+    """Most stock a site's reorder policy ever holds: reorder point + reorder qty (a blank
+    reorder qty counts as 0); blank where the site has no reorder point."""
+    return levels["reorder_point"] + levels["reorder_qty"].fillna(0)
+
+
 def held_reasons(index: StockIndex, kit_item_ids: pd.Series) -> np.ndarray:
     """Per item code: why its stock is kept on purpose, or None. Idle stock of a critical
     spare, a PM kit part or an item within its reorder policy (on hand <= reorder point +
     reorder qty at every site that holds it) is insurance, not a write-off candidate."""
-    lv = index.levels
     rop = index.lv_reorder_point
-    policy_max = rop + lv["reorder_qty"].to_numpy(dtype=float, na_value=0.0)
-    within = ~np.isnan(rop) & (index.lv_on_hand <= policy_max)
+    within = ~np.isnan(rop) & (index.lv_on_hand <= policy_max(index.levels).to_numpy(float))
     outside = (index.lv_on_hand > 0) & ~within
     n = index.n_items
     has_policy = np.bincount(index.lv_item, weights=~np.isnan(rop), minlength=n) > 0
@@ -202,7 +206,7 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
     held = index.memo(
         "held_reasons", lambda: held_reasons(index, ctx.dataset.pm_plan_parts["item_id"])
     )
-    is_held = held != None  # noqa: E711 (elementwise over an object array)
+    is_held = pd.notna(held)
     slow_codes = np.flatnonzero(slow)
     rank = np.lexsort((-slow_value[slow_codes], is_held[slow_codes]))
     slow_codes = slow_codes[rank][: args.limit]
