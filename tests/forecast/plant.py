@@ -12,7 +12,9 @@ AS_OF = pd.Timestamp("2025-06-30 18:00")
 DAY0 = pd.Timestamp("2024-07-01")
 
 
-def hand_made_plant(*, usage_gaps: bool = False, seed: int = 3) -> Dataset:
+def hand_made_plant(
+    *, usage_gaps: bool = False, seed: int = 3, pm_draws: float | None = None
+) -> Dataset:
     rng = np.random.default_rng(seed)
     days = pd.date_range(DAY0, AS_OF.normalize() - pd.Timedelta(days=1), freq="D")
     usage = pd.DataFrame(
@@ -39,6 +41,14 @@ def hand_made_plant(*, usage_gaps: bool = False, seed: int = 3) -> Dataset:
                     wo,
                 )
             )
+    # Optionally, P1's work orders on E1 (every 30 days up to 10 days ago), each drawing
+    # `pm_draws` seals against a kit of 2.
+    if pm_draws is not None:
+        for k, day in enumerate(days[::-1][9::30]):
+            wo = f"WO-P{k}"
+            wos.append((wo, "E1", "preventive", "completed", day, day))
+            txn = (day + pd.Timedelta(hours=11), "4410", "S1", -pm_draws)
+            txns.append((f"T-{wo}", *txn, "issue_maintenance", "work_order", wo))
     # Lubricant (4490) issued at random, nothing to do with maintenance plans.
     for i, day in enumerate(days[rng.random(len(days)) < 0.2]):
         txns.append(

@@ -82,3 +82,41 @@ def test_batch_forecast_of_every_mro_item_matches_the_item_model():
         item_demand(data, "4490", None, 90).samples.mean(), rel=0.1
     )
     assert table.loc["4500", "mean"] == 0
+
+
+def test_a_pm_work_order_is_accounted_for_up_to_its_kit():
+    """Seals drawn on P1's work orders beyond its kit of 2 are not the plan's: they stay in
+    the statistical remainder, so the forecast neither drops nor double-counts them."""
+    data = load_forecast_data(hand_made_plant(pm_draws=3.0))
+    demand = item_demand(data, "4410", None, 90)
+    covered = demand.maintenance.covered
+    pm = covered[covered.index.get_level_values("wo_id").str.startswith("WO-P")]
+    assert len(pm) == 12 and set(pm) == {2.0}
+    # One extra seal per 30 days: about 3 in 90 days.
+    assert 1.5 < demand.residual_samples.mean() < 4.5
+    assert demand.maintenance.planned_qty == 9
+    exact = item_demand(load_forecast_data(hand_made_plant(pm_draws=2.0)), "4410", None, 90)
+    assert exact.residual_samples.max() == 0
+
+
+def test_uncovered_takes_the_covered_quantity_from_each_work_orders_issues():
+    from tools.forecast.maintenance import uncovered
+
+    issues = pd.DataFrame(
+        {
+            "item_id": ["A", "A", "A", "B", "A"],
+            "ref_id": ["W1", "W1", "W2", "W1", None],
+            "qty": [1.0, 2.0, 4.0, 5.0, 7.0],
+        }
+    )
+    covered = pd.Series(
+        [2.0, 4.0],
+        index=pd.MultiIndex.from_tuples([("A", "W1"), ("A", "W2")], names=["item_id", "wo_id"]),
+    )
+    left = uncovered(issues, covered)
+    # W1: 2 of A's 3 covered (1 + 1 of the 2); W2 fully; B and the unreferenced issue kept.
+    assert left.to_dict("list") == {
+        "item_id": ["A", "B", "A"],
+        "ref_id": ["W1", "W1", None],
+        "qty": [1.0, 5.0, 7.0],
+    }

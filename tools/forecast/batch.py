@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from tools.forecast.combined import ForecastData
 from tools.forecast.leadtime_stats import lead_time_samples_batch
-from tools.forecast.maintenance import _due_dates, _last_done
+from tools.forecast.maintenance import _due_dates, _last_done, kit_coverage, uncovered
 from tools.forecast.usage import RATE_DAYS
 
 SUMMARY_QUANTILES = (0.5, 0.9, 0.95)
@@ -46,7 +46,8 @@ def demand_matrix(data: ForecastData, items: list[str], end: pd.Timestamp) -> np
 
 
 def _planned(data: ForecastData, items: list[str], origin: pd.Timestamp, end: pd.Timestamp):
-    """Planned qty per item over [origin, end), and the preventive work orders it covers."""
+    """Planned qty per item over [origin, end), and the past preventive issues it accounts
+    for, by (item_id, wo_id)."""
     ds = data.dataset
     kits = ds.pm_plan_parts
     issues = data.issues.frame
@@ -58,25 +59,16 @@ def _planned(data: ForecastData, items: list[str], origin: pd.Timestamp, end: pd
     )
     index = pd.Index(items)
     planned = np.zeros(len(items))
-    covered: set[tuple[str, str]] = set()  # (item, machine) whose preventive use is planned
     for _, plan in ds.pm_plans.iterrows():
         kit = kits[kits["plan_id"] == plan["plan_id"]]
         if kit.empty:
             continue
-        kit_items = set(kit["item_id"])
-        last = _last_done(plan, kit_items, prev, origin)
+        last = _last_done(plan, set(kit["item_id"]), prev, origin)
         due, _ = _due_dates(plan, last, origin, end, data.hours)
         rows = index.get_indexer(kit["item_id"])
         ok = rows >= 0
         np.add.at(planned, rows[ok], kit["qty"].to_numpy(dtype=float)[ok] * len(due))
-        covered |= {(i, str(plan["equipment_id"])) for i in kit_items}
-    pairs = list(zip(prev["item_id"], prev["equipment_id"], strict=True))
-    covered_uses = {
-        p_wo
-        for p_wo, p in zip(zip(prev["item_id"], prev["wo_id"], strict=True), pairs, strict=True)
-        if p in covered
-    }
-    return planned, covered_uses
+    return planned, kit_coverage(prev, ds.pm_plans, kits)
 
 
 def _unplanned(
@@ -127,7 +119,7 @@ def _unplanned(
         sample = np.repeat(np.arange(n), count)
         np.add.at(picks, (rng.integers(0, len(wo_index), len(sample)), sample), 1.0)
         out += qty @ picks
-    return out, set(zip(used["item_id"], used["ref_id"], strict=True))
+    return out, used.groupby(["item_id", "ref_id"])["qty"].sum().rename_axis(["item_id", "wo_id"])
 
 
 def forecast_all_mro(
@@ -151,12 +143,9 @@ def forecast_all_mro(
     steps.update()
     frame = data.issues.frame
     rest = ForecastData(data.dataset, data.issues, data.hours, data.work_orders)
-    # Issues the maintenance model accounts for, as (item, work order) pairs.
-    accounted = covered | corrective
-    pairs = pd.DataFrame(sorted(accounted), columns=["item_id", "ref_id"]).assign(_hit=True)
-    hit = frame[["item_id", "ref_id"]].merge(pairs, how="left", on=["item_id", "ref_id"])["_hit"]
-    keep = hit.isna().to_numpy()
-    rest_issues = type(data.issues)(frame[keep], data.issues.start, data.issues.as_of)
+    # What the maintenance model accounts for leaves the rest of each item's demand.
+    rest_frame = uncovered(frame, pd.concat([covered, corrective]))
+    rest_issues = type(data.issues)(rest_frame, data.issues.start, data.issues.as_of)
     rest.issues = rest_issues
     residual = lead_time_samples_batch(
         demand_matrix(rest, items, origin),

@@ -15,6 +15,7 @@ from tools.forecast.leadtime_stats import history_notes, lead_time_samples_batch
 from tools.forecast.maintenance import (
     MaintenanceDemand,
     maintenance_demand,
+    uncovered,
     work_orders_with_type,
 )
 from tools.forecast.usage import RunHours
@@ -103,8 +104,7 @@ def item_demand(
     else:
         maint = MaintenanceDemand(unplanned_samples=np.zeros(n_samples))
     rows = data.issues.of_item(item_id, site_id)
-    if maint.covered_wo_ids:
-        rows = rows[~rows["ref_id"].isin(maint.covered_wo_ids)]
+    rows = uncovered(rows, maint.covered)
     daily = daily_series(rows, data.issues.start, origin)
     residual = lead_time_samples_batch(
         daily[None, :], np.array([horizon_days - start_days]), n_samples=n_samples, seed=seed + 1

@@ -38,7 +38,8 @@ class MaintenanceDemand:
     unplanned_samples: np.ndarray = field(default_factory=lambda: np.zeros(1))
     expected_failures: float = 0.0
     failure_rates: dict[str, float] = field(default_factory=dict)  # type -> per 1,000 h
-    covered_wo_ids: set[str] = field(default_factory=set)  # issues the model accounts for
+    # Quantity of the item's past issues the model accounts for, by (item_id, wo_id).
+    covered: pd.Series = field(default_factory=lambda: no_coverage())
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -51,7 +52,57 @@ class MaintenanceDemand:
 
     @property
     def applies(self) -> bool:
-        return bool(self.covered_wo_ids) or bool(self.planned) or bool(self.failure_rates)
+        return bool(len(self.covered)) or bool(self.planned) or bool(self.failure_rates)
+
+
+def no_coverage() -> pd.Series:
+    index = pd.MultiIndex.from_arrays([[], []], names=["item_id", "wo_id"])
+    return pd.Series([], index=index, dtype=float)
+
+
+def kit_coverage(preventive: pd.DataFrame, plans: pd.DataFrame, kits: pd.DataFrame) -> pd.Series:
+    """Of each item issued on a preventive work order, the quantity its machine's plan kit
+    accounts for, by (item_id, wo_id). Anything beyond the kit on the same work order (a
+    consumable drawn for the job besides the kit) is not the plan's and stays with the rest
+    of the item's demand. A plan whose task the work order's text names is the one it
+    followed; otherwise the machine's largest kit of the item.
+
+    `preventive` holds issues on preventive work orders: item_id, wo_id, equipment_id,
+    description (the work order's) and qty.
+    """
+    if preventive.empty or kits.empty:
+        return no_coverage()
+    issued = preventive.groupby(["item_id", "wo_id", "equipment_id"], as_index=False).agg(
+        qty=("qty", "sum"), text=("description", "first")
+    )
+    tasks = plans.reindex(columns=["plan_id", "equipment_id", "description"])
+    kit = kits.merge(tasks.rename(columns={"description": "task"}), on="plan_id")
+    pairs = issued.merge(kit.rename(columns={"qty": "kit_qty"}), on=["equipment_id", "item_id"])
+    if pairs.empty:
+        return no_coverage()
+    pairs["named"] = [
+        isinstance(task, str) and bool(task) and isinstance(text, str) and task in text
+        for task, text in zip(pairs["task"], pairs["text"], strict=True)
+    ]
+    pairs = pairs.sort_values(["named", "kit_qty"], kind="stable")
+    pairs = pairs.drop_duplicates(["item_id", "wo_id"], keep="last")
+    covered = np.minimum(pairs["qty"].to_numpy(float), pairs["kit_qty"].to_numpy(float))
+    index = pd.MultiIndex.from_frame(pairs[["item_id", "wo_id"]])
+    return pd.Series(covered, index=index)
+
+
+def uncovered(issues: pd.DataFrame, covered: pd.Series) -> pd.DataFrame:
+    """`issues` (item_id, ref_id, qty) less the quantities `covered` by (item, work order),
+    taken from each work order's first issues; rows left with nothing are dropped."""
+    if covered.empty or issues.empty:
+        return issues
+    key = pd.MultiIndex.from_arrays([issues["item_id"], issues["ref_id"]])
+    cover = covered.reindex(key).fillna(0.0).to_numpy()
+    qty = issues["qty"].to_numpy(dtype=float)
+    drawn = issues.groupby(["item_id", "ref_id"], dropna=False, sort=False)["qty"].cumsum()
+    before = np.nan_to_num(drawn.to_numpy(dtype=float) - qty)
+    left = qty - np.clip(cover - before, 0.0, qty)
+    return issues.assign(qty=left)[left > 1e-9]
 
 
 def work_orders_with_type(dataset: Dataset) -> pd.DataFrame:
@@ -199,11 +250,10 @@ def maintenance_demand(
     first = origin + pd.Timedelta(days=start_days)
     for service in result.planned:
         service.due = [d for d in service.due if d >= first.normalize()]
-    # Preventive issues are accounted for only on machines whose plans list the item; the
-    # item's use on other preventive work orders stays in the statistical remainder.
-    planned_machines = {p.equipment_id for p in result.planned}
-    kit_wos = preventive.loc[preventive["equipment_id"].isin(planned_machines), "wo_id"]
-    result.covered_wo_ids |= set(kit_wos)
+    # Preventive issues are accounted for up to the kit, and only on machines whose plans
+    # list the item; the item's other use stays in the statistical remainder.
+    plans = dataset.pm_plans[dataset.pm_plans["plan_id"].isin({p.plan_id for p in result.planned})]
+    covered = [kit_coverage(preventive, plans, dataset.pm_plan_parts)]
     corrective = wos[wos["wo_type"] == "corrective"]
     used = on_wo[on_wo["wo_type"] == "corrective"]
     rng = np.random.default_rng(seed)
@@ -234,7 +284,8 @@ def maintenance_demand(
         result.failure_rates[etype] = rate * 1000.0
         result.expected_failures += lam
         total += compound_poisson(rng, lam, sizes, n_samples)
-        result.covered_wo_ids |= set(used.loc[used["equipment_type"] == etype, "wo_id"])
+        covered.append(per_wo.set_axis(pd.MultiIndex.from_product([[item_id], per_wo.index])))
+    result.covered = pd.concat(covered) if len(covered) > 1 else covered[0]
     result.unplanned_samples = total
     result.notes += hours.notes_for(origin)
     return result
