@@ -11,7 +11,13 @@ from tqdm import tqdm
 
 from tools.forecast.combined import ForecastData
 from tools.forecast.leadtime_stats import lead_time_samples_batch
-from tools.forecast.maintenance import _due_dates, _last_done, kit_coverage, uncovered
+from tools.forecast.maintenance import kit_coverage, uncovered
+from tools.forecast.pm_schedule import (
+    completion_lags,
+    drawn_in_window,
+    plan_schedule,
+    plan_work_orders,
+)
 from tools.forecast.usage import RATE_DAYS
 
 SUMMARY_QUANTILES = (0.5, 0.9, 0.95)
@@ -45,29 +51,47 @@ def demand_matrix(data: ForecastData, items: list[str], end: pd.Timestamp) -> np
     return out
 
 
-def _planned(data: ForecastData, items: list[str], origin: pd.Timestamp, end: pd.Timestamp):
-    """Planned qty per item over [origin, end), and the past preventive issues it accounts
-    for, by (item_id, wo_id)."""
+def _planned(
+    data: ForecastData,
+    items: list[str],
+    origin: pd.Timestamp,
+    horizon_days: float,
+    rng: np.random.Generator,
+    n: int,
+):
+    """Samples of the kit quantity drawn per item over the horizon (items x n), and the past
+    preventive issues the plans account for, by (item_id, wo_id)."""
     ds = data.dataset
     kits = ds.pm_plan_parts
     issues = data.issues.frame
-    prev_ids = data.work_orders.loc[
-        data.work_orders["wo_type"] == "preventive", ["wo_id", "equipment_id", "description"]
-    ]
+    wos = data.work_orders
+    preventive = wos[(wos["wo_type"] == "preventive") & (wos["created_at"] < origin)]
     prev = issues[(issues["ref_type"] == "work_order") & (issues["day"] < origin)].merge(
-        prev_ids, left_on="ref_id", right_on="wo_id"
+        preventive[["wo_id", "equipment_id", "description"]], left_on="ref_id", right_on="wo_id"
     )
+    lags = completion_lags(preventive, origin)
+    end = origin + pd.Timedelta(days=horizon_days)
     index = pd.Index(items)
-    planned = np.zeros(len(items))
+    planned = np.zeros((len(items), n))
+    by_machine = dict(tuple(preventive.groupby("equipment_id")))
     for _, plan in ds.pm_plans.iterrows():
         kit = kits[kits["plan_id"] == plan["plan_id"]]
         if kit.empty:
             continue
-        last = _last_done(plan, set(kit["item_id"]), prev, origin)
-        due, _ = _due_dates(plan, last, origin, end, data.hours)
+        machine_wos = by_machine.get(plan["equipment_id"], preventive.iloc[:0])
+        schedule = plan_schedule(
+            plan,
+            set(kit["item_id"]),
+            prev,
+            plan_work_orders(plan, machine_wos),
+            origin,
+            end,
+            data.hours,
+        )
+        drawn = drawn_in_window(schedule, lags, origin, 0.0, horizon_days, rng, n)
         rows = index.get_indexer(kit["item_id"])
         ok = rows >= 0
-        np.add.at(planned, rows[ok], kit["qty"].to_numpy(dtype=float)[ok] * len(due))
+        planned[rows[ok]] += kit["qty"].to_numpy(dtype=float)[ok, None] * drawn[None, :]
     return planned, kit_coverage(prev, ds.pm_plans, kits)
 
 
@@ -134,10 +158,10 @@ def forecast_all_mro(
     """One row per MRO item: mean and quantiles of demand over the horizon: planned (PM
     kits due) + breakdowns + a bootstrap of the rest, all items at once."""
     origin = (origin if origin is not None else data.issues.as_of).normalize()
-    end = origin + pd.Timedelta(days=horizon_days)
     items, linked = mro_items(data)
     steps = tqdm(total=3, desc="forecasting MRO items", disable=not progress)
-    planned, covered = _planned(data, items, origin, end)
+    rng = np.random.default_rng(seed + 2)
+    planned, covered = _planned(data, items, origin, horizon_days, rng, n_samples)
     steps.update()
     unplanned, corrective = _unplanned(data, items, origin, horizon_days, n_samples, seed)
     steps.update()
@@ -155,12 +179,12 @@ def forecast_all_mro(
     )
     steps.update()
     steps.close()
-    samples = planned[:, None] + unplanned + residual
+    samples = planned + unplanned + residual
     q = np.quantile(samples, SUMMARY_QUANTILES, axis=1)
     columns = {"item_id": items, "mean": samples.mean(axis=1)}
     columns |= {f"p{round(p * 100)}": q[k] for k, p in enumerate(SUMMARY_QUANTILES)}
     columns |= {
-        "planned": planned,
+        "planned": planned.mean(axis=1),
         "breakdowns": unplanned.mean(axis=1),
         "other": residual.mean(axis=1),
     }

@@ -35,7 +35,7 @@ class ItemDemand:
     @property
     def samples(self) -> np.ndarray:
         return (
-            self.maintenance.planned_qty
+            self.maintenance.planned_samples
             + self.maintenance.unplanned_samples
             + self.residual_samples
         )

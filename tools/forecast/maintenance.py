@@ -15,6 +15,12 @@ import pandas as pd
 
 from tools.dataset.model import Dataset
 from tools.forecast.history import DemandIssues
+from tools.forecast.pm_schedule import (
+    completion_lags,
+    drawn_in_window,
+    plan_schedule,
+    plan_work_orders,
+)
 from tools.forecast.usage import RATE_DAYS, RunHours
 
 DAY = pd.Timedelta(days=1)
@@ -25,7 +31,8 @@ class PlannedService:
     plan_id: str
     equipment_id: str
     qty_each: float
-    due: list[pd.Timestamp]
+    due: list[pd.Timestamp]  # scheduled in the window (an overdue service: the first day)
+    drawn: np.ndarray = field(default_factory=lambda: np.zeros(1))  # services drawn, samples
 
     @property
     def qty(self) -> float:
@@ -44,7 +51,14 @@ class MaintenanceDemand:
 
     @property
     def planned_qty(self) -> float:
+        """Kit quantity of the services scheduled in the window."""
         return float(sum(p.qty for p in self.planned))
+
+    @property
+    def planned_samples(self) -> np.ndarray:
+        """Kit quantity drawn in the window: a service running late may fall out of it, an
+        earlier one still open may fall in."""
+        return sum((p.qty_each * p.drawn for p in self.planned), np.zeros(1))
 
     @property
     def unplanned_mean(self) -> float:
@@ -110,84 +124,29 @@ def work_orders_with_type(dataset: Dataset) -> pd.DataFrame:
     wos = dataset.work_orders
     wos = wos.loc[
         wos["status"] != "cancelled",
-        ["wo_id", "equipment_id", "wo_type", "created_at", "description"],
+        ["wo_id", "equipment_id", "wo_type", "created_at", "scheduled_for", "completed_at"]
+        + ["description"],
     ]
     return wos.merge(
         dataset.equipment[["equipment_id", "equipment_type", "site_id"]], on="equipment_id"
     )
 
 
-def _last_done(
-    plan: pd.Series, kit_items: set[str], preventive_uses: pd.DataFrame, origin: pd.Timestamp
-) -> pd.Timestamp | None:
-    """When the plan was last done as seen from `origin`: its `last_done_at` when that is
-    not later, else the latest preventive work order on the machine that drew its kit."""
-    recorded = plan["last_done_at"]
-    if pd.notna(recorded) and recorded <= origin:
-        return pd.Timestamp(recorded)
-    uses = preventive_uses[
-        (preventive_uses["equipment_id"] == plan["equipment_id"])
-        & preventive_uses["item_id"].isin(kit_items)
-        & (preventive_uses["day"] < origin)
-    ]
-    # Two plans on one machine may share kit items: a work order whose text names the
-    # plan's task tells them apart.
-    task = plan.get("description")
-    if isinstance(task, str) and task and "description" in uses:
-        named = uses[uses["description"].fillna("").str.contains(task, regex=False)]
-        if len(named):
-            uses = named
-    if len(uses):
-        return pd.Timestamp(uses["day"].max())
-    return None
-
-
-def _due_dates(
-    plan: pd.Series,
-    last: pd.Timestamp | None,
-    origin: pd.Timestamp,
-    end: pd.Timestamp,
-    hours: RunHours,
-) -> tuple[list[pd.Timestamp], str | None]:
-    interval = float(plan["interval"])
-    if plan["interval_unit"] == "run_hours":
-        rate = hours.rate(plan["equipment_id"], origin)
-        if rate <= 0:
-            return (
-                [],
-                f"no recent run-hours on {plan['equipment_id']}: "
-                f"plan {plan['plan_id']} not projected",
-            )
-        step = interval / rate
-        since = hours.between(plan["equipment_id"], last, origin) if last is not None else None
-        first = (interval - since) / rate if since is not None else step
-    else:
-        step = interval
-        first = (last + pd.Timedelta(days=interval) - origin).days if last is not None else step
-    note = None
-    if last is None:
-        note = (
-            f"plan {plan['plan_id']} has no record of when it was last done: "
-            "assumed done at the forecast start"
-        )
-    # An overdue service is assumed done on the first day of the horizon.
-    offset = max(float(first), 1.0)
-    due: list[pd.Timestamp] = []
-    while origin + pd.Timedelta(days=offset) < end and len(due) < 10_000:
-        due.append((origin + pd.Timedelta(days=offset)).normalize())
-        offset += step
-    return due, note
-
-
 def planned_services(
     dataset: Dataset,
     item_id: str,
     site_id: str | None,
-    origin: pd.Timestamp,
-    end: pd.Timestamp,
+    window: tuple[pd.Timestamp, float, float],
     hours: RunHours,
     preventive_uses: pd.DataFrame,
+    work_orders: pd.DataFrame,
+    rng: np.random.Generator,
+    n_samples: int,
 ) -> tuple[list[PlannedService], list[str]]:
+    """The item's kits on every plan listing it, due in the window (origin, start and end
+    in days after it), with samples of how many are drawn in it."""
+    origin, start_days, horizon_days = window
+    end = origin + pd.Timedelta(days=horizon_days)
     kits = dataset.pm_plan_parts
     plans = dataset.pm_plans.merge(
         dataset.equipment[["equipment_id", "site_id"]], on="equipment_id"
@@ -195,15 +154,31 @@ def planned_services(
     if site_id is not None:
         plans = plans[plans["site_id"] == site_id]
     mine = kits[kits["item_id"] == item_id]
+    preventive = work_orders[work_orders["wo_type"] == "preventive"]
+    lags = completion_lags(preventive, origin)
+    first = (origin + pd.Timedelta(days=start_days)).normalize()
     out, notes = [], []
     for _, plan in plans[plans["plan_id"].isin(mine["plan_id"])].iterrows():
         kit_items = set(kits.loc[kits["plan_id"] == plan["plan_id"], "item_id"])
-        last = _last_done(plan, kit_items, preventive_uses, origin)
-        due, note = _due_dates(plan, last, origin, end, hours)
-        if note:
-            notes.append(note)
+        schedule = plan_schedule(
+            plan,
+            kit_items,
+            preventive_uses,
+            plan_work_orders(plan, preventive),
+            origin,
+            end,
+            hours,
+        )
+        if schedule.note:
+            notes.append(schedule.note)
+        drawn = drawn_in_window(schedule, lags, origin, start_days, horizon_days, rng, n_samples)
+        shown = [d for d in schedule.due if d >= first]
+        if start_days == 0:  # overdue services are shown as due on the first day
+            shown = [origin] * len(schedule.overdue) + shown
         qty = float(mine.loc[mine["plan_id"] == plan["plan_id"], "qty"].sum())
-        out.append(PlannedService(str(plan["plan_id"]), str(plan["equipment_id"]), qty, due))
+        out.append(
+            PlannedService(str(plan["plan_id"]), str(plan["equipment_id"]), qty, shown, drawn)
+        )
     return out, notes
 
 
@@ -233,7 +208,6 @@ def maintenance_demand(
     start_days: float = 0.0,
 ) -> MaintenanceDemand:
     """Demand in the window [origin + start_days, origin + horizon_days), seen from origin."""
-    end = origin + pd.Timedelta(days=horizon_days)
     window = horizon_days - start_days
     wos = work_orders if work_orders is not None else work_orders_with_type(dataset)
     wos = wos[wos["created_at"] < origin]
@@ -244,19 +218,24 @@ def maintenance_demand(
     on_wo = item_issues.merge(wos, left_on="ref_id", right_on="wo_id", suffixes=("", "_eq"))
     result = MaintenanceDemand()
     preventive = on_wo[on_wo["wo_type"] == "preventive"]
+    rng = np.random.default_rng(seed)
     result.planned, result.notes = planned_services(
-        dataset, item_id, site_id, origin, end, hours, preventive
+        dataset,
+        item_id,
+        site_id,
+        (origin, start_days, horizon_days),
+        hours,
+        preventive,
+        wos,
+        rng,
+        n_samples,
     )
-    first = origin + pd.Timedelta(days=start_days)
-    for service in result.planned:
-        service.due = [d for d in service.due if d >= first.normalize()]
     # Preventive issues are accounted for up to the kit, and only on machines whose plans
     # list the item; the item's other use stays in the statistical remainder.
     plans = dataset.pm_plans[dataset.pm_plans["plan_id"].isin({p.plan_id for p in result.planned})]
     covered = [kit_coverage(preventive, plans, dataset.pm_plan_parts)]
     corrective = wos[wos["wo_type"] == "corrective"]
     used = on_wo[on_wo["wo_type"] == "corrective"]
-    rng = np.random.default_rng(seed)
     total = np.zeros(n_samples)
     equipment = dataset.equipment
     if site_id is not None:
