@@ -22,7 +22,7 @@ class DemandIssues:
 
     frame: pd.DataFrame  # item_id, site_id, day, qty (positive = demand), ref_type, ref_id
     start: pd.Timestamp  # first day of any transaction: where histories begin
-    as_of: pd.Timestamp
+    as_of: pd.Timestamp  # first day after the data: where histories end and forecasts start
 
     @cached_property
     def by_item(self) -> dict[str, pd.DataFrame]:
@@ -48,7 +48,11 @@ def build_issues(dataset: Dataset) -> DemandIssues:
             "ref_id": demand["ref_id"].astype(object).to_numpy(),
         }
     )
+    # Forecasts start on the day after the data ends: the as-of day's issues (a PM kit drawn
+    # this morning) are history, not something still to come.
     as_of = dataset.as_of.normalize()
+    if dataset.as_of > as_of:
+        as_of += pd.Timedelta(days=1)
     start = pd.Timestamp(txns["ts"].min()).normalize() if len(txns) else as_of
     return DemandIssues(frame=frame, start=start, as_of=as_of)
 
