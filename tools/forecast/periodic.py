@@ -1,7 +1,8 @@
 """Quantile forecasts per period for many series: the project's default statistical method.
 
-Per demand class, the point model (Croston, SBA, TSB, ADIDA, IMAPA, ETS) that scored the
-lowest scaled pinball loss on a rolling-origin validation window is kept; demand around it
+Per demand class, IMAPA gives way to the point model (SBA, TSB, ADIDA) that scored a clearly
+lower scaled pinball loss on a rolling-origin validation window, when its squared error
+there is no worse; demand around the point
 is negative binomial with the series' own dispersion (variance / mean of its history), which
 fits lumpy count data better than Poisson. The extreme quantile levels are then recalibrated
 on the same validation window; those that bound the 80% and 95% intervals stay nominal so
@@ -24,8 +25,9 @@ CANDIDATES = ["CrostonClassic", "CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoETS"
 # never beat these on intermittent validation windows, and ETS is the slow one).
 DEFAULT_CANDIDATES = ["CrostonSBA", "TSB", "ADIDA", "IMAPA"]
 FALLBACK_MODEL = "IMAPA"
-# Another model replaces IMAPA for a class only when clearly better on validation: a small
-# win on one window is mostly noise and cost RMSSE on later origins in the backtest.
+# Another model replaces IMAPA for a class only when clearly better on validation, and not
+# worse in RMSSE there: a small win on one window is mostly noise, and on car parts every
+# switch made on SPL alone cost RMSSE on later origins.
 CLEAR_WIN = 0.03
 DISPERSION_GRID = (0.8, 1.0, 1.25, 1.5)
 # Levels that bound the 80% / 95% intervals (and the median) are never moved.
@@ -66,6 +68,13 @@ def _spl(actual: np.ndarray, q: np.ndarray, scale: np.ndarray) -> float:
 def _scale(history: np.ndarray) -> np.ndarray:
     diff = np.abs(np.diff(history, axis=1))
     return diff.mean(axis=1) if diff.shape[1] else np.zeros(len(history))
+
+
+def _rmsse(actual: np.ndarray, point: np.ndarray, history: np.ndarray) -> float:
+    """Mean RMSSE over the rows whose in-sample one-step naive error is not zero."""
+    scale = (np.diff(history, axis=1) ** 2).mean(axis=1)
+    ok = scale > 0
+    return float(np.sqrt(((actual[ok] - point[ok]) ** 2).mean(axis=1) / scale[ok]).mean())
 
 
 def _pinball(actual: np.ndarray, q: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -112,7 +121,10 @@ def calibrate(history: np.ndarray, h: int, points: PointFn) -> Calibration:
             for name, f in fc.items()
         }
         best = min(loss, key=loss.__getitem__)
-        if loss[best] < (1 - CLEAR_WIN) * loss[FALLBACK_MODEL]:
+        # ...and never at the cost of the point forecast's squared error on that window.
+        if loss[best] < (1 - CLEAR_WIN) * loss[FALLBACK_MODEL] and _rmsse(
+            actual[rows], fc[best][rows], train[rows]
+        ) <= _rmsse(actual[rows], fc[FALLBACK_MODEL][rows], train[rows]):
             chosen[str(cls)] = best
     point = np.stack(
         [
