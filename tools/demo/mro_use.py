@@ -110,18 +110,10 @@ def issue_work_order_parts(
 
 
 def background_issues(
-    wos: pd.DataFrame,
-    eqs,
-    items: pd.DataFrame,
-    kits: pd.DataFrame,
-    rng,
-    clock: Clock,
-    ledger: Ledger,
+    wos: pd.DataFrame, eqs, items: pd.DataFrame, rng, clock: Clock, ledger: Ledger
 ) -> None:  # type: ignore[no-untyped-def]
     """Consumables, safety gear and tools drawn week by week, for a work order when one is
-    open at that site, otherwise straight to the shop floor (issue_other). A machine's own
-    consumable that its PM kits hold (a mixer's gearbox oil) is not floor stock: it is drawn
-    for that machine's work orders only, its PM kits and repairs."""
+    open at that site, otherwise straight to the shop floor (issue_other)."""
     pick = items[
         (items.category == "mro")
         & items.mro_subtype.isin(["consumable", "safety", "tool"])
@@ -164,11 +156,7 @@ def background_issues(
         ok[ok] &= ts[ok] - w.created_at.to_numpy()[at[ok]] <= 3 * DAY
         ok &= rng.random(len(rows)) < 0.7
         ref[ok] = w.ref.to_numpy()[at[ok]]
-    # Dropped after every draw is made, so the rest of the plant's random stream (and its
-    # figures) stays as it was.
-    machine_own = ~items.named.to_numpy() & items.item_id.isin(kits.item_id).to_numpy()
-    floor = ~machine_own[rows]
-    to_wo = (ref >= 0) & floor
+    to_wo = ref >= 0
     ledger.add(
         ts[to_wo],
         rows[to_wo],
@@ -178,5 +166,4 @@ def background_issues(
         "work_order",
         ref[to_wo],
     )
-    other = (ref < 0) & floor
-    ledger.add(ts[other], rows[other], site[other], -qty[other], "issue_other")
+    ledger.add(ts[~to_wo], rows[~to_wo], site[~to_wo], -qty[~to_wo], "issue_other")
