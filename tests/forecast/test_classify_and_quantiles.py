@@ -65,3 +65,26 @@ def test_forecast_periods_on_intermittent_series_no_nan_and_ordered():
     assert set(fc.calibration.model_by_class.values()) <= {"CrostonSBA", "TSB", "ADIDA", "IMAPA"}
     # Nonzero series forecast near their mean level (0.4 x 2 = 0.8 per period).
     assert 0.3 < fc.point[1:].mean() < 1.5
+
+
+@pytest.mark.parametrize(("miss", "chosen"), [(1.0, {"intermittent": "TSB"}), (1.2, {})])
+def test_a_class_leaves_imapa_only_for_a_model_no_worse_in_rmsse(miss, chosen):
+    """On the validation window TSB here is the actuals, off by `miss` in the first period:
+    by 1.0 it beats IMAPA in both SPL and RMSSE and is chosen; by 1.2 it still wins SPL
+    clearly (0.139 against 0.192) but loses RMSSE (0.77 against 0.73), and IMAPA stays."""
+    from tools.forecast.periodic import calibrate
+
+    rng = np.random.default_rng(0)
+    history = (rng.random((300, 30)) < 0.3).astype(float)
+    h = 6
+
+    def points(train, k, names):
+        mean = np.repeat(train.mean(axis=1, keepdims=True), k, axis=1)
+        out = dict.fromkeys(names, mean)
+        if train.shape[1] == history.shape[1] - h:  # the validation window
+            tsb = history[:, -h:].copy()
+            tsb[:, 0] += miss
+            out["TSB"] = tsb
+        return out
+
+    assert calibrate(history, h, points).model_by_class == chosen
