@@ -122,7 +122,8 @@ def plans_for_targets(
     # No demand in the window: nothing to plan from. A critical (A) item keeps its current
     # insurance stock (else one on the shelf); any other is bought when needed.
     idle = has_lead & (avg == 0)
-    insured = idle & (base["criticality"] == "A").to_numpy()
+    critical = (base["criticality"] == "A").to_numpy()
+    insured = idle & critical
     current_rop = base["current_reorder_point"].to_numpy()
     has_current = ~np.isnan(current_rop) & ~np.isnan(current_qty) & (current_qty > 0)
     idle_rop = np.where(insured & has_current, current_rop, 0.0)
@@ -167,6 +168,9 @@ def plans_for_targets(
             else:
                 points = reorder_point_fill_rate(samples, service, qty[active])
             rop[active] = np.ceil(points - 1e-9)
+        # A critical item that moved keeps one on the shelf: a year with a single issue
+        # bootstraps to a reorder point of 0, and the next breakdown would wait a lead time.
+        rop[active & critical] = np.maximum(rop[active & critical], 1.0)
         rop[idle] = idle_rop[idle]
         plan["recommended_reorder_point"] = rop
         plan["recommended_safety_stock"] = rop - ltd_mean
