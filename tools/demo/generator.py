@@ -76,7 +76,7 @@ def generate_demo(
     wos = pd.concat([corrective, planted, pm], ignore_index=True)
     wos = mro_use.number_work_orders(wos, ledger)
     mro_use.issue_work_order_parts(wos, kit, eqs, items, rng, clock, ledger)
-    mro_use.background_issues(wos, eqs, items, rng, clock, ledger)
+    mro_use.background_issues(wos, eqs, items, kit, rng, clock, ledger)
 
     report("purchasing", 0.45)
     stock.transfers(items, rng, clock, ledger)

@@ -110,10 +110,18 @@ def issue_work_order_parts(
 
 
 def background_issues(
-    wos: pd.DataFrame, eqs, items: pd.DataFrame, rng, clock: Clock, ledger: Ledger
+    wos: pd.DataFrame,
+    eqs,
+    items: pd.DataFrame,
+    kits: pd.DataFrame,
+    rng,
+    clock: Clock,
+    ledger: Ledger,
 ) -> None:  # type: ignore[no-untyped-def]
     """Consumables, safety gear and tools drawn week by week, for a work order when one is
-    open at that site, otherwise straight to the shop floor (issue_other)."""
+    open at that site, otherwise straight to the shop floor (issue_other). A machine's own
+    consumable that its PM kits hold (a mixer's gearbox oil) is not floor stock: it is drawn
+    for that machine's work orders only, its PM kits and repairs."""
     pick = items[
         (items.category == "mro")
         & items.mro_subtype.isin(["consumable", "safety", "tool"])
@@ -156,7 +164,11 @@ def background_issues(
         ok[ok] &= ts[ok] - w.created_at.to_numpy()[at[ok]] <= 3 * DAY
         ok &= rng.random(len(rows)) < 0.7
         ref[ok] = w.ref.to_numpy()[at[ok]]
-    to_wo = ref >= 0
+    # Dropped after every draw is made, so the rest of the plant's random stream (and its
+    # figures) stays as it was.
+    machine_own = ~items.named.to_numpy() & items.item_id.isin(kits.item_id).to_numpy()
+    floor = ~machine_own[rows]
+    to_wo = (ref >= 0) & floor
     ledger.add(
         ts[to_wo],
         rows[to_wo],
@@ -166,4 +178,5 @@ def background_issues(
         "work_order",
         ref[to_wo],
     )
-    ledger.add(ts[~to_wo], rows[~to_wo], site[~to_wo], -qty[~to_wo], "issue_other")
+    other = (ref < 0) & floor
+    ledger.add(ts[other], rows[other], site[other], -qty[other], "issue_other")
