@@ -69,3 +69,16 @@ def test_constant_demand_reorder_point(measure, expected):
     assert row.recommended_order_qty == 180.0  # EOQ 191 capped at 180 days of demand
     # (safety stock 0 + half an order of 180) x 4 per box
     assert row.recommended_stock_value == pytest.approx(360.0)
+
+
+def test_a_critical_item_with_one_issue_in_the_year_keeps_one_on_the_shelf():
+    # Bearing M1 (class A) issued once in the history year: its lead-time demand is zero
+    # in almost every sample, which alone would plan a reorder point of 0.
+    frames = plant_frames()
+    txns = frames["transactions"]
+    bearings = txns.index[txns["item_id"] == "M1"]
+    frames["transactions"] = txns.drop(bearings[1:])
+    ctx = ToolContext(dataset_from_frames(frames), Settings())
+    row = recommend_reorder(ctx, RecommendReorderInput(item_id="M1")).rows[0]
+    assert row.lead_time_demand_mean < 0.1
+    assert row.recommended_reorder_point == 1.0
