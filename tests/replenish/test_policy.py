@@ -72,9 +72,11 @@ def test_constant_demand_reorder_point(measure, expected):
 
 
 def test_a_critical_item_with_one_issue_in_the_year_keeps_one_on_the_shelf():
-    # Bearing M1 (class A) issued once in the history year: its lead-time demand is zero
-    # in almost every sample, which alone would plan a reorder point of 0.
+    # Bearing M1 (class A) issued once in the history year and bought 10 at a time: the
+    # lead-time demand (mean 0.05) is under the shortage a 99% fill rate allows per order
+    # of 10, which alone would plan a reorder point of 0.
     frames = plant_frames()
+    frames["items"]["moq"] = [None, None, None, None, None, 10.0, None]
     txns = frames["transactions"]
     bearings = txns.index[txns["item_id"] == "M1"]
     frames["transactions"] = txns.drop(bearings[1:])
