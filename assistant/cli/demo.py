@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from assistant.settings import get_settings
-from tools.demo.ensure import build_atomically, is_complete, rich_progress
+from tools.demo.ensure import build_atomically, is_current, rich_progress
 from tools.demo.generator import FORMATS
 
 
@@ -28,13 +28,14 @@ def demo(
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
     if scale <= 0:
         raise typer.BadParameter("must be greater than 0", param_hint="--scale")
+    in_data_dir = out is None
     if out is None:
-        changed = scale != settings.demo_scale or seed != settings.demo_seed
         out = settings.model_copy(update={"demo_scale": scale, "demo_seed": seed}).demo_dir
-        if is_complete(out) and not changed:
+        if is_current(out):
             console.print(f"The demo plant is already at {out}")
             raise typer.Exit(0)
-    if out.exists() and any(out.iterdir()):
+    # The data directory's own demo may be rebuilt; a folder the user named is never replaced.
+    if not in_data_dir and out.exists() and any(out.iterdir()):
         console.print(f"[red]{out} exists and is not empty.[/red] Choose another --out.")
         raise typer.Exit(1)
     started = time.perf_counter()

@@ -56,3 +56,24 @@ def test_cli_writes_the_demo_and_refuses_a_full_folder(tmp_path):
     assert again.exit_code == 1 and "not empty" in again.output
     bad = runner.invoke(app, ["demo", "--format", "xlsx", "--out", str(tmp_path / "x")])
     assert bad.exit_code != 0 and "csv" in bad.output
+
+
+def test_a_demo_made_by_an_older_generator_is_rebuilt(monkeypatch):
+    import json
+
+    from tools.demo.ensure import GENERATOR_VERSION, is_current
+
+    monkeypatch.setenv("STOCKWISE_DEMO_SCALE", "0.05")
+    get_settings.cache_clear()
+    settings = get_settings()
+    folder = settings.demo_dir
+    folder.mkdir(parents=True)
+    (folder / "items.csv").write_text("item_id\nZZ-STALE\n")
+    (folder / "meta.json").write_text(json.dumps({"generator_version": GENERATOR_VERSION - 1}))
+    assert not is_current(folder)
+    assert ensure_demo(settings) == folder
+    assert is_current(folder) and "ZZ-STALE" not in (folder / "items.csv").read_text()
+    assert [p.name for p in folder.parent.iterdir() if ".tmp-" in p.name] == []
+    # The CLI on the data directory's demo reports it current instead of refusing.
+    result = CliRunner().invoke(app, ["demo"])
+    assert result.exit_code == 0 and "already at" in result.output

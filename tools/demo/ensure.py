@@ -9,6 +9,7 @@ the rename alone still keeps concurrent callers safe.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,10 @@ if TYPE_CHECKING:  # the generator and the progress bar load only when a demo is
     from tools.demo.generator import Progress as ProgressCallback
 
 COMPLETE_MARKER = "meta.json"  # written last: its presence means the folder is whole
+# Bump when the generator's output changes: a demo made by an older version is rebuilt on
+# its next use instead of being read with figures the docs and benchmarks no longer match.
+# 2: a machine's own kit consumables are drawn for its work orders only.
+GENERATOR_VERSION = 2
 
 
 @contextlib.contextmanager
@@ -61,25 +66,37 @@ def is_complete(folder: Path) -> bool:
     return (folder / COMPLETE_MARKER).is_file()
 
 
+def is_current(folder: Path) -> bool:
+    """Whole, and made by this version of the generator."""
+    if not is_complete(folder):
+        return False
+    try:
+        meta = json.loads((folder / COMPLETE_MARKER).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("generator_version") == GENERATOR_VERSION
+
+
 def build_atomically(
     target: Path, *, scale: float, seed: int, fmt: str = "csv", progress: ProgressCallback | None
 ) -> Path:
-    """Generate into a temporary sibling of `target`, then rename it into place."""
+    """Generate into a temporary sibling of `target`, then rename it into place (a
+    half-made or older demo there is moved aside first and deleted with the temporary)."""
     from tools.demo.generator import generate_demo
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target.parent / f".{target.name}.lock"):
-        if is_complete(target):
+        if is_current(target):
             return target
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
         try:
             generate_demo(tmp / "data", scale=scale, seed=seed, fmt=fmt, progress=progress)
-            if target.exists() and not is_complete(target):
-                shutil.rmtree(target)  # a leftover from an interrupted older version
+            if target.exists() and not is_current(target):
+                target.rename(tmp / "replaced")  # interrupted, or made by an older generator
             try:
                 (tmp / "data").rename(target)
             except OSError:
-                if not is_complete(target):  # someone else won the race with a whole demo
+                if not is_current(target):  # someone else won the race with a whole demo
                     raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -89,9 +106,13 @@ def build_atomically(
 def ensure_demo(settings: Settings, console: Console | None = None) -> Path:
     """The demo dataset folder for these settings, generated on first use."""
     target = settings.demo_dir
-    if is_complete(target):
+    if is_current(target):
         return target
-    title = f"Generating the demo plant (scale {settings.demo_scale:g}, first run only)"
+    title = (
+        f"Rebuilding the demo plant (scale {settings.demo_scale:g}, made by an older version)"
+        if is_complete(target)
+        else f"Generating the demo plant (scale {settings.demo_scale:g}, first run only)"
+    )
     with rich_progress(title, console) as progress:
         return build_atomically(
             target, scale=settings.demo_scale, seed=settings.demo_seed, progress=progress

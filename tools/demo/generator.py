@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tools.demo import catalog, labels, maintenance, mro_use, production, replenish, sales, stock
+from tools.demo.ensure import GENERATOR_VERSION
 from tools.demo.items import IdPool, filler_count, filler_rows, named_rows, to_frame
 from tools.demo.ledger import DAY, TXN_CODE, Ledger
 from tools.demo.products import boms_frame, build_products, routings_frame, variant_count
@@ -108,6 +109,7 @@ def generate_demo(
     tables["planted_anomalies"] = labels.anomalies_frame(items, facts)
     meta = {
         "name": "Stockwise demo plant",
+        "generator_version": GENERATOR_VERSION,
         "currency": catalog.CURRENCY,
         "scale": scale,
         "seed": seed,
