@@ -64,10 +64,12 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
         from assistant.cli.main import app
         from assistant.settings import get_settings
         typer.main.get_command(app).get_command(None, "ask")
+        import json
         import assistant.session, assistant.planner.model, tools.dataset.open
-        demo = get_settings().demo_dir  # an existing demo: found, not generated
+        from tools.demo.ensure import GENERATOR_VERSION
+        demo = get_settings().demo_dir  # an existing, current demo: found, not generated
         demo.mkdir(parents=True)
-        (demo / "meta.json").write_text("{}")
+        (demo / "meta.json").write_text(json.dumps({"generator_version": GENERATOR_VERSION}))
         assert tools.dataset.open.dataset_source(get_settings()) == demo
         """,
         STOCKWISE_DATA_DIR=str(tmp_path / "data"),
