@@ -64,14 +64,11 @@ def _by_subtype(
     how much of their demand the plans explain."""
     recorded = data.dataset.items.set_index("item_id")["mro_subtype"]
     subtype = recorded.reindex(items).fillna("unrecorded").to_numpy()
+    per_item = {n: np.stack(results[n]["spl"]) for n in (maint, best)}  # origins x items
     lines = []
     for group in sorted(set(subtype)):
         mask = subtype == group
-
-        def spl(name: str, mask: np.ndarray = mask) -> float:
-            return float(np.nanmean(np.concatenate([v[mask] for v in results[name]["spl"]])))
-
-        m, b = spl(maint), spl(best)
+        m, b = (float(np.nanmean(per_item[n][:, mask])) for n in (maint, best))
         lines.append(
             f"  {group} ({mask.sum()} items): maintenance-driven {m:.4f} "
             f"vs {b:.4f} ({m / b - 1:+.1%})"

@@ -16,7 +16,6 @@ from tools.forecast.pm_schedule import (
     completion_lags,
     drawn_in_window,
     plan_schedule,
-    plan_work_orders,
 )
 from tools.forecast.usage import RATE_DAYS
 
@@ -83,7 +82,7 @@ def _planned(
             plan,
             set(kit["item_id"]),
             prev,
-            plan_work_orders(plan, machine_wos),
+            machine_wos,
             origin,
             end,
             data.hours,

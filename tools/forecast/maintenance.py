@@ -19,7 +19,6 @@ from tools.forecast.pm_schedule import (
     completion_lags,
     drawn_in_window,
     plan_schedule,
-    plan_work_orders,
 )
 from tools.forecast.usage import RATE_DAYS, RunHours
 
@@ -164,7 +163,7 @@ def planned_services(
             plan,
             kit_items,
             preventive_uses,
-            plan_work_orders(plan, preventive),
+            preventive,
             origin,
             end,
             hours,

@@ -41,14 +41,18 @@ def completion_lags(work_orders: pd.DataFrame, origin: pd.Timestamp) -> np.ndarr
     return np.clip(lag.to_numpy(dtype=float), 0.0, None)
 
 
-def plan_work_orders(plan: pd.Series, preventive: pd.DataFrame) -> pd.DataFrame:
-    """The plan's work orders: preventive ones on its machine whose text names its task
-    (none when the plan has no task text to tell it from the machine's other plans)."""
-    task = plan.get("description")
+def names_task(texts: pd.Series, task: object) -> pd.Series:
+    """Which work-order texts name the plan's task (none when it has no task text): how
+    two plans on one machine are told apart."""
     if not isinstance(task, str) or not task:
-        return preventive.iloc[:0]
+        return pd.Series(False, index=texts.index)
+    return texts.fillna("").astype(str).str.contains(task, regex=False)
+
+
+def plan_work_orders(plan: pd.Series, preventive: pd.DataFrame) -> pd.DataFrame:
+    """The plan's work orders: preventive ones on its machine whose text names its task."""
     mine = preventive[preventive["equipment_id"] == plan["equipment_id"]]
-    return mine[mine["description"].fillna("").str.contains(task, regex=False)]
+    return mine[names_task(mine["description"], plan.get("description"))]
 
 
 def last_done(
@@ -64,11 +68,9 @@ def last_done(
         & preventive_uses["item_id"].isin(kit_items)
         & (preventive_uses["day"] < origin)
     ]
-    # Two plans on one machine may share kit items: a work order whose text names the
-    # plan's task tells them apart.
-    task = plan.get("description")
-    if isinstance(task, str) and task and "description" in uses:
-        named = uses[uses["description"].fillna("").str.contains(task, regex=False)]
+    # Two plans on one machine may share kit items: the work order's text tells them apart.
+    if "description" in uses:
+        named = uses[names_task(uses["description"], plan.get("description"))]
         if len(named):
             uses = named
     if len(uses):
@@ -123,12 +125,14 @@ def plan_schedule(
     plan: pd.Series,
     kit_items: set[str],
     preventive_uses: pd.DataFrame,
-    plan_wos: pd.DataFrame,
+    preventive_wos: pd.DataFrame,
     origin: pd.Timestamp,
     end: pd.Timestamp,
     hours: RunHours,
 ) -> PlanSchedule:
-    """The plan's services due in [origin, end) and those overdue at `origin`."""
+    """The plan's services due in [origin, end) and those overdue at `origin`, from the
+    preventive work orders (any machine's: the plan's own are picked out here)."""
+    plan_wos = plan_work_orders(plan, preventive_wos)
     seen = plan_wos[(plan_wos["created_at"] < origin) & plan_wos["scheduled_for"].notna()]
     if seen.empty:
         last = last_done(plan, kit_items, preventive_uses, origin)
