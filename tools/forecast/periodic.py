@@ -2,11 +2,16 @@
 
 Per demand class, IMAPA gives way to the point model (SBA, TSB, ADIDA) that scored a clearly
 lower scaled pinball loss on a rolling-origin validation window, when its squared error
-there is no worse; demand around the point
-is negative binomial with the series' own dispersion (variance / mean of its history), which
-fits lumpy count data better than Poisson. The extreme quantile levels are then recalibrated
-on the same validation window; those that bound the 80% and 95% intervals stay nominal so
-the intervals keep their meaning.
+there is no worse. Demand around the point is negative binomial with the series' own
+dispersion (variance / mean of its history), which fits lumpy count data better than
+Poisson, pooled with the series' own record since its first demand (`pooled.py`). Per group
+of series by how many periods held demand, the same validation window chooses the pool's
+weight and the level of each quantile: a series seen to move once trusts its own record
+more than a model fitted to one point. The bounds of the 95% interval come from the model
+alone, and their levels may be pulled in on that evidence but never pushed out: the top of
+a short record is the largest demand seen, not a 97.5% bound, and on counts the
+pinball-best upper bound of a sparse series sits above its nominal level, which would make
+the interval wider than it says.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 
 from tools.forecast.classify import classify
 from tools.forecast.discrete import nb_ppf, poisson_ppf
+from tools.forecast.pooled import N_GROUPS, demand_groups, grid_quantiles, pooled_quantiles
 
 QUANTILES = np.array([0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995])
 CANDIDATES = ["CrostonClassic", "CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoETS"]
@@ -30,9 +36,14 @@ FALLBACK_MODEL = "IMAPA"
 # switch made on SPL alone cost RMSSE on later origins.
 CLEAR_WIN = 0.03
 DISPERSION_GRID = (0.8, 1.0, 1.25, 1.5)
-# Levels that bound the 80% / 95% intervals (and the median) are never moved.
-FIXED_LEVELS = {0.025, 0.5, 0.975}
-LEVEL_GRID = np.linspace(0.001, 0.999, 100)
+POOL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6)
+LEVEL_GRID = np.union1d(np.linspace(0.001, 0.999, 100), QUANTILES)
+# The 95% interval's bounds are read off the model alone, at a level that may only move
+# inwards: (lowest, highest) level each may take.
+INTERVAL_BOUNDS = {0.025: (0.025, 1.0), 0.975: (0.0, 0.975)}
+# A group calibrates on its own only with this many validation series; smaller groups take
+# the choice made on all series together, and fewer series than this keep the model as is.
+MIN_GROUP_ROWS = 30
 
 PointFn = Callable[[np.ndarray, int, list[str]], dict[str, np.ndarray]]
 
@@ -83,12 +94,18 @@ def _pinball(actual: np.ndarray, q: np.ndarray, probs: np.ndarray) -> np.ndarray
     return np.maximum(probs * diff, (probs - 1.0) * diff).mean(axis=1)
 
 
+def _nominal() -> np.ndarray:
+    return np.tile(QUANTILES, (N_GROUPS, 1))
+
+
 @dataclass
 class Calibration:
-    """What the validation window chose: a point model per class, and quantile levels."""
+    """What the validation window chose: a point model per class; per demand-count group
+    (rows) and quantile (columns), the pool weight and the level read off the pool."""
 
     model_by_class: dict[str, str] = field(default_factory=dict)
-    levels: np.ndarray = field(default_factory=lambda: QUANTILES.copy())
+    weights: np.ndarray = field(default_factory=lambda: np.zeros((N_GROUPS, len(QUANTILES))))
+    levels: np.ndarray = field(default_factory=_nominal)
     dispersion_factor: float = 1.0
     notes: list[str] = field(default_factory=list)
 
@@ -97,7 +114,8 @@ class Calibration:
 
 
 def calibrate(history: np.ndarray, h: int, points: PointFn) -> Calibration:
-    """Choose the model per class and the quantile levels on the last `h` periods."""
+    """Choose the model per class, the dispersion, and per group the pool weights and
+    quantile levels on the last `h` periods."""
     if history.shape[1] < 2 * h + 2:
         return Calibration(notes=[f"history under {2 * h + 2} periods: IMAPA, nominal levels"])
     train, actual = history[:, :-h], history[:, -h:]
@@ -108,6 +126,29 @@ def calibrate(history: np.ndarray, h: int, points: PointFn) -> Calibration:
     classes = classify(train)
     disp = dispersion(train)
     fc = points(train, h, DEFAULT_CANDIDATES)
+    chosen = _models_by_class(train, actual, fc, classes, disp, scale, ok)
+    point = np.stack([fc[chosen.get(c, FALLBACK_MODEL)][i] for i, c in enumerate(classes)])
+    factor_loss = {
+        k: _spl(actual[ok], nb_quantiles(point[ok], widen(disp[ok], k), QUANTILES), scale[ok])
+        for k in DISPERSION_GRID
+    }
+    factor = min(factor_loss, key=factor_loss.__getitem__)
+    weights, levels, notes = _pool_levels(
+        train[ok], actual[ok], point[ok], widen(disp[ok], factor), scale[ok]
+    )
+    return Calibration(chosen, weights, levels, factor, notes)
+
+
+def _models_by_class(
+    train: np.ndarray,
+    actual: np.ndarray,
+    fc: dict[str, np.ndarray],
+    classes: np.ndarray,
+    disp: np.ndarray,
+    scale: np.ndarray,
+    ok: np.ndarray,
+) -> dict[str, str]:
+    """Per class, the model that replaces IMAPA on the validation window, if any."""
     chosen: dict[str, str] = {}
     for cls in np.unique(classes[ok]):
         rows = ok & (classes == cls)
@@ -126,27 +167,42 @@ def calibrate(history: np.ndarray, h: int, points: PointFn) -> Calibration:
             actual[rows], fc[best][rows], train[rows]
         ) <= _rmsse(actual[rows], fc[FALLBACK_MODEL][rows], train[rows]):
             chosen[str(cls)] = best
-    point = np.stack(
-        [
-            fc[chosen.get(c, FALLBACK_MODEL)][i] if c in chosen else fc[FALLBACK_MODEL][i]
-            for i, c in enumerate(classes)
-        ]
-    )
-    factor_loss = {
-        k: _spl(actual[ok], nb_quantiles(point[ok], widen(disp[ok], k), QUANTILES), scale[ok])
-        for k in DISPERSION_GRID
-    }
-    factor = min(factor_loss, key=factor_loss.__getitem__)
-    grid_q = nb_quantiles(point[ok], widen(disp[ok], factor), LEVEL_GRID)
-    levels = QUANTILES.copy()
+    return chosen
+
+
+def _pool_levels(
+    train: np.ndarray, actual: np.ndarray, point: np.ndarray, disp: np.ndarray, scale: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Per group and quantile, the (weight, level) pair with the least validation pinball
+    loss; groups too small to judge take the all-series choice."""
+    weights, levels = np.zeros((N_GROUPS, len(QUANTILES))), _nominal()
+    if len(train) < MIN_GROUP_ROWS:
+        return weights, levels, [f"under {MIN_GROUP_ROWS} validation series: pool off"]
+    groups = demand_groups(train)
+    members = [groups == g for g in range(N_GROUPS)] + [np.ones(len(train), bool)]
+    # loss[w, member set, quantile, level]
+    loss = np.zeros((len(POOL_WEIGHTS), len(members), len(QUANTILES), len(LEVEL_GRID)))
+    for i, w in enumerate(POOL_WEIGHTS):
+        grid = grid_quantiles(train, point, disp, w, LEVEL_GRID)
+        diff = actual[:, :, None] - grid
+        for j, p in enumerate(QUANTILES):
+            per_row = np.maximum(p * diff, (p - 1.0) * diff).mean(axis=1) / scale[:, None]
+            for m, rows in enumerate(members):
+                if rows.any():
+                    loss[i, m, j] = per_row[rows].mean(axis=0)
+    grid_levels = LEVEL_GRID
     for j, p in enumerate(QUANTILES):
-        if p in FIXED_LEVELS:
-            continue
-        diff = actual[ok][:, :, None] - grid_q
-        loss = (np.maximum(p * diff, (p - 1.0) * diff).mean(axis=1) / scale[ok, None]).mean(axis=0)
-        levels[j] = LEVEL_GRID[np.argmin(loss)]
-    levels = np.maximum.accumulate(levels)  # quantiles must stay ordered
-    return Calibration(chosen, levels, factor)
+        allowed = np.ones((len(POOL_WEIGHTS), len(grid_levels)), bool)
+        if float(p) in INTERVAL_BOUNDS:
+            lowest, highest = INTERVAL_BOUNDS[float(p)]
+            allowed &= (grid_levels >= lowest) & (grid_levels <= highest)
+            allowed[1:] = False  # POOL_WEIGHTS[0] = 0: the model alone
+        for g in range(N_GROUPS):
+            m = g if members[g].sum() >= MIN_GROUP_ROWS else N_GROUPS
+            table = np.where(allowed, loss[:, m, j], np.inf)
+            best_w, best_level = np.unravel_index(np.argmin(table), table.shape)
+            weights[g, j], levels[g, j] = POOL_WEIGHTS[best_w], grid_levels[best_level]
+    return weights, levels, []
 
 
 @dataclass
@@ -175,6 +231,8 @@ def forecast_periods(
         rows = models == name
         point[rows] = fc[name][rows]
     point[classes == "no_demand"] = 0.0
-    q = nb_quantiles(point, widen(dispersion(history), cal.dispersion_factor), cal.levels)
+    groups = demand_groups(history)
+    disp = widen(dispersion(history), cal.dispersion_factor)
+    q = pooled_quantiles(history, point, disp, cal.weights[groups], cal.levels[groups])
     q = np.nan_to_num(np.maximum.accumulate(q, axis=2))
     return PeriodForecast(point, q, classes, models, cal)
