@@ -63,14 +63,9 @@ def test_a_pool_quantile_lies_between_its_parts_and_chunking_changes_nothing(mon
     mean = rng.uniform(0.1, 8.0, (50, 3))
     disp = rng.uniform(1.0, 12.0, 50)
     half = pooled_quantiles(history, mean, disp, np.full(len(QUANTILES), 0.5), QUANTILES)
-    low = np.minimum(
-        pooled_quantiles(history, mean, disp, np.zeros(len(QUANTILES)), QUANTILES),
-        pooled_quantiles(history, mean, disp, np.ones(len(QUANTILES)), QUANTILES),
-    )
-    high = np.maximum(
-        pooled_quantiles(history, mean, disp, np.zeros(len(QUANTILES)), QUANTILES),
-        pooled_quantiles(history, mean, disp, np.ones(len(QUANTILES)), QUANTILES),
-    )
+    model = pooled_quantiles(history, mean, disp, np.zeros(len(QUANTILES)), QUANTILES)
+    own = pooled_quantiles(history, mean, disp, np.ones(len(QUANTILES)), QUANTILES)
+    low, high = np.minimum(model, own), np.maximum(model, own)
     assert np.all(low <= half) and np.all(half <= high)
     monkeypatch.setattr(pooled, "GRID_CELLS", 500)  # a CDF grid of a few rows at a time
     assert len(pooled.chunks(pooled.supports(history, mean, disp, 0.995), 3)) > 5

@@ -41,6 +41,14 @@ def nb_ppf(mean: np.ndarray, size: np.ndarray | None, probs: np.ndarray) -> np.n
     return out.reshape(*shape, probs.size)
 
 
+def nb_mean_size(mean: np.ndarray, disp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean (rows x h) and size of the negative binomial with variance disp x mean, disp
+    given per row; a hair above Poisson where disp is 1, so the size stays finite."""
+    mu = np.maximum(np.asarray(mean, float), 1e-9)
+    var = np.maximum(mu * np.asarray(disp, float)[:, None], mu * (1 + 1e-6))
+    return mu, mu**2 / (var - mu)
+
+
 def poisson_ppf(mean: np.ndarray, probs: np.ndarray) -> np.ndarray:
     return nb_ppf(mean, None, probs)
 

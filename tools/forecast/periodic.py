@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tools.forecast.classify import classify
-from tools.forecast.discrete import nb_ppf, poisson_ppf
+from tools.forecast.discrete import nb_mean_size, nb_ppf, poisson_ppf
 from tools.forecast.pooled import N_GROUPS, demand_groups, grid_quantiles, pooled_quantiles
 
 QUANTILES = np.array([0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995])
@@ -58,9 +58,7 @@ def dispersion(history: np.ndarray) -> np.ndarray:
 def nb_quantiles(mean: np.ndarray, disp: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Quantiles (rows x h x probs) of a negative binomial with the given mean and
     variance = disp x mean (Poisson where disp is 1)."""
-    mu = np.maximum(np.asarray(mean, float), 1e-9)
-    var = np.maximum(mu * disp[:, None], mu * (1 + 1e-6))
-    return nb_ppf(mu, mu**2 / (var - mu), probs)
+    return nb_ppf(*nb_mean_size(mean, disp), probs)
 
 
 def poisson_quantiles(mean: np.ndarray, probs: np.ndarray = QUANTILES) -> np.ndarray:
@@ -170,6 +168,10 @@ def _models_by_class(
     return chosen
 
 
+def _within(values: np.ndarray, lowest: float, highest: float) -> np.ndarray:
+    return (values >= lowest) & (values <= highest)
+
+
 def _pool_levels(
     train: np.ndarray, actual: np.ndarray, point: np.ndarray, disp: np.ndarray, scale: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -182,26 +184,24 @@ def _pool_levels(
     members = [groups == g for g in range(N_GROUPS)] + [np.ones(len(train), bool)]
     # loss[w, member set, quantile, level]
     loss = np.zeros((len(POOL_WEIGHTS), len(members), len(QUANTILES), len(LEVEL_GRID)))
-    for i, w in enumerate(POOL_WEIGHTS):
-        grid = grid_quantiles(train, point, disp, w, LEVEL_GRID)
+    grids = grid_quantiles(train, point, disp, POOL_WEIGHTS, LEVEL_GRID)
+    for i, grid in enumerate(grids):
         diff = actual[:, :, None] - grid
         for j, p in enumerate(QUANTILES):
             per_row = np.maximum(p * diff, (p - 1.0) * diff).mean(axis=1) / scale[:, None]
             for m, rows in enumerate(members):
                 if rows.any():
                     loss[i, m, j] = per_row[rows].mean(axis=0)
-    grid_levels = LEVEL_GRID
     for j, p in enumerate(QUANTILES):
-        allowed = np.ones((len(POOL_WEIGHTS), len(grid_levels)), bool)
+        allowed = np.ones((len(POOL_WEIGHTS), len(LEVEL_GRID)), bool)
         if float(p) in INTERVAL_BOUNDS:
-            lowest, highest = INTERVAL_BOUNDS[float(p)]
-            allowed &= (grid_levels >= lowest) & (grid_levels <= highest)
+            allowed &= _within(LEVEL_GRID, *INTERVAL_BOUNDS[float(p)])
             allowed[1:] = False  # POOL_WEIGHTS[0] = 0: the model alone
         for g in range(N_GROUPS):
             m = g if members[g].sum() >= MIN_GROUP_ROWS else N_GROUPS
             table = np.where(allowed, loss[:, m, j], np.inf)
             best_w, best_level = np.unravel_index(np.argmin(table), table.shape)
-            weights[g, j], levels[g, j] = POOL_WEIGHTS[best_w], grid_levels[best_level]
+            weights[g, j], levels[g, j] = POOL_WEIGHTS[best_w], LEVEL_GRID[best_level]
     return weights, levels, []
 
 

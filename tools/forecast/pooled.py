@@ -11,10 +11,12 @@ a validation window (`periodic.calibrate`); this module only computes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from scipy import stats
 
-from tools.forecast.discrete import nb_ppf
+from tools.forecast.discrete import nb_mean_size, nb_ppf
 
 # Groups of series by how many periods held demand: 0-1, 2, 3-4, 5-8, 9-16, 17 and more.
 GROUP_EDGES = (1, 2, 4, 8, 16)
@@ -50,18 +52,14 @@ def own_cdf(history: np.ndarray, support: int) -> np.ndarray:
 
 def nb_cdf(mean: np.ndarray, disp: np.ndarray, support: int) -> np.ndarray:
     """CDF (rows x h x support + 1) of the negative binomial with variance disp x mean."""
-    mu = np.maximum(np.asarray(mean, float), 1e-9)[:, :, None]
-    var = np.maximum(mu * disp[:, None, None], mu * (1 + 1e-6))
-    size = mu**2 / (var - mu)
+    mu, size = (a[:, :, None] for a in nb_mean_size(mean, disp))
     return stats.nbinom.cdf(np.arange(support + 1), size, size / (size + mu))
 
 
 def supports(history: np.ndarray, mean: np.ndarray, disp: np.ndarray, top: float) -> np.ndarray:
     """Per row, the largest count a quantile up to level `top` of either part can take: a
     pool's quantile lies between its parts' quantiles, so its CDF grid needs no more."""
-    mu = np.maximum(np.asarray(mean, float), 1e-9)
-    var = np.maximum(mu * disp[:, None], mu * (1 + 1e-6))
-    nb_top = nb_ppf(mu, mu**2 / (var - mu), np.array([top]))[:, :, 0].max(axis=1)
+    nb_top = nb_ppf(*nb_mean_size(mean, disp), np.array([top]))[:, :, 0].max(axis=1)
     return np.maximum(history.max(axis=1, initial=0.0), nb_top).astype(int)
 
 
@@ -79,6 +77,22 @@ def chunks(support: np.ndarray, h: int) -> list[tuple[slice, int]]:
     return out
 
 
+def _parts(
+    history: np.ndarray, mean: np.ndarray, disp: np.ndarray, top: float
+) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
+    """Per chunk of rows: the rows, the negative binomial's CDF and the own record's CDF,
+    on counts enough for every quantile up to level `top`."""
+    for part, support in chunks(supports(history, mean, disp, top), mean.shape[1]):
+        own = own_cdf(history[part], support)[:, None, :]
+        yield part, nb_cdf(mean[part], disp[part], support), own
+
+
+def _quantile(cdf: np.ndarray, level: np.ndarray | float) -> np.ndarray:
+    """The CDF rises along the counts, so a level's quantile is how many counts lie below
+    it (`level`: one, or one per row of `cdf`)."""
+    return (cdf < np.reshape(level, (-1, 1, 1)) - _EPS).sum(axis=2)
+
+
 def pooled_quantiles(
     history: np.ndarray,
     mean: np.ndarray,
@@ -92,29 +106,31 @@ def pooled_quantiles(
     weights = np.broadcast_to(np.asarray(weights, float), (rows, np.shape(levels)[-1]))
     levels = np.broadcast_to(np.asarray(levels, float), weights.shape)
     out = np.zeros((rows, h, levels.shape[1]))
-    top = float(levels.max(initial=0.0))
-    for part, support in chunks(supports(history, mean, disp, top), h):
-        model = nb_cdf(mean[part], disp[part], support)
-        own = own_cdf(history[part], support)[:, None, :]
-        for w in np.unique(weights[part]):
+    for part, model, own in _parts(history, mean, disp, float(levels.max(initial=0.0))):
+        mine, at = weights[part], levels[part]
+        for w in np.unique(mine):
             cdf = (1.0 - w) * model + w * own
-            hit = weights[part] == w  # (chunk rows x L)
-            below = cdf[:, :, None, :] < levels[part][:, None, :, None] - _EPS
-            out[part] += np.where(hit[:, None, :], below.sum(axis=3), 0)
+            for j in range(levels.shape[1]):
+                hit = mine[:, j] == w
+                if hit.any():
+                    out[part][hit, :, j] = _quantile(cdf[hit], at[hit, j])
     return out
 
 
 def grid_quantiles(
-    history: np.ndarray, mean: np.ndarray, disp: np.ndarray, weight: float, grid: np.ndarray
+    history: np.ndarray,
+    mean: np.ndarray,
+    disp: np.ndarray,
+    weights: tuple[float, ...],
+    grid: np.ndarray,
 ) -> np.ndarray:
-    """Quantiles (rows x h x len(grid)) of the pool with one weight at every grid level:
+    """Quantiles (weights x rows x h x grid) of the pool at every weight and grid level:
     what the calibration scores against the validation window."""
     rows, h = mean.shape
-    out = np.zeros((rows, h, len(grid)), dtype=np.int32)
-    for part, support in chunks(supports(history, mean, disp, float(grid.max())), h):
-        cdf = (1.0 - weight) * nb_cdf(mean[part], disp[part], support)
-        cdf += weight * own_cdf(history[part], support)[:, None, :]
-        # The CDF rises along the counts, so a level's quantile is how many counts lie below.
-        for j, p in enumerate(grid):
-            out[part, :, j] = (cdf < p - _EPS).sum(axis=2)
+    out = np.zeros((len(weights), rows, h, len(grid)), dtype=np.int32)
+    for part, model, own in _parts(history, mean, disp, float(grid.max())):
+        for i, w in enumerate(weights):
+            cdf = (1.0 - w) * model + w * own
+            for j, p in enumerate(grid):
+                out[i, part, :, j] = _quantile(cdf, p)
     return out
