@@ -1,5 +1,5 @@
 """Stockwise assistant: the agent graph, its models, the CLI, the service and chat channels."""
 
-from assistant.lazy_packages import defer_package_inits
+from stockwise.assistant.agent.lazy_packages import defer_package_inits
 
 defer_package_inits()  # before anything imports langchain_core: see lazy_packages.py

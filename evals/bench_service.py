@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.service.timing import parse
+from stockwise.assistant.service.timing import parse
 
 QUESTIONS = [
     "what is below reorder point?",

@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.dataset.model import Dataset
-from tools.dataset.open import open_dataset
-from tools.dataset.schema import DEMAND_TXN_TYPES, OPEN_ORDER_STATUSES
-from tools.stock import cover, flow, levels, value, wip
-from tools.stock.index import StockIndex, stock_index
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.open import open_dataset
+from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES, OPEN_ORDER_STATUSES
+from stockwise.tools.stock import cover, flow, levels, value, wip
+from stockwise.tools.stock.index import StockIndex, stock_index
 
 DAY = pd.Timedelta(days=1)
 BENCH_DATA = Path("/tmp/stockwise-bench/data")
@@ -51,7 +51,7 @@ def dataset_path(args: argparse.Namespace) -> Path:
     for candidate in (Path(f"/tmp/demo{scale}"), Path(f"/tmp/stockwise-bench/demo-scale{scale}")):
         if (candidate / "items.parquet").exists() or (candidate / "items.csv").exists():
             return candidate
-    from tools.demo.generator import generate_demo
+    from stockwise.demo.generator import generate_demo
 
     out = Path(f"/tmp/stockwise-bench/demo-scale{scale}")
     print(f"generating the demo plant at scale {scale} into {out} (once) ...", flush=True)
@@ -68,7 +68,7 @@ def measure_open(path: Path) -> dict:
     """In this (child) process: open the dataset as every command does (validate and cache
     on first use, read the cache after), its peak memory, then the stock index on top."""
     t0 = time.perf_counter()
-    ds = open_dataset(bench_settings(path))
+    ds = open_dataset(bench_settings(path), path)
     open_s = time.perf_counter() - t0
     open_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
@@ -452,7 +452,7 @@ def main() -> None:
     path = dataset_path(args)
     shutil.rmtree(BENCH_DATA / "cache", ignore_errors=True)  # the first open starts cold
     load = {"cold": open_in_subprocess(path), "warm": open_in_subprocess(path)}
-    ds = open_dataset(bench_settings(path))
+    ds = open_dataset(bench_settings(path), path)
     t0 = time.perf_counter()
     stock_index(ds).ledger  # noqa: B018
     first_query_s = time.perf_counter() - t0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.settings import get_settings
+from stockwise.tools.core.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def isolated_settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory):
     """The demo plant (scale 1, seed 42) as CSV files, generated once per test session."""
-    from tools.demo.generator import generate_demo
+    from stockwise.demo.generator import generate_demo
 
     return generate_demo(tmp_path_factory.mktemp("demo") / "plant", scale=1.0, seed=42)
 
@@ -37,6 +37,6 @@ def demo_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_dataset(demo_dir):
     """The demo plant loaded (strict) once per test session. Treat it as read-only."""
-    from tools.dataset.load import load_dataset
+    from stockwise.tools.dataset.load import load_dataset
 
     return load_dataset(demo_dir)

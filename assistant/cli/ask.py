@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from assistant.settings import get_settings
+from stockwise.tools.core.settings import get_settings
 
 
 def print_sources(console: Console, sources: list[dict]) -> None:
@@ -57,10 +57,10 @@ def ask(
         raise typer.BadParameter(
             'ask needs a question, e.g. stockwise ask "what is below reorder point?"'
         )
-    from assistant.session import open_session  # the agent loads only when asked
+    from stockwise.assistant.agent.session import open_session  # the agent loads only when asked
+    from stockwise.assistant.startup import timed_context
 
-    settings = get_settings()
-    with open_session(settings) as session:
+    with open_session(*timed_context(get_settings())) as session:
         thread_id = thread or session.new_thread()
         if approve or reject:
             result = session.resume("approve" if approve else "reject", thread_id)

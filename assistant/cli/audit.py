@@ -11,8 +11,8 @@ app = typer.Typer(help="The service's tamper-evident audit log.", no_args_is_hel
 
 
 def _log():
-    from assistant.service.audit import AuditLog
-    from assistant.settings import get_settings
+    from stockwise.assistant.service.audit import AuditLog
+    from stockwise.tools.core.settings import get_settings
 
     return AuditLog(get_settings().audit_path)
 

@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.prompt import Confirm, Prompt
 
-from assistant.cli.ask import print_sources
-from assistant.settings import get_settings
+from stockwise.assistant.cli.ask import print_sources
+from stockwise.tools.core.settings import get_settings
 
 if TYPE_CHECKING:
-    from assistant.session import AgentSession
+    from stockwise.assistant.agent.session import AgentSession
 
 HELP = "Ask a question. /new starts a new conversation, /sources shows sources, /quit leaves."
 
@@ -24,7 +24,7 @@ def stream_turn(session: AgentSession, payload, thread_id: str, console: Console
     from langchain_core.messages import AIMessage, ToolMessage
     from langgraph.types import Command
 
-    from assistant.graph import final_answer
+    from stockwise.assistant.agent.graph import final_answer
 
     config = session._config(thread_id)
     for update in session.graph.stream(payload, config, stream_mode="updates"):
@@ -58,11 +58,11 @@ def chat() -> None:
     """Talk to Stockwise about your plant's inventory."""
     from langchain_core.messages import HumanMessage
 
-    from assistant.session import open_session
+    from stockwise.assistant.agent.session import open_session
+    from stockwise.assistant.startup import timed_context
 
     console = Console()
-    settings = get_settings()
-    with open_session(settings) as session:
+    with open_session(*timed_context(get_settings())) as session:
         thread_id = session.new_thread()
         who = session.choice.endpoint or "the offline planner"
         console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")

@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tools.dataset.load import load_dataset
-from tools.dataset.report import ValidationReport
-from tools.errors import DatasetError
+from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.dataset.report import ValidationReport
 
 
 def check(

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.settings import get_settings
-from tools.errors import StockwiseError
+from stockwise.assistant.startup import open_context
+from stockwise.tools.core.errors import StockwiseError
 
 console = Console()
 
@@ -30,14 +30,6 @@ ROW_FIELDS = (
 def _fail(exc: Exception) -> typer.Exit:
     console.print(f"[red]error:[/] {exc}")
     return typer.Exit(1)
-
-
-def _context():  # type: ignore[no-untyped-def]
-    from tools.context import ToolContext
-    from tools.dataset.open import open_dataset
-
-    settings = get_settings()
-    return ToolContext(dataset=open_dataset(settings), settings=settings)
 
 
 def _clean(value):  # type: ignore[no-untyped-def]
@@ -67,11 +59,11 @@ def _suspects_table(title: str, frame, limit: int) -> Table:  # type: ignore[no-
 
 
 def _set_correction(args: list[str], by: str | None, why: str | None, subtype: str | None) -> None:
-    from tools.classify.corrections import record_correction
+    from stockwise.tools.classify.corrections import record_correction
 
     if len(args) != 3:
         raise _fail(ValueError('usage: stockwise classify set ITEM CATEGORY --by NAME --why "..."'))
-    ctx = _context()
+    ctx = open_context()
     try:
         c = record_correction(
             ctx.settings.data_dir, ctx.dataset, args[1], args[2], by or "", why or "", subtype
@@ -100,15 +92,15 @@ def classify(
 ) -> None:
     """Tell raw material, WIP, finished goods and MRO apart by behaviour; list the recorded
     categories that look wrong, or explain one ITEM."""
-    from tools.classify.corrections import suggest_items
-    from tools.classify.service import auto_tags, build_classifications, suspected
+    from stockwise.tools.classify.corrections import suggest_items
+    from stockwise.tools.classify.service import auto_tags, build_classifications, suspected
 
     args = args or []
     if args and args[0] == "set":
         _set_correction(args, by, why, subtype)
         return
     try:
-        ctx = _context()
+        ctx = open_context()
         table = build_classifications(ctx.dataset, ctx.settings.data_dir, retrain=retrain)
     except StockwiseError as exc:
         raise _fail(exc) from exc
@@ -116,7 +108,7 @@ def classify(
     if args:
         item_id = args[0]
         if item_id not in table.index:
-            from tools.errors import UnknownItemError
+            from stockwise.tools.core.errors import UnknownItemError
 
             raise _fail(UnknownItemError(item_id, suggest_items(ctx.dataset, item_id)))
         row = table.loc[item_id]
@@ -166,10 +158,10 @@ def anomalies(
 ) -> None:
     """Find inventory anomalies (MRO in BOMs, dual use, count variances, negative books,
     demand spikes, dead stock, duplicate items) with their evidence."""
-    from tools.anomalies.agent_tools import FindAnomaliesInput, find_anomalies
+    from stockwise.tools.anomalies.agent_tools import FindAnomaliesInput, find_anomalies
 
     try:
-        ctx = _context()
+        ctx = open_context()
         result = find_anomalies(
             ctx, FindAnomaliesInput(kinds=kind or None, item_id=item, limit=limit)
         )

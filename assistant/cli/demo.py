@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from assistant.settings import get_settings
-from tools.demo.ensure import build_atomically, is_current, rich_progress
-from tools.demo.generator import FORMATS
+from stockwise.demo.ensure import build_atomically, is_current, rich_progress
+from stockwise.demo.generator import FORMATS
+from stockwise.tools.core.settings import get_settings
 
 
 def demo(

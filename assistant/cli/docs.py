@@ -9,20 +9,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from assistant.settings import get_settings
-from tools.context import ToolContext
-from tools.errors import StockwiseError
+from stockwise.assistant.startup import open_context
+from stockwise.tools.core.errors import StockwiseError
 
 console = Console(soft_wrap=True)  # long citations stay on one line (and greppable)
-
-
-def _context() -> ToolContext:
-    """The dataset of STOCKWISE_DATASET (the demo plant when unset): its documents/ folder
-    is what gets indexed, its equipment list resolves --equipment."""
-    from tools.dataset.open import open_dataset
-
-    settings = get_settings()
-    return ToolContext(dataset=open_dataset(settings), settings=settings)
 
 
 def index(
@@ -31,13 +21,19 @@ def index(
     ),
 ) -> None:
     """Index a folder of documents for `stockwise docs` and the assistant (incremental)."""
-    from knowledge.index import build_index
-    from tools.documents.search import default_documents_dir
-    from tools.documents.store import get_collection, open_client
+    from stockwise.tools.documents.index import build_index
+    from stockwise.tools.documents.search import dataset_collection, documents_dir
 
     try:
-        folder = path or default_documents_dir(_context())
-        collection = get_collection(open_client(get_settings()))
+        ctx = open_context()
+        folder = path or documents_dir(ctx)
+        if folder is None:
+            console.print(
+                f"The dataset {ctx.dataset.name!r} has no documents/ folder: nothing to index. "
+                "Give a folder: stockwise index PATH"
+            )
+            return
+        collection = dataset_collection(ctx)
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -71,11 +67,11 @@ def docs(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Search the plant's documents and print cited passages."""
-    from tools.documents.search import SearchDocumentsInput, search_documents
+    from stockwise.tools.documents.search import SearchDocumentsInput, search_documents
 
     try:
         result = search_documents(
-            _context(),
+            open_context(),
             SearchDocumentsInput(query=query, equipment=equipment, doc_type=doc_type, k=k),
         )
     except StockwiseError as exc:

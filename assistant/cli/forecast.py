@@ -7,10 +7,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from assistant.cli.output import console, evidence_line, pairs_table, rows_table, run_and_show
+from stockwise.assistant.cli.output import (
+    console,
+    evidence_line,
+    pairs_table,
+    rows_table,
+    run_and_show,
+)
+from stockwise.assistant.startup import open_context
 
 if TYPE_CHECKING:
-    from tools.forecast.agent_tools import ForecastDemandResult
+    from stockwise.tools.forecast.agent_tools import ForecastDemandResult
 
 
 def _show(result: ForecastDemandResult) -> None:
@@ -59,13 +66,12 @@ def forecast(
 
     def call() -> ForecastDemandResult:
         # statsforecast takes seconds to import: only `stockwise forecast` should pay for it.
-        from assistant.cli.stock import load_context
-        from tools.forecast.agent_tools import ForecastDemandInput, forecast_demand
+        from stockwise.tools.forecast.agent_tools import ForecastDemandInput, forecast_demand
 
         # model_validate: the command line's text is checked like any other input.
         args = ForecastDemandInput.model_validate(
             {"item": item, "horizon": horizon, "site": site, "grain": grain}
         )
-        return forecast_demand(load_context(), args)
+        return forecast_demand(open_context(), args)
 
     run_and_show(call, as_json, _show)  # type: ignore[arg-type]

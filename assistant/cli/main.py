@@ -18,22 +18,22 @@ from typer.models import CommandInfo
 # name -> (module, attribute): a command function, or a `typer.Typer` of subcommands.
 # Add a command with one line here; `stockwise --help` lists them in this order.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "index": ("assistant.cli.docs", "index"),
-    "docs": ("assistant.cli.docs", "docs"),
-    "check": ("assistant.cli.check", "check"),
-    "classify": ("assistant.cli.classify", "classify"),
-    "anomalies": ("assistant.cli.classify", "anomalies"),
-    "ask": ("assistant.cli.ask", "ask"),
-    "chat": ("assistant.cli.chat", "chat"),
-    "reorder": ("assistant.cli.reorder", "reorder"),
-    "simulate": ("assistant.cli.reorder", "simulate"),
-    "demo": ("assistant.cli.demo", "demo"),
-    "forecast": ("assistant.cli.forecast", "forecast"),
-    "serve": ("assistant.cli.serve", "serve"),
-    "eval": ("assistant.cli.evals", "eval_app"),
-    "stock": ("assistant.cli.stock", "app"),
-    "audit": ("assistant.cli.audit", "app"),
-    "report": ("assistant.cli.report", "app"),
+    "index": ("stockwise.assistant.cli.docs", "index"),
+    "docs": ("stockwise.assistant.cli.docs", "docs"),
+    "check": ("stockwise.assistant.cli.check", "check"),
+    "classify": ("stockwise.assistant.cli.classify", "classify"),
+    "anomalies": ("stockwise.assistant.cli.classify", "anomalies"),
+    "ask": ("stockwise.assistant.cli.ask", "ask"),
+    "chat": ("stockwise.assistant.cli.chat", "chat"),
+    "reorder": ("stockwise.assistant.cli.reorder", "reorder"),
+    "simulate": ("stockwise.assistant.cli.reorder", "simulate"),
+    "demo": ("stockwise.assistant.cli.demo", "demo"),
+    "forecast": ("stockwise.assistant.cli.forecast", "forecast"),
+    "serve": ("stockwise.assistant.cli.serve", "serve"),
+    "eval": ("stockwise.assistant.cli.evals", "eval_app"),
+    "stock": ("stockwise.assistant.cli.stock", "app"),
+    "audit": ("stockwise.assistant.cli.audit", "app"),
+    "report": ("stockwise.assistant.cli.report", "app"),
 }
 
 

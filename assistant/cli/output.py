@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tools.errors import StockwiseError
-from tools.results import Evidence, ToolResult
+from stockwise.tools.core.errors import StockwiseError
+from stockwise.tools.core.results import Evidence, ToolResult
 
 console = Console()
 error_console = Console(stderr=True)

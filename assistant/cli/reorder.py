@@ -9,19 +9,18 @@ from pathlib import Path
 import typer
 from pydantic import ValidationError
 
-from assistant.cli.output import console, evidence_line, fail, pairs_table, rows_table
-from assistant.settings import get_settings
-from tools.context import ToolContext
-from tools.errors import StockwiseError
-from tools.replenish import (
+from stockwise.assistant.cli.output import console, evidence_line, fail, pairs_table, rows_table
+from stockwise.assistant.startup import open_context
+from stockwise.tools.core.errors import StockwiseError
+from stockwise.tools.replenish import (
     RecommendReorderInput,
     SimulatePolicyInput,
     recommend_reorder,
     simulate_policy,
 )
-from tools.replenish.items import item_site_facts
-from tools.replenish.selection import select_rows
-from tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
+from stockwise.tools.replenish.items import item_site_facts
+from stockwise.tools.replenish.selection import select_rows
+from stockwise.tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 GROUP = typer.Option(None, "--group", help="mro, raw or wip.")
@@ -63,13 +62,6 @@ def _short(records: list[dict], columns: dict[str, str]) -> list[dict]:
     return out
 
 
-def _context() -> ToolContext:
-    from tools.dataset.open import open_dataset
-
-    settings = get_settings()
-    return ToolContext(dataset=open_dataset(settings), settings=settings)
-
-
 def _whole(value: float | None) -> float | None:
     """Whole numbers keep the table narrow; --json has the exact values."""
     return None if value is None else float(round(value))
@@ -96,7 +88,7 @@ def reorder(
                 "limit": limit,
             }
         )
-        result = recommend_reorder(_context(), args)
+        result = recommend_reorder(open_context(), args)
     except (StockwiseError, ValidationError) as exc:
         fail(exc)
     if as_json:
@@ -137,7 +129,7 @@ def simulate(
     """Replay the last months of real demand under a reorder policy fixed at the start: fill
     rate, stockout days, emergency orders, average and peak stock value, orders."""
     try:
-        ctx = _context()
+        ctx = open_context()
         args = SimulatePolicyInput.model_validate(
             {
                 "group": group,

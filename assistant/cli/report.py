@@ -8,8 +8,9 @@ from pathlib import Path
 
 import typer
 
-from assistant.cli.output import fail
-from assistant.settings import get_settings
+from stockwise.assistant.cli.output import fail
+from stockwise.assistant.startup import open_context
+from stockwise.tools.core.settings import get_settings
 
 app = typer.Typer(help="Written reports for auditors.", no_args_is_help=True)
 
@@ -31,17 +32,15 @@ def audit(
     # Heavy imports (pandas, matplotlib, the tools) only when the command runs.
     from pydantic import ValidationError
 
-    from tools.context import ToolContext
-    from tools.dataset.open import open_dataset
-    from tools.errors import InvalidArgumentError, StockwiseError
-    from tools.reports.build import build_audit_report, prose_model
-    from tools.reports.write import FORMATS, default_name, write_report
+    from stockwise.assistant.reports.build import build_audit_report, prose_model
+    from stockwise.assistant.reports.write import FORMATS, default_name, write_report
+    from stockwise.tools.core.errors import InvalidArgumentError, StockwiseError
 
     try:
         if fmt not in FORMATS:
             raise InvalidArgumentError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
         settings = get_settings()
-        ctx = ToolContext(dataset=open_dataset(settings), settings=settings)
+        ctx = open_context(settings)
         report = build_audit_report(ctx, period, site, model=prose_model(settings))
         path = out or settings.data_dir / "reports" / default_name(report, fmt)
         wall, cpu = time.perf_counter(), time.process_time()

@@ -19,11 +19,11 @@ def serve(
     ),
 ) -> None:
     """Serve Stockwise over HTTP: the chat page at /, /api, /v1 (OpenAI-compatible), /docs."""
-    from assistant.settings import get_settings
+    from stockwise.tools.core.settings import get_settings
 
     settings = get_settings()
     if new_key is not None:
-        from assistant.service.auth import add_key
+        from stockwise.assistant.service.auth import add_key
 
         user, _, role = new_key.partition(":")
         if not user or not role:
@@ -41,6 +41,6 @@ def serve(
         return
     import uvicorn
 
-    from assistant.service.app import create_app
+    from stockwise.assistant.service.app import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

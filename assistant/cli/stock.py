@@ -12,11 +12,16 @@ from typing import Any
 
 import typer
 
-from assistant.cli.output import console, evidence_line, rows_table, run_and_show, show_result
-from assistant.settings import get_settings
-from tools.context import ToolContext
-from tools.results import ToolResult
-from tools.stock import cover, flow, levels, value, wip
+from stockwise.assistant.cli.output import (
+    console,
+    evidence_line,
+    rows_table,
+    run_and_show,
+    show_result,
+)
+from stockwise.assistant.startup import open_context
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.stock import cover, flow, levels, value, wip
 
 app = typer.Typer(
     help="Stock questions: on hand, demand, cover, value, variance, WIP. Add --json for scripts.",
@@ -37,20 +42,12 @@ END = typer.Option(None, "--end", help="Last day, YYYY-MM-DD (included); default
 LIMIT = typer.Option(None, "--limit", help="Most rows to list.")
 
 
-def load_context() -> ToolContext:
-    """The dataset of STOCKWISE_DATASET (the demo plant when unset)."""
-    from tools.dataset.open import open_dataset
-
-    settings = get_settings()
-    return ToolContext(dataset=open_dataset(settings), settings=settings)
-
-
 def _run(
     tool: Callable, make_args: Callable, as_json: bool, render: Callable | None = None
 ) -> None:
     def call() -> ToolResult:
         args = make_args()  # a bad argument is refused before the dataset is opened
-        return tool(load_context(), args)
+        return tool(open_context(), args)
 
     run_and_show(call, as_json, render)
 

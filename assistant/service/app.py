@@ -10,16 +10,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from assistant.service.audit import AuditLog
-from assistant.service.auth import KeyStore, RateLimiter
-from assistant.service.deps import Services
-from assistant.service.events import EventStore
-from assistant.service.pool import TurnPool, default_workers
-from assistant.service.runner import TurnRunner
-from assistant.service.threads import ThreadOwners
-from assistant.service.timing import TimingMiddleware
-from assistant.session import AgentSession
-from assistant.settings import Settings
+from stockwise.assistant.agent.session import AgentSession
+from stockwise.assistant.service.audit import AuditLog
+from stockwise.assistant.service.auth import KeyStore, RateLimiter
+from stockwise.assistant.service.deps import Services
+from stockwise.assistant.service.events import EventStore
+from stockwise.assistant.service.pool import TurnPool, default_workers
+from stockwise.assistant.service.runner import TurnRunner
+from stockwise.assistant.service.threads import ThreadOwners
+from stockwise.assistant.service.timing import TimingMiddleware
+from stockwise.tools.core.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,25 +44,32 @@ def create_app(
 ) -> FastAPI:
     """`teams_connections`: how Teams replies get their token (default: MSAL with the
     settings' app id and secret)."""
-    from assistant.service import routes_chat, routes_events, routes_openai, routes_reports
+    from stockwise.assistant.service import (
+        routes_chat,
+        routes_events,
+        routes_openai,
+        routes_reports,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         async with AsyncExitStack() as stack:
             opened = session
             if opened is None:
-                from assistant.session import open_session
+                from stockwise.assistant.agent.session import open_session
+                from stockwise.assistant.startup import timed_context
 
-                manager = open_session(settings)
+                ctx, timings = await run_in_threadpool(timed_context, settings)
+                manager = open_session(ctx, timings=timings)
                 opened = await run_in_threadpool(manager.__enter__)
                 stack.push(manager.__exit__)
             app.state.services = build_services(settings, opened)
             if settings.slack_signing_secret:
-                from assistant.service.slack import build_slack
+                from stockwise.assistant.service.slack import build_slack
 
                 app.state.slack = build_slack(app.state.services)
             if settings.teams_app_id:
-                from assistant.service.teams import TeamsChannel
+                from stockwise.assistant.service.teams import TeamsChannel
 
                 app.state.teams = TeamsChannel(app.state.services, teams_connections)
             stack.callback(app.state.services.owners.close)

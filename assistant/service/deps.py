@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from assistant.service.audit import AuditLog
-from assistant.service.auth import AuthError, KeyStore, Principal, RateLimiter
-from assistant.service.events import EventStore
-from assistant.service.pool import TurnPool
-from assistant.service.runner import TurnRunner
-from assistant.service.threads import ThreadOwners, ThreadTaken
-from assistant.settings import Settings
+from stockwise.assistant.service.audit import AuditLog
+from stockwise.assistant.service.auth import AuthError, KeyStore, Principal, RateLimiter
+from stockwise.assistant.service.events import EventStore
+from stockwise.assistant.service.pool import TurnPool
+from stockwise.assistant.service.runner import TurnRunner
+from stockwise.assistant.service.threads import ThreadOwners, ThreadTaken
+from stockwise.tools.core.settings import Settings
 
 
 @dataclass

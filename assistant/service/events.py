@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.dataset.frames import coerce_table
-from tools.dataset.model import Dataset
-from tools.dataset.schema import REF_TYPES, TXN_SIGNS
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.frames import coerce_table
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import REF_TYPES, TXN_SIGNS
 
 
 class EventError(Exception):

@@ -13,9 +13,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from assistant.service import timing
-from assistant.service.auth import Principal
-from assistant.service.deps import (
+from stockwise.assistant.agent.session import AgentSession
+from stockwise.assistant.service import timing
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import (
     Services,
     admit,
     check_thread_access,
@@ -23,9 +24,8 @@ from assistant.service.deps import (
     principal,
     services,
 )
-from assistant.service.runner import NothingPending, run_to_result
-from assistant.service.threads import ThreadTaken
-from assistant.session import AgentSession
+from stockwise.assistant.service.runner import NothingPending, run_to_result
+from stockwise.assistant.service.threads import ThreadTaken
 
 router = APIRouter(prefix="/api", tags=["chat"])
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from assistant.service.auth import Principal
-from assistant.service.deps import Services, principal, services
-from assistant.service.events import EventConflict, EventError, TxnEvent
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import Services, principal, services
+from stockwise.assistant.service.events import EventConflict, EventError, TxnEvent
 
 router = APIRouter(prefix="/api", tags=["events"])
 

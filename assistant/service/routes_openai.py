@@ -17,9 +17,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from assistant.service import timing
-from assistant.service.auth import Principal
-from assistant.service.deps import (
+from stockwise.assistant.service import timing
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import (
     Services,
     admit,
     check_thread_access,
@@ -27,8 +27,8 @@ from assistant.service.deps import (
     principal,
     services,
 )
-from assistant.service.runner import NothingPending, run_to_result
-from assistant.service.threads import ThreadTaken
+from stockwise.assistant.service.runner import NothingPending, run_to_result
+from stockwise.assistant.service.threads import ThreadTaken
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 T = TypeVar("T")

@@ -18,12 +18,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from assistant.service.auth import Principal
-from assistant.service.deps import Services, principal, services
-from tools.errors import StockwiseError, UnknownEntityError
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import Services, principal, services
+from stockwise.tools.core.errors import StockwiseError, UnknownEntityError
 
 if TYPE_CHECKING:
-    from tools.reports.model import Report
+    from stockwise.assistant.reports.model import Report
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
@@ -49,8 +49,8 @@ class AuditReportRequest(BaseModel):
 
 
 def _build(svc: Services, body: AuditReportRequest) -> tuple[Report, bytes]:
-    from tools.reports.build import build_audit_report, prose_model
-    from tools.reports.write import render
+    from stockwise.assistant.reports.build import build_audit_report, prose_model
+    from stockwise.assistant.reports.write import render
 
     ctx = svc.runner.session.ctx
     with _one_at_a_time:
@@ -89,7 +89,7 @@ async def audit_report(
     except StockwiseError as error:
         svc.audit.append("report", who.user, "api", **asked, status="refused", detail=str(error))
         raise HTTPException(422, str(error)) from None
-    from tools.reports.write import default_name
+    from stockwise.assistant.reports.write import default_name
 
     name = default_name(report, body.format)
     digest = hashlib.sha256(data).hexdigest()

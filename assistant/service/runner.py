@@ -14,10 +14,10 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.types import Command
 
-from assistant.graph import final_answer
-from assistant.service.audit import AuditLog, content_hash
-from assistant.service.auth import Principal
-from assistant.session import AgentSession
+from stockwise.assistant.agent.graph import final_answer
+from stockwise.assistant.agent.session import AgentSession
+from stockwise.assistant.service.audit import AuditLog, content_hash
+from stockwise.assistant.service.auth import Principal
 
 
 def _config(thread_id: str) -> dict[str, Any]:

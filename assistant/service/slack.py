@@ -13,9 +13,9 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from assistant.service.auth import Principal
-from assistant.service.deps import Services
-from assistant.service.routes_openai import reply_text
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import Services
+from stockwise.assistant.service.routes_openai import reply_text
 
 SEEN_EVENTS = 10_000  # how many event ids are remembered for retry detection
 

@@ -21,8 +21,8 @@ from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnC
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
 from microsoft_agents.hosting.fastapi import CloudAdapter, start_agent_process
 
-from assistant.service.auth import Principal
-from assistant.service.deps import Services
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import Services
 
 MENTION = re.compile(r"<at>.*?</at>")
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assistant.settings import Settings
 from evals.classification.scores import (
     anomaly_scores,
     holdout_scores,
@@ -26,7 +25,8 @@ from evals.classification.scores import (
     prepare,
     product_table,
 )
-from tools.dataset.load import load_dataset, load_evaluation_table
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
 
 FLIP_DRAWS = 5
 VARIANTS = {
@@ -43,7 +43,7 @@ def _timed(fn):  # type: ignore[no-untyped-def]
 
 
 def speed(path: Path) -> None:
-    from tools.classify.service import build_classifications, get_model
+    from stockwise.tools.classify.service import build_classifications, get_model
 
     ds, load_s, _ = _timed(lambda: load_dataset(path))
     print(f"\n## Speed on {path} ({len(ds.items):,} items, {len(ds.transactions):,} transactions)")
@@ -72,7 +72,7 @@ def main() -> None:
     pd.set_option("display.width", 160)
 
     if args.data is None:
-        from tools.demo.generator import generate_demo
+        from stockwise.demo.generator import generate_demo
 
         args.data = Path(tempfile.mkdtemp(prefix="cls-eval-")) / "demo"
         generate_demo(args.data, scale=args.scale, seed=args.seed)

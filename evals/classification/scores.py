@@ -15,13 +15,13 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
-from tools.anomalies.run import KINDS, find_all, mro_items
-from tools.classify.features import descriptions, item_features
-from tools.classify.model import train
-from tools.classify.service import auto_tags, predict_items, suspected
-from tools.classify.store import dataset_fingerprint
-from tools.dataset.model import Dataset
-from tools.dataset.schema import CATEGORIES
+from stockwise.tools.anomalies.run import KINDS, find_all, mro_items
+from stockwise.tools.classify.features import descriptions, item_features
+from stockwise.tools.classify.model import train
+from stockwise.tools.classify.service import auto_tags, predict_items, suspected
+from stockwise.tools.classify.store import dataset_fingerprint
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import CATEGORIES
 
 WRONG_KINDS = ("wrong_category", "critical_misfiled")
 LABEL_KINDS = (*WRONG_KINDS, "blank_category")

@@ -15,8 +15,8 @@ import numpy as np
 from tqdm import tqdm
 
 from evals.forecast.metrics import QUANTILES, evaluate
-from tools.forecast.periodic import CANDIDATES, forecast_periods, poisson_quantiles
-from tools.forecast.statistical import point_forecasts
+from stockwise.tools.forecast.periodic import CANDIDATES, forecast_periods, poisson_quantiles
+from stockwise.tools.forecast.statistical import point_forecasts
 
 Method = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 

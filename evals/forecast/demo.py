@@ -14,9 +14,9 @@ from tqdm import tqdm
 
 from evals.forecast.backtest import Row, SharedPoints, print_table, standard_methods
 from evals.forecast.metrics import QUANTILES, evaluate
-from tools.dataset.load import load_dataset
-from tools.forecast.combined import ForecastData, item_demand, load_forecast_data
-from tools.forecast.history import aggregate, daily_series
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.forecast.combined import ForecastData, item_demand, load_forecast_data
+from stockwise.tools.forecast.history import aggregate, daily_series
 
 PERIOD = 30
 
@@ -24,7 +24,7 @@ PERIOD = 30
 def _dataset(args: argparse.Namespace):
     if args.data is not None:
         return load_dataset(args.data)
-    from tools.demo.generator import generate_demo
+    from stockwise.demo.generator import generate_demo
 
     folder = Path(tempfile.mkdtemp(prefix="stockwise-demo-")) / "plant"
     generate_demo(folder, scale=args.scale, seed=args.seed)

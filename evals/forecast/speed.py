@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tools.dataset.load import load_dataset
-from tools.forecast.batch import forecast_all_mro, mro_items
-from tools.forecast.combined import load_forecast_data
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.forecast.batch import forecast_all_mro, mro_items
+from stockwise.tools.forecast.combined import load_forecast_data
 
 
 def speed(data_dir: Path, horizon_days: int = 90) -> None:

@@ -17,14 +17,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from assistant.graph import tool_definitions_chars
-from assistant.grounding import SCALE, figures_in
-from assistant.prompts import system_prompt
-from assistant.session import open_session
-from assistant.settings import get_settings
-from assistant.tool_registry import ToolRegistry
 from evals.qa.oracle import Oracle
 from evals.qa.questions import QUESTIONS, Question
+from stockwise.assistant.agent.graph import tool_definitions_chars
+from stockwise.assistant.agent.grounding import SCALE, figures_in
+from stockwise.assistant.agent.prompts import system_prompt
+from stockwise.assistant.agent.registry import ToolRegistry
+from stockwise.assistant.agent.session import open_session
+from stockwise.assistant.startup import open_context
+from stockwise.tools.core.settings import get_settings
 
 REL_TOL = 0.005
 TARGETS = {"correct": 0.90, "grounded": 1.0, "declined": 1.0}
@@ -133,7 +134,7 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
     rows = []
     seen: set[str] = set()
     start = time.perf_counter()
-    with open_session(settings) as session:
+    with open_session(open_context(settings)) as session:
         oracle = Oracle(oracle_folder(settings))
         run_id = session.new_thread()
         for q in questions:

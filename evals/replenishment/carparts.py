@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from tools.replenish.leadtime_demand import lead_time_samples, reorder_point_fill_rate
-from tools.replenish.policy import expected_undershoot
-from tools.replenish.simulate import simulate
+from stockwise.tools.replenish.leadtime_demand import lead_time_samples, reorder_point_fill_rate
+from stockwise.tools.replenish.policy import expected_undershoot
+from stockwise.tools.replenish.simulate import simulate
 
 LEAD, TEST, ALPHA = 2, 12, 0.1
 # Stock reviewed monthly must cover the lead time plus the month until the next review.

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from assistant.settings import Settings
-from tools.dataset.load import load_dataset
-from tools.replenish.backtest import CLASSES, backtest, plannable, window
-from tools.replenish.demand import daily_demand
-from tools.replenish.items import item_site_facts
-from tools.replenish.policy import plan_policies
-from tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.replenish.backtest import CLASSES, backtest, plannable, window
+from stockwise.tools.replenish.demand import daily_demand
+from stockwise.tools.replenish.items import item_site_facts
+from stockwise.tools.replenish.policy import plan_policies
+from stockwise.tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
 
 CATEGORIES = {"mro": "MRO", "raw": "raw materials", "wip": "WIP components"}
 MIN_INVENTORY_CUT, MIN_EMERGENCY_CUT = 0.15, 0.40
@@ -33,7 +33,7 @@ def open_demo(args) -> tuple:  # type: ignore[no-untyped-def]
     if args.data is not None:
         folder = Path(args.data)
     else:
-        from tools.dataset.open import dataset_source
+        from stockwise.assistant.startup import dataset_source
 
         folder = Path(dataset_source(settings))
     return load_dataset(folder), folder, settings

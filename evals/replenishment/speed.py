@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.dataset.load import load_dataset
-from tools.replenish import RecommendReorderInput, recommend_reorder
-from tools.replenish.backtest import plannable, window
-from tools.replenish.demand import daily_demand
-from tools.replenish.policy import plan_policies
-from tools.replenish.simulate import simulate
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.replenish import RecommendReorderInput, recommend_reorder
+from stockwise.tools.replenish.backtest import plannable, window
+from stockwise.tools.replenish.demand import daily_demand
+from stockwise.tools.replenish.policy import plan_policies
+from stockwise.tools.replenish.simulate import simulate
 
 N_SIMULATED = 10_000
 
@@ -25,7 +25,7 @@ def speed(args) -> None:  # type: ignore[no-untyped-def]
     if args.data is not None:
         folder = Path(args.data)
     else:
-        from tools.dataset.open import dataset_source
+        from stockwise.assistant.startup import dataset_source
 
         folder = Path(dataset_source(settings))
     clock = time.perf_counter()
@@ -35,7 +35,7 @@ def speed(args) -> None:  # type: ignore[no-untyped-def]
         f"{len(ds.transactions):,} transactions ({time.perf_counter() - clock:.1f} s)"
     )
     clock = time.perf_counter()
-    import tools.forecast.leadtime  # noqa: F401  (statsforecast/numba: once per process)
+    import stockwise.tools.forecast.leadtime  # noqa: F401  (statsforecast/numba: once per process)
 
     print(f"forecasting module imported in {time.perf_counter() - clock:.1f} s (once a process)")
     clock = time.perf_counter()

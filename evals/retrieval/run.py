@@ -17,10 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.index import CORPUS_DIR, build_index
-from tools.documents.embedding import clear_cache
-from tools.documents.retriever import HybridRetriever
-from tools.documents.store import get_collection, open_client
+from stockwise.knowledge import CORPUS_DIR
+from stockwise.tools.documents.embedding import clear_cache
+from stockwise.tools.documents.index import build_index
+from stockwise.tools.documents.retriever import HybridRetriever
+from stockwise.tools.documents.store import get_collection, open_client
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 MODES = ("hybrid", "dense", "keyword")

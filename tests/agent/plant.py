@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tools.dataset import Dataset, dataset_from_frames
+from stockwise.tools.dataset import Dataset, dataset_from_frames
 
 AS_OF = pd.Timestamp("2025-09-30 18:00")
 

@@ -10,9 +10,9 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from assistant.graph import build_graph, final_answer
-from assistant.memory import open_checkpointer
-from assistant.tool_registry import ToolRegistry
+from stockwise.assistant.agent.graph import build_graph, final_answer
+from stockwise.assistant.agent.memory import open_checkpointer
+from stockwise.assistant.agent.registry import ToolRegistry
 
 from . import fakes
 from .fakes import ScriptedChatModel, ask_tools, call
@@ -219,6 +219,6 @@ def test_unknown_tool_name_from_model_is_an_error_message(ctx):
     [("approve", True), ("yes", True), (False, False), ({"decision": "reject"}, False)],
 )
 def test_resume_values(decision, expected):
-    from assistant.tool_registry import approved
+    from stockwise.assistant.agent.registry import approved
 
     assert approved(decision)[0] is expected

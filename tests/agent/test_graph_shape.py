@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.graph import build_graph
-from assistant.tool_registry import ToolRegistry, bind_spec, discover_tool_functions, load_specs
+from stockwise.assistant.agent.graph import build_graph
+from stockwise.assistant.agent.registry import (
+    ToolRegistry,
+    bind_spec,
+    discover_tool_functions,
+    load_specs,
+)
 
 from . import fakes
 from .fakes import ScriptedChatModel
@@ -77,7 +82,7 @@ def test_tool_specs_are_cached_and_tools_import_lazily(ctx, tmp_path, monkeypatc
     sys.modules.pop("lazy_tools_pkg")
     # The second time the manifest answers: the package is not imported to list its tools...
     monkeypatch.setattr(
-        "assistant.tool_registry.discover_tool_functions",
+        "stockwise.assistant.agent.registry.discover_tool_functions",
         lambda packages: pytest.fail("manifest not used"),
     )
     (cached,) = load_specs(ctx.settings, ["lazy_tools_pkg"])

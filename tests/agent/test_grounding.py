@@ -7,7 +7,12 @@ import json
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from assistant.grounding import collect_sources, figures_in, mark_figures, ungrounded_figures
+from stockwise.assistant.agent.grounding import (
+    collect_sources,
+    figures_in,
+    mark_figures,
+    ungrounded_figures,
+)
 
 RESULT = {
     "on_hand": 1234.5678,

@@ -8,11 +8,11 @@ import psycopg
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
-from assistant.graph import build_graph, final_answer
-from assistant.memory import open_checkpointer
-from assistant.settings import Settings
-from assistant.tool_registry import ToolRegistry
-from tools.context import ToolContext
+from stockwise.assistant.agent.graph import build_graph, final_answer
+from stockwise.assistant.agent.memory import open_checkpointer
+from stockwise.assistant.agent.registry import ToolRegistry
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
 
 from . import fakes
 from .fakes import ScriptedChatModel, ask_tools, call

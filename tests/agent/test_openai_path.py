@@ -10,10 +10,15 @@ import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from assistant.graph import build_graph, final_answer
-from assistant.models import ModelChoice, choose_model, offline_planner, openai_model
-from assistant.settings import Settings
-from assistant.tool_registry import ToolRegistry
+from stockwise.assistant.agent.graph import build_graph, final_answer
+from stockwise.assistant.agent.models import (
+    ModelChoice,
+    choose_model,
+    offline_planner,
+    openai_model,
+)
+from stockwise.assistant.agent.registry import ToolRegistry
+from stockwise.tools.core.settings import Settings
 
 from . import fakes
 from .openai_server import OpenAIServer, completion, stream_chunks

@@ -12,12 +12,12 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 from pydantic import BaseModel
 
-from assistant.graph import build_graph, final_answer
-from assistant.planner.entities import EntityExtractor
-from assistant.settings import get_settings
-from assistant.tool_registry import ToolRegistry
-from tools.context import ToolContext
-from tools.results import Evidence, ToolResult
+from stockwise.assistant.agent.graph import build_graph, final_answer
+from stockwise.assistant.agent.planner.entities import EntityExtractor
+from stockwise.assistant.agent.registry import ToolRegistry
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.core.settings import get_settings
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import textwrap
 import typer
 from typer.testing import CliRunner
 
-from assistant.cli.main import COMMANDS, app
-from assistant.lazy_packages import DeferInits, DeferredPackage
+from stockwise.assistant.agent.lazy_packages import DeferInits, DeferredPackage
+from stockwise.assistant.cli.main import COMMANDS, app
 
 
 def test_every_listed_command_loads_under_its_name_with_help():
@@ -61,27 +61,28 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
     loaded = _modules_after(
         """
         import typer
-        from assistant.cli.main import app
-        from assistant.settings import get_settings
+        from stockwise.assistant.cli.main import app
+        from stockwise.tools.core.settings import get_settings
         typer.main.get_command(app).get_command(None, "ask")
         import json
-        import assistant.session, assistant.planner.model, tools.dataset.open
-        from tools.demo.ensure import GENERATOR_VERSION
+        import stockwise.assistant.agent.session, stockwise.assistant.agent.planner.model
+        import stockwise.assistant.startup
+        from stockwise.demo import GENERATOR_VERSION
         demo = get_settings().demo_dir  # an existing, current demo: found, not generated
         demo.mkdir(parents=True)
         (demo / "meta.json").write_text(json.dumps({"generator_version": GENERATOR_VERSION}))
-        assert tools.dataset.open.dataset_source(get_settings()) == demo
+        assert stockwise.assistant.startup.dataset_source(get_settings()) == demo
         """,
         STOCKWISE_DATA_DIR=str(tmp_path / "data"),
     )
     modules = set(loaded["modules"])
-    assert "assistant.cli.ask" in modules and "assistant.graph" in modules
+    assert "stockwise.assistant.cli.ask" in modules and "stockwise.assistant.agent.graph" in modules
     for unused in (
-        "assistant.cli.stock",
-        "assistant.cli.reorder",
-        "assistant.cli.demo",
-        "tools.demo.generator",
-        "tools.replenish",
+        "stockwise.assistant.cli.stock",
+        "stockwise.assistant.cli.reorder",
+        "stockwise.assistant.cli.demo",
+        "stockwise.demo.generator",
+        "stockwise.tools.replenish",
         "openai",
         "langchain_openai",
         "chromadb",
@@ -131,7 +132,7 @@ def test_the_planner_serialises_without_printing_the_dataset(ctx):
     # LangChain serialises a chat model (via its repr) for callbacks on its first call.
     from langchain_core.load import dumpd
 
-    from assistant.planner.model import OfflinePlanner
+    from stockwise.assistant.agent.planner.model import OfflinePlanner
 
     planner = OfflinePlanner(ctx=ctx).bind_tools([])
     assert "ctx" not in repr(planner) and "DataFrame" not in repr(planner)

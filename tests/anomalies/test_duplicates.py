@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.anomalies.master_data import duplicate_items, text_agreement, tokens
+from stockwise.tools.anomalies.master_data import duplicate_items, text_agreement, tokens
 
 from .frames import Plant
 

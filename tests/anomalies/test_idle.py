@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.anomalies.idle import dead_stock, idle_stock, slow_moving
+from stockwise.tools.anomalies.idle import dead_stock, idle_stock, slow_moving
 
 from .frames import Plant
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.classify.service import build_classifications
+from stockwise.tools.classify.service import build_classifications
 
 from .plant import START, build_plant, to_dataset
 

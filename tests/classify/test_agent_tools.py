@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.settings import Settings
-from tools.anomalies import AGENT_TOOLS as ANOMALY_TOOLS
-from tools.anomalies import find_anomalies
-from tools.anomalies.agent_tools import FindAnomaliesInput
-from tools.classify import AGENT_TOOLS, classify_item, suspected_misclassifications
-from tools.classify.agent_tools import ClassifyItemInput, SuspectedInput
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.anomalies import AGENT_TOOLS as ANOMALY_TOOLS
+from stockwise.tools.anomalies import find_anomalies
+from stockwise.tools.anomalies.agent_tools import FindAnomaliesInput
+from stockwise.tools.classify import AGENT_TOOLS, classify_item, suspected_misclassifications
+from stockwise.tools.classify.agent_tools import ClassifyItemInput, SuspectedInput
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.core.settings import Settings
 
 
 @pytest.fixture

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.anomalies.detectors import (
+from stockwise.tools.anomalies.detectors import (
     count_variances,
     demand_spikes,
     dual_use,
     mro_in_bom,
     negative_books,
 )
-from tools.anomalies.idle import dead_stock
-from tools.anomalies.master_data import duplicate_items
-from tools.anomalies.operations import excess_stock, stalled_orders
-from tools.anomalies.run import find_all
+from stockwise.tools.anomalies.idle import dead_stock
+from stockwise.tools.anomalies.master_data import duplicate_items
+from stockwise.tools.anomalies.operations import excess_stock, stalled_orders
+from stockwise.tools.anomalies.run import find_all
 
 from .plant import START, build_plant, to_dataset
 
@@ -109,7 +109,7 @@ def planted():  # type: ignore[no-untyped-def]
     )
     ds = to_dataset(b)
     ds.tables["order_progress"] = to_dataset(b).order_progress.iloc[0:0]
-    from tools.dataset.frames import coerce_table
+    from stockwise.tools.dataset.frames import coerce_table
 
     ds.tables["order_progress"] = coerce_table("order_progress", pd.DataFrame(progress))
     return ds

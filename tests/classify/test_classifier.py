@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from tools.classify.features import descriptions, item_features
-from tools.classify.model import MODEL_VERSION
-from tools.classify.service import auto_tags, build_classifications, predict_items, suspected
-from tools.classify.store import dataset_fingerprint, load_model, model_path
+from stockwise.tools.classify.features import descriptions, item_features
+from stockwise.tools.classify.model import MODEL_VERSION
+from stockwise.tools.classify.service import (
+    auto_tags,
+    build_classifications,
+    predict_items,
+    suspected,
+)
+from stockwise.tools.classify.store import dataset_fingerprint, load_model, model_path
 
 from .conftest import BLANK, WRONG
 from .plant import build_plant, to_dataset
@@ -93,7 +98,7 @@ def test_prebinned_trees_predict_as_the_trees_on_raw_columns():
     predicts exactly what the trees fitted on the raw columns predict."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from tools.classify.model import BinnedTrees
+    from stockwise.tools.classify.model import BinnedTrees
 
     rng = np.random.default_rng(3)
     X = np.c_[rng.gamma(0.5, 3, 3000), rng.integers(0, 7, 3000), rng.normal(size=3000)]
@@ -111,7 +116,7 @@ def test_prebinned_trees_predict_as_the_trees_on_raw_columns():
 
 
 def test_training_sample_keeps_every_category_and_every_correction():
-    from tools.classify.model import training_sample
+    from stockwise.tools.classify.model import training_sample
 
     y = np.array(["mro"] * 900 + ["wip"] * 80 + ["finished_good"] * 20)
     w = np.ones(len(y))
@@ -125,8 +130,8 @@ def test_training_sample_keeps_every_category_and_every_correction():
 
 
 def test_items_left_out_of_a_capped_training_are_still_judged(plant_ds, monkeypatch):  # type: ignore[no-untyped-def]
-    from tools.classify import model as classifier
-    from tools.classify.model import train
+    from stockwise.tools.classify import model as classifier
+    from stockwise.tools.classify.model import train
 
     monkeypatch.setattr(classifier, "MIN_PER_CATEGORY", 5)
     features, texts = item_features(plant_ds), descriptions(plant_ds)

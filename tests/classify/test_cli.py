@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
-from assistant.settings import get_settings
-from tools.classify.corrections import corrections_path
+from stockwise.assistant.cli.main import app
+from stockwise.tools.classify.corrections import corrections_path
+from stockwise.tools.core.settings import get_settings
 
 from .plant import build_plant, to_dataset
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tools.classify.corrections import (
+from stockwise.tools.classify.corrections import (
     corrections_path,
     latest_corrections,
     load_corrections,
     record_correction,
     trusted_labels,
 )
-from tools.classify.service import build_classifications, suspected
-from tools.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.classify.service import build_classifications, suspected
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 
 
 def test_corrections_are_appended_and_latest_wins(plant_ds, tmp_path):  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from tools.classify.features import item_features
-from tools.dataset import dataset_from_frames
+from stockwise.tools.classify.features import item_features
+from stockwise.tools.dataset import dataset_from_frames
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.dataset.load import load_dataset
-from tools.dataset.report import LISTED_PER_GROUP
-from tools.errors import DatasetError
+from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.dataset.report import LISTED_PER_GROUP
 
 from .conftest import SMALL_DATASET, with_line, write_dataset_folder
 

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
+from stockwise.assistant.cli.main import app
 
 from .conftest import with_line, write_dataset_folder
 

@@ -7,8 +7,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from tools.dataset.load import load_dataset, load_evaluation_table
-from tools.dataset.schema import PRODUCT_TABLES
+from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
+from stockwise.tools.dataset.schema import PRODUCT_TABLES
 
 from .conftest import SMALL_DATASET, write_dataset_folder
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assistant.settings import Settings
-from tools.dataset import open as opener
-from tools.dataset.schema import PRODUCT_TABLES
-from tools.errors import DatasetError
+from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset import open as opener
+from stockwise.tools.dataset.schema import PRODUCT_TABLES
 
 from .conftest import with_line
 
@@ -23,12 +23,12 @@ def fresh_memo():
 def test_open_memoises_and_caches(small_folder, tmp_path):
     settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
 
-    first = opener.open_dataset(settings)
-    assert opener.open_dataset(settings) is first  # same process: the same object
+    first = opener.open_dataset(settings, small_folder)
+    assert opener.open_dataset(settings, small_folder) is first  # same process: the same object
     assert not first.meta.get("from_cache")
 
     opener._memo.clear()  # as if a new process started
-    cached = opener.open_dataset(settings)
+    cached = opener.open_dataset(settings, small_folder)
 
     assert cached.meta["from_cache"] is True
     assert cached.fingerprint == first.fingerprint and cached.name == "Small plant"
@@ -38,13 +38,13 @@ def test_open_memoises_and_caches(small_folder, tmp_path):
 
 def test_an_edited_file_is_read_again(small_folder, tmp_path):
     settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
-    first = opener.open_dataset(settings)
+    first = opener.open_dataset(settings, small_folder)
 
     (small_folder / "transactions.csv").write_text(
         with_line("transactions", "T11,2025-01-03,I1,S1,7,receipt,,")
     )
     opener._memo.clear()
-    again = opener.open_dataset(settings)
+    again = opener.open_dataset(settings, small_folder)
 
     assert len(again.transactions) == 11 and not again.meta.get("from_cache")
     assert again.fingerprint != first.fingerprint
@@ -55,6 +55,6 @@ def test_a_refused_dataset_is_never_cached(small_folder, tmp_path):
     (small_folder / "sites.csv").write_text("site_id,name\nS1,A\nS1,B\nS2,C\n")
 
     with pytest.raises(DatasetError, match="duplicate key"):
-        opener.open_dataset(settings)
+        opener.open_dataset(settings, small_folder)
 
     assert not (tmp_path / "data" / "cache").exists()

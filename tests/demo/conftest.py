@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.dataset.load import load_dataset
+from stockwise.tools.dataset.load import load_dataset
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tools.dataset.schema import PRODUCT_TABLES, SUPPLIER_TYPES, TXN_SIGNS
-from tools.demo import catalog
+from stockwise.demo import catalog
+from stockwise.tools.dataset.schema import PRODUCT_TABLES, SUPPLIER_TYPES, TXN_SIGNS
 
 
 def test_every_table_and_meta_is_written(demo_dir):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.demo.generator import generate_demo
-from tools.demo.writer import corpus_dir
+from stockwise.demo.generator import generate_demo
+from stockwise.knowledge import CORPUS_DIR
 
 
 def _files(folder):
@@ -50,10 +50,7 @@ def test_bad_arguments_are_refused(tmp_path):
 
 
 def test_documents_are_copied_from_the_knowledge_corpus(demo_dir):
-    source = corpus_dir()
-    if source is None:
-        assert not (demo_dir / "documents").exists()
-        return
+    source = CORPUS_DIR
     expected = {p.relative_to(source) for p in source.rglob("*") if p.is_file()
                 and not p.name.startswith((".", "__"))}  # fmt: skip
     copied = {p.relative_to(demo_dir / "documents") for p in (demo_dir / "documents").rglob("*")

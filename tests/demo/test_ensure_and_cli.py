@@ -6,9 +6,9 @@ import threading
 
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
-from assistant.settings import get_settings
-from tools.demo.ensure import build_atomically, ensure_demo, is_complete
+from stockwise.assistant.cli.main import app
+from stockwise.demo.ensure import build_atomically, ensure_demo, is_complete
+from stockwise.tools.core.settings import get_settings
 
 
 def test_ensure_demo_generates_once_into_the_settings_folder(monkeypatch):
@@ -61,7 +61,8 @@ def test_cli_writes_the_demo_and_refuses_a_full_folder(tmp_path):
 def test_a_demo_made_by_an_older_generator_is_rebuilt(monkeypatch):
     import json
 
-    from tools.demo.ensure import GENERATOR_VERSION, is_current
+    from stockwise.demo import GENERATOR_VERSION
+    from stockwise.demo.ensure import is_current
 
     monkeypatch.setenv("STOCKWISE_DEMO_SCALE", "0.05")
     get_settings.cache_clear()

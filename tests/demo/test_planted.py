@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.demo import catalog
+from stockwise.demo import catalog
 
 KINDS = {
     "wrong_category", "blank_category", "mro_in_bom", "critical_misfiled", "excess_stock",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.dataset.frames import dataset_from_frames
-from tools.dataset.model import Dataset
+from stockwise.tools.dataset.frames import dataset_from_frames
+from stockwise.tools.dataset.model import Dataset
 
 AS_OF = pd.Timestamp("2025-06-30 18:00")
 DAY0 = pd.Timestamp("2024-07-01")

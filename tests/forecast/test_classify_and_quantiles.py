@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tools.forecast.classify import adi_cv2, classify
-from tools.forecast.periodic import QUANTILES, dispersion, forecast_periods, nb_quantiles
-from tools.forecast.statistical import point_forecasts
+from stockwise.tools.forecast.classify import adi_cv2, classify
+from stockwise.tools.forecast.periodic import QUANTILES, dispersion, forecast_periods, nb_quantiles
+from stockwise.tools.forecast.statistical import point_forecasts
 
 
 def test_sbc_classes_of_known_series():
@@ -72,7 +72,7 @@ def test_a_class_leaves_imapa_only_for_a_model_no_worse_in_rmsse(miss, chosen):
     """On the validation window TSB here is the actuals, off by `miss` in the first period:
     by 1.0 it beats IMAPA in both SPL and RMSSE and is chosen; by 1.2 it still wins SPL
     clearly (0.139 against 0.192) but loses RMSSE (0.77 against 0.73), and IMAPA stays."""
-    from tools.forecast.periodic import calibrate
+    from stockwise.tools.forecast.periodic import calibrate
 
     rng = np.random.default_rng(0)
     history = (rng.random((300, 30)) < 0.3).astype(float)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from tools.forecast.discrete import MAX_WALK, nb_ppf, poisson_ppf
+from stockwise.tools.forecast.discrete import MAX_WALK, nb_ppf, poisson_ppf
 
 LEVELS = np.array([0.005, 0.025, 0.1, 0.165, 0.25, 0.5, 0.75, 0.835, 0.9, 0.975, 0.995])
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tools.forecast.leadtime import lead_time_distribution_from_history, lead_time_samples_batch
+from stockwise.tools.forecast.leadtime import (
+    lead_time_distribution_from_history,
+    lead_time_samples_batch,
+)
 
 
 def _coverage(draw_history, draw_future, lead: int, level: float, trials: int = 150) -> float:
@@ -85,7 +88,7 @@ def test_batch_matches_rows_and_handles_long_lead_times():
 def test_demand_in_every_period_is_not_refused(periods):
     # The recency-weighted occurrence share of a history with demand in every period
     # summed to 1 + 2e-16 (24 periods does it) and the binomial draw refused it.
-    from tools.forecast.leadtime_stats import occurrence_probability
+    from stockwise.tools.forecast.leadtime_stats import occurrence_probability
 
     history = np.full((3, periods), 2.0)
     assert (occurrence_probability(history) <= 1.0).all()

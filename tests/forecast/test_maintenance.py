@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.forecast.combined import item_demand, load_forecast_data
-from tools.forecast.leadtime import lead_time_distribution
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.forecast.combined import item_demand, load_forecast_data
+from stockwise.tools.forecast.leadtime import lead_time_distribution
 
 from .plant import AS_OF, hand_made_plant
 
@@ -68,7 +68,7 @@ def test_lead_time_distribution_of_a_dataset_item():
 
 
 def test_batch_forecast_of_every_mro_item_matches_the_item_model():
-    from tools.forecast.batch import forecast_all_mro
+    from stockwise.tools.forecast.batch import forecast_all_mro
 
     data = load_forecast_data(hand_made_plant())
     table = forecast_all_mro(data, 90, n_samples=4000, progress=False).set_index("item_id")
@@ -101,7 +101,7 @@ def test_a_pm_work_order_is_accounted_for_up_to_its_kit():
 
 
 def test_uncovered_takes_the_covered_quantity_from_each_work_orders_issues():
-    from tools.forecast.maintenance import uncovered
+    from stockwise.tools.forecast.maintenance import uncovered
 
     issues = pd.DataFrame(
         {

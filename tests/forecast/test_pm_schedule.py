@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.forecast.pm_schedule import (
+from stockwise.tools.forecast.pm_schedule import (
     PlanSchedule,
     completion_lags,
     drawn_in_window,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tools.forecast import pooled
-from tools.forecast.periodic import (
+from stockwise.tools.forecast import pooled
+from stockwise.tools.forecast.periodic import (
     INTERVAL_BOUNDS,
     QUANTILES,
     calibrate,
@@ -15,7 +15,7 @@ from tools.forecast.periodic import (
     nb_quantiles,
     widen,
 )
-from tools.forecast.pooled import demand_groups, own_cdf, pooled_quantiles, record_start
+from stockwise.tools.forecast.pooled import demand_groups, own_cdf, pooled_quantiles, record_start
 
 
 def test_the_own_record_starts_at_the_first_demand_and_spans_at_least_three_periods():

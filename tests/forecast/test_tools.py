@@ -8,12 +8,12 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
-from assistant.settings import Settings, get_settings
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError, UnknownItemError
-from tools.forecast import AGENT_TOOLS
-from tools.forecast.agent_tools import (
+from stockwise.assistant.cli.main import app
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.core.settings import Settings, get_settings
+from stockwise.tools.forecast import AGENT_TOOLS
+from stockwise.tools.forecast.agent_tools import (
     DemandProfileInput,
     ForecastDemandInput,
     LeadTimeDemandInput,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.index import CORPUS_DIR, build_index
-from tools.documents.store import get_collection, open_client
+from stockwise.knowledge import CORPUS_DIR
+from stockwise.tools.documents.index import build_index
+from stockwise.tools.documents.store import get_collection, open_client
 
 SMALL_CORPUS = (
     "manuals/man-hydraulic-press.md",

@@ -11,13 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
-from knowledge.index import build_index
-from tools.context import ToolContext
-from tools.dataset import dataset_from_frames
-from tools.documents import SearchDocumentsInput, search_documents
-from tools.documents.embedding import MiniLMEmbeddingFunction
-from tools.documents.store import DocumentStoreUnavailableError, get_collection, open_client
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.documents import SearchDocumentsInput, search_documents
+from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
+from stockwise.tools.documents.index import build_index
+from stockwise.tools.documents.store import (
+    DocumentStoreUnavailableError,
+    get_collection,
+    open_client,
+)
 
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent))
 

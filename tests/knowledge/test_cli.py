@@ -8,8 +8,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
-from assistant.settings import get_settings
+from stockwise.assistant.cli.main import app
+from stockwise.tools.core.settings import get_settings
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from knowledge.documents import DocumentError, read_document, split_markdown
-from knowledge.index import CORPUS_DIR
+from stockwise.knowledge import CORPUS_DIR
+from stockwise.tools.documents.reading import DocumentError, read_document, split_markdown
 
 GOOD = """---
 doc_id: T-1

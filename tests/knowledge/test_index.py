@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.index import build_index
-from tools.documents.embedding import MiniLMEmbeddingFunction
-from tools.documents.store import get_collection, open_client
+from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
+from stockwise.tools.documents.index import build_index
+from stockwise.tools.documents.store import get_collection, open_client
 
 
 def _by_doc(collection) -> dict[str, list[dict]]:

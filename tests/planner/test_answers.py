@@ -11,12 +11,12 @@ import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 from markdown_it import MarkdownIt
 
-from assistant.grounding import ungrounded_figures
-from assistant.planner.answers.words import MAX_ROWS, Scope, num, qty
-from assistant.planner.render import render_answer
-from assistant.settings import get_settings
-from assistant.tool_registry import discover_tool_functions, input_model, result_to_json
-from tools.context import ToolContext
+from stockwise.assistant.agent.grounding import ungrounded_figures
+from stockwise.assistant.agent.planner.answers.words import MAX_ROWS, Scope, num, qty
+from stockwise.assistant.agent.planner.render import render_answer
+from stockwise.assistant.agent.registry import discover_tool_functions, input_model, result_to_json
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import get_settings
 
 TOOLS = {fn.__name__: fn for fn in discover_tool_functions()}
 SITES = {"S1": "Riverside Plant", "S2": "Lakeside Plant"}

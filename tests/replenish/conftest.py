@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.dataset import dataset_from_frames
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset import dataset_from_frames
 
 AS_OF = pd.Timestamp("2026-03-31")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
-from tools.replenish import (
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
+from stockwise.tools.replenish import (
     RecommendReorderInput,
     SimulatePolicyInput,
     WipNeedsInput,

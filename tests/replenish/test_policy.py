@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.dataset import dataset_from_frames
-from tools.replenish import RecommendReorderInput, recommend_reorder
-from tools.replenish.leadtime_demand import (
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.replenish import RecommendReorderInput, recommend_reorder
+from stockwise.tools.replenish.leadtime_demand import (
     empirical_samples,
     reorder_point_cycle,
     reorder_point_fill_rate,
 )
-from tools.replenish.policy import order_quantity
+from stockwise.tools.replenish.policy import order_quantity
 
 from .conftest import plant_frames
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.dataset import dataset_from_frames
-from tools.errors import InvalidArgumentError
-from tools.replenish import (
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.replenish import (
     AGENT_TOOLS,
     DraftRequisitionsInput,
     draft_purchase_requisitions,
     write_purchase_requisitions,
 )
-from tools.replenish.requisitions import requisitions_path
+from stockwise.tools.replenish.requisitions import requisitions_path
 
 from .conftest import plant_frames
 

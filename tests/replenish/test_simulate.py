@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tools.replenish.simulate import simulate
+from stockwise.tools.replenish.simulate import simulate
 
 
 def run(demand, rop, qty, lead, cost, start, codes=None):

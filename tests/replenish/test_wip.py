@@ -5,16 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.context import ToolContext
-from tools.dataset import dataset_from_frames
-from tools.replenish import (
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.replenish import (
     StockoutRiskInput,
     WipNeedsInput,
     stockout_risk,
     wip_component_needs,
 )
-from tools.replenish.bom import BomCycleError, bom_lines, find_cycle
-from tools.replenish.wip import component_needs
+from stockwise.tools.replenish.bom import BomCycleError, bom_lines, find_cycle
+from stockwise.tools.replenish.wip import component_needs
 
 from .conftest import plant_frames
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.settings import Settings
-from tools.context import ToolContext
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,15 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from assistant.grounding import FIGURE
-from tools.reports.build import build_audit_report
-from tools.reports.write import render, write_report
-from tools.stock.value import InventoryValueInput, VarianceInput, inventory_value, variance
+from stockwise.assistant.agent.grounding import FIGURE
+from stockwise.assistant.reports.build import build_audit_report
+from stockwise.assistant.reports.write import render, write_report
+from stockwise.tools.stock.value import (
+    InventoryValueInput,
+    VarianceInput,
+    inventory_value,
+    variance,
+)
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -40,7 +45,7 @@ def untraced_figures(narrative: str, shown: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def s2_report(demo_dataset, report_settings):  # type: ignore[no-untyped-def]
-    from tools.context import ToolContext
+    from stockwise.tools.core.context import ToolContext
 
     ctx = ToolContext(dataset=demo_dataset, settings=report_settings)
     return ctx, build_audit_report(ctx, "2025-Q3", "S2")

@@ -3,9 +3,9 @@ the prose states."""
 
 from __future__ import annotations
 
-from tools.reports import sections_stock
-from tools.reports.model import Table
-from tools.reports.trace import Tracer
+from stockwise.assistant.reports import sections_stock
+from stockwise.assistant.reports.model import Table
+from stockwise.assistant.reports.trace import Tracer
 
 
 def money(text: str) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from tools.reports.build import build_audit_report
-from tools.reports.write import render
+from stockwise.assistant.reports.build import build_audit_report
+from stockwise.assistant.reports.write import render
 
 
 def test_grounded_prose_is_kept_and_invented_figures_are_rejected(demo_ctx):  # type: ignore[no-untyped-def]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tools.replenish import SimulatePolicyInput, simulate_policy
-from tools.reports import sections_risk
-from tools.reports.replay import mro_replay, sample_rows
-from tools.reports.trace import Tracer
+from stockwise.assistant.reports import sections_risk
+from stockwise.assistant.reports.replay import mro_replay, sample_rows
+from stockwise.assistant.reports.trace import Tracer
+from stockwise.tools.replenish import SimulatePolicyInput, simulate_policy
 
 
 def test_sample_is_fixed_by_the_ids_not_the_row_order():

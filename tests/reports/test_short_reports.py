@@ -9,14 +9,14 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
-from assistant.settings import get_settings
-from tools.dataset.model import Dataset
-from tools.errors import InvalidArgumentError, UnknownEntityError
-from tools.reports import WriteAuditReportInput, write_audit_report
-from tools.reports.build import build_audit_report
-from tools.reports.period import parse_period
-from tools.reports.write import render
+from stockwise.assistant.cli.main import app
+from stockwise.assistant.reports import WriteAuditReportInput, write_audit_report
+from stockwise.assistant.reports.build import build_audit_report
+from stockwise.assistant.reports.period import parse_period
+from stockwise.assistant.reports.write import render
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
+from stockwise.tools.core.settings import get_settings
+from stockwise.tools.dataset.model import Dataset
 
 
 def test_period_parsing():
@@ -43,7 +43,7 @@ def test_empty_period_gives_a_short_report(demo_ctx):  # type: ignore[no-untyped
 
 
 def test_site_with_no_stock_gives_a_short_report(demo_dataset, report_settings):  # type: ignore[no-untyped-def]
-    from tools.context import ToolContext
+    from stockwise.tools.core.context import ToolContext
 
     tables = dict(demo_dataset.tables)
     sites = pd.concat([tables["sites"], pd.DataFrame([{"site_id": "S3", "name": "New Annex"}])])
@@ -72,7 +72,7 @@ def test_agent_tool_writes_into_the_data_folder(demo_ctx):  # type: ignore[no-un
 
 
 def test_agent_tool_is_registered():
-    from assistant.tool_registry import discover_tool_functions
+    from stockwise.assistant.agent.registry import discover_tool_functions
 
     assert "write_audit_report" in [f.__name__ for f in discover_tool_functions()]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 import uvicorn
 
-from assistant.service.auth import hash_key
-from assistant.settings import Settings
+from stockwise.assistant.service.auth import hash_key
+from stockwise.tools.core.settings import Settings
 
 KEYS = {
     "ana": ("key-ana-viewer", "viewer"),
@@ -60,7 +60,7 @@ class Served:
     session: object
 
     def session_audit(self) -> list[dict]:
-        from assistant.service.audit import AuditLog
+        from stockwise.assistant.service.audit import AuditLog
 
         return AuditLog(self.settings.audit_path).entries()
 
@@ -70,12 +70,12 @@ class Served:
 
 @contextmanager
 def serve_demo(demo_dataset, settings: Settings, **app_options) -> Iterator[Served]:
-    from assistant.graph import build_graph
-    from assistant.memory import open_checkpointer
-    from assistant.models import choose_model
-    from assistant.service.app import create_app
-    from assistant.session import AgentSession
-    from tools.context import ToolContext
+    from stockwise.assistant.agent.graph import build_graph
+    from stockwise.assistant.agent.memory import open_checkpointer
+    from stockwise.assistant.agent.models import choose_model
+    from stockwise.assistant.agent.session import AgentSession
+    from stockwise.assistant.service.app import create_app
+    from stockwise.tools.core.context import ToolContext
 
     ctx = ToolContext(dataset=demo_dataset, settings=settings)
     choice = choose_model(settings, ctx)

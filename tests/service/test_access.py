@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from assistant.service.auth import KeyStore, RateLimiter, add_key, hash_key
+from stockwise.assistant.service.auth import KeyStore, RateLimiter, add_key, hash_key
 
 from .conftest import serve_demo
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
-from assistant.cli.main import app
-from assistant.service.audit import AuditLog
-from assistant.settings import get_settings
+from stockwise.assistant.cli.main import app
+from stockwise.assistant.service.audit import AuditLog
+from stockwise.tools.core.settings import get_settings
 
 
 def filled(path, n: int = 5) -> AuditLog:
@@ -47,7 +47,7 @@ def test_an_edited_entry_is_found(tmp_path):
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(tmp_path):
-    from assistant.service.audit import _entry_hash
+    from stockwise.assistant.service.audit import _entry_hash
 
     log = filled(tmp_path / "audit.jsonl")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from assistant.service.events import EventStore, TxnEvent
+from stockwise.assistant.service.events import EventStore, TxnEvent
 
 from .conftest import serve_demo
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from tools.stock.value import InventoryValueInput, inventory_value
+from stockwise.tools.stock.value import InventoryValueInput, inventory_value
 
 EMPTY_QUARTER = "2021-Q1"  # before the demo ledger begins: a short report, built in a blink
 

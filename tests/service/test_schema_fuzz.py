@@ -13,8 +13,8 @@ pytestmark = pytest.mark.slow
 def live(demo_dataset, tmp_path_factory):
     import json
 
-    from assistant.service.auth import hash_key
-    from assistant.settings import Settings
+    from stockwise.assistant.service.auth import hash_key
+    from stockwise.tools.core.settings import Settings
 
     from .conftest import KEYS, serve_demo
 

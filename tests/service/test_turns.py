@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from assistant.service.auth import Principal
-from assistant.service.deps import claimed
-from assistant.service.pool import TurnPool
-from assistant.service.threads import ThreadOwners, ThreadTaken
-from assistant.service.timing import parse
+from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.deps import claimed
+from stockwise.assistant.service.pool import TurnPool
+from stockwise.assistant.service.threads import ThreadOwners, ThreadTaken
+from stockwise.assistant.service.timing import parse
 
 QUESTION = "what is below reorder point?"
 

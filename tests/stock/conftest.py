@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.settings import Settings
-from tools.context import ToolContext
-from tools.dataset.load import load_dataset
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.load import load_dataset
 
 from .plant import hand_made_plant
 

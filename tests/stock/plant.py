@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tools.dataset import Dataset, dataset_from_frames
+from stockwise.tools.dataset import Dataset, dataset_from_frames
 
 AS_OF = "2025-06-30 12:00"
 

@@ -9,9 +9,9 @@ from typing import get_type_hints
 import pytest
 from typer.testing import CliRunner
 
-import tools.stock as stock_tools
-from assistant.cli import stock as stock_cli
-from assistant.settings import get_settings
+import stockwise.tools.stock as stock_tools
+from stockwise.assistant.cli import stock as stock_cli
+from stockwise.tools.core.settings import get_settings
 
 runner = CliRunner()
 
@@ -19,7 +19,7 @@ runner = CliRunner()
 @pytest.fixture
 def cli(ctx, monkeypatch):  # type: ignore[no-untyped-def]
     """The stock commands over the hand-made plant."""
-    monkeypatch.setattr(stock_cli, "load_context", lambda: ctx)
+    monkeypatch.setattr(stock_cli, "open_context", lambda *args, **kwargs: ctx)
 
     def invoke(*args: str):  # type: ignore[no-untyped-def]
         return runner.invoke(stock_cli.app, list(args))

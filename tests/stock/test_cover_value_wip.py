@@ -7,11 +7,16 @@ import json
 import pandas as pd
 import pytest
 
-from tools.errors import InvalidArgumentError, UnknownEntityError
-from tools.stock import AGENT_TOOLS
-from tools.stock.cover import DaysOfCoverInput, RunOutWithinInput, days_of_cover, run_out_within
-from tools.stock.index import stock_index
-from tools.stock.value import (
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
+from stockwise.tools.stock import AGENT_TOOLS
+from stockwise.tools.stock.cover import (
+    DaysOfCoverInput,
+    RunOutWithinInput,
+    days_of_cover,
+    run_out_within,
+)
+from stockwise.tools.stock.index import stock_index
+from stockwise.tools.stock.value import (
     HELD_CRITICAL,
     HELD_KIT,
     InventoryValueInput,
@@ -22,7 +27,7 @@ from tools.stock.value import (
     slow_moving_and_excess,
     variance,
 )
-from tools.stock.wip import (
+from stockwise.tools.stock.wip import (
     OpenWipInput,
     StalledInput,
     WipValueInput,
@@ -205,7 +210,7 @@ def test_every_tool_is_documented_and_serialisable(ctx):
 
 
 def test_index_is_built_once_per_dataset(plant):
-    from tools.stock.index import stock_index
+    from stockwise.tools.stock.index import stock_index
 
     index = stock_index(plant)
     assert stock_index(plant) is index
@@ -214,10 +219,10 @@ def test_index_is_built_once_per_dataset(plant):
 
 def test_ledger_in_time_order_gives_the_same_answers(ctx, plant):
     """Exports sorted by time take a faster path to the same arrays."""
-    from assistant.settings import Settings
-    from tools.context import ToolContext
-    from tools.dataset import Dataset
-    from tools.stock.flow import DemandInput, demand
+    from stockwise.tools.core.context import ToolContext
+    from stockwise.tools.core.settings import Settings
+    from stockwise.tools.dataset import Dataset
+    from stockwise.tools.stock.flow import DemandInput, demand
 
     tables = dict(plant.tables)
     tables["transactions"] = plant.transactions.sort_values("ts").reset_index(drop=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tools.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
-from tools.stock.flow import DemandInput, MovementsInput, demand, movements
-from tools.stock.levels import (
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
+from stockwise.tools.stock.flow import DemandInput, MovementsInput, demand, movements
+from stockwise.tools.stock.levels import (
     BelowReorderPointInput,
     FindItemsInput,
     OnHandInput,
@@ -14,7 +14,7 @@ from tools.stock.levels import (
     find_items,
     on_hand,
 )
-from tools.stock.resolve import AmbiguousItemError
+from stockwise.tools.stock.resolve import AmbiguousItemError
 
 
 def test_find_items_tolerates_abbreviations_and_typos(ctx):

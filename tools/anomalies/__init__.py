@@ -1,7 +1,7 @@
 """Inventory anomalies with their evidence: MRO in BOMs, dual use, count variances, negative
 books, demand spikes, dead stock, duplicate items."""
 
-from tools.anomalies.agent_tools import find_anomalies
+from stockwise.tools.anomalies.agent_tools import find_anomalies
 
 AGENT_TOOLS = [find_anomalies]
 

@@ -6,11 +6,11 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from tools.anomalies.detectors import Finding
-from tools.anomalies.run import KINDS, find_all, mro_items
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
-from tools.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.anomalies.detectors import Finding
+from stockwise.tools.anomalies.run import KINDS, find_all, mro_items
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 
 
 class FindAnomaliesInput(BaseModel):
@@ -28,7 +28,7 @@ class FindAnomaliesResult(ToolResult):
 
 
 def mro_items_for(ctx: ToolContext) -> set[str]:
-    from tools.classify.service import classifications
+    from stockwise.tools.classify.service import classifications
 
     return mro_items(classifications(ctx), ctx.settings.classify_min_confidence)
 

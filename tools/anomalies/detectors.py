@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.anomalies.ledger import Ledger
-from tools.dataset.model import Dataset
-from tools.dataset.schema import DEMAND_TXN_TYPES
+from stockwise.tools.anomalies.ledger import Ledger
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
 
 MAX_EVIDENCE_ROWS = 10
 # Stock worth less than this (in the dataset's currency) is not raised on its own as dead or

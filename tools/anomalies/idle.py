@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.anomalies.detectors import (
+from stockwise.tools.anomalies.detectors import (
     MAX_EVIDENCE_ROWS,
     MIN_STOCK_VALUE,
     Finding,
@@ -20,11 +20,11 @@ from tools.anomalies.detectors import (
     _rows,
     _severity,
 )
-from tools.anomalies.ledger import Ledger
-from tools.dataset.model import Dataset
+from stockwise.tools.anomalies.ledger import Ledger
+from stockwise.tools.dataset.model import Dataset
 
 # One wording of why stock is held on purpose, shared with the stock tools' slow movers.
-from tools.stock.value import HELD_CRITICAL, HELD_KIT, HELD_POLICY, policy_max
+from stockwise.tools.stock.value import HELD_CRITICAL, HELD_KIT, HELD_POLICY, policy_max
 
 
 def idle_stock(ds: Dataset, days: int, ledger: Ledger | None = None) -> pd.DataFrame:

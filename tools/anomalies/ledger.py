@@ -10,8 +10,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.dataset.schema import DEMAND_TXN_TYPES
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
 
 INBOUND_TXN_TYPES = ("receipt", "production_output", "transfer_in")
 _DAY_NS = 86_400 * 10**9

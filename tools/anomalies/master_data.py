@@ -30,9 +30,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from tools.anomalies.detectors import MAX_EVIDENCE_ROWS, Finding, _rows, _severity
-from tools.anomalies.ledger import Ledger
-from tools.dataset.model import Dataset
+from stockwise.tools.anomalies.detectors import MAX_EVIDENCE_ROWS, Finding, _rows, _severity
+from stockwise.tools.anomalies.ledger import Ledger
+from stockwise.tools.dataset.model import Dataset
 
 NOISE_TOKENS = frozenset({"ISO", "DIN", "ANSI"})
 _PART_NO_LABEL = re.compile(r"\bP/N\b")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.anomalies.detectors import MIN_STOCK_VALUE, Finding, _costs, _rows, _severity
-from tools.anomalies.ledger import Ledger
-from tools.dataset.model import Dataset
-from tools.dataset.schema import OPEN_ORDER_STATUSES
-from tools.stock.value import policy_max
+from stockwise.tools.anomalies.detectors import MIN_STOCK_VALUE, Finding, _costs, _rows, _severity
+from stockwise.tools.anomalies.ledger import Ledger
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
+from stockwise.tools.stock.value import policy_max
 
 
 def cover_table(ds: Dataset, ledger: Ledger | None = None) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.anomalies.detectors import (
+from stockwise.tools.anomalies.detectors import (
     Finding,
     count_variances,
     demand_spikes,
@@ -10,11 +10,11 @@ from tools.anomalies.detectors import (
     mro_in_bom,
     negative_books,
 )
-from tools.anomalies.idle import dead_stock, idle_stock, slow_moving
-from tools.anomalies.ledger import Ledger
-from tools.anomalies.master_data import duplicate_items
-from tools.anomalies.operations import cover_table, excess_stock, stalled_orders
-from tools.dataset.model import Dataset
+from stockwise.tools.anomalies.idle import dead_stock, idle_stock, slow_moving
+from stockwise.tools.anomalies.ledger import Ledger
+from stockwise.tools.anomalies.master_data import duplicate_items
+from stockwise.tools.anomalies.operations import cover_table, excess_stock, stalled_orders
+from stockwise.tools.dataset.model import Dataset
 
 KINDS = (
     "mro_in_bom",

@@ -1,7 +1,7 @@
 """Tell raw material, WIP, finished goods and MRO apart by behaviour, explain each call, and
 flag recorded categories that are probably wrong."""
 
-from tools.classify.agent_tools import classify_item, suspected_misclassifications
+from stockwise.tools.classify.agent_tools import classify_item, suspected_misclassifications
 
 AGENT_TOOLS = [classify_item, suspected_misclassifications]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.classify.corrections import suggest_items
-from tools.classify.service import auto_tags, classifications, suspected
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError, UnknownItemError
-from tools.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.classify.corrections import suggest_items
+from stockwise.tools.classify.service import auto_tags, classifications, suspected
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 
 
 class ItemClassification(BaseModel):

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import process
 
-from tools.dataset.model import Dataset
-from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
-from tools.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tools.classify.corrections import Correction
-from tools.dataset.model import Dataset
+from stockwise.tools.classify.corrections import Correction
+from stockwise.tools.dataset.model import Dataset
 
 CATEGORY_WORDS = {
     "raw_material": "Raw material",

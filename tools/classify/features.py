@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.dataset.schema import CRITICALITY, DEMAND_TXN_TYPES, SUPPLIER_TYPES
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import CRITICALITY, DEMAND_TXN_TYPES, SUPPLIER_TYPES
 
 ISSUE_KINDS = {
     "issue_production": "prod",

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from threadpoolctl import threadpool_limits
 
-from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
+from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
 MODEL_VERSION = "1.2"
 FOLDS = 5

@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.classify.corrections import latest_corrections, trusted_labels
-from tools.classify.explain import ExplainContext, explain
-from tools.classify.features import descriptions, item_features
-from tools.classify.model import FittedClassifier, train
-from tools.classify.store import dataset_fingerprint, load_model, save_model
-from tools.context import ToolContext
-from tools.dataset.model import Dataset
-from tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
+from stockwise.tools.classify.corrections import latest_corrections, trusted_labels
+from stockwise.tools.classify.explain import ExplainContext, explain
+from stockwise.tools.classify.features import descriptions, item_features
+from stockwise.tools.classify.model import FittedClassifier, train
+from stockwise.tools.classify.store import dataset_fingerprint, load_model, save_model
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
 # Each piece of missing evidence (no movements, no supplier, no description) moves the
 # probabilities this far towards "can't tell", so thin data never looks certain.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import joblib
 
-from tools.classify.model import MODEL_VERSION, FittedClassifier
-from tools.dataset.model import Dataset
+from stockwise.tools.classify.model import MODEL_VERSION, FittedClassifier
+from stockwise.tools.dataset.model import Dataset
 
 
 def dataset_fingerprint(ds: Dataset) -> str:

@@ -1,6 +1,6 @@
 """The dataset layer: the contract's tables, loaded, validated and typed."""
 
-from tools.dataset.frames import dataset_from_frames
-from tools.dataset.model import Dataset
+from stockwise.tools.dataset.frames import dataset_from_frames
+from stockwise.tools.dataset.model import Dataset
 
 __all__ = ["Dataset", "dataset_from_frames"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tools.dataset.frames import _as_id, _as_str
-from tools.dataset.schema import Column
+from stockwise.tools.dataset.frames import _as_id, _as_str
+from stockwise.tools.dataset.schema import Column
 
 # A trailing zone offset after a time of day: the contract reads a stamp's wall time as
 # site local time, so "10:00+02:00" is 10:00 at the site.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.dataset.schema import PRODUCT_TABLES, TABLES, Table
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import PRODUCT_TABLES, TABLES, Table
 
 
 def empty_table(table: Table) -> pd.DataFrame:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from tools.dataset.frames import coerce_table, dataset_from_frames
-from tools.dataset.model import Dataset
-from tools.dataset.read import read_folder, table_file
-from tools.dataset.report import ValidationReport
-from tools.dataset.schema import PRODUCT_TABLES, TABLES
-from tools.dataset.source import is_url
-from tools.dataset.validate import validate_tables
-from tools.errors import DatasetError
+from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.dataset.frames import coerce_table, dataset_from_frames
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.read import read_folder, table_file
+from stockwise.tools.dataset.report import ValidationReport
+from stockwise.tools.dataset.schema import PRODUCT_TABLES, TABLES
+from stockwise.tools.dataset.source import is_url
+from stockwise.tools.dataset.validate import validate_tables
 
 
 def load_dataset(
@@ -89,7 +89,7 @@ def refusal_message(report: ValidationReport, lines: int = 10) -> str:
 
 def _read(source: str | Path, names: tuple[str, ...], progress):
     if is_url(source):
-        from tools.dataset import sql  # SQLAlchemy only when a database is read
+        from stockwise.tools.dataset import sql  # SQLAlchemy only when a database is read
 
         url = str(source)
         raw = sql.read_tables(url, names, progress)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tools.dataset.schema import TABLES
+from stockwise.tools.dataset.schema import TABLES
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The dataset every command uses: `settings.dataset`, or the demo plant when unset.
+"""Open a dataset once per process, through a Parquet cache of its typed tables.
 
 Loading a big CSV dataset means parsing and validating millions of rows, which a chat
 question should not pay for each time. So after a folder dataset validates, its typed
@@ -18,28 +18,20 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tools.dataset.load import input_files, load_dataset
-from tools.dataset.model import Dataset
-from tools.dataset.read import arrow_to_pandas
-from tools.dataset.schema import PRODUCT_TABLES
-from tools.dataset.source import is_url
+from stockwise.tools.dataset.load import input_files, load_dataset
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.read import arrow_to_pandas
+from stockwise.tools.dataset.schema import PRODUCT_TABLES
+from stockwise.tools.dataset.source import is_url
 
 # Bump when the typed frames change shape or dtype, so old caches are not read.
 CACHE_VERSION = 1
 _memo: dict[tuple, Dataset] = {}
 
 
-def dataset_source(settings) -> str | Path:
-    if settings.dataset:
-        return settings.dataset if is_url(settings.dataset) else Path(settings.dataset)
-    from tools.demo.ensure import ensure_demo
-
-    return ensure_demo(settings)
-
-
-def open_dataset(settings, progress=None) -> Dataset:
-    """The validated dataset of `settings` (strict: a refused dataset raises DatasetError)."""
-    source = dataset_source(settings)
+def open_dataset(settings, source: str | Path, progress=None) -> Dataset:
+    """The validated dataset at `source`, a folder or a database URL (strict: a refused
+    dataset raises DatasetError). `settings.data_dir` holds the cache."""
     key = (str(source), _signature(source))
     if key in _memo:
         return _memo[key]

@@ -21,8 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from tools.dataset.frames import CATEGORICAL_COLUMNS
-from tools.dataset.schema import TABLES
+from stockwise.tools.dataset.frames import CATEGORICAL_COLUMNS
+from stockwise.tools.dataset.schema import TABLES
 
 FIRST_DATA_ROW = 2
 _ARROW_TYPES = {

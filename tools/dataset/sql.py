@@ -14,15 +14,15 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from tools.dataset.model import Dataset
-from tools.dataset.read import RawTable, _indexed
-from tools.dataset.schema import TABLE_ORDER
-from tools.errors import DatasetError
+from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.read import RawTable, _indexed
+from stockwise.tools.dataset.schema import TABLE_ORDER
 
 CONNECT_TIMEOUT_S = 5
 
 
-from tools.dataset.source import is_url  # noqa: E402,F401  (re-exported for callers)
+from stockwise.tools.dataset.source import is_url  # noqa: E402,F401  (re-exported for callers)
 
 
 def describe(url: str) -> str:
@@ -109,7 +109,7 @@ def write_dataset(dataset: Dataset | str | Path, url: str, *, replace: bool = Fa
     of the same names are an error unless `replace` is set.
     """
     if not isinstance(dataset, Dataset):
-        from tools.dataset.load import load_dataset, load_evaluation_table
+        from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
 
         folder = dataset
         dataset = load_dataset(folder)

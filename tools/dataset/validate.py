@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tools.dataset.columns import Check, check_column, show
-from tools.dataset.read import RawTable
-from tools.dataset.report import LISTED_PER_GROUP, TableSummary, ValidationReport
-from tools.dataset.schema import TABLE_ORDER, TABLES, TXN_SIGNS, Table
+from stockwise.tools.dataset.columns import Check, check_column, show
+from stockwise.tools.dataset.read import RawTable
+from stockwise.tools.dataset.report import LISTED_PER_GROUP, TableSummary, ValidationReport
+from stockwise.tools.dataset.schema import TABLE_ORDER, TABLES, TXN_SIGNS, Table
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Document retrieval: offline embeddings, the Chroma store, hybrid search, the agent tool."""
 
-from tools.documents.embedding import MiniLMEmbeddingFunction, embed
-from tools.documents.search import (
+from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction, embed
+from stockwise.tools.documents.search import (
     Citation,
     DocumentPassage,
     SearchDocumentsInput,
@@ -9,7 +9,7 @@ from tools.documents.search import (
     get_retriever,
     search_documents,
 )
-from tools.documents.store import DocumentStoreUnavailableError
+from stockwise.tools.documents.store import DocumentStoreUnavailableError
 
 AGENT_TOOLS = [search_documents]
 

@@ -8,17 +8,25 @@ the collection's configuration and rebuilds on reopen.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
 
-from assistant.settings import Settings
-from tools.documents.embedding import MiniLMEmbeddingFunction
-from tools.errors import StockwiseError
+from stockwise.tools.core.errors import StockwiseError
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
 
 COLLECTION = "stockwise-documents"
+
+
+def collection_for(source: str) -> str:
+    """The collection of one dataset's documents. Documents belong to a dataset: switching
+    datasets switches collections, so one plant's manuals never answer for another."""
+    digest = hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
+    return f"{COLLECTION}-{digest}"
 
 
 class DocumentStoreUnavailableError(StockwiseError):
@@ -64,19 +72,19 @@ def _http_client(url: str) -> Any:
     return client
 
 
-def get_collection(client: Any, *, create: bool = True) -> Any | None:
-    """The passages collection, or None when it does not exist and `create` is False."""
+def get_collection(client: Any, name: str = COLLECTION, *, create: bool = True) -> Any | None:
+    """The passages collection `name`, or None when it does not exist and `create` is False."""
     try:
         if create:
             return client.get_or_create_collection(
-                COLLECTION,
+                name,
                 embedding_function=MiniLMEmbeddingFunction(),
                 configuration={"hnsw": {"space": "cosine"}},
             )
         names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        if COLLECTION not in names:
+        if name not in names:
             return None
-        return client.get_collection(COLLECTION)
+        return client.get_collection(name)
     except DocumentStoreUnavailableError:
         raise
     except Exception as exc:

@@ -7,15 +7,21 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
-from tools.forecast.classify import adi_cv2, classify
-from tools.forecast.combined import forecast_data
-from tools.forecast.history import aggregate, daily_series
-from tools.forecast.item import ItemForecast, Quantiles, finite, forecast_item, parse_horizon
-from tools.forecast.leadtime import item_lead_time_days, lead_time_distribution
-from tools.results import Evidence, ToolResult
-from tools.stock.common import open_index
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.forecast.classify import adi_cv2, classify
+from stockwise.tools.forecast.combined import forecast_data
+from stockwise.tools.forecast.history import aggregate, daily_series
+from stockwise.tools.forecast.item import (
+    ItemForecast,
+    Quantiles,
+    finite,
+    forecast_item,
+    parse_horizon,
+)
+from stockwise.tools.forecast.leadtime import item_lead_time_days, lead_time_distribution
+from stockwise.tools.stock.common import open_index
 
 
 def _resolve(ctx: ToolContext, item: str, site: str | None) -> tuple[str, str | None]:

@@ -9,15 +9,15 @@ import pandas as pd
 from scipy import sparse
 from tqdm import tqdm
 
-from tools.forecast.combined import ForecastData
-from tools.forecast.leadtime_stats import lead_time_samples_batch
-from tools.forecast.maintenance import kit_coverage, uncovered
-from tools.forecast.pm_schedule import (
+from stockwise.tools.forecast.combined import ForecastData
+from stockwise.tools.forecast.leadtime_stats import lead_time_samples_batch
+from stockwise.tools.forecast.maintenance import kit_coverage, uncovered
+from stockwise.tools.forecast.pm_schedule import (
     completion_lags,
     drawn_in_window,
     plan_schedule,
 )
-from tools.forecast.usage import RATE_DAYS
+from stockwise.tools.forecast.usage import RATE_DAYS
 
 SUMMARY_QUANTILES = (0.5, 0.9, 0.95)
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tools.context import ToolContext
-from tools.dataset.model import Dataset
-from tools.forecast.history import DemandIssues, build_issues, daily_series
-from tools.forecast.leadtime_stats import history_notes, lead_time_samples_batch
-from tools.forecast.maintenance import (
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.forecast.history import DemandIssues, build_issues, daily_series
+from stockwise.tools.forecast.leadtime_stats import history_notes, lead_time_samples_batch
+from stockwise.tools.forecast.maintenance import (
     MaintenanceDemand,
     maintenance_demand,
     uncovered,
     work_orders_with_type,
 )
-from tools.forecast.usage import RunHours
+from stockwise.tools.forecast.usage import RunHours
 
 
 @dataclass

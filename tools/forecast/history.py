@@ -9,9 +9,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from tools.context import ToolContext
-from tools.dataset.model import Dataset
-from tools.dataset.schema import DEMAND_TXN_TYPES
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
 
 GRAIN_DAYS = {"day": 1, "week": 7, "month": 30.4375}
 

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.errors import InvalidArgumentError
-from tools.forecast.classify import adi_cv2, classify
-from tools.forecast.combined import ForecastData, ItemDemand, item_demand
-from tools.forecast.history import GRAIN_DAYS, aggregate, daily_series
-from tools.forecast.periodic import dispersion, forecast_periods, nb_quantiles, widen
-from tools.forecast.statistical import point_forecasts
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.forecast.classify import adi_cv2, classify
+from stockwise.tools.forecast.combined import ForecastData, ItemDemand, item_demand
+from stockwise.tools.forecast.history import GRAIN_DAYS, aggregate, daily_series
+from stockwise.tools.forecast.periodic import dispersion, forecast_periods, nb_quantiles, widen
+from stockwise.tools.forecast.statistical import point_forecasts
 
 MAX_HORIZON_DAYS = 730
 _HORIZON = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([dwmy]?)\s*$", re.IGNORECASE)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tools.context import ToolContext
-from tools.errors import UnknownItemError
-from tools.forecast.combined import forecast_data, item_demand
-from tools.forecast.leadtime_stats import (
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import UnknownItemError
+from stockwise.tools.forecast.combined import forecast_data, item_demand
+from stockwise.tools.forecast.leadtime_stats import (
     LeadTimeDemand,
     lead_time_distribution_from_history,
     lead_time_samples_batch,

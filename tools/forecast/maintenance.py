@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.forecast.history import DemandIssues
-from tools.forecast.pm_schedule import (
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.forecast.history import DemandIssues
+from stockwise.tools.forecast.pm_schedule import (
     completion_lags,
     drawn_in_window,
     plan_schedule,
 )
-from tools.forecast.usage import RATE_DAYS, RunHours
+from stockwise.tools.forecast.usage import RATE_DAYS, RunHours
 
 DAY = pd.Timedelta(days=1)
 

@@ -21,9 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tools.forecast.classify import classify
-from tools.forecast.discrete import nb_mean_size, nb_ppf, poisson_ppf
-from tools.forecast.pooled import N_GROUPS, demand_groups, grid_quantiles, pooled_quantiles
+from stockwise.tools.forecast.classify import classify
+from stockwise.tools.forecast.discrete import nb_mean_size, nb_ppf, poisson_ppf
+from stockwise.tools.forecast.pooled import (
+    N_GROUPS,
+    demand_groups,
+    grid_quantiles,
+    pooled_quantiles,
+)
 
 QUANTILES = np.array([0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995])
 CANDIDATES = ["CrostonClassic", "CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoETS"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tools.forecast.usage import RunHours
+from stockwise.tools.forecast.usage import RunHours
 
 DAY = pd.Timedelta(days=1)
 MAX_SERVICES = 10_000  # per plan and horizon: a guard against a near-zero interval

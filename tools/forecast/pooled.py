@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 from scipy import stats
 
-from tools.forecast.discrete import nb_mean_size, nb_ppf
+from stockwise.tools.forecast.discrete import nb_mean_size, nb_ppf
 
 # Groups of series by how many periods held demand: 0-1, 2, 3-4, 5-8, 9-16, 17 and more.
 GROUP_EDGES = (1, 2, 4, 8, 16)

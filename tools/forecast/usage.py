@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
+from stockwise.tools.dataset.model import Dataset
 
 RECENT_DAYS = 90  # window of the run-hour rate a projection uses
 # Window of the breakdown rate: a year holds enough breakdowns per type and follows machines

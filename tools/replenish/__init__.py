@@ -1,19 +1,19 @@
 """Replenishment: reorder points for a service level, WIP-aware component needs, policy
 simulation on history, and purchase requisitions that wait for a person's approval."""
 
-from tools.replenish.recommend import RecommendReorderInput, recommend_reorder
-from tools.replenish.requirements import (
+from stockwise.tools.replenish.recommend import RecommendReorderInput, recommend_reorder
+from stockwise.tools.replenish.requirements import (
     StockoutRiskInput,
     WipNeedsInput,
     stockout_risk,
     wip_component_needs,
 )
-from tools.replenish.requisitions import (
+from stockwise.tools.replenish.requisitions import (
     DraftRequisitionsInput,
     draft_purchase_requisitions,
     write_purchase_requisitions,
 )
-from tools.replenish.simulation_tool import SimulatePolicyInput, simulate_policy
+from stockwise.tools.replenish.simulation_tool import SimulatePolicyInput, simulate_policy
 
 AGENT_TOOLS = [
     recommend_reorder,

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from assistant.settings import Settings
-from tools.dataset.model import Dataset
-from tools.errors import InvalidArgumentError
-from tools.replenish.demand import daily_demand
-from tools.replenish.items import GROUPS
-from tools.replenish.policy import plan_policies
-from tools.replenish.simulate import SimulationOutcome, simulate
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.demand import daily_demand
+from stockwise.tools.replenish.items import GROUPS
+from stockwise.tools.replenish.policy import plan_policies
+from stockwise.tools.replenish.simulate import SimulationOutcome, simulate
 
 CLASSES = ("A", "B", "C")
 POLICIES = ("current", "recommended", "given")

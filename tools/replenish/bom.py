@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tools.errors import StockwiseError
+from stockwise.tools.core.errors import StockwiseError
 
 
 class BomCycleError(StockwiseError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
+from stockwise.tools.dataset.model import Dataset
 
 DEMAND_TXN_TYPES = ("issue_production", "issue_maintenance", "issue_sales", "issue_other")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
+from stockwise.tools.dataset.model import Dataset
 
 # recorded_category -> replenishment group; finished goods are made, not bought.
 GROUP_OF_CATEGORY = {"mro": "mro", "raw_material": "raw", "wip": "wip"}

@@ -35,7 +35,7 @@ def forecaster_samples(
 ) -> tuple[np.ndarray, list[str]] | None:
     """The forecasting module's lead-time demand samples per row, or None without it."""
     try:
-        from tools.forecast.leadtime import lead_time_samples_batch
+        from stockwise.tools.forecast.leadtime import lead_time_samples_batch
     except ImportError:
         return None
     # Rows with demand every period go to the empirical windows: with no intermittency
@@ -62,7 +62,9 @@ def lead_time_samples(
         if got is not None:
             return got
         if method == "forecast":
-            raise ImportError("the forecasting module (tools.forecast.leadtime) is not installed")
+            raise ImportError(
+                "the forecasting module (stockwise.tools.forecast.leadtime) is not installed"
+            )
     return empirical_samples(history, lead), ["empirical windows"] * history.shape[0]
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from assistant.settings import Settings
-from tools.dataset.model import Dataset
-from tools.errors import InvalidArgumentError
-from tools.replenish.demand import daily_demand
-from tools.replenish.items import item_site_facts
-from tools.replenish.leadtime_demand import (
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.demand import daily_demand
+from stockwise.tools.replenish.items import item_site_facts
+from stockwise.tools.replenish.leadtime_demand import (
     lead_time_samples,
     reorder_point_cycle,
     reorder_point_fill_rate,

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError, UnknownEntityError
-from tools.replenish.items import item_site_facts
-from tools.replenish.policy import plan_policies
-from tools.replenish.risk import risk_table
-from tools.replenish.selection import check_item, select_rows
-from tools.replenish.wip import OPEN_STATUSES, component_needs
-from tools.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
+from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.replenish.items import item_site_facts
+from stockwise.tools.replenish.policy import plan_policies
+from stockwise.tools.replenish.risk import risk_table
+from stockwise.tools.replenish.selection import check_item, select_rows
+from stockwise.tools.replenish.wip import OPEN_STATUSES, component_needs
 
 
 class ComponentNeed(BaseModel):

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
-from tools.replenish.items import item_site_facts, lead_time_problems
-from tools.replenish.policy import plan_policies
-from tools.replenish.selection import select_rows
-from tools.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
+from stockwise.tools.replenish.policy import plan_policies
+from stockwise.tools.replenish.selection import select_rows
 
 CSV_COLUMNS = [
     "requisition_id", "item_id", "site_id", "description", "supplier_id", "qty", "uom",

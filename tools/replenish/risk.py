@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.replenish.demand import daily_demand
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.demand import daily_demand
 
 RATE_DAYS = 90  # the contract's "average daily demand" window
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz import process
 
-from tools.dataset.model import Dataset
-from tools.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
-from tools.replenish.items import GROUPS
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.items import GROUPS
 
 
 def check_item(ds: Dataset, item_id: str) -> None:

@@ -7,13 +7,13 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
-from tools.replenish.backtest import Backtest, backtest, plannable, window
-from tools.replenish.items import item_site_facts
-from tools.replenish.policy import plan_policies
-from tools.replenish.selection import select_rows
-from tools.results import Evidence, ToolResult
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.replenish.backtest import Backtest, backtest, plannable, window
+from stockwise.tools.replenish.items import item_site_facts
+from stockwise.tools.replenish.policy import plan_policies
+from stockwise.tools.replenish.selection import select_rows
 
 
 class SimulatePolicyInput(BaseModel):

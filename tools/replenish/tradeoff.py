@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assistant.settings import Settings
-from tools.dataset.model import Dataset
-from tools.replenish.backtest import backtest, plannable, window
-from tools.replenish.demand import daily_demand
-from tools.replenish.policy import plans_for_targets
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.backtest import backtest, plannable, window
+from stockwise.tools.replenish.demand import daily_demand
+from stockwise.tools.replenish.policy import plans_for_targets
 
 TARGETS = (0.80, 0.85, 0.90, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.replenish.bom import bom_lines, check_acyclic, draw_requirements
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.bom import bom_lines, check_acyclic, draw_requirements
 
 OPEN_STATUSES = ("released", "in_progress")
 DEFAULT_STAGE_DAYS = 1.0

@@ -4,11 +4,11 @@ Each tool is `tool(ctx: ToolContext, args: SomeInput) -> SomeResult`; its docstr
 the agent's model reads. Definitions follow shared/DATA_CONTRACT.md exactly.
 """
 
-from tools.stock.cover import days_of_cover, run_out_within
-from tools.stock.flow import demand, movements
-from tools.stock.levels import below_reorder_point, find_items, on_hand
-from tools.stock.value import inventory_value, slow_moving_and_excess, variance
-from tools.stock.wip import open_wip_orders, stalled_orders, wip_value
+from stockwise.tools.stock.cover import days_of_cover, run_out_within
+from stockwise.tools.stock.flow import demand, movements
+from stockwise.tools.stock.levels import below_reorder_point, find_items, on_hand
+from stockwise.tools.stock.value import inventory_value, slow_moving_and_excess, variance
+from stockwise.tools.stock.wip import open_wip_orders, stalled_orders, wip_value
 
 AGENT_TOOLS = [
     find_items,

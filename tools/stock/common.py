@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from tools.context import ToolContext
-from tools.dataset.schema import CATEGORIES, CRITICALITY, MRO_SUBTYPES
-from tools.errors import InvalidArgumentError, UnknownEntityError
-from tools.results import MAX_EVIDENCE_IDS, Evidence
-from tools.stock.index import UNCLASSIFIED, StockIndex, stock_index
-from tools.stock.resolve import Resolver, resolver
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
+from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence
+from stockwise.tools.dataset.schema import CATEGORIES, CRITICALITY, MRO_SUBTYPES
+from stockwise.tools.stock.index import UNCLASSIFIED, StockIndex, stock_index
+from stockwise.tools.stock.resolve import Resolver, resolver
 
 DAY_NS = 86_400 * 10**9
 

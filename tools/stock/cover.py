@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
-from tools.results import ToolResult
-from tools.stock.common import ItemRow, evidence, finite, item_mask, open_index, text
-from tools.stock.index import StockIndex
-from tools.stock.levels import item_records
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.stock.common import ItemRow, evidence, finite, item_mask, open_index, text
+from stockwise.tools.stock.index import StockIndex
+from stockwise.tools.stock.levels import item_records
 
 WINDOW_DAYS = 90
 

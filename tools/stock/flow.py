@@ -11,12 +11,20 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.dataset.schema import DEMAND_TXN_TYPES, TXN_SIGNS
-from tools.errors import InvalidArgumentError
-from tools.results import ToolResult
-from tools.stock.common import ItemRow, evidence, item_fields, item_mask, open_index, period, text
-from tools.stock.levels import item_records
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES, TXN_SIGNS
+from stockwise.tools.stock.common import (
+    ItemRow,
+    evidence,
+    item_fields,
+    item_mask,
+    open_index,
+    period,
+    text,
+)
+from stockwise.tools.stock.levels import item_records
 
 _DATES = "YYYY-MM-DD, both ends included"
 

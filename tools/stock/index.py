@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.dataset.schema import DEMAND_TXN_TYPES
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
 
 UNCLASSIFIED = "unclassified"
 T = TypeVar("T")

@@ -5,10 +5,18 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.results import ToolResult
-from tools.stock.common import ItemRow, evidence, finite, item_fields, item_mask, open_index, text
-from tools.stock.index import StockIndex
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.stock.common import (
+    ItemRow,
+    evidence,
+    finite,
+    item_fields,
+    item_mask,
+    open_index,
+    text,
+)
+from stockwise.tools.stock.index import StockIndex
 
 
 def item_records(index: StockIndex, codes: np.ndarray | list[int]) -> list[dict]:

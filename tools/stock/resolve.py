@@ -16,8 +16,8 @@ from functools import cached_property
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from tools.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
-from tools.stock.index import StockIndex
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
+from stockwise.tools.stock.index import StockIndex
 
 STRONG_MATCH = 75.0  # every query word matched, allowing a typo or two
 CLEAR_LEAD = 5.0  # a best match this far ahead of the next one is what the person meant

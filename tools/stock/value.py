@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.errors import InvalidArgumentError
-from tools.results import ToolResult
-from tools.stock.common import DAY_NS, ItemRow, evidence, item_mask, open_index
-from tools.stock.cover import WINDOW_DAYS, cover_days
-from tools.stock.index import StockIndex
-from tools.stock.levels import item_records
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.stock.common import DAY_NS, ItemRow, evidence, item_mask, open_index
+from stockwise.tools.stock.cover import WINDOW_DAYS, cover_days
+from stockwise.tools.stock.index import StockIndex
+from stockwise.tools.stock.levels import item_records
 
 GroupBy = Literal["category", "site", "supplier", "criticality", "mro_subtype", "uom"]
 _BLANK = {

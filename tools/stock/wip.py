@@ -12,12 +12,12 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from tools.context import ToolContext
-from tools.dataset.schema import OPEN_ORDER_STATUSES
-from tools.errors import InvalidArgumentError, UnknownEntityError
-from tools.results import ToolResult
-from tools.stock.common import evidence, finite, open_index
-from tools.stock.wip_frames import (
+from stockwise.tools.core.context import ToolContext
+from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
+from stockwise.tools.stock.common import evidence, finite, open_index
+from stockwise.tools.stock.wip_frames import (
     NOT_STARTED,
     current_stages,
     order_wip_values,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.dataset.model import Dataset
-from tools.dataset.schema import OPEN_ORDER_STATUSES
-from tools.stock.index import StockIndex
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
+from stockwise.tools.stock.index import StockIndex
 
 NOT_STARTED = "not started"
 MIN_SAMPLES = 3  # fewer finished rows than this make a poor "typical" time

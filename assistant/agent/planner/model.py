@@ -1,0 +1,121 @@
+"""`OfflinePlanner`: the planner as a LangChain chat model, so the same graph runs with it or
+with any OpenAI-compatible model. First call of a turn: tool calls (or a decline); next call,
+with the tool results in the history: the answer, written from those results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.tools import BaseTool
+from pydantic import ConfigDict, Field
+
+from stockwise.assistant.agent.planner.brain import Brain
+from stockwise.assistant.agent.planner.render import Scope, render_answer
+from stockwise.assistant.agent.state import current_turn, is_internal, turn_start
+
+PLANNER_KEY = "planner"
+
+
+def _previous_plan(messages: list[BaseMessage]) -> dict | None:
+    """The intent and entities of the latest earlier turn the planner answered."""
+    start = turn_start(messages)
+    for msg in reversed(messages[:start]):
+        if isinstance(msg, AIMessage) and PLANNER_KEY in msg.response_metadata:
+            return msg.response_metadata[PLANNER_KEY]
+    return None
+
+
+class OfflinePlanner(BaseChatModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    # Out of the repr: LangChain serialises the model (its repr) for callbacks on every
+    # first call, and the context's repr prints the whole dataset's frames.
+    ctx: Any = Field(repr=False)
+    tools: list[BaseTool] = Field(default_factory=list, repr=False)
+
+    @property
+    def _llm_type(self) -> str:
+        return "stockwise-offline-planner"
+
+    def bind_tools(self, tools: list, **kwargs: Any) -> OfflinePlanner:  # type: ignore[override]
+        return self.model_copy(update={"tools": [t for t in tools if isinstance(t, BaseTool)]})
+
+    @property
+    def brain(self) -> Brain:
+        return self.ctx.service("planner_brain", Brain)
+
+    def _generate(
+        self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
+    ) -> ChatResult:
+        history = [m for m in messages if not isinstance(m, SystemMessage)]
+        message = self._reply(history)
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _reply(self, history: list[BaseMessage]) -> AIMessage:
+        tools = {t.name: t for t in self.tools}
+        turn = current_turn(history)
+        last = history[-1] if history else None
+        results = [m for m in turn if isinstance(m, ToolMessage)]
+        if isinstance(last, HumanMessage) and is_internal(last):
+            # A grounding retry: restate the results alone, with no wording of our own.
+            return AIMessage(
+                content=render_answer("", results, digest_only=True)
+                if results
+                else "I could not find figures for that in the tool results."
+            )
+        if isinstance(last, ToolMessage):
+            plan = next(
+                (
+                    m.response_metadata.get(PLANNER_KEY)
+                    for m in reversed(turn)
+                    if isinstance(m, AIMessage) and m.tool_calls
+                ),
+                None,
+            )
+            return self._answer(plan, results)
+        question = str(last.content) if last is not None else ""
+        plan = self.brain.plan(question, _previous_plan(history), tools)
+        meta = {PLANNER_KEY: plan.meta()}
+        if not plan.calls:
+            return AIMessage(content=plan.message, response_metadata=meta)
+        return AIMessage(content="", tool_calls=plan.calls, response_metadata=meta)
+
+    def _answer(self, plan: dict | None, results: list[ToolMessage]) -> AIMessage:
+        if plan is None:
+            return AIMessage(content=render_answer("Here is what the tools returned:", results))
+        intent = self.brain.intents[plan["intent"]]
+        headline = headline_for(intent.headline, plan["entities"], self.brain)
+        explain = intent.explain if plan["mode"] == "why" else ""
+        if plan["mode"] == "why" and not explain:
+            explain = "These figures are copied from the tool results, as they are."
+        sites = {sid: name.title() for name, sid in self.brain.extractor.site_names.items()}
+        return AIMessage(
+            content=render_answer(headline, results, explain, Scope(plan["entities"], sites)),
+            response_metadata={PLANNER_KEY: plan},
+        )
+
+
+def headline_for(template: str, entities: dict, brain: Brain) -> str:
+    site = entities.get("site")
+    names = {v: k.title() for k, v in brain.extractor.site_names.items()}
+    parts = {
+        "item": entities.get("item", "the item"),
+        "for_item": f" for {entities['item']}" if entities.get("item") else "",
+        "at_site": f" at {site} ({names.get(site, site)})" if site else "",
+        "period": (
+            f" from {entities['start']} to {entities['end']}"
+            if entities.get("start") and entities.get("end")
+            else ""
+        ),
+        "within": (
+            f" within {entities['days']} days"
+            if entities.get("days")
+            else " within their lead time"
+            if entities.get("lead_time")
+            else ""
+        ),
+    }
+    return template.format_map(parts)

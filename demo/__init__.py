@@ -1,0 +1,11 @@
+"""The demo plant: a fixed catalog of named entities and a deterministic generator.
+
+A leaf of the architecture: only the surfaces (through `assistant/startup.py`), the evals
+and the tests use it. `generator.generate_demo(out_dir, scale=, seed=)` writes a dataset;
+`ensure.ensure_demo(settings)` returns the demo folder, generating it on first use.
+"""
+
+# Bump when the generator's output changes: a demo made by an older version is rebuilt on
+# its next use instead of being read with figures the docs and benchmarks no longer match.
+# 2: a machine's own kit consumables are drawn for its work orders only.
+GENERATOR_VERSION = 2

@@ -1,0 +1,1 @@
+"""The layer every other one stands on: settings, errors, results and the tool context."""
