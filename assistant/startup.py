@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings, get_settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.open import open_dataset
 from stockwise.tools.dataset.source import is_url
 

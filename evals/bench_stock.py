@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.open import open_dataset
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES, OPEN_ORDER_STATUSES

@@ -17,8 +17,8 @@ from stockwise.assistant.agent import grounding, prompts
 from stockwise.assistant.agent.models import ModelChoice, endpoint_down_errors, why_down
 from stockwise.assistant.agent.registry import ToolRegistry
 from stockwise.assistant.agent.state import INTERNAL_KEY, AgentState, current_turn, turn_start
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import StockwiseError
+from stockwise.tools.dataset.context import ToolContext
 
 
 def tool_error_message(error: Exception) -> str:

@@ -9,8 +9,8 @@ from functools import lru_cache
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 
 
 @lru_cache(maxsize=1)

@@ -23,8 +23,8 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 
 TOOL_PACKAGES = (
     "stockwise.tools.stock",

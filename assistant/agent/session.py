@@ -16,7 +16,7 @@ from langgraph.types import Command
 from stockwise.assistant.agent.graph import build_graph, final_answer
 from stockwise.assistant.agent.memory import open_checkpointer
 from stockwise.assistant.agent.models import ModelChoice, choose_model
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 
 
 @dataclass

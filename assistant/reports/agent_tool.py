@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 
 from stockwise.assistant.reports.build import build_audit_report, prose_model
 from stockwise.assistant.reports.write import Format, default_name, write_report
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 
 
 class WriteAuditReportInput(BaseModel):

@@ -17,9 +17,9 @@ from stockwise.assistant.reports import sections_stock as stock
 from stockwise.assistant.reports.model import KEY_FIGURES, Report, Section
 from stockwise.assistant.reports.period import movements_in, parse_period
 from stockwise.assistant.reports.trace import Tracer
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import UnknownEntityError
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import open_index
 
 

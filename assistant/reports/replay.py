@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.backtest import window
 from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.selection import select_rows

@@ -10,7 +10,7 @@ from stockwise.assistant.reports.replay import MroReplay, mro_replay
 from stockwise.assistant.reports.trace import Call, Kind, Tracer
 from stockwise.tools.anomalies.agent_tools import FindAnomaliesInput, find_anomalies
 from stockwise.tools.classify.agent_tools import SuspectedInput, suspected_misclassifications
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish import (
     RecommendReorderInput,
     StockoutRiskInput,

@@ -15,7 +15,7 @@ from stockwise.assistant.reports.narrative import (
 )
 from stockwise.assistant.reports.period import Period, movements_in, value_at
 from stockwise.assistant.reports.trace import Tracer
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.value import (
     HELD_CRITICAL,
     HELD_KIT,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.frames import coerce_table
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import REF_TYPES, TXN_SIGNS

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.load import load_dataset
 from stockwise.tools.replenish import RecommendReorderInput, recommend_reorder
 from stockwise.tools.replenish.backtest import plannable, window

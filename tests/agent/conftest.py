@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import get_settings
+from stockwise.tools.dataset.context import ToolContext
 
 from .plant import tiny_plant
 

@@ -11,9 +11,9 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import BaseModel, ConfigDict, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import UnknownItemError
 from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 
 
 class ScriptedChatModel(BaseChatModel):

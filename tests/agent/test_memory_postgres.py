@@ -11,8 +11,8 @@ from langchain_core.messages import AIMessage, HumanMessage
 from stockwise.assistant.agent.graph import build_graph, final_answer
 from stockwise.assistant.agent.memory import open_checkpointer
 from stockwise.assistant.agent.registry import ToolRegistry
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 
 from . import fakes
 from .fakes import ScriptedChatModel, ask_tools, call

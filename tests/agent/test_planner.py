@@ -15,9 +15,9 @@ from pydantic import BaseModel
 from stockwise.assistant.agent.graph import build_graph, final_answer
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.registry import ToolRegistry
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.core.settings import get_settings
+from stockwise.tools.dataset.context import ToolContext
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from stockwise.tools.anomalies import find_anomalies
 from stockwise.tools.anomalies.agent_tools import FindAnomaliesInput
 from stockwise.tools.classify import AGENT_TOOLS, classify_item, suspected_misclassifications
 from stockwise.tools.classify.agent_tools import ClassifyItemInput, SuspectedInput
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 
 
 @pytest.fixture

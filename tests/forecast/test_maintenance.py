@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.forecast.combined import item_demand, load_forecast_data
 from stockwise.tools.forecast.leadtime import lead_time_distribution
 

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from stockwise.assistant.cli.main import app
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 from stockwise.tools.core.settings import Settings, get_settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.forecast import AGENT_TOOLS
 from stockwise.tools.forecast.agent_tools import (
     DemandProfileInput,

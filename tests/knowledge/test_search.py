@@ -8,10 +8,10 @@ import socket
 import pandas as pd
 import pytest
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.documents import AGENT_TOOLS, SearchDocumentsInput, search_documents
 from stockwise.tools.documents.retriever import Filters, HybridRetriever
 from stockwise.tools.documents.store import DocumentStoreUnavailableError

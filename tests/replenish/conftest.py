@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.dataset.context import ToolContext
 
 AS_OF = pd.Timestamp("2026-03-31")
 

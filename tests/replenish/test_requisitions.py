@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish import (
     AGENT_TOOLS,
     DraftRequisitionsInput,

@@ -45,7 +45,7 @@ def untraced_figures(narrative: str, shown: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def s2_report(demo_dataset, report_settings):  # type: ignore[no-untyped-def]
-    from stockwise.tools.core.context import ToolContext
+    from stockwise.tools.dataset.context import ToolContext
 
     ctx = ToolContext(dataset=demo_dataset, settings=report_settings)
     return ctx, build_audit_report(ctx, "2025-Q3", "S2")

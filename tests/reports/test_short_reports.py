@@ -43,7 +43,7 @@ def test_empty_period_gives_a_short_report(demo_ctx):  # type: ignore[no-untyped
 
 
 def test_site_with_no_stock_gives_a_short_report(demo_dataset, report_settings):  # type: ignore[no-untyped-def]
-    from stockwise.tools.core.context import ToolContext
+    from stockwise.tools.dataset.context import ToolContext
 
     tables = dict(demo_dataset.tables)
     sites = pd.concat([tables["sites"], pd.DataFrame([{"site_id": "S3", "name": "New Annex"}])])

@@ -75,7 +75,7 @@ def serve_demo(demo_dataset, settings: Settings, **app_options) -> Iterator[Serv
     from stockwise.assistant.agent.models import choose_model
     from stockwise.assistant.agent.session import AgentSession
     from stockwise.assistant.service.app import create_app
-    from stockwise.tools.core.context import ToolContext
+    from stockwise.tools.dataset.context import ToolContext
 
     ctx = ToolContext(dataset=demo_dataset, settings=settings)
     choice = choose_model(settings, ctx)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.load import load_dataset
 
 from .plant import hand_made_plant

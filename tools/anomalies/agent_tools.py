@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from stockwise.tools.anomalies.detectors import Finding
 from stockwise.tools.anomalies.run import KINDS, find_all, mro_items
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 
 
 class FindAnomaliesInput(BaseModel):

@@ -7,9 +7,9 @@ from pydantic import BaseModel, Field
 
 from stockwise.tools.classify.corrections import suggest_items
 from stockwise.tools.classify.service import auto_tags, classifications, suspected
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 
 
 class ItemClassification(BaseModel):

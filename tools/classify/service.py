@@ -15,7 +15,7 @@ from stockwise.tools.classify.explain import ExplainContext, explain
 from stockwise.tools.classify.features import descriptions, item_features
 from stockwise.tools.classify.model import FittedClassifier, train
 from stockwise.tools.classify.store import dataset_fingerprint, load_model, save_model
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 

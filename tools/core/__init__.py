@@ -1,1 +1,1 @@
-"""The layer every other one stands on: settings, errors, results and the tool context."""
+"""The layer every other one stands on: settings, errors and the evidence every result carries."""

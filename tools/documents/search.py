@@ -8,9 +8,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from rapidfuzz import process
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.documents.retriever import Filters, HybridRetriever
 from stockwise.tools.documents.store import collection_for, get_collection, open_client
 

@@ -7,9 +7,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.forecast.classify import adi_cv2, classify
 from stockwise.tools.forecast.combined import forecast_data
 from stockwise.tools.forecast.history import aggregate, daily_series

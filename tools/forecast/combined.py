@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.forecast.history import DemandIssues, build_issues, daily_series
 from stockwise.tools.forecast.leadtime_stats import history_notes, lead_time_samples_batch

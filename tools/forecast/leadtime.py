@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import UnknownItemError
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.forecast.combined import forecast_data, item_demand
 from stockwise.tools.forecast.leadtime_stats import (
     LeadTimeDemand,

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
 from stockwise.tools.replenish.policy import plan_policies
 from stockwise.tools.replenish.selection import select_rows

@@ -7,9 +7,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.backtest import Backtest, backtest, plannable, window
 from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.policy import plan_policies

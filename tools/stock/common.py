@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import CATEGORIES, CRITICALITY, MRO_SUBTYPES
 from stockwise.tools.stock.index import UNCLASSIFIED, StockIndex, stock_index
 from stockwise.tools.stock.resolve import Resolver, resolver

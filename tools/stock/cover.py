@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import ItemRow, evidence, finite, item_mask, open_index, text
 from stockwise.tools.stock.index import StockIndex
 from stockwise.tools.stock.levels import item_records

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES, TXN_SIGNS
 from stockwise.tools.stock.common import (
     ItemRow,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import (
     ItemRow,
     evidence,

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import DAY_NS, ItemRow, evidence, item_mask, open_index
 from stockwise.tools.stock.cover import WINDOW_DAYS, cover_days
 from stockwise.tools.stock.index import StockIndex

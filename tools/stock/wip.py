@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
 from stockwise.tools.stock.common import evidence, finite, open_index
 from stockwise.tools.stock.wip_frames import (

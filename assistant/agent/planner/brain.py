@@ -21,7 +21,7 @@ from stockwise.assistant.agent.planner.intents import (
 )
 from stockwise.assistant.agent.planner.matcher import IntentMatcher
 from stockwise.assistant.agent.registry import tool_fields, tool_input_model
-from stockwise.tools.core.context import ToolContext
+from stockwise.tools.dataset.context import ToolContext
 
 # Entity -> the argument names tools use for it, in order of preference.
 ARG_NAMES: dict[str, tuple[str, ...]] = {
