@@ -27,6 +27,19 @@ def dataset_source(settings: Settings) -> str | Path:
     return ensure_demo(settings)
 
 
+def loading_notice(ctx: ToolContext) -> str | None:
+    """What a lenient load set aside, for the surface to say before its first answer."""
+    rejected = int(ctx.dataset.meta.get("rows_rejected") or 0)
+    if not rejected:
+        return None
+    rows, verb = ("row", "does") if rejected == 1 else ("rows", "do")
+    return (
+        f"{rejected:,} {rows} of {ctx.dataset.name} {verb} not meet the data contract and "
+        f"{'is' if rejected == 1 else 'are'} left out (STOCKWISE_LENIENT); with reasons in "
+        f"{ctx.dataset.meta.get('rejects_path')}"
+    )
+
+
 def timed_context(settings: Settings | None = None) -> tuple[ToolContext, dict[str, float]]:
     """`open_context`, with how long the dataset took to open (ms), as answers report it."""
     start = time.perf_counter()

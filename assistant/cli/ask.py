@@ -58,9 +58,12 @@ def ask(
             'ask needs a question, e.g. stockwise ask "what is below reorder point?"'
         )
     from stockwise.assistant.agent.session import open_session  # the agent loads only when asked
-    from stockwise.assistant.startup import timed_context
+    from stockwise.assistant.startup import loading_notice, timed_context
 
-    with open_session(*timed_context(get_settings())) as session:
+    ctx, timings = timed_context(get_settings())
+    if notice := loading_notice(ctx):
+        typer.echo(f"note: {notice}", err=True)
+    with open_session(ctx, timings=timings) as session:
         thread_id = thread or session.new_thread()
         if approve or reject:
             result = session.resume("approve" if approve else "reject", thread_id)

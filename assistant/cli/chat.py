@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.prompt import Confirm, Prompt
@@ -59,10 +60,13 @@ def chat() -> None:
     from langchain_core.messages import HumanMessage
 
     from stockwise.assistant.agent.session import open_session
-    from stockwise.assistant.startup import timed_context
+    from stockwise.assistant.startup import loading_notice, timed_context
 
     console = Console()
-    with open_session(*timed_context(get_settings())) as session:
+    ctx, timings = timed_context(get_settings())
+    if notice := loading_notice(ctx):
+        typer.echo(f"note: {notice}", err=True)
+    with open_session(ctx, timings=timings) as session:
         thread_id = session.new_thread()
         who = session.choice.endpoint or "the offline planner"
         console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from stockwise.tools.core.errors import DatasetError
-from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.core.settings import get_settings
+from stockwise.tools.dataset.load import load_dataset, rejects_path_for
 from stockwise.tools.dataset.report import ValidationReport
 
 
@@ -24,13 +25,21 @@ def check(
         False, "--lenient", help="Load the valid rows and write the rejected ones to a file."
     ),
     rejects: Path | None = typer.Option(
-        None, "--rejects", help="Where --lenient writes rejected rows (default: beside it)."
+        None,
+        "--rejects",
+        help="Where --lenient writes rejected rows (default: the rejects/ folder of "
+        "STOCKWISE_DATA_DIR; the path is printed).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Validate a dataset against the data contract and print every problem found."""
+    """Validate a dataset against the data contract and print every problem found.
+
+    The tables, columns and definitions a dataset must follow are in docs/data-contract.md.
+    Set STOCKWISE_LENIENT=1 to have every command load the valid rows the way --lenient does.
+    """
     console = Console()
     report: ValidationReport | None
+    rejects = rejects or rejects_path_for(get_settings().data_dir, source)
     try:
         dataset = load_dataset(source, lenient=lenient, rejects_path=rejects)
         report = dataset.meta["validation"]

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from stockwise.assistant.cli.output import print_error
 from stockwise.assistant.startup import open_context
 from stockwise.tools.core.errors import StockwiseError
 
@@ -28,7 +29,7 @@ ROW_FIELDS = (
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/] {exc}")
+    print_error(exc)
     return typer.Exit(1)
 
 

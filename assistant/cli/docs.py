@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from stockwise.assistant.cli.output import fail
 from stockwise.assistant.startup import open_context
 from stockwise.tools.core.errors import StockwiseError
 
@@ -50,8 +51,7 @@ def index(
 
             report = build_index(folder, collection, on_progress)
     except (StockwiseError, FileNotFoundError) as exc:
-        console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        fail(exc)
     for n, line in enumerate(report.lines()):
         style = "bold" if n == 0 else ("yellow" if line.startswith("skipped") else "")
         console.print(line, style=style or None, highlight=False, markup=False)
@@ -75,13 +75,12 @@ def docs(
             SearchDocumentsInput(query=query, equipment=equipment, doc_type=doc_type, k=k),
         )
     except StockwiseError as exc:
-        console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        fail(exc)
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), indent=2))
         return
     if not result.passages:
-        console.print("No passage matches.")
+        console.print("; ".join(result.evidence.notes) or "No passage matches.", markup=False)
     for n, passage in enumerate(result.passages, start=1):
         console.print(
             f"[bold]{n}. {passage.citation.label()}[/]  [dim]({passage.citation.doc_id})[/]"

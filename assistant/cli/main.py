@@ -11,9 +11,12 @@ import importlib
 from collections.abc import Iterator, MutableMapping
 from typing import Any, cast
 
+import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo
+
+from stockwise.tools.core.errors import DatasetError
 
 # name -> (module, attribute): a command function, or a `typer.Typer` of subcommands.
 # Add a command with one line here; `stockwise --help` lists them in this order.
@@ -88,6 +91,16 @@ class LazyCommands(TyperGroup):
         table = CommandTable(self)
         table.loaded.update(self.commands)
         self.commands = table
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # One loading policy for every command: a refused dataset is one line and exit 1,
+        # whichever command opened it (ask, chat, serve, report, the stock tables ...).
+        try:
+            return super().invoke(ctx)
+        except DatasetError as exc:
+            from stockwise.assistant.cli.output import fail
+
+            fail(exc)
 
 
 app = typer.Typer(

@@ -119,6 +119,12 @@ def print_json(result: BaseModel) -> None:
 
 def fail(exc: Exception) -> NoReturn:
     """Print a refusal the way a plant manager reads it, and exit 1 (no traceback)."""
+    print_error(exc)
+    raise typer.Exit(1)
+
+
+def print_error(exc: Exception) -> None:
+    """One line on stderr: `error: ` and what is wrong, where, and what to do."""
     if isinstance(exc, ValidationError):
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
@@ -126,8 +132,8 @@ def fail(exc: Exception) -> NoReturn:
         message = f"invalid argument: {problems}"
     else:
         message = str(exc)
-    error_console.print(f"[red]error:[/] {escape(message)}", highlight=False)
-    raise typer.Exit(1)
+    # soft_wrap: one line however narrow the terminal, so scripts can grep it.
+    error_console.print(f"[red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def run_and_show(

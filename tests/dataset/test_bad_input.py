@@ -178,7 +178,7 @@ def test_lenient_still_refuses_a_missing_required_table(tmp_path):
 def test_lenient_drops_an_unusable_optional_table(tmp_path):
     folder = write_dataset_folder(tmp_path / "bad", {"pm_plans": "plan_id\nPM1\n"})
 
-    ds = load_dataset(folder, lenient=True)
+    ds = load_dataset(folder, lenient=True, rejects_path=tmp_path / "rejects.csv")
 
     assert ds.pm_plans.empty
     assert ds.pm_plan_parts.empty  # its plan is gone with the table

@@ -51,3 +51,31 @@ def test_docs_reports_an_unreachable_chroma_server(demo_settings, monkeypatch):
     result = CliRunner().invoke(app, ["docs", "seal"])
     assert result.exit_code == 1
     assert "not reachable" in result.output
+
+
+def test_a_dataset_without_documents_never_gets_another_datasets(
+    demo_settings, small_corpus, tmp_path, monkeypatch
+):
+    """Documents belong to a dataset: after the demo's are indexed, switching to a dataset
+    with no documents/ folder finds nothing and says why, from the CLI and in chat."""
+    from stockwise.assistant.agent.session import open_session
+    from stockwise.assistant.startup import open_context
+    from dataset.conftest import write_dataset_folder  # tests/dataset, a sibling test package
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", str(small_corpus)]).exit_code == 0
+    assert "SOP Lockout/tagout" in runner.invoke(app, ["docs", "lock out a machine"]).output
+
+    own = write_dataset_folder(tmp_path / "own")
+    monkeypatch.setenv("STOCKWISE_DATASET", str(own))
+    get_settings.cache_clear()
+    indexed = runner.invoke(app, ["index"])
+    assert indexed.exit_code == 0 and "has no documents/ folder" in indexed.output
+    found = runner.invoke(app, ["docs", "lock out a machine", "--json"])
+    payload = json.loads(found.output)
+    assert payload["passages"] == [] and "has no documents" in payload["evidence"]["notes"][0]
+
+    with open_session(open_context()) as session:
+        question = "how do I replace the seal on press P-3?"  # the issue's own question
+        answer = session.ask(question, session.new_thread())["answer"]
+    assert "has no documents" in answer and "MAN-HP" not in answer and "Lockout" not in answer

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(user_data_dir("stockwise", appauthor=False)),
         description="Where Stockwise keeps the demo dataset, indexes, memory and logs.",
     )
+    lenient: bool = Field(
+        default=False,
+        description="Load the valid rows of a dataset and set the rejected ones aside (with "
+        "their reasons, in data_dir/rejects) instead of refusing the whole dataset.",
+    )
     demo_scale: float = Field(default=1.0, description="Scale of the generated demo plant.")
     demo_seed: int = Field(default=42, description="Seed of the generated demo plant.")
 

@@ -46,9 +46,10 @@ def load_dataset(
     if not report.ok:
         raise DatasetError(refusal_message(report), report)
     if report.rows_rejected:
-        path = rejects_path or default_rejects_path(source)
-        write_csv_atomically(validation.rejects(raw), path)
-        report.rejects_path = str(path)
+        if rejects_path is None:
+            raise ValueError("a lenient load that rejects rows needs a rejects_path")
+        write_csv_atomically(validation.rejects(raw), rejects_path)
+        report.rejects_path = str(rejects_path)
     frames = {name: judged.kept() for name, judged in validation.tables.items()}
     meta = _meta(source)
     dataset = dataset_from_frames(
@@ -59,7 +60,13 @@ def load_dataset(
         currency=str(meta.get("currency") or "USD"),
         documents_dir=_documents_dir(source),
         fingerprint=fingerprint(source, raw),
-        meta={**meta, "validation": report},
+        # Plain values beside the report, so the Parquet cache keeps them for later opens.
+        meta={
+            **meta,
+            "validation": report,
+            "rows_rejected": report.rows_rejected,
+            "rejects_path": report.rejects_path,
+        },
     )
     return dataset
 
@@ -80,11 +87,19 @@ def load_evaluation_table(source: str | Path, name: str) -> pd.DataFrame:
     return coerce_table(name, validation.tables[name].kept())
 
 
-def refusal_message(report: ValidationReport, lines: int = 10) -> str:
+DATA_CONTRACT = "docs/data-contract.md"
+
+
+def refusal_message(report: ValidationReport) -> str:
+    """One line: what is wrong, the first place it is wrong, and what to do about it."""
     shown = report.render_lines()
-    more = len(shown) - lines
-    tail = [f"... {more} more lines: run `stockwise check` for the full report"] if more > 0 else []
-    return "\n".join([f"{report.summary()}:", *shown[:lines], *tail])
+    first = shown[0].strip() if shown else ""
+    more = f" (and {len(shown) - 1:,} more)" if len(shown) > 1 else ""
+    return (
+        f"{report.summary()}: {first}{more}. Run `stockwise check {report.source}` for every "
+        "problem, or set STOCKWISE_LENIENT=1 to load the valid rows and set the rest aside; "
+        f"the tables and columns are in {DATA_CONTRACT}"
+    )
 
 
 def _read(source: str | Path, names: tuple[str, ...], progress):
@@ -128,12 +143,12 @@ def _documents_dir(source: str | Path) -> Path | None:
     return docs if docs.is_dir() else None
 
 
-def default_rejects_path(source: str | Path) -> Path:
-    """Beside a dataset folder (never inside it); the working folder for a SQL source."""
-    if is_url(source):
-        return Path.cwd() / "stockwise-rejects.csv"
-    folder = Path(source).resolve()
-    return folder.parent / f"{folder.name}-rejects.csv"
+def rejects_path_for(data_dir: Path, source: str | Path) -> Path:
+    """Where a lenient load sets a dataset's rejected rows aside: Stockwise's own data
+    folder (never the dataset's, which may be read-only or shared), one file per source."""
+    name = "database" if is_url(source) else Path(source).resolve().name
+    digest = hashlib.blake2b(str(source).encode(), digest_size=4).hexdigest()
+    return Path(data_dir) / "rejects" / f"{name}-{digest}-rejects.csv"
 
 
 def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:

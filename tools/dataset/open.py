@@ -13,50 +13,62 @@ import hashlib
 import json
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from stockwise.tools.dataset.load import input_files, load_dataset
+from stockwise.tools.dataset.load import input_files, load_dataset, rejects_path_for
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.read import arrow_to_pandas
 from stockwise.tools.dataset.schema import PRODUCT_TABLES
 from stockwise.tools.dataset.source import is_url
 
 # Bump when the typed frames change shape or dtype, so old caches are not read.
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: meta carries rows_rejected and rejects_path
 _memo: dict[tuple, Dataset] = {}
 
 
 def open_dataset(settings, source: str | Path, progress=None) -> Dataset:
-    """The validated dataset at `source`, a folder or a database URL (strict: a refused
-    dataset raises DatasetError). `settings.data_dir` holds the cache."""
-    key = (str(source), _signature(source))
+    """The validated dataset at `source`, a folder or a database URL. Strict by default (a
+    refused dataset raises DatasetError); with `settings.lenient` the valid rows load and
+    the rejected ones go to a rejects file. `settings.data_dir` holds the cache."""
+    lenient = bool(settings.lenient)
+    key = (str(source), _signature(source, lenient))
     if key in _memo:
         return _memo[key]
+    load = partial(
+        load_dataset,
+        source,
+        lenient=lenient,
+        rejects_path=rejects_path_for(settings.data_dir, source),
+        progress=progress,
+    )
     if is_url(source):
-        dataset = load_dataset(source, progress=progress)
+        dataset = load()
     else:
         cache_dir = Path(settings.data_dir) / "cache" / _short_hash(str(Path(source).resolve()))
         cached = read_cache(cache_dir, key[1])
         if cached is not None:
             dataset = cached
         else:
-            dataset = load_dataset(source, progress=progress)
+            dataset = load()
             write_cache(cache_dir, key[1], dataset)
     _memo.clear()  # one dataset per process: don't hold an old one in memory
     _memo[key] = dataset
     return dataset
 
 
-def _signature(source: str | Path) -> str:
+def _signature(source: str | Path, lenient: bool) -> str:
+    # A lenient load keeps fewer rows than a strict one would accept: never share a cache.
+    policy = "lenient" if lenient else "strict"
     if is_url(source):
-        return str(source)
+        return f"{source}|{policy}"
     stats = [
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in input_files(Path(source))
     ]
-    return _short_hash("|".join([f"v{CACHE_VERSION}", str(Path(source).resolve()), *stats]))
+    return _short_hash("|".join([f"v{CACHE_VERSION}", policy, str(Path(source).resolve()), *stats]))
 
 
 def _short_hash(text: str) -> str:

@@ -168,7 +168,8 @@ class ValidationReport:
         if not self.groups:
             return f"{self.source}: no problems found"
         verdict = "refused" if not self.ok else f"loaded without {self.rows_rejected:,} rows"
-        return f"{self.source}: {self.problem_count:,} problems, dataset {verdict}"
+        problems = "problem" if self.problem_count == 1 else "problems"
+        return f"{self.source}: {self.problem_count:,} {problems}, dataset {verdict}"
 
     def render(self) -> str:
         return "\n".join([self.summary(), *self.render_lines()])

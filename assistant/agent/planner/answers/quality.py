@@ -164,6 +164,8 @@ def _quote(text: str, limit: int) -> str:
 def search_documents(data: dict, scope: Scope) -> list[str]:
     passages = data["passages"]
     if not passages:
+        if not data["evidence"]["rows_used"].get("passages"):  # nothing indexed at all
+            return [f"I cannot search documents: {'; '.join(data['evidence']['notes'])}."]
         return ["No passage in the documents answers that."]
     # The two best passages whole (a failure report often ranks above the procedure), the
     # rest as one line each.
