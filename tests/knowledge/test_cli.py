@@ -58,9 +58,10 @@ def test_a_dataset_without_documents_never_gets_another_datasets(
 ):
     """Documents belong to a dataset: after the demo's are indexed, switching to a dataset
     with no documents/ folder finds nothing and says why, from the CLI and in chat."""
+    from dataset.conftest import write_dataset_folder  # tests/dataset, a sibling test package
+
     from stockwise.assistant.agent.session import open_session
     from stockwise.assistant.startup import open_context
-    from dataset.conftest import write_dataset_folder  # tests/dataset, a sibling test package
 
     runner = CliRunner()
     assert runner.invoke(app, ["index", str(small_corpus)]).exit_code == 0
