@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from stockwise.assistant.reports.model import Report, Table
+from stockwise.tools.core.safe_text import markdown_text
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text).replace("\n", " ")
 
 
 def table_md(table: Table) -> str:
@@ -33,8 +34,8 @@ def render_markdown(report: Report) -> str:
     for i, section in enumerate(report.sections, 1):
         out += ["", f"## {i}. {section.title}", ""]
         for paragraph in section.paragraphs:
-            out += [paragraph, ""]
-        out += [f"*Note: {note}*\n" for note in section.notes]
+            out += [markdown_text(paragraph), ""]
+        out += [f"*Note: {markdown_text(note)}*\n" for note in section.notes]
         for table in section.tables:
             out += [table_md(table), ""]
     out += ["", f"## {len(report.sections) + 1}. Appendix: figures and their trace", ""]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.core.safe_text import csv_cell
 from stockwise.tools.dataset.frames import coerce_table, dataset_from_frames
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.read import read_folder, table_file
@@ -157,7 +158,7 @@ def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False)
+            frame.map(csv_cell).to_csv(fh, index=False)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

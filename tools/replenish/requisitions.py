@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.core.safe_text import csv_cell
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
 from stockwise.tools.replenish.policy import plan_policies
@@ -162,9 +163,8 @@ def write_purchase_requisitions(
     if not existing:
         writer.writeheader()
     for line in fresh:
-        writer.writerow(
-            {**line.model_dump(), "approved_by": approved_by.strip(), "approved_at": stamp}
-        )
+        row = {**line.model_dump(), "approved_by": approved_by.strip(), "approved_at": stamp}
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     if existing and not existing.endswith("\n"):
         existing += "\n"
     _atomic_write(path, existing + buffer.getvalue())

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from stockwise.tools.core.safe_text import markdown_text
+
 MAX_ROWS = 10  # rows an answer lists before it points to a narrower question
 MAX_TEXT = 280  # characters of a free-text field (a passage, an explanation) to show
 
@@ -77,8 +79,8 @@ def text(value: Any, limit: int = MAX_TEXT) -> str:
 
 
 def md(value: str) -> str:
-    """Plain text made safe inside Markdown: no stray emphasis or code spans."""
-    return value.replace("*", r"\*").replace("`", r"\`")
+    """Text from data made safe inside Markdown: no HTML, links, emphasis or code spans."""
+    return markdown_text(value)
 
 
 def signed(value: float, as_money: bool = False) -> str:
