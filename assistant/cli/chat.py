@@ -56,7 +56,13 @@ def stream_turn(session: AgentSession, payload, thread_id: str, console: Console
 
 
 def chat() -> None:
-    """Talk to Stockwise about your plant's inventory."""
+    """Talk to Stockwise about your plant's inventory, one question after another.
+
+    In the session: /new starts a new conversation, /sources shows the sources of the last
+    answer, /quit (or Ctrl-D) leaves. Follow-ups ("and at the second site?") use the
+    conversation so far; an action such as drafting purchase requisitions asks you to
+    approve it first.
+    """
     from langchain_core.messages import HumanMessage
 
     from stockwise.assistant.agent.session import open_session
