@@ -17,12 +17,13 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
+from stockwise.tools.core.contract import input_model, without_contract
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 
@@ -61,17 +62,6 @@ def discover_tool_functions(packages: Iterable[str] = TOOL_PACKAGES) -> list[Cal
     return found
 
 
-def input_model(fn: Callable) -> type[BaseModel]:
-    """The pydantic input schema of a tool: the type of its second parameter."""
-    params = list(inspect.signature(fn).parameters)
-    if len(params) != 2:
-        raise TypeError(f"tool {fn.__name__} must take (ctx, args), not {params}")
-    model = get_type_hints(fn).get(params[1])
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise TypeError(f"tool {fn.__name__}: its args parameter must be a pydantic model")
-    return model
-
-
 def result_to_json(result: Any) -> str:
     if isinstance(result, BaseModel):
         return result.model_dump_json()
@@ -105,7 +95,7 @@ class ToolSpec:
     name: str
     module: str
     description: str
-    schema: dict  # JSON schema of the input model
+    schema: dict  # JSON schema of the input model, with its fields' contract declarations
     action: bool
 
 
@@ -188,7 +178,7 @@ def bind_spec(spec: ToolSpec, ctx: ToolContext, fn: Callable | None = None) -> S
     return StructuredTool(
         name=spec.name,
         description=spec.description,
-        args_schema=spec.schema,
+        args_schema=without_contract(spec.schema),  # the model needs types, not our wiring
         func=run,
         metadata={"action": spec.action, "lazy": lazy},
     )
@@ -199,9 +189,16 @@ def bind_tool(fn: Callable, ctx: ToolContext) -> StructuredTool:
 
 
 def tool_fields(tool: BaseTool) -> tuple[dict, list[str]]:
-    """A tool's argument properties and required names, from its JSON schema."""
+    """A tool's argument properties (with their contract declarations: `fills`, `cli`) and
+    required names, from its JSON schema; no tool package is imported."""
+    lazy = (tool.metadata or {}).get("lazy")
     args = tool.args_schema
-    schema = args if isinstance(args, dict) else _args_model(tool).model_json_schema()
+    if lazy is not None:
+        schema = lazy.spec.schema
+    elif isinstance(args, dict):
+        schema = args
+    else:
+        schema = _args_model(tool).model_json_schema()
     return schema.get("properties", {}), list(schema.get("required", []))
 
 

@@ -1,4 +1,8 @@
-"""`stockwise index [PATH]` builds the document index; `stockwise docs "query"` searches it."""
+"""`stockwise index [PATH]` builds the document index; `stockwise docs "query"` searches it.
+
+`docs` writes its options out instead of deriving them from `SearchDocumentsInput`
+(assistant/cli/from_model.py): the model's module imports chromadb, which `stockwise --help`
+would then pay for. tests/stock/test_cli_options.py keeps the two in step."""
 
 from __future__ import annotations
 
@@ -63,6 +67,7 @@ def docs(
     doc_type: str | None = typer.Option(
         None, "--doc-type", "-t", help="manual, sop, failure_report, safety, policy, glossary."
     ),
+    revision: str | None = typer.Option(None, "--revision", help="Only this document revision."),
     k: int = typer.Option(5, "--k", "-k", min=1, max=20, help="How many passages."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -70,10 +75,10 @@ def docs(
     from stockwise.tools.documents.search import SearchDocumentsInput, search_documents
 
     try:
-        result = search_documents(
-            open_context(),
-            SearchDocumentsInput(query=query, equipment=equipment, doc_type=doc_type, k=k),
+        args = SearchDocumentsInput(
+            query=query, equipment=equipment, doc_type=doc_type, revision=revision, k=k
         )
+        result = search_documents(open_context(), args)
     except StockwiseError as exc:
         fail(exc)
     if as_json:

@@ -1,5 +1,9 @@
 """`stockwise forecast "hydraulic seal" --horizon 90d`: an item's demand forecast with its
-planned, breakdown and other parts, quantiles, and a table per period."""
+planned, breakdown and other parts, quantiles, and a table per period.
+
+The options are written out instead of derived from `ForecastDemandInput`
+(assistant/cli/from_model.py): the model's module imports statsforecast, which
+`stockwise --help` would then pay for. tests/stock/test_cli_options.py keeps them in step."""
 
 from __future__ import annotations
 

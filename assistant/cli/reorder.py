@@ -1,5 +1,6 @@
 """`stockwise reorder` and `stockwise simulate`: recommended reorder points next to the
-current ones, and the policies replayed on the plant's own history with a trade-off chart."""
+current ones, and the policies replayed on the plant's own history with a trade-off chart.
+Their options come from the tools' input models (assistant/cli/from_model.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import json
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 
+from stockwise.assistant.cli.from_model import with_model_options
 from stockwise.assistant.cli.output import console, evidence_line, fail, pairs_table, rows_table
 from stockwise.assistant.startup import open_context
 from stockwise.tools.core.errors import StockwiseError
@@ -23,8 +24,6 @@ from stockwise.tools.replenish.selection import select_rows
 from stockwise.tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
-GROUP = typer.Option(None, "--group", help="mro, raw or wip.")
-SITE = typer.Option(None, "--site", help="Site id; default all sites.")
 
 # Short headings so the table fits a terminal: field -> heading.
 REORDER_COLUMNS = {
@@ -67,29 +66,14 @@ def _whole(value: float | None) -> float | None:
     return None if value is None else float(round(value))
 
 
-def reorder(
-    critical: bool = typer.Option(False, "--critical", help="Only criticality-A items."),
-    group: str = GROUP,
-    site: str = SITE,
-    item: str = typer.Option(None, "--item", help="One item id."),
-    limit: int = typer.Option(30, "--limit", help="Rows listed, largest value change first."),
-    as_json: bool = JSON,
-) -> None:
+# A terminal shows 30 rows; the tool's own default (50) is what the agent gets.
+@with_model_options(RecommendReorderInput, defaults={"limit": 30})
+def reorder(args: RecommendReorderInput, as_json: bool = JSON) -> None:
     """Recommended reorder point, safety stock and order quantity per item and site for its
     criticality's service target, next to the current policy and the stock value each holds."""
     try:
-        # model_validate: the command line's text is checked like any other input.
-        args = RecommendReorderInput.model_validate(
-            {
-                "item_id": item,
-                "group": group,
-                "site_id": site,
-                "critical_only": critical,
-                "limit": limit,
-            }
-        )
         result = recommend_reorder(open_context(), args)
-    except (StockwiseError, ValidationError) as exc:
+    except StockwiseError as exc:
         fail(exc)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
@@ -113,14 +97,9 @@ def reorder(
     console.print(f"[dim]{evidence_line(result.evidence)}[/]", highlight=False)
 
 
+@with_model_options(SimulatePolicyInput)
 def simulate(
-    group: str = GROUP,
-    policy: str = typer.Option(
-        "recommended", "--policy", help="current or recommended (compared with current)."
-    ),
-    site: str = SITE,
-    critical: bool = typer.Option(False, "--critical", help="Only criticality-A items."),
-    months: int = typer.Option(12, "--months", help="Months of history replayed."),
+    args: SimulatePolicyInput,
     chart: Path = typer.Option(
         None, "--chart", help="Write the trade-off chart (inventory value vs fill rate) here."
     ),
@@ -130,25 +109,17 @@ def simulate(
     rate, stockout days, emergency orders, average and peak stock value, orders."""
     try:
         ctx = open_context()
-        args = SimulatePolicyInput.model_validate(
-            {
-                "group": group,
-                "policy": policy,
-                "site_id": site,
-                "critical_only": critical,
-                "months": months,
-            }
-        )
         result = simulate_policy(ctx, args)
         curve = None
         if chart is not None:
             facts = select_rows(
-                ctx.dataset, item_site_facts(ctx.dataset), group=group, site_id=site,
-                critical_only=critical,
+                ctx.dataset, item_site_facts(ctx.dataset), item_id=args.item_id,
+                group=args.group, site_id=args.site_id, critical_only=args.critical_only,
             )  # fmt: skip
-            curve = tradeoff_curve(ctx.dataset, ctx.settings, facts, months)
-            tradeoff_chart(curve, chart, f"Inventory value vs fill rate, last {months} months")
-    except (StockwiseError, ValidationError) as exc:
+            curve = tradeoff_curve(ctx.dataset, ctx.settings, facts, args.months)
+            title = f"Inventory value vs fill rate, last {args.months} months"
+            tradeoff_chart(curve, chart, title)
+    except StockwiseError as exc:
         fail(exc)
     if as_json:
         payload = json.loads(result.model_dump_json())

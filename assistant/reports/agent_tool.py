@@ -7,13 +7,18 @@ from pydantic import BaseModel, Field
 
 from stockwise.assistant.reports.build import build_audit_report, prose_model
 from stockwise.assistant.reports.write import Format, default_name, write_report
+from stockwise.tools.core.contract import fills
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
 
 
 class WriteAuditReportInput(BaseModel):
     period: str = Field(description="The quarter, e.g. 2025-Q3.")
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     format: Format = Field(default="pdf", description="pdf, html or md (Markdown).")
 
 

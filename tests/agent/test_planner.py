@@ -10,11 +10,12 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from stockwise.assistant.agent.graph import build_graph, final_answer
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.registry import ToolRegistry
+from stockwise.tools.core.contract import fills
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.core.settings import get_settings
 from stockwise.tools.dataset.context import ToolContext
@@ -169,9 +170,12 @@ def test_entities_periods_and_horizons(plant):
 
 
 class DraftInput(BaseModel):
-    item_ids: list[str] | None = None
-    group: Literal["mro", "raw", "wip"] | None = None
-    critical_only: bool = False
+    # The planner fills only what the model declares, as the real tool's model does.
+    item_ids: list[str] | None = Field(None, json_schema_extra=fills(item="as_list"))
+    group: Literal["mro", "raw", "wip"] | None = Field(
+        None, json_schema_extra=fills(category="replenish_group")
+    )
+    critical_only: bool = Field(False, json_schema_extra=fills(criticality="is_critical"))
 
 
 class DraftResult(ToolResult):

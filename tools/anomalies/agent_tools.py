@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from stockwise.tools.anomalies.detectors import Finding
 from stockwise.tools.anomalies.run import KINDS, find_all, mro_items
+from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -17,8 +18,14 @@ class FindAnomaliesInput(BaseModel):
     kinds: list[str] | None = Field(
         default=None, description=f"Which checks to run (default all): {', '.join(KINDS)}"
     )
-    item_id: str | None = Field(default=None, description="Only findings about this item")
-    limit: int = Field(default=30, description="How many findings to return (1-500)")
+    item_id: str | None = Field(
+        default=None, description="Only findings about this item", json_schema_extra=fills("item")
+    )
+    limit: int = Field(
+        default=30,
+        description="How many findings to return (1-500)",
+        json_schema_extra=fills("top"),
+    )
 
 
 class FindAnomaliesResult(ToolResult):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from stockwise.tools.classify.corrections import suggest_items
 from stockwise.tools.classify.service import auto_tags, classifications, suspected
+from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -54,7 +55,7 @@ def _model_notes(table: pd.DataFrame) -> list[str]:
 
 
 class ClassifyItemInput(BaseModel):
-    item_id: str = Field(description="The item id, e.g. 4410")
+    item_id: str = Field(description="The item id, e.g. 4410", json_schema_extra=fills("item"))
 
 
 class ClassifyItemResult(ToolResult):
@@ -83,7 +84,11 @@ def classify_item(ctx: ToolContext, args: ClassifyItemInput) -> ClassifyItemResu
 
 
 class SuspectedInput(BaseModel):
-    limit: int = Field(default=20, description="How many suspects to return (1-500)")
+    limit: int = Field(
+        default=20,
+        description="How many suspects to return (1-500)",
+        json_schema_extra=fills("top"),
+    )
     min_probability: float | None = Field(
         default=None, description="Confidence a prediction needs to contradict the ERP (0.5-1)"
     )

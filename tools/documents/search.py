@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from rapidfuzz import process
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -19,18 +20,28 @@ DOC_TYPES = ("manual", "sop", "failure_report", "safety", "policy", "glossary")
 
 class SearchDocumentsInput(BaseModel):
     query: str = Field(
-        description="What to look for, in the user's words (part numbers, fault codes welcome)."
+        description="What to look for, in the user's words (part numbers, fault codes welcome).",
+        json_schema_extra=fills("question") | cli(positional=True),
     )
     equipment: str | None = Field(
         default=None,
         description="An equipment id (e.g. 'P-3') or equipment type (e.g. 'hydraulic_press') "
         "to restrict to its documents; plant-wide documents are always included.",
+        json_schema_extra=fills("equipment") | cli("--equipment", "-e"),
     )
     doc_type: str | None = Field(
-        default=None, description=f"Only this kind of document: one of {', '.join(DOC_TYPES)}."
+        default=None,
+        description=f"Only this kind of document: one of {', '.join(DOC_TYPES)}.",
+        json_schema_extra=cli("--doc-type", "-t"),
     )
     revision: str | None = Field(default=None, description="Only this document revision.")
-    k: int = Field(default=5, ge=1, le=20, description="How many passages to return.")
+    k: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description="How many passages to return.",
+        json_schema_extra=cli("--k", "-k"),
+    )
 
 
 class Citation(BaseModel):

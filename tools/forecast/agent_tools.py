@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -52,11 +53,20 @@ def _evidence(
 
 
 class ForecastDemandInput(BaseModel):
-    item: str = Field(description="Item id or description, e.g. 'hydraulic seal' or '4410'.")
-    horizon: str = Field(
-        default="90d", description="How far ahead: 90d, 12w, 3m (days, weeks, months)."
+    item: str = Field(
+        description="Item id or description, e.g. 'hydraulic seal' or '4410'.",
+        json_schema_extra=fills("item") | cli(positional=True),
     )
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    horizon: str = Field(
+        default="90d",
+        description="How far ahead: 90d, 12w, 3m (days, weeks, months).",
+        json_schema_extra=fills(days="horizon_text"),
+    )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     grain: Literal["month", "week"] = Field(default="month", description="Periods of the table.")
 
 
@@ -78,11 +88,18 @@ def forecast_demand(ctx: ToolContext, args: ForecastDemandInput) -> ForecastDema
 
 
 class LeadTimeDemandInput(BaseModel):
-    item: str = Field(description="Item id or description.")
+    item: str = Field(
+        description="Item id or description.",
+        json_schema_extra=fills("item") | cli(positional=True),
+    )
     service_level: float = Field(
         default=0.95, description="Probability of covering lead-time demand, 0.5-0.999."
     )
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     lead_time_days: float | None = Field(
         default=None, description="Override; default the item's own (else its supplier's)."
     )
@@ -133,8 +150,15 @@ def lead_time_demand(ctx: ToolContext, args: LeadTimeDemandInput) -> LeadTimeDem
 
 
 class DemandProfileInput(BaseModel):
-    item: str = Field(description="Item id or description.")
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    item: str = Field(
+        description="Item id or description.",
+        json_schema_extra=fills("item") | cli(positional=True),
+    )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
 
 
 class DemandProfileResult(ToolResult):

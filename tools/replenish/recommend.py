@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
@@ -17,13 +18,33 @@ from stockwise.tools.replenish.selection import select_rows
 
 
 class RecommendReorderInput(BaseModel):
-    item_id: str | None = Field(None, description="One item; omit for a whole group or all.")
-    group: Literal["mro", "raw", "wip"] | None = Field(
-        None, description="mro = spares/consumables, raw = raw materials, wip = semi-finished."
+    item_id: str | None = Field(
+        None,
+        description="One item; omit for a whole group or all.",
+        json_schema_extra=fills("item") | cli("--item"),
     )
-    site_id: str | None = None
-    critical_only: bool = Field(False, description="Only criticality-A items.")
-    limit: int = Field(50, ge=1, le=100000, description="Most rows listed (largest change first).")
+    group: Literal["mro", "raw", "wip"] | None = Field(
+        None,
+        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
+        json_schema_extra=fills(category="replenish_group"),
+    )
+    site_id: str | None = Field(
+        None,
+        description="Site id; omit for all sites.",
+        json_schema_extra=fills("site") | cli("--site"),
+    )
+    critical_only: bool = Field(
+        False,
+        description="Only criticality-A items.",
+        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
+    )
+    limit: int = Field(
+        50,
+        ge=1,
+        le=100000,
+        description="Most rows listed (largest change first).",
+        json_schema_extra=fills("top"),
+    )
 
 
 class ReorderRecommendation(BaseModel):

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -60,12 +61,28 @@ class WipNeedsResult(ToolResult):
 
 class StockoutRiskInput(BaseModel):
     horizon_days: float | None = Field(
-        None, gt=0, le=730, description="Days ahead; omit to use each item's own lead time"
+        None,
+        gt=0,
+        le=730,
+        description="Days ahead; omit to use each item's own lead time",
+        json_schema_extra=fills("days"),
     )
-    group: Literal["mro", "raw", "wip"] | None = None
-    site_id: str | None = None
-    critical_only: bool = False
-    limit: int = Field(50, ge=1, le=10000)
+    group: Literal["mro", "raw", "wip"] | None = Field(
+        None,
+        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
+        json_schema_extra=fills(category="replenish_group"),
+    )
+    site_id: str | None = Field(
+        None,
+        description="Site id; omit for all sites.",
+        json_schema_extra=fills("site") | cli("--site"),
+    )
+    critical_only: bool = Field(
+        False,
+        description="Only criticality-A items.",
+        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
+    )
+    limit: int = Field(50, ge=1, le=10000, json_schema_extra=fills("top"))
 
 
 class StockoutRiskResult(ToolResult):

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.core.safe_text import csv_cell
@@ -47,10 +48,26 @@ class RequisitionLine(BaseModel):
 
 
 class DraftRequisitionsInput(BaseModel):
-    item_ids: list[str] | None = Field(None, description="Only these items")
-    group: Literal["mro", "raw", "wip"] | None = None
-    site_id: str | None = None
-    critical_only: bool = False
+    item_ids: list[str] | None = Field(
+        None,
+        description="Only these items",
+        json_schema_extra=fills(item="as_list") | cli("--item"),
+    )
+    group: Literal["mro", "raw", "wip"] | None = Field(
+        None,
+        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
+        json_schema_extra=fills(category="replenish_group"),
+    )
+    site_id: str | None = Field(
+        None,
+        description="Site id; omit for all sites.",
+        json_schema_extra=fills("site") | cli("--site"),
+    )
+    critical_only: bool = Field(
+        False,
+        description="Only criticality-A items.",
+        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
+    )
 
 
 class DraftRequisitionsResult(ToolResult):

@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -17,17 +18,33 @@ from stockwise.tools.replenish.selection import select_rows
 
 
 class SimulatePolicyInput(BaseModel):
-    item_id: str | None = None
-    group: Literal["mro", "raw", "wip"] | None = None
-    site_id: str | None = None
-    critical_only: bool = False
+    item_id: str | None = Field(
+        None,
+        description="One item id; omit for a whole group or all.",
+        json_schema_extra=fills("item") | cli("--item"),
+    )
+    group: Literal["mro", "raw", "wip"] | None = Field(
+        None,
+        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
+        json_schema_extra=fills(category="replenish_group"),
+    )
+    site_id: str | None = Field(
+        None,
+        description="Site id; omit for all sites.",
+        json_schema_extra=fills("site") | cli("--site"),
+    )
+    critical_only: bool = Field(
+        False,
+        description="Only criticality-A items.",
+        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
+    )
     policy: Literal["current", "recommended", "given"] = Field(
         "recommended",
         description="current = reorder points in stock_levels; given = reorder_point and "
         "order_qty below (one item only)",
     )
-    reorder_point: float | None = Field(None, ge=0)
-    order_qty: float | None = Field(None, gt=0)
+    reorder_point: float | None = Field(None, ge=0, description="With policy 'given'.")
+    order_qty: float | None = Field(None, gt=0, description="With policy 'given'.")
     months: int = Field(12, ge=1, le=60, description="Months of history replayed")
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -82,8 +83,15 @@ def _cover_rows(index: StockIndex, codes: np.ndarray, on_hand, demand) -> list[C
 
 # --- days_of_cover ---------------------------------------------------------------------------
 class DaysOfCoverInput(BaseModel):
-    item: str = Field(description="Item id or description.")
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    item: str = Field(
+        description="Item id or description.",
+        json_schema_extra=fills("item") | cli(positional=True),
+    )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
 
 
 class DaysOfCoverResult(ToolResult):
@@ -117,14 +125,35 @@ class RunOutWithinInput(BaseModel):
         default="lead_time",
         description="A number of days, or 'lead_time' for each item's own replenishment lead "
         "time (the item's, else its supplier's).",
+        json_schema_extra=fills("days", lead_time="lead_time_keyword"),
     )
-    category: str | None = Field(default=None, description="Recorded category, e.g. mro.")
-    criticality: str | None = Field(default=None, description="A (stops a line), B or C.")
+    category: str | None = Field(
+        default=None,
+        description="Recorded category, e.g. mro.",
+        json_schema_extra=fills("category"),
+    )
+    criticality: str | None = Field(
+        default=None,
+        description="A (stops a line), B or C.",
+        json_schema_extra=fills("criticality"),
+    )
     mro_subtype: str | None = Field(
-        default=None, description="spare_part, consumable, tool, safety."
+        default=None,
+        description="spare_part, consumable, tool, safety.",
+        json_schema_extra=fills("mro_subtype"),
     )
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
-    limit: int = Field(default=100, ge=1, le=5000, description="Most items to list.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
+    limit: int = Field(
+        default=100,
+        ge=1,
+        le=5000,
+        description="Most items to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class RunOutWithinResult(ToolResult):

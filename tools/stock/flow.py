@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -31,16 +32,37 @@ _DATES = "YYYY-MM-DD, both ends included"
 
 # --- movements -------------------------------------------------------------------------------
 class MovementsInput(BaseModel):
-    item: str = Field(description="Item id or description.")
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    item: str = Field(
+        description="Item id or description.",
+        json_schema_extra=fills("item") | cli(positional=True),
+    )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     start: str | None = Field(
-        default=None, description=f"First day ({_DATES}); default 30 days before end."
+        default=None,
+        description=f"First day ({_DATES}); default 30 days before end.",
+        json_schema_extra=fills("start"),
     )
-    end: str | None = Field(default=None, description="Last day; default the snapshot day.")
+    end: str | None = Field(
+        default=None,
+        description="Last day; default the snapshot day.",
+        json_schema_extra=fills("end"),
+    )
     txn_types: list[str] | None = Field(
-        default=None, description=f"Only these transaction types: {', '.join(TXN_SIGNS)}."
+        default=None,
+        description=f"Only these transaction types: {', '.join(TXN_SIGNS)}.",
+        json_schema_extra=cli("--type"),
     )
-    limit: int = Field(default=100, ge=1, le=5000, description="Most movements to list.")
+    limit: int = Field(
+        default=100,
+        ge=1,
+        le=5000,
+        description="Most movements to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class Movement(BaseModel):
@@ -117,22 +139,44 @@ def movements(ctx: ToolContext, args: MovementsInput) -> MovementsResult:
 
 # --- demand ----------------------------------------------------------------------------------
 class DemandInput(BaseModel):
-    item: str | None = Field(default=None, description="Item id or description.")
+    item: str | None = Field(
+        default=None,
+        description="Item id or description.",
+        json_schema_extra=fills("item") | cli(positional=True),
+    )
     category: str | None = Field(
         default=None,
         description="Instead of an item: a recorded "
         "category (raw_material, wip, finished_good, mro, unclassified).",
+        json_schema_extra=fills("category"),
     )
     mro_subtype: str | None = Field(
         default=None,
         description="With or instead of category: spare_part, consumable, tool or safety.",
+        json_schema_extra=fills("mro_subtype"),
     )
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     start: str | None = Field(
-        default=None, description=f"First day ({_DATES}); default 90 days before end."
+        default=None,
+        description=f"First day ({_DATES}); default 90 days before end.",
+        json_schema_extra=fills("start"),
     )
-    end: str | None = Field(default=None, description="Last day; default the snapshot day.")
-    top: int = Field(default=20, ge=0, le=1000, description="For a group: items to list.")
+    end: str | None = Field(
+        default=None,
+        description="Last day; default the snapshot day.",
+        json_schema_extra=fills("end"),
+    )
+    top: int = Field(
+        default=20,
+        ge=0,
+        le=1000,
+        description="For a group: items to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class ItemDemand(ItemRow):

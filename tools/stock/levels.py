@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import (
@@ -34,9 +35,16 @@ def item_records(index: StockIndex, codes: np.ndarray | list[int]) -> list[dict]
 class FindItemsInput(BaseModel):
     query: str = Field(
         description="An item id or words of its description; typos and "
-        "abbreviations are fine (e.g. 'hyd seal', 'MRO-00412')."
+        "abbreviations are fine (e.g. 'hyd seal', 'MRO-00412').",
+        json_schema_extra=fills("item") | cli(positional=True),
     )
-    limit: int = Field(default=10, ge=1, le=100, description="How many matches to return.")
+    limit: int = Field(
+        default=10,
+        ge=1,
+        le=100,
+        description="How many matches to return.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class FoundItem(ItemRow):
@@ -75,9 +83,14 @@ def find_items(ctx: ToolContext, args: FindItemsInput) -> FindItemsResult:
 class OnHandInput(BaseModel):
     item: str = Field(
         description="Item id or description. A description that fits several "
-        "items equally well returns each of them."
+        "items equally well returns each of them.",
+        json_schema_extra=fills("item") | cli(positional=True),
     )
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
 
 
 class SiteStock(BaseModel):
@@ -156,13 +169,28 @@ def on_hand(ctx: ToolContext, args: OnHandInput) -> OnHandResult:
 
 # --- below_reorder_point ---------------------------------------------------------------------
 class BelowReorderPointInput(BaseModel):
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     category: str | None = Field(
         default=None,
         description="Recorded category: raw_material, wip, finished_good, mro or unclassified.",
+        json_schema_extra=fills("category"),
     )
-    criticality: str | None = Field(default=None, description="A (stops a line), B or C.")
-    limit: int = Field(default=100, ge=1, le=5000, description="Most rows to list.")
+    criticality: str | None = Field(
+        default=None,
+        description="A (stops a line), B or C.",
+        json_schema_extra=fills("criticality"),
+    )
+    limit: int = Field(
+        default=100,
+        ge=1,
+        le=5000,
+        description="Most rows to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class BelowReorderRow(ItemRow):

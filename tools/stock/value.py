@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -33,8 +34,13 @@ class InventoryValueInput(BaseModel):
         default="category",
         description="Group by category (recorded; blank = "
         "unclassified), site, supplier, criticality, mro_subtype or uom.",
+        json_schema_extra=fills("group_by"),
     )
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
 
 
 class ValueGroup(BaseModel):
@@ -119,14 +125,23 @@ class SlowMovingInput(BaseModel):
         default=180,
         ge=1,
         description="Slow-moving: stock > 0 and no demand in this many days before as_of.",
+        json_schema_extra=fills("days"),
     )
     cover_threshold: float = Field(
         default=365,
         gt=0,
         description="Excess: days of cover beyond this; the stock above it is excess.",
     )
-    category: str | None = Field(default=None, description="Recorded category filter.")
-    limit: int = Field(default=50, ge=1, le=5000, description="Most items per list.")
+    category: str | None = Field(
+        default=None, description="Recorded category filter.", json_schema_extra=fills("category")
+    )
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=5000,
+        description="Most items per list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class SlowItem(ItemRow):
@@ -261,11 +276,20 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
 
 # --- variance --------------------------------------------------------------------------------
 class VarianceInput(BaseModel):
-    site: str | None = Field(default=None, description="Site id or name; omit for all sites.")
-    min_abs_value: float = Field(
-        default=0.0, ge=0, description="Only variances worth at least this much (absolute value)."
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
     )
-    limit: int = Field(default=50, ge=1, le=5000, description="Most rows to list.")
+    min_abs_value: float = Field(
+        default=0.0,
+        ge=0,
+        description="Only variances worth at least this much (absolute value).",
+        json_schema_extra=cli("--min-value"),
+    )
+    limit: int = Field(
+        default=50, ge=1, le=5000, description="Most rows to list.", json_schema_extra=fills("top")
+    )
 
 
 class VarianceRow(ItemRow):

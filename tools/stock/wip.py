@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -37,7 +38,13 @@ class OpenWipInput(BaseModel):
     product: str | None = Field(
         default=None, description="Only orders for this product (item id or description)."
     )
-    limit: int = Field(default=100, ge=1, le=5000, description="Most orders to list.")
+    limit: int = Field(
+        default=100,
+        ge=1,
+        le=5000,
+        description="Most orders to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class WipOrder(BaseModel):
@@ -109,9 +116,17 @@ def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
 # --- wip_value -------------------------------------------------------------------------------
 class WipValueInput(BaseModel):
     order: str | None = Field(
-        default=None, description="A production order id; omit for all open orders."
+        default=None,
+        description="A production order id; omit for all open orders.",
+        json_schema_extra=cli(positional=True),
     )
-    limit: int = Field(default=50, ge=1, le=5000, description="Most orders to list.")
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=5000,
+        description="Most orders to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class OrderWipValue(BaseModel):
@@ -210,7 +225,13 @@ class StalledInput(BaseModel):
         description="Stalled when the time at the current "
         "stage exceeds this many times the stage's typical time.",
     )
-    limit: int = Field(default=50, ge=1, le=5000, description="Most orders to list.")
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=5000,
+        description="Most orders to list.",
+        json_schema_extra=fills("top"),
+    )
 
 
 class StalledOrder(BaseModel):

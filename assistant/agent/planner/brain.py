@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.tools import BaseTool
-from pydantic import ValidationError
 
+from stockwise.assistant.agent.planner.arguments import declared_entities, fill_args
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.planner.intents import (
     DECLINE,
@@ -20,35 +20,9 @@ from stockwise.assistant.agent.planner.intents import (
     Intent,
 )
 from stockwise.assistant.agent.planner.matcher import IntentMatcher
-from stockwise.assistant.agent.registry import tool_fields, tool_input_model
 from stockwise.tools.dataset.context import ToolContext
 
-# Entity -> the argument names tools use for it, in order of preference.
-ARG_NAMES: dict[str, tuple[str, ...]] = {
-    "item": ("item", "item_id", "item_ids"),
-    "site": ("site", "site_id"),
-    "equipment": ("equipment", "equipment_id"),
-    "start": ("start", "start_date", "since"),
-    "end": ("end", "end_date", "until"),
-    "days": ("days", "horizon_days", "within_days", "within", "horizon"),
-    "lead_time": ("within_lead_time", "lead_time", "use_lead_time", "within"),
-    "group_by": ("by", "group_by"),
-    "order": ("order", "order_id"),
-    "stage": ("stage",),
-    "category": ("category", "recorded_category", "group"),
-    "mro_subtype": ("mro_subtype", "subtype"),
-    "criticality": ("criticality", "critical_only"),
-    "top": ("top", "limit"),
-}
 PERIOD_KEYS = ("start", "end", "days", "lead_time")
-# Some tools take an entity in another shape: (entity, argument) -> converter.
-CONVERT = {
-    ("lead_time", "within"): lambda v: "lead_time",
-    ("category", "group"): lambda v: {"raw_material": "raw"}.get(v, v),
-    ("criticality", "critical_only"): lambda v: v == "A",
-    ("days", "horizon"): lambda v: f"{v}d",
-    ("item", "item_ids"): lambda v: [v],
-}
 ITEM_PREFERENCE = 0.12  # how much closer the best match may be than one about the named item
 
 
@@ -153,7 +127,12 @@ class Brain:
 
     def _takes_item(self, intent: str, tools: dict[str, BaseTool]) -> bool:
         names = self.intents[intent].tools if intent in self.intents else ()
-        return any("item" in tool_fields(tools[n])[0] for n in names if n in tools)
+        return any(
+            "item" in entities
+            for n in names
+            if n in tools
+            for entities in declared_entities(tools[n]).values()
+        )
 
     def decline(self, tools: dict[str, BaseTool]) -> str:
         can = "\n".join(f"- {c}" for c in self.capabilities(set(tools)))
@@ -168,7 +147,7 @@ class Brain:
             if name not in tools:
                 continue
             values = {**intent.defaults, **plan.entities, "question": plan.question}
-            args, missing = fill_args(tools[name], values, intent.arg_map)
+            args, missing = fill_args(tools[name], values)
             if missing:
                 plan.message = clarify(missing)
                 plan.calls = []
@@ -193,32 +172,3 @@ def clarify(missing: list[str]) -> str:
         "site": "Which site do you mean?",
     }
     return " ".join(asks.get(m, f"Please tell me the {m.replace('_', ' ')}.") for m in missing)
-
-
-def fill_args(
-    tool: BaseTool, entities: dict[str, Any], arg_map: dict | None = None
-) -> tuple[dict, list[str]]:
-    """Map entities onto the tool's own argument names; drop what its schema refuses."""
-    fields, required = tool_fields(tool)
-    arg_map = arg_map or {}
-    args: dict[str, Any] = {}
-    for entity, value in entities.items():
-        names = (arg_map[entity],) if entity in arg_map else ARG_NAMES.get(entity, (entity,))
-        for name in names:
-            if name in fields and name not in args:
-                args[name] = CONVERT.get((entity, name), lambda v: v)(value)
-                break
-    schema = tool_input_model(tool)  # imports only this tool's package
-    for _ in range(len(args) + 1):
-        try:
-            schema.model_validate(args)
-            break
-        except ValidationError as error:
-            bad = {e["loc"][0] for e in error.errors() if e["loc"] and e["loc"][0] in args}
-            if not bad:
-                break
-            for name in bad:
-                args.pop(name)
-    required = [n for n in required if n not in args]
-    inverse = {n: e for e, names in ARG_NAMES.items() for n in names}
-    return args, [inverse.get(n, n) for n in required]

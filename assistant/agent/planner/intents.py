@@ -23,7 +23,6 @@ class Intent:
     needs: tuple[str, ...] = ()  # entities without which the question cannot be answered
     defaults: dict = field(default_factory=dict)  # arguments used when the question omits them
     explain: str = ""  # the definition behind the figures, for "why?"
-    arg_map: dict = field(default_factory=dict)  # entity -> this intent's argument name
 
 
 DECLINE = "out_of_scope"
@@ -67,7 +66,6 @@ INTENTS: tuple[Intent, ...] = (
         ),
         "Items matching {item}:",
         needs=("item",),
-        arg_map={"item": "query"},
     ),
     Intent(
         "demand",
@@ -286,7 +284,6 @@ INTENTS: tuple[Intent, ...] = (
             "what does the sop say about {item}",
         ),
         "What the documents say:",
-        arg_map={"question": "query"},
     ),
     Intent(
         "forecast_demand",

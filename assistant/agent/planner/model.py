@@ -12,11 +12,14 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, Field
 
+from stockwise.assistant.agent.planner.arguments import check_contracts
 from stockwise.assistant.agent.planner.brain import Brain
+from stockwise.assistant.agent.planner.intents import INTENTS
 from stockwise.assistant.agent.planner.render import Scope, render_answer
 from stockwise.assistant.agent.state import current_turn, is_internal, turn_start
 
 PLANNER_KEY = "planner"
+PLANNED_TOOLS = frozenset(name for intent in INTENTS for name in intent.tools)
 
 
 def _previous_plan(messages: list[BaseMessage]) -> dict | None:
@@ -41,7 +44,11 @@ class OfflinePlanner(BaseChatModel):
         return "stockwise-offline-planner"
 
     def bind_tools(self, tools: list, **kwargs: Any) -> OfflinePlanner:  # type: ignore[override]
-        return self.model_copy(update={"tools": [t for t in tools if isinstance(t, BaseTool)]})
+        bound = [t for t in tools if isinstance(t, BaseTool)]
+        # A tool the planner calls must declare which entity fills each field it needs: a
+        # missing declaration fails when the graph is built, not silently on some question.
+        check_contracts(t for t in bound if t.name in PLANNED_TOOLS)
+        return self.model_copy(update={"tools": bound})
 
     @property
     def brain(self) -> Brain:
