@@ -4,7 +4,7 @@ service risk, replenishment policy, and the method notes."""
 from __future__ import annotations
 
 from stockwise.assistant.reports.model import Chart, Section, Table
-from stockwise.assistant.reports.narrative import category_name, join_words, plural
+from stockwise.assistant.reports.narrative import category_name, fit, join_words, plural
 from stockwise.assistant.reports.replay import SAMPLE as REPLAY_SAMPLE
 from stockwise.assistant.reports.replay import MroReplay, mro_replay
 from stockwise.assistant.reports.trace import Call, Kind, Tracer
@@ -73,7 +73,7 @@ def classification(ctx: ToolContext, t: Tracer) -> Section:
     rows = [
         [
             s.item_id,
-            (s.description or "")[:30],
+            fit(s.description),
             category_name(s.recorded_category or "unclassified"),
             category_name(s.predicted_category),
             t.fig(f"probability {s.item_id}", s.probability, call, "pct"),
@@ -181,7 +181,7 @@ def mro_risk(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
     rows = [
         [
             a.item_id,
-            (a.description or "")[:30],
+            fit(a.description),
             a.site_id,
             t.fig(f"on hand {a.item_id}@{a.site_id}", a.on_hand, call),
             t.fig(f"safety stock {a.item_id}@{a.site_id}", a.safety_stock, call),
@@ -265,7 +265,7 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
     rows = [
         [
             r.item_id,
-            (r.description or "")[:28],
+            fit(r.description),
             r.site_id,
             r.criticality,
             t.fig(f"current ROP {r.item_id}@{r.site_id}", r.current_reorder_point, r_call)
