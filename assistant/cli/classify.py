@@ -9,6 +9,7 @@ import math
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from stockwise.assistant.cli.output import print_error
@@ -171,8 +172,35 @@ def anomalies(
     if as_json:
         print(result.model_dump_json())
         return
-    console.print(f"{result.n_findings} findings: {result.by_kind}")
+    n = result.n_findings
+    console.print(
+        f"{n:,} {'finding' if n == 1 else 'findings'}"
+        + (f", the first {len(result.findings):,} listed" if n > len(result.findings) else "")
+    )
+    if not n:
+        return
+    kinds = Table(show_edge=False, header_style="bold")
+    kinds.add_column("kind")
+    kinds.add_column("findings", justify="right")
+    for name, count in sorted(result.by_kind.items(), key=lambda kv: (-kv[1], kv[0])):
+        kinds.add_row(name.replace("_", " "), f"{count:,}")
+    console.print(kinds)
+    listed = Table(show_lines=True, header_style="bold")
+    listed.add_column("severity", no_wrap=True)
+    listed.add_column("kind", no_wrap=True)
+    listed.add_column("item", no_wrap=True)
+    listed.add_column("at stake", justify="right", no_wrap=True)
+    listed.add_column("finding", overflow="fold")
     for f in result.findings:
-        console.print(
-            f"[bold]{f.severity:6}[/] {f.kind:15} value {f.value_at_stake:>12,.0f}  {f.summary}"
+        listed.add_row(
+            f.severity,
+            f.kind.replace("_", " "),
+            escape(f.item_id or "-"),
+            f"{f.value_at_stake:,.0f}",
+            escape(f.summary),
         )
+    console.print(listed)
+    console.print(
+        f"[dim]worst first; at stake in {ctx.dataset.currency} | "
+        f"as of {ctx.dataset.as_of:%Y-%m-%d %H:%M}[/]"
+    )

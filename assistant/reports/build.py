@@ -14,7 +14,13 @@ from langchain_core.language_models import BaseChatModel
 
 from stockwise.assistant.reports import sections_risk as risk
 from stockwise.assistant.reports import sections_stock as stock
-from stockwise.assistant.reports.model import KEY_FIGURES, Report, Section
+from stockwise.assistant.reports.model import (
+    ALL_SITES,
+    KEY_FIGURES,
+    PLANT_WIDE_SECTIONS,
+    Report,
+    Section,
+)
 from stockwise.assistant.reports.period import movements_in, parse_period
 from stockwise.assistant.reports.trace import Tracer
 from stockwise.tools.core.errors import UnknownEntityError
@@ -65,6 +71,8 @@ def build_audit_report(
     def add(step: Callable[..., Section], *args: object) -> Section:
         wall, cpu = time.perf_counter(), time.process_time()
         section = step(*args)
+        if site_id and section.key in PLANT_WIDE_SECTIONS:
+            section.title += ALL_SITES
         timings[section.key] = (time.perf_counter() - wall, time.process_time() - cpu)
         sections.append(section)
         return section

@@ -22,9 +22,16 @@ KEY_FIGURES = (
     "open WIP orders",
     "WIP value",
     "stalled orders",
-    "critical spares at risk",
+    "critical spare parts running out within lead time",
+    "critical MRO item-sites below safety stock within lead time",
     "movements booked in the period",
 )
+
+
+# Sections judged across the whole dataset even in a site's report (an item's behaviour
+# spans sites): their figures and titles say "all sites".
+PLANT_WIDE_SECTIONS = ("classification", "anomalies", "aging", "wip")
+ALL_SITES = " (all sites)"
 
 
 @dataclass
@@ -87,10 +94,17 @@ class Report:
         return "\n".join(p for s in self.sections for p in s.paragraphs)
 
     def headline(self) -> list[list[str]]:
-        """[label, shown, trace id] of the key figures this report has, in KEY_FIGURES order."""
+        """[label, shown, trace id] of the key figures this report has, in KEY_FIGURES order.
+        In a site's report, a figure judged across the whole dataset says "(all sites)"."""
         found = {f.label: f for f in self.tracer.figures}
         return [
-            [label[0].upper() + label[1:], found[label].shown, found[label].trace_id]
+            [
+                label[0].upper()
+                + label[1:]
+                + (ALL_SITES if self.site and found[label].section in PLANT_WIDE_SECTIONS else ""),
+                found[label].shown,
+                found[label].trace_id,
+            ]
             for label in KEY_FIGURES
             if label in found
         ]

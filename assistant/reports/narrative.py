@@ -54,3 +54,13 @@ def join_words(words: list[str], last: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def fit(text: str | None, limit: int = 60) -> str:
+    """A description for a table cell: whole, or cut at a word boundary when very long, so
+    a part number ('P/N 990-4471') is never cut in half. Renderers wrap it at spaces."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return head + " …"

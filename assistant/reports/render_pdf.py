@@ -63,6 +63,39 @@ def _render_toc(pdf: FPDF, outline) -> None:  # type: ignore[no-untyped-def]
                  new_x="LMARGIN", new_y="NEXT")  # fmt: skip
 
 
+# Cell padding (mm): top/bottom, left/right; and what a cell needs beyond its text.
+PADDING = (0.6, 1.2)
+CELL_SLACK = 2 * PADDING[1] + 1.0
+WIDEST_COLUMN = 0.45  # of the page width: a long description wraps rather than crowd out
+
+
+def column_widths(pdf: FPDF, table: Table) -> list[float]:
+    """Column widths (mm) filling the page so that no word breaks: each column is at least
+    as wide as its longest word (an item id, a part number such as 'P/N 990-4471' wraps at
+    the space, never inside '990-4471'); the rest of the width goes to the columns whose
+    text is longer than that, in proportion."""
+    style = pdf.font_style
+    pdf.set_font(style="B")  # headings are bold, so wider
+    heads = [pdf.get_string_width(w) for w in table.columns]
+    head_words = [max(pdf.get_string_width(w) for w in c.split() or [""]) for c in table.columns]
+    pdf.set_font(style=style)
+    need, want = [], []
+    for i, col in enumerate(zip(*table.rows, strict=True) if table.rows else [()] * len(heads)):
+        words = [w for v in col for w in str(v).split()]
+        longest = max([pdf.get_string_width(w) for w in words] + [head_words[i]])
+        whole = max([pdf.get_string_width(str(v)) for v in col] + [heads[i]])
+        need.append(longest + CELL_SLACK)
+        want.append(max(need[-1], min(whole + CELL_SLACK, pdf.epw * WIDEST_COLUMN)))
+    room = pdf.epw - sum(need)
+    if room <= 0:  # not even the words fit: shrink in proportion (rare: very many columns)
+        return [n * pdf.epw / sum(need) for n in need]
+    extra = [w - n for w, n in zip(want, need, strict=True)]
+    if sum(extra) <= room:  # everything fits on one line: share out what is left
+        spare = room - sum(extra)
+        return [w + spare * w / sum(want) for w in want]
+    return [n + room * e / sum(extra) for n, e in zip(need, extra, strict=True)]
+
+
 def _table(pdf: FPDF, table: Table) -> None:
     if pdf.will_page_break(24):  # keep a caption with the first rows of its table
         pdf.add_page()
@@ -73,7 +106,6 @@ def _table(pdf: FPDF, table: Table) -> None:
     pdf.set_draw_color(*RULE)
     pdf.set_font("DejaVu", "", 7.5)
     columns = list(zip(*([table.columns, *table.rows]), strict=True))
-    weights = [min(max(len(str(v)) for v in col), 46) + 2 for col in columns]
     numeric = [
         col[0] not in ID_COLUMNS and sum(_is_number(str(v)) for v in col[1:]) > len(col[1:]) / 2
         if len(col) > 1
@@ -81,12 +113,12 @@ def _table(pdf: FPDF, table: Table) -> None:
         for col in columns
     ]
     with pdf.table(
-        col_widths=weights,
+        col_widths=column_widths(pdf, table),
         text_align=tuple("RIGHT" if n else "LEFT" for n in numeric),
         headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
         borders_layout="HORIZONTAL_LINES",
         line_height=4.2,
-        padding=(0.6, 1.2),
+        padding=PADDING,
         width=pdf.epw,
     ) as grid:
         for row in [table.columns, *table.rows]:

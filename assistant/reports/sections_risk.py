@@ -4,7 +4,7 @@ service risk, replenishment policy, and the method notes."""
 from __future__ import annotations
 
 from stockwise.assistant.reports.model import Chart, Section, Table
-from stockwise.assistant.reports.narrative import category_name, join_words, plural
+from stockwise.assistant.reports.narrative import category_name, fit, join_words, plural
 from stockwise.assistant.reports.replay import SAMPLE as REPLAY_SAMPLE
 from stockwise.assistant.reports.replay import MroReplay, mro_replay
 from stockwise.assistant.reports.trace import Call, Kind, Tracer
@@ -17,6 +17,7 @@ from stockwise.tools.replenish import (
     recommend_reorder,
     stockout_risk,
 )
+from stockwise.tools.stock.cover import RunOutWithinInput, run_out_within
 
 TOP = 10
 ANOMALY_KINDS = ["mro_in_bom", "negative_book", "duplicate_item", "demand_spike", "dual_use"]
@@ -73,7 +74,7 @@ def classification(ctx: ToolContext, t: Tracer) -> Section:
     rows = [
         [
             s.item_id,
-            (s.description or "")[:30],
+            fit(s.description),
             category_name(s.recorded_category or "unclassified"),
             category_name(s.predicted_category),
             t.fig(f"probability {s.item_id}", s.probability, call, "pct"),
@@ -145,30 +146,59 @@ def anomalies(ctx: ToolContext, t: Tracer) -> Section:
     return Section("anomalies", title, text, [table])
 
 
+# The CLI command that gives the same count as the report's headline spare-parts figure.
+RUN_OUT_COMMAND = "stockwise stock run-out --criticality A --category mro --mro-subtype spare_part"
+
+
 def mro_risk(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
+    """Two counts an auditor can replay, each named for what it counts: critical spare parts
+    that run out within their lead time at today's rate (what `stock run-out` and the
+    assistant answer), and the wider projection of class A MRO item-sites falling below
+    safety stock once open orders' needs are counted."""
     t.section = "mro_risk"
+    spares, s_call = t.call(
+        run_out_within,
+        ctx,
+        RunOutWithinInput(criticality="A", category="mro", mro_subtype="spare_part", site=site),
+    )
     res, call = t.call(
         stockout_risk,
         ctx,
         StockoutRiskInput(group="mro", site_id=site, critical_only=True, limit=TOP),
     )
     title = "MRO service risk"
-    if res.total_alerts == 0:
+    if res.total_alerts == 0 and spares.count == 0:
         return Section(
             "mro_risk",
             title,
             [
-                "No critical (class A) spare is projected to fall below its safety stock within "
-                "its "
-                "replenishment lead time."
+                "No critical (class A) spare part runs out within its lead time, and no class A "
+                "MRO item is projected to fall below its safety stock within it."
             ],
         )
-    n = t.fig("critical spares at risk", res.total_alerts, call, "count")
-    out = [a for a in res.alerts if a.runs_out_on]
+    n_out = t.fig(
+        "critical spare parts running out within lead time", spares.count, s_call, "count"
+    )
+    window = t.txt("demand window", spares.demand_window.label(), s_call)
+    command = RUN_OUT_COMMAND + (f" --site {site}" if site else "")
+    n = t.fig(
+        "critical MRO item-sites below safety stock within lead time",
+        res.total_alerts,
+        call,
+        "count",
+    )
     text = [
-        f"{n} critical {plural(res.total_alerts, 'spare', 'spares')} (class A: a stockout "
-        "stops a line) can fall below safety stock within their lead time."
+        f"{n_out} critical spare {plural(spares.count, 'part runs', 'parts run')} out within "
+        f"{plural(spares.count, 'its', 'their')} lead time (class A, recorded as MRO spare "
+        f"parts): days of cover at the average daily demand of {window} below the lead time, "
+        "so an order placed today arrives too late. This is the count "
+        f"`{command}` and the assistant give.",
+        f"Projected more widely, {n} class A MRO item-{plural(res.total_alerts, 'site', 'sites')} "
+        "(spare parts, consumables, tools and safety gear; bought items, each site counted "
+        "apart) can fall below safety stock within their lead time once the open production "
+        "orders' needs are drawn from stock.",
     ]
+    out = [a for a in res.alerts if a.runs_out_on]
     if out:
         a = out[0]
         text.append(
@@ -178,10 +208,34 @@ def mro_risk(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
             f"{t.txt(f'runs out {a.item_id}', a.runs_out_on, call)}; "
             f"order by {t.txt(f'order by {a.item_id}', a.order_by, call)}."
         )
+    tables = []
+    if spares.items:
+        spare_rows = [
+            [
+                r.item_id,
+                fit(r.description),
+                t.fig(f"spare on hand {r.item_id}", r.on_hand, s_call),
+                t.fig(f"spare cover {r.item_id}", r.days_of_cover, s_call, "days")
+                if r.days_of_cover is not None
+                else "no demand",
+                t.fig(f"spare lead time {r.item_id}", r.lead_time_days, s_call, "days"),
+            ]
+            for r in spares.items[:TOP]
+        ]
+        table = Table(
+            f"Critical spare parts running out within lead time, shortest cover first "
+            f"(source: {s_call.trace_id})",
+            ["item", "description", "on hand", "days of cover", "lead time"],
+            spare_rows,
+        )
+        if spares.count > len(spare_rows):
+            more = t.fig("spare parts not listed", spares.count - len(spare_rows), s_call, "count")
+            table.add_rest(description=f"{more} more spare parts")
+        tables.append(table)
     rows = [
         [
             a.item_id,
-            (a.description or "")[:30],
+            fit(a.description),
             a.site_id,
             t.fig(f"on hand {a.item_id}@{a.site_id}", a.on_hand, call),
             t.fig(f"safety stock {a.item_id}@{a.site_id}", a.safety_stock, call),
@@ -191,16 +245,21 @@ def mro_risk(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         ]
         for a in res.alerts
     ]
-    columns = ["item", "description", "site", "on hand", "safety", "below safety", "runs out"]
-    table = Table(
-        f"Critical spares at risk, soonest first (source: {call.trace_id})",
-        [*columns, "order by"],
-        rows,
-    )
-    if res.total_alerts > len(rows):
-        more = t.fig("spares at risk not listed", res.total_alerts - len(rows), call, "count")
-        table.add_rest(description=f"{more} more spares at risk")
-    return Section("mro_risk", title, text, [table])
+    if rows:
+        columns = ["item", "description", "site", "on hand", "safety", "below safety", "runs out"]
+        table = Table(
+            "Class A MRO item-sites below safety stock within lead time, by the day they fall "
+            f"below it, then the day they run out (source: {call.trace_id})",
+            [*columns, "order by"],
+            rows,
+        )
+        if res.total_alerts > len(rows):
+            more = t.fig(
+                "item-sites at risk not listed", res.total_alerts - len(rows), call, "count"
+            )
+            table.add_rest(description=f"{more} more item-sites")
+        tables.append(table)
+    return Section("mro_risk", title, text, tables)
 
 
 def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
@@ -265,7 +324,7 @@ def replenishment(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
     rows = [
         [
             r.item_id,
-            (r.description or "")[:28],
+            fit(r.description),
             r.site_id,
             r.criticality,
             t.fig(f"current ROP {r.item_id}@{r.site_id}", r.current_reorder_point, r_call)
@@ -325,7 +384,9 @@ def method(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
         "Definitions follow the Stockwise data contract: inventory value is on hand x standard "
         "unit cost; book balance is the sum of every movement up to the snapshot and a variance "
         "is on hand minus that balance; open WIP orders are those released or in progress, "
-        "valued at issued material plus conversion cost of finished stages.",
+        "valued at issued material plus conversion cost of finished stages (the WIP value "
+        "of the WIP aging section). The 'work in progress' line of the value tables is a "
+        "different figure: stock of items recorded as WIP, at on hand x unit cost.",
         "Categories in the value tables are those recorded in the ERP; the classification review "
         "says where behaviour contradicts them. Slow-moving stock has had no demand (issues to "
         "production, maintenance, sales or other) for the stated days; excess stock is the part "
@@ -339,8 +400,8 @@ def method(ctx: ToolContext, t: Tracer, site: str | None) -> Section:
     if site is not None:
         notes.append(
             "Classification, anomalies, aging and WIP are judged across the whole dataset "
-            "(an item's behaviour spans sites); value, reconciliation, MRO risk and "
-            "replenishment are for the site."
+            "(an item's behaviour spans sites), and their figures are marked 'all sites'; "
+            "value, reconciliation, MRO risk and replenishment are for the site."
         )
     return Section("method", "Method notes", notes)
 

@@ -9,6 +9,7 @@ from stockwise.assistant.reports.model import Chart, Section, Table
 from stockwise.assistant.reports.narrative import (
     category_name,
     change_words,
+    fit,
     plural,
     severity_words,
     short_category,
@@ -191,7 +192,7 @@ def reconciliation(ctx: ToolContext, t: Tracer, site: str | None, stock_value: f
     rows = [
         [
             r.item_id,
-            (r.description or "")[:34],
+            fit(r.description),
             r.site_id,
             t.fig(f"on hand {r.item_id}@{r.site_id}", r.on_hand, call),
             t.fig(f"book {r.item_id}@{r.site_id}", r.book_balance, call),
@@ -288,7 +289,7 @@ def aging(ctx: ToolContext, t: Tracer) -> Section:
     top_rows = [
         [
             s.item_id,
-            (s.description or "")[:34],
+            fit(s.description),
             t.fig(f"idle on hand {s.item_id}", s.on_hand, call365),
             t.fig(f"idle value {s.item_id}", s.value, call365, "money"),
             s.last_demand or "never",

@@ -45,14 +45,15 @@ def format_value(value: float | str, kind: Kind, currency: str = "USD") -> str:
     if not math.isfinite(value):
         return "no demand" if kind == "days" else "n/a"
     if kind == "money":
-        sign = "-" if value < 0 else ""
-        return f"{sign}{currency} {abs(value):,.0f}"
+        # "USD -17", as "USD 17": the currency leads, the sign stays with the number.
+        return f"{currency} {round(value):,}"  # round() gives an int: never "-0"
     if kind == "pct":
         return f"{value * 100:.1f}%"
     if kind == "count":
         return f"{int(round(value)):,}"
     if kind == "days":
-        return f"{value:,.0f} days"
+        shown = f"{value:,.0f}"
+        return f"{shown} {'day' if shown == '1' else 'days'}"
     if kind == "ratio":
         return f"{value:.1f}x"
     whole = abs(value - round(value)) < 1e-6

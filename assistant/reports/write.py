@@ -4,7 +4,7 @@ failed render never leaves half a report behind."""
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -40,12 +40,15 @@ def write_report(report: Report, fmt: str, path: Path) -> Path:
     data = render(report, fmt)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # Created as open() would (0666 less the umask: 0644 as a rule), not mkstemp's 0600: a
+    # report is meant to be read by the auditors it is written for.
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+    handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path

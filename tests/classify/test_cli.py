@@ -54,3 +54,23 @@ def test_classify_item_json_and_suspects(plant_folder):  # type: ignore[no-untyp
     anomalies = runner.invoke(app, ["anomalies", "--json"])
     assert anomalies.exit_code == 0, anomalies.output
     assert json.loads(anomalies.output)["evidence"]["tool"] == "find_anomalies"
+
+
+def test_anomalies_prints_readable_tables_not_a_python_dict(plant_folder):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["anomalies", "--json"]).output)
+    shown = runner.invoke(app, ["anomalies"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "{'" not in shown.output and "':" not in shown.output  # no raw dict
+    n = data["n_findings"]
+    assert f"{n} {'finding' if n == 1 else 'findings'}" in shown.output.splitlines()[0]
+    for kind, count in data["by_kind"].items():
+        assert any(
+            line.split("│")[0].strip() == kind.replace("_", " ")
+            and line.rstrip().endswith(str(count))
+            for line in shown.output.splitlines()
+        ), kind
+    first = data["findings"][0]
+    assert f"{first['value_at_stake']:,.0f}" in shown.output
+    one = runner.invoke(app, ["anomalies", "--limit", "1", "--kind", first["kind"]])
+    assert "1 finding" in one.output or "findings, the first 1 listed" in one.output

@@ -216,3 +216,39 @@ def test_classification_answers_say_what_the_item_is_and_why(ctx):
 def test_slow_tools_get_worded_grounded_answers(ctx, name, args):
     text = answer(name, run(ctx, name, **args), question=args.get("query", ""))
     assert not text.startswith("HEADLINE") and "item id" not in text
+
+
+def test_cover_answers_name_the_demand_window(ctx):
+    data = run(ctx, "days_of_cover", item="4490")
+    text = answer("days_of_cover", data)
+    assert "2,002.5 days of cover" in text
+    assert "used in the 90 days to 2025-09-30 18:00" in text
+    text = answer("slow_moving_and_excess", run(ctx, "slow_moving_and_excess"))
+    assert "average daily demand of the 90 days to 2025-09-30 18:00" in text
+
+
+def test_an_item_with_no_stock_record_at_the_site_is_not_given_unlimited_cover(ctx):
+    # 4490 is stocked at S1 only.
+    data = run(ctx, "days_of_cover", item="4490", site="S2")
+    text = answer("days_of_cover", data, site="S2")
+    assert "has no stock record at S2 (Lakeside Plant)" in text
+    assert "unlimited" not in text and "0 EA on hand" not in text
+
+
+def test_spend_questions_get_the_money_figure_and_its_cost_basis(ctx):
+    data = run(ctx, "demand", item="4471", start="2024-01-01", end="2024-12-31")
+    assert data["value"] == pytest.approx(data["demand"] * data["top_items"][0]["unit_cost"])
+    text = answer("demand", data, question="how much did we spend on nitrile gloves last year")
+    assert f"worth {data['value']:,.2f} USD at standard unit cost" in text
+    assert "no purchase prices" in text
+
+
+def test_both_wip_answers_say_which_figure_they_give_and_point_to_the_other(ctx):
+    orders = answer("wip_value", run(ctx, "wip_value"))
+    assert "WIP value of the open production orders, as the data contract defines it" in orders
+    assert "the WIP line of inventory value by category" in orders
+    value = run(ctx, "inventory_value", by="category")
+    wip = next(g for g in value["groups"] if g["key"] == "wip")
+    text = answer("inventory_value", value)
+    assert f"The WIP line ({wip['value']:,.2f} USD) is stock of items recorded as WIP" in text
+    assert "what is our WIP worth?" in text

@@ -27,8 +27,7 @@ def flat(text: str) -> str:
 
 
 def money(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}USD {abs(value):,.0f}"
+    return f"USD {round(value):,}"
 
 
 def untraced_figures(narrative: str, shown: list[str]) -> list[str]:
@@ -75,6 +74,12 @@ def test_every_format_from_one_report(s2_report, demo_dataset, tmp_path):  # typ
         "scope", "value", "reconciliation", "classification", "anomalies", "aging", "wip",
         "mro_risk", "replenishment", "method",
     ]  # fmt: skip
+    # A site's report says which figures it judges across all sites.
+    glance = {row[0] for row in report.headline()}
+    assert {"WIP value (all sites)", "Suspected misclassifications (all sites)"} <= glance
+    assert "Inventory value at the snapshot" in glance
+    titles = {s.key: s.title for s in report.sections}
+    assert titles["wip"] == "WIP aging (all sites)" and "all sites" not in titles["value"]
     # No empty section and no "N/A" wall.
     assert all(s.paragraphs for s in report.sections)
     assert "N/A" not in report.narrative and "n/a" not in report.narrative

@@ -9,8 +9,7 @@ from stockwise.assistant.reports.trace import Tracer
 
 
 def money(text: str) -> float:
-    sign = -1.0 if text.startswith("-") else 1.0
-    return sign * float(text.lstrip("-").removeprefix("USD ").replace(",", ""))
+    return float(text.removeprefix("USD ").replace(",", ""))
 
 
 def test_idle_stock_table_adds_up_to_the_year_idle_value(demo_ctx):  # type: ignore[no-untyped-def]

@@ -238,3 +238,29 @@ def test_ledger_in_time_order_gives_the_same_answers(ctx, plant):
             r.item_id for r in run_out_within(context, RunOutWithinInput(within=200)).items
         ] == ["W1", "I2", "I3"]
         assert variance(context, VarianceInput()).net_value == 15
+
+
+def test_no_stock_record_at_a_site_is_said_not_read_as_unlimited_cover(ctx):
+    # I2 is stocked at S1 only: at S2 there is no on hand figure, so no cover either.
+    result = days_of_cover(ctx, DaysOfCoverInput(item="I2", site="S2"))
+    assert result.stock_record is False
+    assert result.cover.days_of_cover is None and result.cover.runs_out_within_lead_time is None
+    assert result.evidence.rows_used == {"stock_levels": 0}
+    assert "I2 has no stock record at S2; it is stocked at S1" in result.evidence.notes
+    # With a record (even at 0 on hand) the flag is set and cover is computed.
+    assert days_of_cover(ctx, DaysOfCoverInput(item="I2", site="S1")).stock_record is True
+    assert days_of_cover(ctx, DaysOfCoverInput(item="I1", site="S2")).stock_record is True
+
+
+def test_both_wip_figures_name_their_definition_and_point_to_the_other(ctx):
+    # The wip group of inventory value (items recorded as WIP, on hand x cost) and the WIP
+    # value of open orders (the contract's) are different figures; each says so.
+    value = inventory_value(ctx, InventoryValueInput(by="category"))
+    assert any(
+        "stock of items recorded as WIP" in n and "wip_value" in n for n in value.evidence.notes
+    )
+    orders = wip_value(ctx, WipValueInput())
+    assert any("WIP value of open production orders" in n and "inventory_value" in n
+               for n in orders.evidence.notes)  # fmt: skip
+    # Grouped another way there is no wip line to confuse, so no note.
+    assert inventory_value(ctx, InventoryValueInput(by="site")).evidence.notes == []

@@ -148,3 +148,15 @@ def test_movements_latest_first_with_totals(ctx):
     assert issues.count == 3 and [m.txn_id for m in issues.movements] == ["T3", "T2"]
     with pytest.raises(InvalidArgumentError, match="unknown transaction type issue"):
         movements(ctx, MovementsInput(item="I1", txn_types=["issue"]))
+
+
+def test_demand_carries_its_value_at_standard_unit_cost(ctx):
+    # I1 demand 2025-04-15..2025-06-01: 2 (S1) + 2 (S2) + 4 (S1) = 8 EA x unit cost 10 = 80.
+    one = demand(ctx, DemandInput(item="I1", start="2025-04-15", end="2025-06-01"))
+    assert (one.demand, one.value, one.currency) == (8, 80, "USD")
+    assert (one.top_items[0].unit_cost, one.top_items[0].value) == (10, 80)
+    assert any("demand x unit_cost" in n and "no purchase prices" in n for n in one.evidence.notes)
+    # A group adds money across units: each item's demand at its own cost.
+    group = demand(ctx, DemandInput(category="mro"))
+    assert group.value == pytest.approx(sum(i.demand * i.unit_cost for i in group.top_items))
+    assert group.value == pytest.approx(sum(i.value for i in group.top_items))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from stockwise.tools.anomalies.ledger import Ledger
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
+from stockwise.tools.stock.common import DemandWindow
 
 MAX_EVIDENCE_ROWS = 10
 # Stock worth less than this (in the dataset's currency) is not raised on its own as dead or
@@ -35,6 +36,10 @@ class Finding(BaseModel):
     value_at_stake: float = Field(description="money the finding puts at risk")
     summary: str
     evidence_rows: list[dict] = Field(default_factory=list)
+    demand_windows: list[DemandWindow] = Field(
+        default_factory=list,
+        description="the demand windows behind the finding's daily rates and days of cover",
+    )
 
 
 def _rows(frame: pd.DataFrame, limit: int = MAX_EVIDENCE_ROWS) -> list[dict]:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
+from stockwise.tools.stock.common import demand_window
 
 INBOUND_TXN_TYPES = ("receipt", "production_output", "transfer_in")
 _DAY_NS = 86_400 * 10**9
@@ -160,8 +161,10 @@ class Ledger:
         return frame
 
     def demand_since(self, days: int) -> pd.Series:
-        """Demand per item over the last `days` days before as_of (positive)."""
-        recent = self.demand & (self._ts > (self.ds.as_of - pd.Timedelta(days=days)).value)
+        """Demand per item over the last `days` days before as_of (positive): the window
+        `demand_window(as_of, days)` names, as the stock tools count it."""
+        after = pd.Timestamp(demand_window(self.ds.as_of, days).start)
+        recent = self.demand & (self._ts > after.value)
         return self.per_item(np.where(recent, -self._qty, 0.0))
 
     def count(self, txn_type: str) -> pd.Series:

@@ -31,6 +31,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from stockwise.tools.anomalies.detectors import MAX_EVIDENCE_ROWS, Finding, _rows, _severity
+from stockwise.tools.anomalies.idle import _units
 from stockwise.tools.anomalies.ledger import Ledger
 from stockwise.tools.dataset.model import Dataset
 
@@ -324,8 +325,8 @@ def _group_findings(
                 summary=(
                     f"{head}: same unit of measure, cost {costs.min():g} to {costs.max():g}, "
                     f"confidence {conf:.2f}. Keep {keep['item_id']} ({keep['n_txn']} "
-                    f"movements); {qty_col[lo + 1 : hi].sum():g} units worth {value:,.0f} sit "
-                    "under the other ids"
+                    f"movements); {_units(qty_col[lo + 1 : hi].sum())} worth {value:,.0f} "
+                    f"{'sits' if qty_col[lo + 1 : hi].sum() == 1 else 'sit'} under the other ids"
                 ),
                 evidence_rows=rows[:MAX_EVIDENCE_ROWS],
             )

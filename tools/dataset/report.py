@@ -161,15 +161,28 @@ class ValidationReport:
             rest = g.count - len(g.listed)
             if rest > 0:
                 col = f" {g.column}" if g.column else ""
-                lines.append(f"{g.file}: ... and {rest:,} more{col} problems like these ({g.code})")
+                lines.append(
+                    f"{g.file}: ... and {rest:,} more{col} {_plural(rest, 'problem')} like "
+                    f"these ({g.code})"
+                )
         return lines
 
     def summary(self) -> str:
         if not self.groups:
             return f"{self.source}: no problems found"
-        verdict = "refused" if not self.ok else f"loaded without {self.rows_rejected:,} rows"
-        problems = "problem" if self.problem_count == 1 else "problems"
-        return f"{self.source}: {self.problem_count:,} {problems}, dataset {verdict}"
+        verdict = (
+            "refused"
+            if not self.ok
+            else f"loaded without {self.rows_rejected:,} {_plural(self.rows_rejected, 'row')}"
+        )
+        return (
+            f"{self.source}: {self.problem_count:,} {_plural(self.problem_count, 'problem')}, "
+            f"dataset {verdict}"
+        )
 
     def render(self) -> str:
         return "\n".join([self.summary(), *self.render_lines()])
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"

@@ -112,7 +112,12 @@ def _day(value) -> str:
 def _alerts(ds, risk: pd.DataFrame, needs: pd.DataFrame) -> list[StockAlert]:
     today = ds.as_of.normalize()
     alerts = []
-    for r in risk.dropna(subset=["below_safety_on"]).sort_values("below_safety_on").itertuples():
+    # Soonest first: the day stock falls below safety, then the day it runs out (never last),
+    # then item and site, so ties read in one order on every run.
+    at_risk = risk.dropna(subset=["below_safety_on"]).sort_values(
+        ["below_safety_on", "runs_out_on", "item_id", "site_id"], na_position="last", kind="stable"
+    )
+    for r in at_risk.itertuples():
         mine = needs[
             (needs["item_id"] == r.item_id)
             & (needs["site_id"] == r.site_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence
@@ -18,6 +19,8 @@ from stockwise.tools.stock.index import UNCLASSIFIED, StockIndex, stock_index
 from stockwise.tools.stock.resolve import Resolver, resolver
 
 DAY_NS = 86_400 * 10**9
+# The data contract's window for average daily demand (and so days of cover).
+COVER_WINDOW_DAYS = 90
 
 
 def open_index(ctx: ToolContext) -> tuple[StockIndex, Resolver]:
@@ -55,6 +58,30 @@ def text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
+
+
+class DemandWindow(BaseModel):
+    """The demand a daily rate is computed from: demand booked after `start`, up to and
+    including `end` (the snapshot), divided by `days`."""
+
+    start: datetime = Field(description="Exclusive: demand booked after this moment counts.")
+    end: datetime = Field(description="Inclusive: the snapshot time (as_of).")
+    days: int
+
+    def label(self) -> str:
+        """'the 90 days to 2025-09-30 18:00 (after 2025-07-02 18:00)'."""
+        return (
+            f"the {self.days} days to {self.end:%Y-%m-%d %H:%M} (after {self.start:%Y-%m-%d %H:%M})"
+        )
+
+
+def demand_window(as_of: Any, days: int = COVER_WINDOW_DAYS) -> DemandWindow:
+    """The `days` days before `as_of`: every figure that divides demand by days (average
+    daily demand, days of cover, excess) names this window, whichever tool computes it."""
+    end = pd.Timestamp(as_of)
+    return DemandWindow(
+        start=(end - pd.Timedelta(days=days)).to_pydatetime(), end=end.to_pydatetime(), days=days
+    )
 
 
 def parse_day(value: str, name: str) -> pd.Timestamp:

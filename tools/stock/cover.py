@@ -1,8 +1,10 @@
 """How long stock lasts: days of cover, and the items that run out within N days or lead time.
 
 Average daily demand = demand in the 90 days before as_of (as_of - 90 days < ts <= as_of),
-divided by 90. Days of cover = on hand / average daily demand; with no demand, cover is
-unbounded and reported as null ("no demand"), never as infinity.
+divided by 90: the data contract's window, which every result names (`DemandWindow`).
+Days of cover = on hand / average daily demand; with no demand, cover is unbounded and
+reported as null ("no demand"), never as infinity. An item with no stock record (at the
+site asked) has no on hand figure, so no days of cover either.
 """
 
 from __future__ import annotations
@@ -17,11 +19,21 @@ from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.stock.common import ItemRow, evidence, finite, item_mask, open_index, text
+from stockwise.tools.stock.common import (
+    COVER_WINDOW_DAYS,
+    DemandWindow,
+    ItemRow,
+    demand_window,
+    evidence,
+    finite,
+    item_mask,
+    open_index,
+    text,
+)
 from stockwise.tools.stock.index import StockIndex
 from stockwise.tools.stock.levels import item_records
 
-WINDOW_DAYS = 90
+WINDOW_DAYS = COVER_WINDOW_DAYS
 
 
 def site_on_hand(index: StockIndex, site: int | None) -> np.ndarray:
@@ -38,8 +50,13 @@ def demand_90d(index: StockIndex, site: int | None) -> np.ndarray:
     return index.demand_in_window(index.as_of - pd.Timedelta(days=WINDOW_DAYS), index.as_of, site)
 
 
+def window_note(window: DemandWindow) -> str:
+    return f"average daily demand = demand in {window.label()} / {window.days}"
+
+
 def cover_days(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
-    """on hand / daily demand; NaN where there is no demand (cover unbounded)."""
+    """on hand / daily demand; NaN where there is no demand (cover unbounded). The one
+    days-of-cover formula: the stock tools and the anomaly checks both call it."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(daily > 0, on_hand / np.where(daily > 0, daily, 1), np.nan)
 
@@ -96,6 +113,11 @@ class DaysOfCoverInput(BaseModel):
 
 class DaysOfCoverResult(ToolResult):
     cover: CoverRow
+    stock_record: bool = Field(
+        description="Whether a stock_levels row exists for the item (at the site, if one is "
+        "given); without one there is no on hand figure and no days of cover."
+    )
+    demand_window: DemandWindow = Field(description="The demand behind the daily rate.")
 
 
 def days_of_cover(ctx: ToolContext, args: DaysOfCoverInput) -> DaysOfCoverResult:
@@ -106,15 +128,25 @@ def days_of_cover(ctx: ToolContext, args: DaysOfCoverInput) -> DaysOfCoverResult
     site = resolve.site(args.site) if args.site else None
     on_hand, demand = site_on_hand(index, site), demand_90d(index, site)
     row = _cover_rows(index, np.array([code]), on_hand, demand)[0]
+    levels = list(index.level_rows(code))
+    stocked_at = sorted({str(index.site_ids[index.lv_site[r]]) for r in levels})
+    used = [r for r in levels if site is None or index.lv_site[r] == site]
+    window = demand_window(index.as_of, WINDOW_DAYS)
+    notes = [window_note(window)]
+    if not used:
+        # No stock record: the on hand of 0 is not a count, so no cover figure is given.
+        row = row.model_copy(update={"days_of_cover": None, "runs_out_within_lead_time": None})
+        where = f"at {index.site_ids[site]}" if site is not None else "at any site"
+        notes.append(
+            f"{row.item_id} has no stock record {where}"
+            + (f"; it is stocked at {', '.join(stocked_at)}" if stocked_at else "")
+        )
     return DaysOfCoverResult(
         cover=row,
+        stock_record=bool(used),
+        demand_window=window,
         evidence=evidence(
-            "days_of_cover",
-            args,
-            index,
-            {"stock_levels": len(index.level_rows(code))},
-            [row.item_id],
-            [f"average daily demand = demand over the {WINDOW_DAYS} days before as_of / 90"],
+            "days_of_cover", args, index, {"stock_levels": len(used)}, [row.item_id], notes
         ),
     )
 
@@ -159,6 +191,7 @@ class RunOutWithinInput(BaseModel):
 class RunOutWithinResult(ToolResult):
     count: int = Field(description="Items that run out (may exceed the list).")
     items: list[CoverRow] = Field(description="Shortest cover first.")
+    demand_window: DemandWindow = Field(description="The demand behind the daily rates.")
 
 
 def run_out_within(ctx: ToolContext, args: RunOutWithinInput) -> RunOutWithinResult:
@@ -173,7 +206,8 @@ def run_out_within(ctx: ToolContext, args: RunOutWithinInput) -> RunOutWithinRes
     group = item_mask(index, args.category, args.criticality, args.mro_subtype)
     on_hand, demand = site_on_hand(index, site), demand_90d(index, site)
     cover = cover_days(on_hand, demand / WINDOW_DAYS)
-    notes = []
+    window = demand_window(index.as_of, WINDOW_DAYS)
+    notes = [window_note(window)]
     if args.within == "lead_time":
         horizon = index.items["effective_lead_time_days"].to_numpy(dtype=float)
         no_lead = group & np.isnan(horizon)
@@ -191,6 +225,7 @@ def run_out_within(ctx: ToolContext, args: RunOutWithinInput) -> RunOutWithinRes
     return RunOutWithinResult(
         count=int(hit.sum()),
         items=rows,
+        demand_window=window,
         evidence=evidence(
             "run_out_within",
             args,

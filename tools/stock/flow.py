@@ -179,8 +179,18 @@ class DemandInput(BaseModel):
     )
 
 
+# The contract's cost: money figures of demand use the item's standard unit cost.
+VALUE_NOTE = (
+    "value = demand x unit_cost (the standard cost per uom in items), the contract's cost "
+    "for inventory value; the dataset holds no purchase prices, so it is what the stock "
+    "used is worth, not what was paid for it"
+)
+
+
 class ItemDemand(ItemRow):
     demand: float
+    unit_cost: float = Field(description="Standard cost per uom (items.unit_cost).")
+    value: float = Field(description="demand x unit_cost.")
 
 
 class DemandResult(ToolResult):
@@ -189,6 +199,10 @@ class DemandResult(ToolResult):
     days: int
     demand: float = Field(description="Total demand in the period (in uom when one item).")
     avg_daily_demand: float = Field(description="demand / days in the period.")
+    currency: str
+    value: float = Field(
+        description="Demand at standard cost: the sum of demand x unit_cost per item."
+    )
     items_in_group: int
     top_items: list[ItemDemand] = Field(description="Items with the most demand, largest first.")
 
@@ -198,7 +212,8 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
 
     Demand = minus the sum of qty over issue_production, issue_maintenance, issue_sales and
     issue_other transactions in the period; transfers, scrap, adjustments and returns are not
-    demand. The period is whole days, start and end included.
+    demand. The period is whole days, start and end included. `value` is the demand at
+    standard unit cost: what was used (or spent on) in money.
     """
     index, resolve = open_index(ctx)
     if bool(args.item) == bool(args.category or args.mro_subtype):
@@ -214,7 +229,9 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
         in_site = slice(lo, hi) if site is None else np.flatnonzero(rows.site[lo:hi] == site) + lo
         total = 0.0 - float(rows.qty[in_site].sum())  # 0.0 - x: never "-0.0"
         used = hi - lo
-        listed = [ItemDemand(**item_fields(index, code), demand=total)]
+        cost = float(index.unit_cost[code])
+        worth = total * cost
+        listed = [ItemDemand(**item_fields(index, code), demand=total, unit_cost=cost, value=worth)]
         members = 1
     else:
         per_item = index.demand_in_period(span.start_ns, span.end_exclusive_ns, site)
@@ -222,10 +239,17 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
         members = int(group.sum())
         per_item = np.where(group, per_item, 0.0)
         total = float(per_item.sum())
+        per_item_value = per_item * index.unit_cost
+        worth = float(per_item_value.sum())
         codes = np.flatnonzero(per_item > 0)
         codes = codes[np.argsort(-per_item[codes], kind="stable")][: args.top]
         listed = [
-            ItemDemand(**fields, demand=float(per_item[c]))
+            ItemDemand(
+                **fields,
+                demand=float(per_item[c]),
+                unit_cost=float(index.unit_cost[c]),
+                value=float(per_item_value[c]),
+            )
             for c, fields in zip(codes, item_records(index, codes), strict=True)
         ]
         rows = index.demand_by_time
@@ -239,6 +263,8 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
         days=span.days,
         demand=total,
         avg_daily_demand=total / span.days,
+        currency=ctx.dataset.currency,
+        value=worth,
         items_in_group=members,
         top_items=listed,
         evidence=evidence(
@@ -247,6 +273,6 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
             index,
             {"transactions": used},
             [i.item_id for i in listed],
-            [f"demand types: {', '.join(DEMAND_TXN_TYPES)}"],
+            [f"demand types: {', '.join(DEMAND_TXN_TYPES)}", VALUE_NOTE],
         ),
     )

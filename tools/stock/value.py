@@ -12,8 +12,16 @@ from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.stock.common import DAY_NS, ItemRow, evidence, item_mask, open_index
-from stockwise.tools.stock.cover import WINDOW_DAYS, cover_days
+from stockwise.tools.stock.common import (
+    DAY_NS,
+    DemandWindow,
+    ItemRow,
+    demand_window,
+    evidence,
+    item_mask,
+    open_index,
+)
+from stockwise.tools.stock.cover import WINDOW_DAYS, cover_days, window_note
 from stockwise.tools.stock.index import StockIndex
 from stockwise.tools.stock.levels import item_records
 
@@ -56,6 +64,15 @@ class InventoryValueResult(ToolResult):
     currency: str
     total_value: float
     groups: list[ValueGroup] = Field(description="Largest value first.")
+
+
+# Two figures are called "WIP": said with both, so neither is read as the other.
+WIP_STOCK_NOTE = (
+    "the wip group is stock of items recorded as WIP, valued on hand x unit cost; the WIP "
+    "value of open production orders (material issued plus conversion cost of finished "
+    "stages, the data contract's WIP value) is another figure: wip_value, "
+    "`stockwise stock wip-value`"
+)
 
 
 def _group_codes(index: StockIndex, by: str) -> tuple[np.ndarray, np.ndarray]:
@@ -115,6 +132,7 @@ def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryVal
             index,
             {"stock_levels": int(rows.sum())},
             [g.key for g in groups],
+            [WIP_STOCK_NOTE] if any(g.key == "wip" for g in groups) else [],
         ),
     )
 
@@ -174,6 +192,9 @@ class SlowMovingResult(ToolResult):
     excess_count: int
     excess_value: float
     excess: list[ExcessItem] = Field(description="Largest excess value first.")
+    demand_window: DemandWindow = Field(
+        description="The demand behind days of cover and excess (the contract's window)."
+    )
 
 
 HELD_CRITICAL = "criticality A: an insurance spare"
@@ -237,6 +258,7 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
         for c, f in zip(slow_codes, item_records(index, slow_codes), strict=True)
     ]
 
+    window = demand_window(index.as_of, WINDOW_DAYS)
     daily = index.demand_90d_by_item / WINDOW_DAYS
     cover = cover_days(on_hand, daily)
     with np.errstate(invalid="ignore"):
@@ -264,12 +286,14 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
         excess_count=int(excess.sum()),
         excess_value=float(excess_value.sum()),
         excess=excess_list,
+        demand_window=window,
         evidence=evidence(
             "slow_moving_and_excess",
             args,
             index,
             {"items": int(group.sum()), "stock_levels": len(index.lv_item)},
             [i.item_id for i in slow_list] + [i.item_id for i in excess_list],
+            [window_note(window)],
         ),
     )
 

@@ -152,6 +152,14 @@ class WipValueResult(ToolResult):
     orders: list[OrderWipValue] = Field(description="Largest WIP value first.")
 
 
+# Two figures are called "WIP": said with both, so neither is read as the other.
+WIP_ORDERS_NOTE = (
+    "WIP value of open production orders (the data contract's definition); stock of items "
+    "recorded as WIP, valued on hand x unit cost, is another figure: inventory_value's wip "
+    "group, `stockwise stock value`"
+)
+
+
 def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
     """WIP value of one production order, or of every open order with the total: material
     issued to the order (issue_production transactions whose ref_id is the order, at unit
@@ -159,7 +167,7 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
     overhead rate), from the product's routing)."""
     index, _ = open_index(ctx)
     orders = ctx.dataset.production_orders
-    notes: list[str] = []
+    notes: list[str] = [] if args.order else [WIP_ORDERS_NOTE]
     if args.order:
         wanted = orders[orders["order_id"].str.lower() == args.order.strip().lower()]
         if wanted.empty:

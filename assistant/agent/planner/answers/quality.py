@@ -127,7 +127,7 @@ def find_anomalies(data: dict, scope: Scope) -> list[str]:
             [
                 f"{_kind_word(f['kind'])} ({f.get('severity', '-')})",
                 f"{money(f['value_at_stake'])} at stake" if f.get("value_at_stake") else "",
-                plain(f.get("summary", ""), 200),
+                plain(f.get("summary", ""), 240),
             ],
             " — ",
         )

@@ -23,6 +23,7 @@ from stockwise.assistant.agent.planner.answers.words import (
     qty,
     signed,
     subject,
+    window,
 )
 
 
@@ -131,6 +132,19 @@ def movements(data: dict, scope: Scope) -> list[str]:
     ]
 
 
+def _worth(data: dict, unit_cost: float | None, uom: str | None) -> str:
+    """The money figure of a demand answer, saying which cost it is: standard unit cost, not
+    prices paid (the data holds none)."""
+    if data.get("value") is None:
+        return "."
+    each = f", {money(unit_cost)} per {uom}" if unit_cost is not None and uom else ""
+    return (
+        f"; worth {money(data['value'], data.get('currency'))} at standard unit cost{each}. "
+        "That is the value of the stock used, at the items' standard cost; the data holds no "
+        "purchase prices, so it is not the amount invoiced."
+    )
+
+
 @writer("demand")
 def demand(data: dict, scope: Scope) -> list[str]:
     params, top = params_of(data), data.get("top_items") or []
@@ -144,16 +158,21 @@ def demand(data: dict, scope: Scope) -> list[str]:
             return [f"No demand for {what}{at} {span}: nothing was issued."]
         return [
             f"Demand for {what}{at} {span}: {qty(data['demand'], uom)}, "
-            f"on average {qty(data['avg_daily_demand'], uom)} a day."
+            f"on average {qty(data['avg_daily_demand'], uom)} a day"
+            + _worth(data, top[0].get("unit_cost") if top else None, uom)
         ]
     if not top:
         return [f"No demand for {subject(params, scope)} {span}."]
     n = data["items_in_group"]
-    rows = [f"{item_name(r)}: {qty(r['demand'], r.get('uom'))}" for r in top[:MAX_ROWS]]
+    rows = [
+        f"{item_name(r)}: {qty(r['demand'], r.get('uom'))}"
+        + (f", {money(r['value'], data.get('currency'))}" if r.get("value") is not None else "")
+        for r in top[:MAX_ROWS]
+    ]
     return [
         f"Demand for {num(n)} {subject(params, scope, many=n != 1)} {span}: "
         f"{num(data['demand'])} in total, {num(data['avg_daily_demand'])} a day "
-        "(each item counted in its own unit). Largest first:",
+        "(each item counted in its own unit)" + _worth(data, None, None) + " Largest first:",
         "\n".join(bullets(rows)),
         left_out(n, min(len(top), MAX_ROWS), "Name an item to see its own figures."),
     ]
@@ -207,15 +226,19 @@ def days_of_cover(data: dict, scope: Scope) -> list[str]:
     uom, cover, lead = r.get("uom"), r.get("days_of_cover"), r.get("lead_time_days")
     site = params_of(data).get("site")
     at = f" at {scope.site(site)}" if site else ""
+    span = window(data)
+    if data.get("stock_record") is False:
+        where = at or " at any site"
+        return [
+            f"{item_name(r)} has no stock record{where}, so there is no on hand figure and no "
+            f"days of cover to give{' there' if site else ''}."
+        ]
     if cover is None:
         return [
-            f"{item_name(r)}{at}: {qty(r['on_hand'], uom)} on hand and no demand in the last "
-            "90 days, so cover is unlimited."
+            f"{item_name(r)}{at}: {qty(r['on_hand'], uom)} on hand and no demand in {span}, "
+            "so cover is unlimited."
         ]
-    use = (
-        f"{qty(r['avg_daily_demand'], uom)} a day ({qty(r['demand_90d'], uom)} used in the "
-        "last 90 days)"
-    )
+    use = f"{qty(r['avg_daily_demand'], uom)} a day ({qty(r['demand_90d'], uom)} used in {span})"
     if r["on_hand"] <= 0:
         opening = f"{item_name(r)}{at} is out of stock ({days(cover)} of cover); it uses {use}."
     else:
@@ -248,7 +271,7 @@ def run_out_within(data: dict, scope: Scope) -> list[str]:
         ": their days of cover are below their lead time, so an order placed today arrives too late"
         if by_lead
         else ""
-    )
+    ) + f" (days of cover at the average daily demand of {window(data)})"
     opening = f"{num(data['count'])} {what} {verb} out {horizon}{why}."
     zero = [r["item_id"] for r in items if r.get("on_hand") == 0]
     if zero and data["count"] <= MAX_ROWS:

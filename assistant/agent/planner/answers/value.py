@@ -21,6 +21,7 @@ from stockwise.assistant.agent.planner.answers.words import (
     pct,
     qty,
     signed,
+    window,
 )
 
 GROUP_WORD = {"category": "category", "mro_subtype": "MRO subtype", "uom": "unit"}
@@ -49,11 +50,20 @@ def inventory_value(data: dict, scope: Scope) -> list[str]:
         + (f", {count(g['items'], 'item')})" if g.get("items") is not None else ")")
         for g in groups[:MAX_ROWS]
     ]
+    wip = next((g for g in groups if by == "category" and g.get("key") == "wip"), None)
     return [
         f"Inventory{at} is worth {money(data['total_value'], cur)}. "
         f"By {GROUP_WORD.get(by, by)}, largest first:",
         "\n".join(bullets(rows)),
         left_out(len(groups), MAX_ROWS, f"Ask about one {GROUP_WORD.get(by, by)} for its figure."),
+        (
+            f"The WIP line ({money(wip['value'], cur)}) is stock of items recorded as WIP, at on "
+            "hand x unit cost. The value of work in progress on open production orders "
+            "(material issued plus conversion cost, the data contract's WIP value) is a "
+            'different figure: ask "what is our WIP worth?".'
+        )
+        if wip
+        else "",
     ]
 
 
@@ -92,7 +102,8 @@ def slow_moving_and_excess(data: dict, scope: Scope) -> list[str]:
         f"slow-moving (stock but no demand in {quiet}), holding "
         f"{money(data['slow_value'])}; {count(data['excess_count'], 'item')} "
         f"{'holds' if data['excess_count'] == 1 else 'hold'} excess stock (cover beyond "
-        f"{beyond}), {money(data['excess_value'])} of it excess."
+        f"{beyond}), {money(data['excess_value'])} of it excess. Cover and excess use the "
+        f"average daily demand of {window(data)}."
     ]
     held = data.get("held_count") or 0
     if held:

@@ -77,6 +77,12 @@ def wip_value(data: dict, scope: Scope) -> list[str]:
         f"{money(data['total_material'], cur)} of material issued plus "
         f"{money(data['total_conversion'], cur)} of conversion cost (finished stages)."
     )
+    if not params.get("order"):
+        opening += (
+            " That is the WIP value of the open production orders, as the data contract "
+            "defines it. Stock of items recorded as WIP, at on hand x unit cost, is a different "
+            "figure: the WIP line of inventory value by category."
+        )
     if not orders:
         return [opening]
     lines = [

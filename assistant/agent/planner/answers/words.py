@@ -155,6 +155,14 @@ def notes_of(data: dict) -> list[str]:
     return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
+def window(data: dict) -> str:
+    """The demand window behind a result's daily rates: 'the 90 days to 2025-09-30 18:00'."""
+    w = data.get("demand_window") or {}
+    if not w.get("days") or not w.get("end"):
+        return "the last 90 days"
+    return f"the {num(w['days'])} days to {str(w['end'])[:16].replace('T', ' ')}"
+
+
 def subject(params: dict, scope: Scope, many: bool = True) -> str:
     """What a list is made of, from the filters the tool applied: "spare parts (criticality A)
     at S1 (Riverside Plant)"."""
