@@ -11,123 +11,21 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from stockwise.tools.core.stopwords import STOPWORDS
 from stockwise.tools.dataset.model import Dataset
 
-STOPWORDS = set(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "we",
-        "our",
-        "us",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "how",
-        "much",
-        "many",
-        "any",
-        "some",
-        "all",
-        "and",
-        "or",
-        "with",
-        "from",
-        "into",
-        "out",
-        "as",
-        "have",
-        "has",
-        "had",
-        "there",
-        "their",
-        "they",
-        "them",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "please",
-        "show",
-        "list",
-        "give",
-        "tell",
-        "get",
-        "find",
-        "check",
-        "whats",
-        "what's",
-        "where",
-        "when",
-        "than",
-        "more",
-        "most",
-        "less",
-        "least",
-        "right",
-        "now",
-        "currently",
-        "current",
-        "total",
-        "per",
-        "each",
-        "every",
-        "about",
-        "up",
-        "down",
-        "still",
-        "left",
-        "over",
-        "under",
-        "below",
-        "above",
-        "item",
-        "items",
-        "part",
-        "parts",
-        "stock",
-        "level",
-        "levels",
-        "site",
-        "plant",
-        "qty",
-        "quantity",
-        "number",
-    ]
-)
+# Words of a stock question that never name an item: requests, comparisons, time and place,
+# and the inventory's own vocabulary ("how many parts are in stock").
+# fmt: off
+REQUEST_WORDS = frozenset({
+    "please", "show", "list", "give", "tell", "get", "find", "check", "whats", "what's",
+    "more", "most", "less", "least", "total", "number", "qty", "quantity",
+    "right", "now", "current", "currently", "still", "left",
+    "up", "down", "out", "over", "under", "above", "below",
+    "item", "items", "part", "parts", "stock", "level", "levels", "site", "plant",
+})
+# fmt: on
+NOT_ITEM_WORDS = STOPWORDS | REQUEST_WORDS
 CATEGORY_PHRASES = (
     (r"spare ?parts?|spares", {"category": "mro", "mro_subtype": "spare_part"}),
     (r"consumables?", {"category": "mro", "mro_subtype": "consumable"}),
@@ -214,7 +112,7 @@ class EntityExtractor:
         words: set[str] = set()
         for desc in dataset.items["description"].dropna().astype(str):
             words.update(w for w in re.findall(r"[a-z][a-z0-9\-]+", desc.lower()) if len(w) > 2)
-        self.item_words = sorted(words - STOPWORDS)
+        self.item_words = sorted(words - NOT_ITEM_WORDS)
         self.intent_words = intent_words
 
     # --- the pieces ---------------------------------------------------------------------
@@ -405,7 +303,7 @@ class EntityExtractor:
         return text
 
     def _is_item_word(self, word: str) -> bool:
-        if word in STOPWORDS or word in self.intent_words or len(word) < 3:
+        if word in NOT_ITEM_WORDS or word in self.intent_words or len(word) < 3:
             return False
         stem = word[:-1] if word.endswith("s") and len(word) > 4 else word
         hit = process.extractOne(stem, self.item_words, scorer=fuzz.ratio, score_cutoff=84)
