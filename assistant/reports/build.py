@@ -23,7 +23,6 @@ from stockwise.assistant.reports.model import (
 )
 from stockwise.assistant.reports.period import movements_in, parse_period
 from stockwise.assistant.reports.trace import Tracer
-from stockwise.tools.core.errors import UnknownEntityError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import open_index
@@ -38,12 +37,9 @@ def resolve_site(ctx: ToolContext, site: str | None) -> str | None:
     text = site.strip()
     if text.isdigit() and f"S{text}" in sites and text not in sites:
         text = f"S{text}"
-    try:
-        return sites[resolver.site(text)]
-    except UnknownEntityError:
-        raise
-    except Exception as exc:  # the resolver's own lookup errors read like ours
-        raise UnknownEntityError("site", site, sites) from exc
+    # The resolver raises UnknownEntityError (with the closest sites) for a site it does not
+    # know; anything else it raises is a bug and must not read as "unknown site".
+    return sites[resolver.site(text)]
 
 
 def prose_model(settings: Settings) -> BaseChatModel | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from tqdm import tqdm
@@ -77,35 +78,62 @@ class Row:
     seconds: float
 
 
+class Scores:
+    """Each method's metrics per origin (per series, so a caller can split them by group) and
+    its forecasting time, summed over the origins."""
+
+    def __init__(self) -> None:
+        self.metrics: dict[str, dict[str, list[np.ndarray]]] = {}
+        self.seconds: dict[str, float] = {}
+
+    def score(
+        self,
+        name: str,
+        forecast: Callable[[], tuple[np.ndarray, np.ndarray]],
+        train: np.ndarray,
+        actual: np.ndarray,
+    ) -> None:
+        """Time `forecast()` (point, quantiles) and score it against `actual`."""
+        start = time.perf_counter()
+        point, q = forecast()
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+        for metric, values in evaluate(train, actual, point, q).items():
+            self.metrics.setdefault(name, {}).setdefault(metric, []).append(values)
+
+    def score_all(
+        self, methods: dict[str, Method], train: np.ndarray, actual: np.ndarray, h: int
+    ) -> None:
+        for name, method in methods.items():
+            self.score(name, partial(method, train, h), train, actual)
+
+    def rows(self) -> list[Row]:
+        """One row per method, in the order they were first scored: metrics averaged over
+        every series and origin."""
+        rows = []
+        for name, metrics in self.metrics.items():
+            mean = {k: float(np.nanmean(np.concatenate(v))) for k, v in metrics.items()}
+            rows.append(
+                Row(
+                    name,
+                    mean["spl"],
+                    mean["rmsse"],
+                    mean["bias"],
+                    mean["cov80"],
+                    mean["cov95"],
+                    self.seconds[name],
+                )
+            )
+        return rows
+
+
 def run_backtest(
     history: np.ndarray, methods: dict[str, Method], *, h: int, origins: list[int]
 ) -> list[Row]:
     """Each origin `t` trains on periods [:t] and scores periods [t : t + h]."""
-    per_method: dict[str, dict[str, list[np.ndarray]]] = {m: {} for m in methods}
-    seconds = dict.fromkeys(methods, 0.0)
+    scores = Scores()
     for t in tqdm(origins, desc="origins", unit="origin"):
-        train, actual = history[:, :t], history[:, t : t + h]
-        for name, method in methods.items():
-            start = time.perf_counter()
-            point, q = method(train, h)
-            seconds[name] += time.perf_counter() - start
-            for metric, values in evaluate(train, actual, point, q).items():
-                per_method[name].setdefault(metric, []).append(values)
-    rows = []
-    for name, metrics in per_method.items():
-        mean = {k: float(np.nanmean(np.concatenate(v))) for k, v in metrics.items()}
-        rows.append(
-            Row(
-                name,
-                mean["spl"],
-                mean["rmsse"],
-                mean["bias"],
-                mean["cov80"],
-                mean["cov95"],
-                seconds[name],
-            )
-        )
-    return rows
+        scores.score_all(methods, history[:, :t], history[:, t : t + h], h)
+    return scores.rows()
 
 
 def print_table(title: str, rows: list[Row], note: str = "") -> None:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from evals.forecast.backtest import Row, SharedPoints, print_table, standard_methods
-from evals.forecast.metrics import QUANTILES, evaluate
+from evals.forecast.backtest import Scores, SharedPoints, print_table, standard_methods
+from evals.forecast.metrics import QUANTILES
 from stockwise.tools.dataset.load import load_dataset
 from stockwise.tools.forecast.combined import ForecastData, item_demand, load_forecast_data
 from stockwise.tools.forecast.history import aggregate, daily_series
@@ -85,14 +86,7 @@ def demo_backtest(args: argparse.Namespace) -> None:
     origins = [as_of - pd.Timedelta(days=h * PERIOD + i * args.step) for i in range(args.origins)]
     points = SharedPoints("month", n_jobs=2)
     methods = standard_methods(points)
-    results: dict[str, dict[str, list[np.ndarray]]] = {}
-    seconds: dict[str, float] = {}
-
-    def record(name: str, train, actual, point, q, spent: float) -> None:
-        for metric, values in evaluate(train, actual, point, q).items():
-            results.setdefault(name, {}).setdefault(metric, []).append(values)
-        seconds[name] = seconds.get(name, 0.0) + spent
-
+    scores = Scores()
     for origin in tqdm(origins, desc="origins", unit="origin"):
         # Train on whole 30-day months back from the origin; score the h months after it.
         train = _matrix(data, items, data.issues.start, origin)
@@ -101,27 +95,10 @@ def demo_backtest(args: argparse.Namespace) -> None:
             ("maintenance-driven (PM + breakdowns + rest)", True),
             ("bootstrap, no maintenance", False),
         ):
-            t = time.perf_counter()
-            point, q = maintenance_method(data, items, origin, h, use)
-            record(label, train, actual, point, q, time.perf_counter() - t)
-        for name, method in methods.items():
-            t = time.perf_counter()
-            point, q = method(train, h)
-            record(name, train, actual, point, q, time.perf_counter() - t)
-    rows = []
-    for name, metrics in results.items():
-        mean = {k: float(np.nanmean(np.concatenate(v))) for k, v in metrics.items()}
-        rows.append(
-            Row(
-                name,
-                mean["spl"],
-                mean["rmsse"],
-                mean["bias"],
-                mean["cov80"],
-                mean["cov95"],
-                seconds[name],
-            )
-        )
+            forecast = partial(maintenance_method, data, items, origin, h, use)
+            scores.score(label, forecast, train, actual)
+        scores.score_all(methods, train, actual, h)
+    rows = scores.rows()
     maint, *others = rows
     pure = [r for r in others if not r.method.startswith("bootstrap")] + [others[0]]
     best = min(pure, key=lambda r: r.spl)
@@ -131,6 +108,6 @@ def demo_backtest(args: argparse.Namespace) -> None:
         f"maintenance-driven SPL vs best pure time-series ({best.method}): "
         f"{maint.spl / best.spl - 1:+.1%} (target <= -20%). "
         f"Wall time {time.perf_counter() - started:.0f} s.\n"
-        + _by_subtype(data, items, results, maint.method, best.method)
+        + _by_subtype(data, items, scores.metrics, maint.method, best.method)
     )
     print_table("Demo plant: MRO items covered by PM plans", rows, note)

@@ -3,8 +3,9 @@
 Every question goes through the same agent session the CLI uses (graph, memory, model from
 the settings: the offline planner unless STOCKWISE_LLM_BASE_URL is set). Scores: answer
 correctness (oracle figures within tolerance, expected ids present), tool-choice match,
-groundedness, refusals on unanswerable questions, latency; with an endpoint also model calls
-per question and prompt size per call."""
+groundedness, refusals on unanswerable questions, latency, answer-writer failures (a writer
+that raised and left the generic digest to answer: a bug, target 0); with an endpoint also
+model calls per question and prompt size per call."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from evals.qa.oracle import Oracle
 from evals.qa.questions import QUESTIONS, Question
 from stockwise.assistant.agent.graph import tool_definitions_chars
 from stockwise.assistant.agent.grounding import SCALE, figures_in
+from stockwise.assistant.agent.planner.answers.registry import failures as writer_failures
 from stockwise.assistant.agent.prompts import system_prompt
 from stockwise.assistant.agent.registry import ToolRegistry
 from stockwise.assistant.agent.session import open_session
@@ -94,6 +96,7 @@ def summarise(rows: list[dict], endpoint: str | None) -> dict:
         "latency_p95_ms": pct(latencies, 0.95),
         "warm_latency_p50_ms": pct([r["ms"] for r in rows if r.get("warm")], 0.5),
         "warm_latency_p95_ms": pct([r["ms"] for r in rows if r.get("warm")], 0.95),
+        "writer_failures": sum(r["writer_failures"] for r in rows),
     }
     if endpoint:
         calls = [r["model_calls"] for r in answerable]
@@ -134,13 +137,16 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
     rows = []
     seen: set[str] = set()
     start = time.perf_counter()
+    writer_failures.reset()
     with open_session(open_context(settings)) as session:
         oracle = Oracle(oracle_folder(settings))
         run_id = session.new_thread()
         for q in questions:
             thread = f"qa-{run_id}-{q.thread or q.qid}"
+            failed_before = writer_failures.total()
             result = session.ask(q.text, thread)
             row = score(q, result, oracle)
+            row["writer_failures"] = writer_failures.total() - failed_before
             # Warm: every tool it called had run before in this process (no index or model
             # built on first use), which is what a long-running chat or service sees.
             row["warm"] = set(row["called"]) <= seen
@@ -156,12 +162,32 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
         print(json.dumps({"summary": summary, "rows": rows}, indent=2, default=str))
     else:
         print_report(console, rows, summary)
-    met = all(summary[k] >= v for k, v in TARGETS.items())
-    return 0 if met else 1
+    return 0 if passed(summary) else 1
+
+
+def passed(summary: dict) -> bool:
+    """Every target met, and no answer writer failed (a failure is a bug, even when the
+    digest it left still carried the figures)."""
+    return all(summary[k] >= v for k, v in TARGETS.items()) and not summary["writer_failures"]
+
+
+def why_missed(row: dict) -> str:
+    reasons = []
+    if row.get("missing"):
+        reasons.append(", ".join(str(m) for m in row["missing"]))
+    if not row["grounded"]:
+        reasons.append("ungrounded")
+    if row["writer_failures"]:
+        reasons.append(f"answer writer failed {row['writer_failures']}x (digest shown)")
+    return "; ".join(reasons)
 
 
 def print_report(console: Console, rows: list[dict], summary: dict) -> None:
-    failed = [r for r in rows if not (r["correct"] and r["tool_match"] and r["grounded"])]
+    failed = [
+        r
+        for r in rows
+        if not (r["correct"] and r["tool_match"] and r["grounded"]) or r["writer_failures"]
+    ]
     if failed:
         table = Table(title="Questions that missed", title_justify="left")
         for col in ("qid", "question", "called", "expected", "missing"):
@@ -172,8 +198,7 @@ def print_report(console: Console, rows: list[dict], summary: dict) -> None:
                 r["question"],
                 ", ".join(r["called"]),
                 ", ".join(r.get("expected_tools", [])),
-                ", ".join(str(m) for m in r.get("missing", []))
-                or ("" if r["grounded"] else "ungrounded"),
+                why_missed(r),
             )
         console.print(table)
     table = Table(title="Q&A eval", title_justify="left")
@@ -188,5 +213,8 @@ def print_report(console: Console, rows: list[dict], summary: dict) -> None:
             shown = f"{value:.2f}"  # 2.00 is the target for a one-tool question
         else:
             shown = f"{value:.0f}" if isinstance(value, float) else str(value)
-        table.add_row(key, shown, f">= {target:.0%}" if target is not None else "")
+        if key == "writer_failures":
+            table.add_row(key, shown, "0")
+        else:
+            table.add_row(key, shown, f">= {target:.0%}" if target is not None else "")
     console.print(table)

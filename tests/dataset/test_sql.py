@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from stockwise.tools.core.errors import DatasetError
 from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
 from stockwise.tools.dataset.schema import PRODUCT_TABLES
-from stockwise.tools.dataset.sql import write_dataset
+from stockwise.tools.dataset.sql_write import write_dataset
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 

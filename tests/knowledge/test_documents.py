@@ -10,7 +10,8 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from stockwise.knowledge import CORPUS_DIR
-from stockwise.tools.documents.reading import DocumentError, read_document, split_markdown
+from stockwise.tools.documents.passages import DocumentError
+from stockwise.tools.documents.reading import read_document, split_markdown
 
 GOOD = """---
 doc_id: T-1

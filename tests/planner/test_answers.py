@@ -6,12 +6,14 @@ follows what the data shows (none, one, many)."""
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 from markdown_it import MarkdownIt
 
 from stockwise.assistant.agent.grounding import ungrounded_figures
+from stockwise.assistant.agent.planner.answers.registry import WRITERS, failures
 from stockwise.assistant.agent.planner.answers.words import MAX_ROWS, Scope, num, qty
 from stockwise.assistant.agent.planner.render import render_answer
 from stockwise.assistant.agent.registry import discover_tool_functions, input_model, result_to_json
@@ -27,6 +29,14 @@ DIGEST = ("item id", "mro subtype", "recorded category", "corrected category", "
 @pytest.fixture
 def ctx(demo_dataset):
     return ToolContext(dataset=demo_dataset, settings=get_settings())
+
+
+@pytest.fixture
+def writer_failures():
+    """The process-wide count of writer failures, from zero for this test."""
+    failures.reset()
+    yield failures
+    failures.reset()
 
 
 def run(ctx, name: str, **args) -> dict:
@@ -167,7 +177,7 @@ def test_a_unit_that_reads_like_a_scale_is_bracketed_and_stays_grounded(ctx):
     assert f"{num(metres[0]['on_hand'])} (M) on hand" in text
 
 
-def test_a_result_of_another_shape_falls_back_to_the_digest_without_blanks():
+def test_a_result_of_another_shape_falls_back_to_the_digest_without_blanks(writer_failures):
     data = {"requisitions": [{"requisition_id": "PR-7", "qty": 12, "note": None}], "total": 5}
     msg = ToolMessage(
         content=json.dumps(data), name="draft_purchase_requisitions", tool_call_id="t"
@@ -175,6 +185,42 @@ def test_a_result_of_another_shape_falls_back_to_the_digest_without_blanks():
     text = render_answer("Purchase requisitions:", [msg])
     assert text.startswith("Purchase requisitions:") and "PR-7" in text and "qty 12" in text
     assert "note" not in text  # a blank field is left out, not shown as "-"
+    # The writer misread the result (no "drafts"): the digest answered, and it is counted.
+    assert writer_failures.by_tool() == {"draft_purchase_requisitions": 1}
+
+
+def test_a_failing_writer_is_logged_and_counted_and_the_digest_answers(
+    ctx, monkeypatch, caplog, writer_failures
+):
+    def broken(data: dict, scope: Scope) -> list[str]:
+        return [f"{data['no such field']}"]
+
+    monkeypatch.setitem(WRITERS, "on_hand", broken)
+    data = run(ctx, "on_hand", item="4430")
+    with caplog.at_level(logging.ERROR):
+        text = answer("on_hand", data)
+        answer("on_hand", data)
+    assert text.startswith("HEADLINE")  # the generic digest, under the headline
+    assert "- items (1):" in text and "4430, SPINDLE BEARING" in text and "on hand 2" in text
+    assert writer_failures.total() == 2 and writer_failures.by_tool() == {"on_hand": 2}
+    logged = [r for r in caplog.records if r.name.endswith("planner.answers")]
+    assert len(logged) == 2 and "on_hand" in logged[0].getMessage()
+    assert logged[0].exc_info and logged[0].exc_info[0] is KeyError
+    writer_failures.reset()
+    assert writer_failures.total() == 0
+
+
+def test_a_result_that_is_not_an_object_gets_the_digest_and_is_no_writer_failure(
+    writer_failures,
+):
+    msg = ToolMessage(content="plain text from a test double", name="on_hand", tool_call_id="t")
+    assert render_answer("On hand:", [msg]) == "On hand:\n\nplain text from a test double"
+    assert writer_failures.total() == 0
+
+
+def test_a_writer_that_works_is_no_failure(ctx, writer_failures):
+    answer("on_hand", run(ctx, "on_hand", item="4430"))
+    assert writer_failures.total() == 0
 
 
 def test_why_adds_the_definition_and_the_evidence(ctx):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish import RecommendReorderInput, recommend_reorder
 from stockwise.tools.replenish.leadtime_demand import (
     empirical_samples,
+    lead_time_samples,
     reorder_point_cycle,
     reorder_point_fill_rate,
 )
@@ -42,6 +45,41 @@ def test_empirical_windows_sum_the_history():
     history = np.array([[1.0, 2.0, 3.0, 4.0]])
     samples = empirical_samples(history, np.array([2]), n=4)
     assert sorted(set(samples[0])) == [3.0, 5.0, 7.0]
+
+
+INTERMITTENT = [0.0, 3.0, 0.0, 0.0, 1.0, 0.0, 0.0, 2.0]
+STEADY = [1.0, 2.0, 1.0, 1.0, 3.0, 1.0, 2.0, 1.0]
+
+
+def test_each_row_names_the_method_its_samples_come_from():
+    history = np.array([INTERMITTENT, STEADY])
+    samples, names = lead_time_samples(history, np.array([3, 3]))
+    assert names == [
+        "bootstrap of demand occurrences and sizes",
+        "empirical windows (demand every day)",
+    ]
+    assert samples.shape[0] == 2 and (samples >= 0).all()
+    _, names = lead_time_samples(history, np.array([3, 3]), "empirical")
+    assert names == ["empirical windows", "empirical windows"]
+    with pytest.raises(ValueError, match="bootstrap"):
+        lead_time_samples(history, np.array([3, 3]), "bootstrap")
+
+
+def test_a_broken_forecast_import_is_an_error_not_a_quiet_change_of_method(monkeypatch):
+    monkeypatch.setitem(sys.modules, "stockwise.tools.forecast.leadtime", None)
+    with pytest.raises(ImportError):
+        lead_time_samples(np.array([INTERMITTENT]), np.array([3]))
+
+
+def test_the_evidence_names_the_lead_time_demand_methods_used():
+    # Gloves (M2) are issued every day, the bearing (M1) now and then.
+    frames = plant_frames()
+    frames["items"].loc[frames["items"]["item_id"] == "M2", "lead_time_days"] = 5.0
+    ctx = ToolContext(dataset_from_frames(frames), Settings())
+    notes = recommend_reorder(ctx, RecommendReorderInput()).evidence.notes
+    assert notes[0].endswith(
+        "(bootstrap of demand occurrences and sizes, empirical windows (demand every day))"
+    ), notes
 
 
 def test_order_quantity_eoq_moq_and_multiple():

@@ -11,12 +11,13 @@ from typer.testing import CliRunner
 
 from stockwise.assistant.cli.main import app
 from stockwise.assistant.reports import WriteAuditReportInput, write_audit_report
-from stockwise.assistant.reports.build import build_audit_report
+from stockwise.assistant.reports.build import build_audit_report, resolve_site
 from stockwise.assistant.reports.period import parse_period
 from stockwise.assistant.reports.write import render
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.settings import get_settings
 from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.stock.resolve import Resolver
 
 
 def test_period_parsing():
@@ -60,6 +61,25 @@ def test_site_with_no_stock_gives_a_short_report(demo_dataset, report_settings):
 def test_unknown_site_is_refused(demo_ctx):  # type: ignore[no-untyped-def]
     with pytest.raises(UnknownEntityError, match="site"):
         build_audit_report(demo_ctx, "2025-Q3", "Moon Base")
+    with pytest.raises(UnknownEntityError) as refused:
+        build_audit_report(demo_ctx, "2025-Q3", "Lakside Plant")
+    assert refused.value.suggestions[0] == "S2 (Lakeside Plant)"  # the closest, to pick from
+
+
+def test_sites_resolve_by_id_name_and_bare_number(demo_ctx):  # type: ignore[no-untyped-def]
+    assert resolve_site(demo_ctx, "S2") == "S2"
+    assert resolve_site(demo_ctx, "lakeside plant") == "S2"
+    assert resolve_site(demo_ctx, "2") == "S2"
+    assert resolve_site(demo_ctx, " ") is None
+
+
+def test_a_bug_in_the_site_lookup_is_not_reported_as_an_unknown_site(demo_ctx, monkeypatch):  # type: ignore[no-untyped-def]
+    def broken(self, query: str) -> int:
+        raise KeyError("name")
+
+    monkeypatch.setattr(Resolver, "site", broken)
+    with pytest.raises(KeyError, match="name"):
+        resolve_site(demo_ctx, "S2")
 
 
 def test_agent_tool_writes_into_the_data_folder(demo_ctx):  # type: ignore[no-untyped-def]

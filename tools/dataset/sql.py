@@ -1,13 +1,12 @@
-"""A dataset in a SQL database: read its tables by name, or write a dataset into one.
+"""A dataset in a SQL database: connect, and read its tables by name (writing one is in
+`sql_write.py`).
 
 The same code serves a SQLite file and PostgreSQL (any SQLAlchemy URL). Reading returns
-raw frames for `validate.py`, exactly like reading a folder; writing puts every table in
-one transaction, so a failed write leaves the database as it was.
+raw frames for `validate.py`, exactly like reading a folder.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -15,14 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from stockwise.tools.core.errors import DatasetError
-from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.read import RawTable, _indexed
-from stockwise.tools.dataset.schema import TABLE_ORDER
 
 CONNECT_TIMEOUT_S = 5
-
-
-from stockwise.tools.dataset.source import is_url  # noqa: E402,F401  (re-exported for callers)
 
 
 def describe(url: str) -> str:
@@ -100,60 +94,3 @@ def read_tables(url: str, names: tuple[str, ...], progress=None) -> dict[str, Ra
     finally:
         conn.close()
         engine.dispose()
-
-
-def write_dataset(dataset: Dataset | str | Path, url: str, *, replace: bool = False) -> None:
-    """Write every table of a dataset (or of a dataset folder) into the database at `url`.
-
-    All tables land in one transaction: on any failure nothing is written. Existing tables
-    of the same names are an error unless `replace` is set.
-    """
-    if not isinstance(dataset, Dataset):
-        from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
-
-        folder = dataset
-        dataset = load_dataset(folder)
-        for name in ("labels", "planted_anomalies"):
-            table = load_evaluation_table(folder, name)
-            if not table.empty:
-                dataset.meta.setdefault("evaluation_tables", {})[name] = table
-    tables = dict(dataset.tables)
-    tables.update(dataset.meta.get("evaluation_tables", {}))
-    engine, conn = connect(url, must_exist=False)
-    try:
-        with conn.begin():
-            existing = set(sa.inspect(conn).get_table_names())
-            clash = sorted(set(tables) & existing)
-            if clash and not replace:
-                raise DatasetError(
-                    f"{describe(url)} already holds tables {', '.join(clash)};"
-                    " pass replace=True to overwrite them"
-                )
-            for name in TABLE_ORDER:
-                if name in tables:
-                    _write_table(conn, name, tables[name])
-    finally:
-        conn.close()
-        engine.dispose()
-
-
-def _write_table(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
-    plain = frame.copy()
-    for col in plain.columns:
-        if isinstance(plain[col].dtype, pd.CategoricalDtype):
-            plain[col] = plain[col].astype(object)
-    if conn.dialect.name != "postgresql":
-        plain.to_sql(name, conn, if_exists="replace", index=False, chunksize=50_000)
-        return
-    # INSERTs run at a few thousand rows a second; COPY loads millions, in the same
-    # transaction. Blanks are None by now, so an empty CSV field can only mean NULL.
-    plain.head(0).to_sql(name, conn, if_exists="replace", index=False)
-    driver = conn.connection.driver_connection
-    assert driver is not None  # an open connection always has its psycopg connection
-    cursor = driver.cursor()
-    columns = ", ".join(f'"{c}"' for c in plain.columns)
-    with cursor.copy(f'COPY "{name}" ({columns}) FROM STDIN (FORMAT csv)') as copy:
-        for start in range(0, len(plain), 200_000):
-            buffer = io.StringIO()
-            plain.iloc[start : start + 200_000].to_csv(buffer, header=False, index=False)
-            copy.write(buffer.getvalue())

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from stockwise.tools.documents.embedding import embed
+from stockwise.tools.documents.passages import Document, DocumentError
 from stockwise.tools.documents.reading import (
     PATH_SEPARATOR,
     SUPPORTED_SUFFIXES,
-    Document,
-    DocumentError,
     content_hash,
     read_document,
 )

@@ -10,70 +10,9 @@ from collections import Counter
 
 import numpy as np
 
+from stockwise.tools.core.stopwords import STOPWORDS
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "by",
-        "at",
-        "from",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "as",
-        "do",
-        "does",
-        "did",
-        "how",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "can",
-        "i",
-        "we",
-        "you",
-        "my",
-        "our",
-        "your",
-        "should",
-        "must",
-        "will",
-        "would",
-        "there",
-        "their",
-        "them",
-        "then",
-        "than",
-        "not",
-        "no",
-        "so",
-        "if",
-        "into",
-        "about",
-    ]
-)
 
 
 def _stem(word: str) -> str:
@@ -93,13 +32,13 @@ def tokenize(text: str) -> list[str]:
     terms: list[str] = []
     for token in _TOKEN.findall(text.lower()):
         token = token.strip(".")
-        if not token or token in _STOPWORDS:
+        if not token or token in STOPWORDS:
             continue
         parts = [p for p in re.split(r"[-/.]", token) if p]
         if len(parts) > 1:
             terms.append(token)
             terms.append("".join(parts))
-            terms.extend(p for p in parts if len(p) > 1 and p not in _STOPWORDS)
+            terms.extend(p for p in parts if len(p) > 1 and p not in STOPWORDS)
         elif re.search(r"[a-z]\d|\d[a-z]", token):
             # "HS8040" typed without the hyphen: also match the hyphenated code.
             terms.append(token)

@@ -9,7 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from stockwise.tools.documents.reading import DOC_TYPES, Document, DocumentError, Passage, _chunks
+from stockwise.tools.documents.passages import DOC_TYPES, Document, DocumentError, Passage, chunks
 
 
 def read_pdf(path: Path, data: bytes) -> Document:
@@ -44,5 +44,5 @@ def read_pdf(path: Path, data: bytes) -> Document:
     for number, text in enumerate(pages, start=1):
         text = text.strip()
         if text:
-            doc.passages.extend(Passage(f"Page {number}", c, number) for c in _chunks(text))
+            doc.passages.extend(Passage(f"Page {number}", c, number) for c in chunks(text))
     return doc

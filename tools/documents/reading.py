@@ -10,41 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import yaml
 
+from stockwise.tools.documents.passages import DOC_TYPES, Document, DocumentError, Passage, chunks
+from stockwise.tools.documents.pdf import read_pdf
+
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf"}
-DOC_TYPES = {"manual", "sop", "failure_report", "safety", "policy", "glossary"}
-MAX_PASSAGE_CHARS = 1500  # ~300 tokens; longer sections are cut at paragraph breaks
 PATH_SEPARATOR = " > "
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-
-
-class DocumentError(Exception):
-    """A file that cannot be indexed; the message says why."""
-
-
-@dataclass
-class Passage:
-    section: str  # the heading path below the title ("Seals > Replacing the cylinder seal")
-    text: str
-    page: int = 0  # 1-based PDF page; 0 when the source has no pages
-
-
-@dataclass
-class Document:
-    doc_id: str
-    title: str
-    doc_type: str = ""
-    equipment_id: str = ""
-    equipment_type: str = ""
-    revision: str = ""
-    effective_date: str = ""
-    passages: list[Passage] = field(default_factory=list)
 
 
 def content_hash(data: bytes) -> str:
@@ -57,8 +34,6 @@ def read_document(path: Path, data: bytes) -> Document:
     if not data.strip():
         raise DocumentError("the file is empty")
     if suffix == ".pdf":
-        from stockwise.tools.documents.pdf import read_pdf
-
         doc = read_pdf(path, data)
     else:
         text = _decode(data)
@@ -137,7 +112,7 @@ def split_markdown(body: str, title: str) -> list[Passage]:
         text = "\n".join(lines).strip()
         if text:
             section = PATH_SEPARATOR.join(name for _, name in stack)
-            passages.extend(Passage(section, chunk) for chunk in _chunks(text))
+            passages.extend(Passage(section, chunk) for chunk in chunks(text))
         lines.clear()
 
     for line in body.splitlines():
@@ -163,21 +138,5 @@ def _read_text(path: Path, text: str) -> Document:
     return Document(
         doc_id=path.stem,
         title=title,
-        passages=[Passage("", chunk) for chunk in _chunks(body.strip())],
+        passages=[Passage("", chunk) for chunk in chunks(body.strip())],
     )
-
-
-def _chunks(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
-    """Cut text at paragraph breaks so no chunk is much longer than `limit` characters."""
-    if len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for para in re.split(r"\n\s*\n", text):
-        if current and len(current) + len(para) > limit:
-            chunks.append(current.strip())
-            current = ""
-        current += para + "\n\n"
-    if current.strip():
-        chunks.append(current.strip())
-    return chunks

@@ -46,7 +46,7 @@ def open_client(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
-    except Exception as exc:
+    except Exception as exc:  # Chroma's failures share no base (its own, sqlite's, OS errors)
         raise DocumentStoreUnavailableError(
             f"cannot open the document index at {folder}: {exc}"
         ) from exc
@@ -64,7 +64,7 @@ def _http_client(url: str) -> Any:
     try:
         client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_chroma_settings())
         client.heartbeat()
-    except Exception as exc:
+    except Exception as exc:  # an unreachable server surfaces as httpx's, Chroma's or ValueError
         raise DocumentStoreUnavailableError(
             f"the Chroma server at {url} is not reachable ({exc.__class__.__name__}); "
             "start it or unset STOCKWISE_CHROMA_URL to use the embedded index"
@@ -87,5 +87,5 @@ def get_collection(client: Any, name: str = COLLECTION, *, create: bool = True) 
         return client.get_collection(name)
     except DocumentStoreUnavailableError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # the store's own errors, whatever their class; chained, not lost
         raise DocumentStoreUnavailableError(f"cannot open the document collection: {exc}") from exc

@@ -1,6 +1,7 @@
-"""Demand over the lead time, as samples per item: the forecaster's distribution when its
-module is installed, else the empirical one (sums of the history over windows of the lead
-time's length), computed for all items at once."""
+"""Demand over the lead time, as samples per item, computed for all items at once: the
+forecaster's bootstrap for intermittent demand, the empirical distribution (sums of the
+history over windows of the lead time's length) for demand every period. Each row's method
+is named, and the result's evidence says which were used."""
 
 from __future__ import annotations
 
@@ -30,14 +31,17 @@ def empirical_samples(history: np.ndarray, lead: np.ndarray, n: int = N_WINDOWS)
     return sums
 
 
+METHODS = ("auto", "empirical")
+
+
 def forecaster_samples(
     history: np.ndarray, lead: np.ndarray, n: int = N_FORECAST_SAMPLES, seed: int = 0
-) -> tuple[np.ndarray, list[str]] | None:
-    """The forecasting module's lead-time demand samples per row, or None without it."""
-    try:
-        from stockwise.tools.forecast.leadtime import lead_time_samples_batch
-    except ImportError:
-        return None
+) -> tuple[np.ndarray, list[str]]:
+    """The forecasting module's lead-time demand samples per row, and each row's method."""
+    # Imported on first use: the forecast package loads statsforecast (over a second), which
+    # importing the replenishment tools should not pay.
+    from stockwise.tools.forecast.leadtime import lead_time_samples_batch
+
     # Rows with demand every period go to the empirical windows: with no intermittency
     # the sums of real lead-time windows keep the history's own autocorrelation.
     steady = (history > 0).all(axis=1)
@@ -56,16 +60,13 @@ def forecaster_samples(
 def lead_time_samples(
     history: np.ndarray, lead: np.ndarray, method: str = "auto"
 ) -> tuple[np.ndarray, list[str]]:
-    """Samples (rows x n) and the method name per row. `method`: auto, forecast, empirical."""
-    if method in ("auto", "forecast"):
-        got = forecaster_samples(history, lead)
-        if got is not None:
-            return got
-        if method == "forecast":
-            raise ImportError(
-                "the forecasting module (stockwise.tools.forecast.leadtime) is not installed"
-            )
-    return empirical_samples(history, lead), ["empirical windows"] * history.shape[0]
+    """Samples (rows x n) and the method name per row. `method`: auto (the forecaster's, see
+    `forecaster_samples`) or empirical (windows of the history for every row)."""
+    if method == "auto":
+        return forecaster_samples(history, lead)
+    if method == "empirical":
+        return empirical_samples(history, lead), ["empirical windows"] * history.shape[0]
+    raise ValueError(f"lead-time demand method must be one of {METHODS}, not {method!r}")
 
 
 def reorder_point_cycle(samples: np.ndarray, service: np.ndarray) -> np.ndarray:

@@ -98,7 +98,7 @@ class OfflinePlanner(BaseChatModel):
         explain = intent.explain if plan["mode"] == "why" else ""
         if plan["mode"] == "why" and not explain:
             explain = "These figures are copied from the tool results, as they are."
-        sites = {sid: name.title() for name, sid in self.brain.extractor.site_names.items()}
+        sites = {sid: name.title() for name, sid in self.brain.extractor.sites.names.items()}
         return AIMessage(
             content=render_answer(headline, results, explain, Scope(plan["entities"], sites)),
             response_metadata={PLANNER_KEY: plan},
@@ -107,7 +107,7 @@ class OfflinePlanner(BaseChatModel):
 
 def headline_for(template: str, entities: dict, brain: Brain) -> str:
     site = entities.get("site")
-    names = {v: k.title() for k, v in brain.extractor.site_names.items()}
+    names = {v: k.title() for k, v in brain.extractor.sites.names.items()}
     parts = {
         "item": entities.get("item", "the item"),
         "for_item": f" for {entities['item']}" if entities.get("item") else "",

@@ -10,8 +10,8 @@ from typing import Any
 
 from langchain_core.messages import ToolMessage
 
-from stockwise.assistant.agent.planner.answers import Scope, write
-from stockwise.assistant.agent.planner.answers.words import MAX_ROWS, MAX_TEXT, num
+from stockwise.assistant.agent.planner.answers import write
+from stockwise.assistant.agent.planner.answers.words import MAX_ROWS, MAX_TEXT, Scope, num
 
 MAX_FIELDS = 7
 ROW_KEYS_FIRST = (

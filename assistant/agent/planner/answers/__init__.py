@@ -6,38 +6,36 @@ grounding check accepts. A tool without a writer gets the generic digest in `ren
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
 from typing import Any
 
+# The writer modules register their writers on import.
+from stockwise.assistant.agent.planner.answers import planning, quality, stock, value, wip  # noqa: F401
+from stockwise.assistant.agent.planner.answers.registry import WRITERS, failures
 from stockwise.assistant.agent.planner.answers.words import Scope
 
-Writer = Callable[[dict, Scope], list[str]]
-WRITERS: dict[str, Writer] = {}
+log = logging.getLogger(__name__)
 
-
-def writer(*names: str) -> Callable[[Writer], Writer]:
-    def register(fn: Writer) -> Writer:
-        for name in names:
-            WRITERS[name] = fn
-        return fn
-
-    return register
+__all__ = ["write"]
 
 
 def write(tool: str, data: Any, scope: Scope) -> list[str] | None:
-    """The answer's Markdown blocks for one tool result, or None when no writer fits it (no
-    writer for the tool, or a result of another shape, e.g. a test double)."""
+    """The answer's Markdown blocks for one tool result, or None when no writer fits it:
+    no writer for the tool, a result that is not a JSON object, or a writer that failed
+    (logged and counted in `registry.failures`). The caller then shows the generic digest."""
     fn = WRITERS.get(tool)
-    if fn is None or not isinstance(data, dict):
+    if fn is None:
+        return None
+    if not isinstance(data, dict):
+        # Not a writer's failure: every tool returns a JSON object, so this is a test
+        # double's or a transport's plain text, which the digest shows as it is.
         return None
     try:
         blocks = fn(data, scope)
     except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        return None  # the generic digest still shows every figure
+        # A writer that misreads its tool's result is a bug; the user still gets every
+        # figure from the digest, and the log and the count make the bug seen.
+        log.exception("the answer writer for %s failed; answering with the generic digest", tool)
+        failures.add(tool)
+        return None
     return [b for b in blocks if b]
-
-
-# The writers register themselves on import.
-from stockwise.assistant.agent.planner.answers import planning, quality, stock, value, wip  # noqa: E402, F401
-
-__all__ = ["WRITERS", "Scope", "write", "writer"]

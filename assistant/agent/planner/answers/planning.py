@@ -3,7 +3,7 @@ stockout risk, policy simulations and purchase requisitions."""
 
 from __future__ import annotations
 
-from stockwise.assistant.agent.planner.answers import writer
+from stockwise.assistant.agent.planner.answers.registry import writer
 from stockwise.assistant.agent.planner.answers.wip import alert_line
 from stockwise.assistant.agent.planner.answers.words import (
     MAX_ROWS,

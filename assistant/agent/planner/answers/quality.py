@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from stockwise.assistant.agent.planner.answers import writer
+from stockwise.assistant.agent.planner.answers.registry import writer
 from stockwise.assistant.agent.planner.answers.words import (
     MAX_ROWS,
     Scope,

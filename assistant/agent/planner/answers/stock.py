@@ -3,7 +3,7 @@ point, days of cover and run-outs."""
 
 from __future__ import annotations
 
-from stockwise.assistant.agent.planner.answers import writer
+from stockwise.assistant.agent.planner.answers.registry import writer
 from stockwise.assistant.agent.planner.answers.words import (
     MAX_ROWS,
     Scope,

@@ -3,7 +3,7 @@ slow-moving and excess stock."""
 
 from __future__ import annotations
 
-from stockwise.assistant.agent.planner.answers import writer
+from stockwise.assistant.agent.planner.answers.registry import writer
 from stockwise.assistant.agent.planner.answers.words import (
     MAX_ROWS,
     Scope,

@@ -3,7 +3,7 @@ open orders still need."""
 
 from __future__ import annotations
 
-from stockwise.assistant.agent.planner.answers import writer
+from stockwise.assistant.agent.planner.answers.registry import writer
 from stockwise.assistant.agent.planner.answers.words import (
     MAX_ROWS,
     Scope,

@@ -1,0 +1,49 @@
+"""Sites named in a question: by id ("S2"), by the first word of their name ("Lakeside",
+"the lakeside plant"), by order ("the second site") or by number ("site 2")."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from stockwise.assistant.agent.planner.shape import replace_first
+
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "other": 1}
+
+
+class SiteNames:
+    """The dataset's sites, in id order, and their names (lower-cased) to ids."""
+
+    def __init__(self, sites: pd.DataFrame) -> None:
+        sites = sites.sort_values("site_id")
+        self.ids = list(sites["site_id"])
+        self.names = {
+            str(n).lower(): s for s, n in zip(sites["site_id"], sites["name"], strict=True)
+        }
+
+    def find(self, text: str, out: dict) -> str:
+        """The first site named (by id, name, "the second plant" or "site 2") into `out`,
+        replaced by {site}."""
+        for sid in self.ids:
+            text2, m = replace_first(rf"\b{re.escape(sid.lower())}\b", text, "{site}")
+            if m:
+                out["site"] = sid
+                return text2
+        for name, sid in self.names.items():
+            first = re.escape(name.split()[0])
+            text2, m = replace_first(rf"\b(?:the )?{first}(?: plant| site)?\b", text, "{site}")
+            if m:
+                out["site"] = sid
+                return text2
+        pattern = r"\b(?:the )?(first|1st|second|2nd|third|3rd|other) (?:site|plant)\b"
+        text2, m = replace_first(pattern, text, "{site}")
+        if m and ORDINALS[m.group(1)] < len(self.ids):
+            out["site_ordinal"] = ORDINALS[m.group(1)]
+            out["site"] = self.ids[ORDINALS[m.group(1)]]
+            return text2
+        text2, m = replace_first(r"\bsite (\d)\b", text, "{site}")
+        if m and 0 < int(m.group(1)) <= len(self.ids):
+            out["site"] = self.ids[int(m.group(1)) - 1]
+            return text2
+        return text

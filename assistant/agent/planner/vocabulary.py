@@ -1,0 +1,80 @@
+"""The fixed vocabulary of stock questions: words that never name an item, categories,
+criticality, grouping and top-N. None of it depends on the dataset."""
+
+from __future__ import annotations
+
+import re
+
+from stockwise.assistant.agent.planner.shape import replace_first
+from stockwise.tools.core.stopwords import STOPWORDS
+
+# Words of a stock question that never name an item: requests, comparisons, time and place,
+# and the inventory's own vocabulary ("how many parts are in stock").
+# fmt: off
+REQUEST_WORDS = frozenset({
+    "please", "show", "list", "give", "tell", "get", "find", "check", "whats", "what's",
+    "more", "most", "less", "least", "total", "number", "qty", "quantity",
+    "right", "now", "current", "currently", "still", "left",
+    "up", "down", "out", "over", "under", "above", "below",
+    "item", "items", "part", "parts", "stock", "level", "levels", "site", "plant",
+})
+# fmt: on
+NOT_ITEM_WORDS = STOPWORDS | REQUEST_WORDS
+CATEGORY_PHRASES = (
+    (r"spare ?parts?|spares", {"category": "mro", "mro_subtype": "spare_part"}),
+    (r"consumables?", {"category": "mro", "mro_subtype": "consumable"}),
+    (r"safety (?:gear|equipment|items?)|ppe", {"category": "mro", "mro_subtype": "safety"}),
+    (r"\bmro\b|maintenance (?:items?|supplies|stock)", {"category": "mro"}),
+    (
+        r"\bwip\b items?|semi[- ]finished(?: goods?| items?)?|work[- ]in[- ]progress items?",
+        {"category": "wip"},
+    ),
+    (r"raw materials?|\braws?\b", {"category": "raw_material"}),
+    (r"finished goods?|finished products?|\bfg\b", {"category": "finished_good"}),
+)
+CRITICALITY = (
+    (r"\b(?:criticality|class|crit)\s*([abc])\b", None),
+    (r"\b([abc])[- ](?:critical|class|items?)\b", None),
+    (r"\b(?:critical|crticial|critcal|criticial|line[- ]stopping)\b", "A"),
+)
+
+
+def find_category(text: str, out: dict) -> str:
+    """A category ("spare parts", "raw materials") and a criticality ("class B",
+    "critical") into `out`, each replaced by its placeholder."""
+    for pattern, values in CATEGORY_PHRASES:
+        text2, m = replace_first(pattern, text, "{category}")
+        if m:
+            out.update(values)
+            text = text2
+            break
+    for pattern, fixed in CRITICALITY:
+        m = re.search(pattern, text)
+        if m:
+            out["criticality"] = fixed or m.group(1).upper()
+            text = text[: m.start()] + "{criticality}" + text[m.end() :]
+            break
+    return text
+
+
+def find_group_by(text: str, out: dict) -> str:
+    """A grouping ("by site", "per supplier") into `out` as group_by, replaced by
+    "by {group}"."""
+    m = re.search(
+        r"\b(?:by|per|for each|broken down by) (category|site|supplier|"
+        r"criticality|subtype|uom)\b",
+        text,
+    )
+    if m:
+        out["group_by"] = {"subtype": "mro_subtype"}.get(m.group(1), m.group(1))
+        return text[: m.start()] + "by {group}" + text[m.end() :]
+    return text
+
+
+def find_top(text: str, out: dict) -> str:
+    """A top-N ("top 10", "worst 5") into `out`; the text is kept, as the words around the
+    number say which list is asked for."""
+    m = re.search(r"\b(?:top|first|biggest|largest|worst) (\d{1,3})\b", text)
+    if m:
+        out["top"] = int(m.group(1))
+    return text
