@@ -19,6 +19,7 @@ from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
 from stockwise.tools.documents.index import build_index
 from stockwise.tools.documents.store import (
     DocumentStoreUnavailableError,
+    collection_for,
     get_collection,
     open_client,
 )
@@ -70,14 +71,15 @@ def chroma_url(tmp_path):
 @pytest.mark.skipif(CHROMA is None, reason="the chroma server binary is not installed")
 def test_index_and_search_through_a_chroma_server(chroma_url, small_corpus, tmp_path):
     settings = Settings(data_dir=tmp_path / "data", chroma_url=chroma_url)
-    report = build_index(small_corpus, get_collection(open_client(settings)))
+    context = ToolContext(dataset=dataset_from_frames({}), settings=settings)
+    collection = collection_for(context.dataset.source)  # documents belong to a dataset
+    report = build_index(small_corpus, get_collection(open_client(settings), collection))
     assert len(report.indexed) == 3 and report.passages_total > 10
     assert not (tmp_path / "data" / "chroma").exists()  # nothing written locally
 
-    reopened = get_collection(open_client(settings), create=False)
+    reopened = get_collection(open_client(settings), collection, create=False)
     assert isinstance(reopened.configuration["embedding_function"], MiniLMEmbeddingFunction)
 
-    context = ToolContext(dataset=dataset_from_frames({}), settings=settings)
     result = search_documents(context, SearchDocumentsInput(query="who may lock out", k=2))
     assert result.passages[0].citation.doc_id == "SOP-LOTO-01"
     assert result.passages[0].citation.section == "Who may lock out"
