@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from stockwise.tools.core.approval import Approval, NotAllowedError
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset import dataset_from_frames
@@ -18,6 +22,8 @@ from stockwise.tools.replenish import (
 from stockwise.tools.replenish.requisitions import requisitions_path
 
 from .conftest import plant_frames
+
+DANA = Approval(by="Dana", role="manager")
 
 
 @pytest.fixture
@@ -34,7 +40,7 @@ def ctx(tmp_path):
 
 def test_draft_is_marked_for_approval_and_writes_nothing(ctx):
     assert draft_purchase_requisitions in AGENT_TOOLS
-    assert draft_purchase_requisitions.requires_approval is True
+    assert draft_purchase_requisitions.is_action is True
     result = draft_purchase_requisitions(ctx, DraftRequisitionsInput(group="mro"))
     assert [d.item_id for d in result.drafts] == ["M2"]
     line = result.drafts[0]
@@ -44,28 +50,46 @@ def test_draft_is_marked_for_approval_and_writes_nothing(ctx):
     assert not ctx.settings.data_dir.exists()
 
 
-def test_write_needs_an_approver_and_leaves_nothing_on_refusal(ctx):
+def test_write_needs_an_approver_who_may_approve_and_leaves_nothing_on_refusal(ctx):
+    with pytest.raises(NotAllowedError, match="name"):
+        Approval(by="  ", role="manager")
+    with pytest.raises(NotAllowedError, match="viewer"):
+        Approval(by="Vic", role="viewer")
     drafts = draft_purchase_requisitions(ctx, DraftRequisitionsInput()).drafts
-    with pytest.raises(InvalidArgumentError, match="approver"):
-        write_purchase_requisitions(ctx, drafts, approved_by="  ")
     bad = [drafts[0].model_dump() | {"item_id": "NOPE"}]
     with pytest.raises(InvalidArgumentError, match="NOPE"):
-        write_purchase_requisitions(ctx, bad, approved_by="Dana")
+        write_purchase_requisitions(ctx, bad, DANA)
     assert not requisitions_path(ctx.settings).exists()
+
+
+def test_the_approved_action_writes_csv_and_json_and_says_where(ctx):
+    result = draft_purchase_requisitions(ctx, DraftRequisitionsInput(), DANA)
+    assert result.written is True and result.approved_by == "Dana"
+    csv_path, json_path = Path(result.path), Path(result.json_path)
+    assert csv_path == requisitions_path(ctx.settings) and json_path.suffix == ".jsonl"
+    record = json.loads(json_path.read_text().splitlines()[0])
+    assert record["requisition_id"] == result.drafts[0].requisition_id
+    assert record["approved_by"] == "Dana" and record["approver_role"] == "manager"
+    assert pd.read_csv(csv_path)["requisition_id"].tolist() == [record["requisition_id"]]
+    assert str(csv_path) in result.evidence.notes[0]
+    # Approving the same drafts again writes nothing twice, in either file.
+    again = draft_purchase_requisitions(ctx, DraftRequisitionsInput(), DANA)
+    assert again.already_there == [record["requisition_id"]]
+    assert len(json_path.read_text().splitlines()) == 1
 
 
 def test_approved_requisitions_are_appended_once(ctx):
     drafts = draft_purchase_requisitions(ctx, DraftRequisitionsInput()).drafts
-    first = write_purchase_requisitions(ctx, drafts, approved_by="Dana")
+    first = write_purchase_requisitions(ctx, drafts, DANA)
     path = requisitions_path(ctx.settings)
     assert first.written == [drafts[0].requisition_id]
     before = path.read_text()
-    again = write_purchase_requisitions(ctx, drafts, approved_by="Dana")
+    again = write_purchase_requisitions(ctx, drafts, DANA)
     assert again.written == [] and again.already_there == [drafts[0].requisition_id]
     assert path.read_text() == before
     # A different requisition is appended after the existing lines, which stay untouched.
     other = drafts[0].model_copy(update={"requisition_id": "PR-OTHER", "qty": 7.0})
-    write_purchase_requisitions(ctx, [other], approved_by="Lee")
+    write_purchase_requisitions(ctx, [other], Approval(by="Lee", role="admin"))
     text = path.read_text()
     assert text.startswith(before)
     table = pd.read_csv(path)

@@ -1,16 +1,17 @@
-"""Purchase requisitions: `draft_purchase_requisitions` prepares them and never writes;
-`write_purchase_requisitions` appends approved ones to `<data_dir>/requisitions/
-requisitions.csv`, all or nothing. The agent graph pauses before the write for a person's
-approval (the draft tool carries `requires_approval = True`)."""
+"""Purchase requisitions, an action that waits for a person: `draft_purchase_requisitions`
+prepares them; run with an `Approval` (the agent graph pauses for one first, and shows the
+drafts), it also appends them to `<data_dir>/requisitions/requisitions.csv` and
+`requisitions.jsonl`, all or nothing, and says where. `write_purchase_requisitions` is that
+write on its own, for a script."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import json
 import os
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.approval import Approval
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
@@ -73,12 +75,19 @@ class DraftRequisitionsInput(BaseModel):
 class DraftRequisitionsResult(ToolResult):
     drafts: list[RequisitionLine]
     total_value: float
-    written: bool = Field(default=False, description="Always false: drafts wait for approval")
+    written: bool = Field(default=False, description="True once approved and written")
+    approved_by: str | None = None
+    path: str | None = Field(default=None, description="The CSV the approved lines went to")
+    json_path: str | None = Field(default=None, description="The same lines as JSON lines")
+    already_there: list[str] = Field(
+        default_factory=list, description="ids approved before: not written twice"
+    )
     problems: list[str]
 
 
 class WriteRequisitionsResult(BaseModel):
-    path: str
+    path: str = Field(description="the requisitions CSV")
+    json_path: str = Field(description="the same requisitions as JSON lines")
     written: list[str] = Field(description="requisition ids appended")
     already_there: list[str] = Field(description="ids approved before: not written twice")
 
@@ -88,11 +97,32 @@ def requisitions_path(settings) -> Path:  # type: ignore[no-untyped-def]
 
 
 def draft_purchase_requisitions(
-    ctx: ToolContext, args: DraftRequisitionsInput
+    ctx: ToolContext, args: DraftRequisitionsInput, approval: Approval | None = None
 ) -> DraftRequisitionsResult:
     """Prepare purchase requisitions for items whose on hand is at or below the recommended
-    reorder point: quantity = enough order quantities to bring stock above it. Writes
-    nothing: a person approves the drafts first, then they are appended to the data folder."""
+    reorder point: quantity = enough order quantities to bring stock above it. A person
+    approves the drafts first; only then are they written to the data folder's
+    requisitions/ (CSV and JSON lines), and the result says where."""
+    result = _drafts(ctx, args)
+    if approval is None or not result.drafts:
+        return result
+    written = write_purchase_requisitions(ctx, result.drafts, approval)
+    result.evidence.notes = [
+        f"approved by {approval.by} ({approval.role}); {len(written.written)} written to "
+        f"{written.path} and {written.json_path}"
+    ]
+    return result.model_copy(
+        update={
+            "written": True,
+            "approved_by": approval.by,
+            "path": written.path,
+            "json_path": written.json_path,
+            "already_there": written.already_there,
+        }
+    )
+
+
+def _drafts(ctx: ToolContext, args: DraftRequisitionsInput) -> DraftRequisitionsResult:
     ds = ctx.dataset
     facts = select_rows(
         ds, item_site_facts(ds), group=args.group, site_id=args.site_id,
@@ -146,17 +176,17 @@ def draft_purchase_requisitions(
     )
 
 
-draft_purchase_requisitions.requires_approval = True  # type: ignore[attr-defined]
+draft_purchase_requisitions.is_action = True  # type: ignore[attr-defined]
 
 
 def write_purchase_requisitions(
-    ctx: ToolContext, drafts: list[RequisitionLine] | list[dict], approved_by: str
+    ctx: ToolContext, drafts: list[RequisitionLine] | list[dict], approval: Approval
 ) -> WriteRequisitionsResult:
-    """Append approved drafts to the requisitions CSV. Every line is checked first; the file
-    is rewritten through a temporary file and an atomic rename, so a failure leaves it as it
-    was. Lines already in the file (same requisition id) are not written twice."""
-    if not approved_by or not approved_by.strip():
-        raise InvalidArgumentError("requisitions are written only with the approver's name")
+    """Append approved drafts to the requisitions CSV and JSON lines. Every line is checked
+    first; each file is rewritten through a temporary file and an atomic rename, so a
+    failure leaves it as it was. Lines already there (same requisition id) are not written
+    twice. Append-only: nothing already written is changed."""
+    approved_by = approval.by
     if not drafts:
         raise InvalidArgumentError("no requisitions to write: the approved set is empty")
     lines = [d if isinstance(d, RequisitionLine) else RequisitionLine(**d) for d in drafts]
@@ -174,7 +204,7 @@ def write_purchase_requisitions(
         )
     seen = set(pd.read_csv(io.StringIO(existing))["requisition_id"]) if existing else set()
     fresh = [line for line in lines if line.requisition_id not in seen]
-    stamp = datetime.now().isoformat(timespec="seconds")
+    stamp = approval.at.isoformat(timespec="seconds")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     if not existing:
@@ -184,9 +214,25 @@ def write_purchase_requisitions(
         writer.writerow({key: csv_cell(value) for key, value in row.items()})
     if existing and not existing.endswith("\n"):
         existing += "\n"
+    json_path = path.with_suffix(".jsonl")
+    old_json = json_path.read_text(encoding="utf-8") if json_path.exists() else ""
+    in_json = {json.loads(line)["requisition_id"] for line in old_json.splitlines() if line}
+    records = [
+        json.dumps(
+            {**line.model_dump(), "approved_by": approved_by.strip(), "approver_role":
+             approval.role, "approved_at": stamp, "comment": approval.comment}
+        )
+        for line in fresh
+        if line.requisition_id not in in_json
+    ]  # fmt: skip
+    new_json = old_json + "".join(f"{r}\n" for r in records)
+    # The JSON lines first, each id once: if the CSV write then fails, approving again
+    # writes the CSV lines and finds the JSON ones already there.
+    _atomic_write(json_path, new_json)
     _atomic_write(path, existing + buffer.getvalue())
     return WriteRequisitionsResult(
         path=str(path),
+        json_path=str(json_path),
         written=[line.requisition_id for line in fresh],
         already_there=[line.requisition_id for line in lines if line.requisition_id in seen],
     )
