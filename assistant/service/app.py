@@ -15,6 +15,7 @@ from stockwise.assistant.service.audit import AuditLog
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.events import EventStore
+from stockwise.assistant.service.exposure import OpenAccessWarning
 from stockwise.assistant.service.pool import TurnPool, default_workers
 from stockwise.assistant.service.runner import TurnRunner
 from stockwise.assistant.service.threads import ThreadOwners
@@ -40,10 +41,14 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
 
 
 def create_app(
-    settings: Settings, session: AgentSession | None = None, teams_connections=None
+    settings: Settings,
+    session: AgentSession | None = None,
+    teams_connections=None,
+    insecure_open: bool = False,
 ) -> FastAPI:
     """`teams_connections`: how Teams replies get their token (default: MSAL with the
-    settings' app id and secret)."""
+    settings' app id and secret). `insecure_open`: `serve --insecure-open` (no keys, not on
+    loopback): every request logs a warning."""
     from stockwise.assistant.service import (
         routes_chat,
         routes_events,
@@ -86,6 +91,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = None
+    if insecure_open and settings.api_keys_file is None:
+        app.add_middleware(OpenAccessWarning)
     app.add_middleware(TimingMiddleware)
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)

@@ -84,10 +84,8 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = Field(
         default=None,
         description="JSON file of hashed API keys with their user and role. Unset: no key "
-        "is asked and every caller is `anonymous` with `anonymous_role`.",
-    )
-    anonymous_role: str = Field(
-        default="manager", description="Role of callers when no API keys file is set."
+        "is asked, every caller is an `anonymous` viewer, and `serve` listens on the "
+        "loopback address only.",
     )
     rate_limit_per_minute: int = Field(default=120, description="Requests per key per minute.")
     turn_workers: int = Field(
