@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -16,6 +17,7 @@ from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.events import EventStore
 from stockwise.assistant.service.exposure import OpenAccessWarning
+from stockwise.assistant.service.limits import BodyLimitMiddleware, invalid_request
 from stockwise.assistant.service.pool import TurnPool, default_workers
 from stockwise.assistant.service.runner import TurnRunner
 from stockwise.assistant.service.threads import ThreadOwners
@@ -91,6 +93,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = None
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_middleware(BodyLimitMiddleware)
     if insecure_open and settings.api_keys_file is None:
         app.add_middleware(OpenAccessWarning)
     app.add_middleware(TimingMiddleware)
