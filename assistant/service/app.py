@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.agent.session import AgentSession
-from stockwise.assistant.service.audit import AuditLog
+from stockwise.assistant.service.audit import open_audit_log
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.events import EventStore
@@ -28,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def build_services(settings: Settings, session: AgentSession) -> Services:
-    audit = AuditLog(settings.audit_path)
+    audit = open_audit_log(settings)
     workers = settings.turn_workers or default_workers(offline=session.choice.endpoint is None)
     return Services(
         settings=settings,

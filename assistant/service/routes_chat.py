@@ -153,4 +153,7 @@ async def audit_log(
 ):
     if not who.can("read_audit"):
         raise HTTPException(403, f"Role {who.role} cannot read the audit log.")
-    return {"entries": await run_in_threadpool(svc.audit.export, start, end)}
+    entries = await run_in_threadpool(svc.audit.export, start, end)
+    # ASCII-escaped: a line written before input was cleaned may hold a lone surrogate,
+    # which has no UTF-8 form; escaped, it still reads back as the very same string.
+    return Response(json.dumps({"entries": entries}), media_type="application/json")

@@ -65,4 +65,4 @@ def test_serve_answers_the_openai_client_and_audit_verifies(demo_dir, tmp_path):
         [str(STOCKWISE), "audit", "verify"], env=env, capture_output=True, text=True, check=False
     )
     assert verify.returncode == 0, verify.stderr
-    assert "6 entries, chain intact" in verify.stdout
+    assert "6 entries, chain and MACs intact" in verify.stdout

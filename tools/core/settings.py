@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -94,6 +94,21 @@ class Settings(BaseSettings):
         description="Agent turns that run at once (the rest queue). 0: the CPU count with "
         "the offline planner, 16 with a model server.",
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="The audit log's MAC key (32 characters or more). Unset: read from "
+        "`audit_key_file`.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="File holding the audit log's MAC key, never in the log's folder. Unset: "
+        "data_dir/keys/audit-mac.key, generated (mode 0600) on the service's first start.",
+    )
+    audit_checkpoint_url: str | None = Field(
+        default=None,
+        description="postgresql:// URL where the audit log's head (count, last MAC) is "
+        "checkpointed. Unset: the service's SQLite database in data_dir.",
+    )
     slack_signing_secret: str | None = Field(
         default=None, description="Slack app signing secret. Unset: no /slack/events."
     )
@@ -136,7 +151,11 @@ class Settings(BaseSettings):
 
     @property
     def audit_path(self) -> Path:
-        return self.data_dir / "audit.jsonl"
+        return self.data_dir / "audit" / "audit.jsonl"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "keys" / "audit-mac.key"
 
     @property
     def service_db_path(self) -> Path:
