@@ -126,13 +126,16 @@ async def resume(
     who: Principal = Depends(principal),
     svc: Services = Depends(services),
 ):
-    if not who.can("approve"):
-        raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
-
     def check() -> None:
-        check_thread_access(svc, who, thread_id, write=True)
-        if not svc.runner.pending(thread_id):
-            raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+        try:
+            if not who.can("approve"):
+                raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
+            check_thread_access(svc, who, thread_id, write=True)
+            if not svc.runner.pending(thread_id):
+                raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+        except HTTPException as refused:
+            svc.runner.refuse(body.decision, thread_id, who, "api", str(refused.detail))
+            raise
 
     await run_in_threadpool(check)
     events = svc.runner.resume(body.decision, body.comment, thread_id, who, "api")

@@ -199,7 +199,11 @@ async def chat_completions(
     if decision in ("approve", "reject"):  # only then is the checkpoint read worth it
 
         def waiting() -> bool:
-            check_thread_access(svc, who, thread_id, write=True)
+            try:
+                check_thread_access(svc, who, thread_id, write=True)
+            except HTTPException as refused:
+                svc.runner.refuse(decision, thread_id, who, "openai", str(refused.detail))
+                raise
             return bool(svc.runner.pending(thread_id))
 
         answers_action = await run_in_threadpool(waiting)
@@ -207,7 +211,9 @@ async def chat_completions(
         await admit(svc, who, thread_id)
     if answers_action:
         if not who.can("approve"):
-            raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
+            why = f"Role {who.role} cannot approve or reject actions."
+            await run_in_threadpool(svc.runner.refuse, decision, thread_id, who, "openai", why)
+            raise HTTPException(403, why)
         events = svc.runner.resume(decision, None, thread_id, who, "openai")
     else:
         events = svc.runner.ask(question, thread_id, who, "openai")

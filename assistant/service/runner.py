@@ -44,22 +44,51 @@ class TurnRunner:
 
     def ask(self, question: str, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
         with self._lock(thread_id):
+            # A question in a thread whose action waits for approval drops that action (the
+            # graph starts over from the question): nobody approved or rejected it, so say so.
+            dropped = self.pending(thread_id)
+            if dropped:
+                self.audit.append(
+                    "action_dropped",
+                    who.user,
+                    channel,
+                    thread_id=thread_id,
+                    actions=dropped,
+                    why="a new question was asked while the action waited for approval",
+                )
             self.audit.append("question", who.user, channel, thread_id=thread_id, text=question)
             yield from self._run({"messages": [HumanMessage(question)]}, thread_id, who, channel)
+
+    def refuse(self, decision: str, thread_id: str, who: Principal, channel: str, why: str) -> None:
+        """Log an approval or rejection that was not carried out (role, thread, nothing
+        waiting): attempts are evidence too."""
+        self.audit.append(
+            "decision_refused",
+            who.user,
+            channel,
+            thread_id=thread_id,
+            decision=decision,
+            role=who.role,
+            why=why,
+        )
 
     def resume(
         self, decision: str, comment: str | None, thread_id: str, who: Principal, channel: str
     ) -> Iterator[dict]:
         with self._lock(thread_id):
-            if not self.pending(thread_id):
-                raise NothingPending(f"Thread {thread_id} has no action waiting for approval.")
+            actions = self.pending(thread_id)
+            if not actions:
+                why = f"Thread {thread_id} has no action waiting for approval."
+                self.refuse(decision, thread_id, who, channel, why)
+                raise NothingPending(why)
             self.audit.append(
-                "approval",
+                "approval" if decision == "approve" else "rejection",
                 who.user,
                 channel,
                 thread_id=thread_id,
                 decision=decision,
                 comment=comment,
+                actions=actions,
             )
             payload = {"decision": decision, "comment": comment} if comment else decision
             yield from self._run(Command(resume=payload), thread_id, who, channel)
@@ -70,7 +99,9 @@ class TurnRunner:
         decision = text.lower().strip(" .!")
         if decision in ("approve", "reject") and self.pending(thread_id):
             if not who.can("approve"):
-                return {"refused": f"Your role ({who.role}) cannot approve or reject actions."}
+                why = f"Your role ({who.role}) cannot approve or reject actions."
+                self.refuse(decision, thread_id, who, channel, why)
+                return {"refused": why}
             try:
                 return run_to_result(self.resume(decision, None, thread_id, who, channel))
             except NothingPending as error:
