@@ -47,15 +47,18 @@ def create_app(
     session: AgentSession | None = None,
     teams_connections=None,
     insecure_open: bool = False,
+    warm_up: bool = True,
 ) -> FastAPI:
     """`teams_connections`: how Teams replies get their token (default: MSAL with the
     settings' app id and secret). `insecure_open`: `serve --insecure-open` (no keys, not on
-    loopback): every request logs a warning."""
+    loopback): every request logs a warning. `warm_up`: be ready only once the first
+    requests would be answered at warm speed (see `warmup`); tests turn it off."""
     from stockwise.assistant.service import (
         routes_chat,
         routes_events,
         routes_openai,
         routes_reports,
+        warmup,
     )
 
     @asynccontextmanager
@@ -83,7 +86,10 @@ def create_app(
             stack.callback(app.state.services.audit.close)
             stack.callback(app.state.services.events.close)
             stack.callback(app.state.services.turns.shutdown)  # first: running turns finish
+            opened = app.state.services.runner.session
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
+            if warm_up:  # after the replay: the tools warm up on today's stock
+                app.state.warm = await run_in_threadpool(warmup.warm_up, opened)
             yield
             app.state.services = None
 
@@ -126,7 +132,12 @@ def create_app(
         if app.state.services is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         ctx = app.state.services.runner.session.ctx
-        return {"status": "ready", "dataset": ctx.dataset.name, "as_of": str(ctx.dataset.as_of)}
+        return {
+            "status": "ready",
+            "dataset": ctx.dataset.name,
+            "as_of": str(ctx.dataset.as_of),
+            "warm_up": getattr(app.state, "warm", None),
+        }
 
     @app.get("/", include_in_schema=False)
     async def page():

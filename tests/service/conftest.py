@@ -81,6 +81,7 @@ def serve_demo(demo_dataset, settings: Settings, **app_options) -> Iterator[Serv
     choice = choose_model(settings, ctx)
     with open_checkpointer(settings) as saver:
         session = AgentSession(graph=build_graph(ctx, choice, saver), ctx=ctx, choice=choice)
+        app_options.setdefault("warm_up", False)  # seconds per server; test_warm_up has it
         with running(create_app(settings, session, **app_options)) as url:
             yield Served(url, settings, session)
 
