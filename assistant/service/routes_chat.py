@@ -92,7 +92,11 @@ async def chat(
     if body.thread_id:  # a new id of our own needs no check
         await admit(svc, who, thread_id)
     events = claimed(
-        svc, who, thread_id, "api", svc.runner.ask(body.message, thread_id, who, "api")
+        svc,
+        who,
+        thread_id,
+        "api",
+        svc.runner.ask(body.message, thread_id, who, "api", fresh=not body.thread_id),
     )
     if wants_stream(request, body.stream):
         return StreamingResponse(sse(svc.turns.stream(events)), media_type="text/event-stream")

@@ -216,7 +216,8 @@ async def chat_completions(
             raise HTTPException(403, why)
         events = svc.runner.resume(decision, None, thread_id, who, "openai")
     else:
-        events = svc.runner.ask(question, thread_id, who, "openai")
+        fresh = not x_thread_id and not body.user  # a new id of our own
+        events = svc.runner.ask(question, thread_id, who, "openai", fresh=fresh)
     events = claimed(svc, who, thread_id, "openai", events)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:

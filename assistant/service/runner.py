@@ -42,11 +42,14 @@ class TurnRunner:
     def _lock(self, thread_id: str) -> threading.Lock:
         return self._locks[zlib.crc32(thread_id.encode("utf-8")) % LOCK_STRIPES]
 
-    def ask(self, question: str, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
+    def ask(
+        self, question: str, thread_id: str, who: Principal, channel: str, fresh: bool = False
+    ) -> Iterator[dict]:
+        """`fresh`: the caller made `thread_id` up just now, so nothing can be waiting in it."""
         with self._lock(thread_id):
             # A question in a thread whose action waits for approval drops that action (the
             # graph starts over from the question): nobody approved or rejected it, so say so.
-            dropped = self.pending(thread_id)
+            dropped = [] if fresh else self.pending(thread_id)
             if dropped:
                 self.audit.append(
                     "action_dropped",
