@@ -2,9 +2,12 @@
 bounded time against a local server subprocess on 127.0.0.1 (loopback only).
 
     python evals/bench_service.py [--clients 50] [--seconds 60] [--dataset DIR]
+                                  [--phases cold,warm]
 
-Each client posts a question to /api/chat, waits for the answer, and asks the next one (a
-new conversation thread each time). Per request the server reports, in its `Server-Timing`
+Two phases on one server: `cold` starts the clients the moment `/readyz` says ready (the
+first minute after a start), `warm` runs the same load again afterwards. Each client posts
+a question to /api/chat, waits for the answer, and asks the next one (a new conversation
+thread each time). Per request the server reports, in its `Server-Timing`
 header, where its time went:
 
     app    from the app getting the request's headers to sending the response's
@@ -147,7 +150,8 @@ def report(out: dict, clients: int, seconds: float, cpu: dict, load: dict) -> No
             values = out[name]
             print(
                 f"  {label:<40} p50 {percentile(values, 0.5):8.1f}  "
-                f"p99 {percentile(values, 0.99):8.1f}  mean {sum(values) / len(values):8.1f}"
+                f"p99 {percentile(values, 0.99):8.1f}  mean {sum(values) / len(values):8.1f}  "
+                f"max {max(values):8.1f}"
             )
 
         print("per request, ms:")
@@ -177,7 +181,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--dataset", help="dataset folder (default: the embedded demo plant)")
+    parser.add_argument(
+        "--phases",
+        default="cold,warm",
+        help="cold: load from the moment /readyz is 200; warm: load after that (default both)",
+    )
     args = parser.parse_args()
+    phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    if not phases or set(phases) - {"cold", "warm"}:
+        parser.error("--phases takes cold, warm or cold,warm")
 
     port = free_port()
     env = {**os.environ, "STOCKWISE_RATE_LIMIT_PER_MINUTE": "0"}
@@ -198,20 +210,28 @@ def main() -> int:
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
+    errors = 0
     try:
         if not wait_ready(url, server, log):
             return 1
-        asyncio.run(run(url, 2, 5))  # warm-up: every question type, caches built
-        load = {"before": os.getloadavg()[0]}
-        cpu_server, cpu_bench = cpu_s(server.pid), time.process_time()
-        out = asyncio.run(run(url, args.clients, args.seconds, server.pid))
-        cpu = {"server": cpu_s(server.pid) - cpu_server, "bench": time.process_time() - cpu_bench}
-        load["after"] = os.getloadavg()[0]
+        for phase in phases:
+            if phase == "warm" and "cold" not in phases:
+                asyncio.run(run(url, 2, 5))  # every question type once, caches built
+            load = {"before": os.getloadavg()[0]}
+            cpu_server, cpu_bench = cpu_s(server.pid), time.process_time()
+            out = asyncio.run(run(url, args.clients, args.seconds, server.pid))
+            cpu = {
+                "server": cpu_s(server.pid) - cpu_server,
+                "bench": time.process_time() - cpu_bench,
+            }
+            load["after"] = os.getloadavg()[0]
+            print(f"\n== {phase}{' (from the moment /readyz is 200)' if phase == 'cold' else ''}")
+            report(out, args.clients, args.seconds, cpu, load)
+            errors += len(out["errors"])
     finally:
         server.terminate()
         server.wait(10)
-    report(out, args.clients, args.seconds, cpu, load)
-    return 1 if out["errors"] else 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

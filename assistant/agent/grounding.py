@@ -141,6 +141,9 @@ def collect_sources(turn: list[BaseMessage]) -> list[dict[str, Any]]:
             source: dict[str, Any] = {"tool": call["name"], "args": call["args"]}
             if result is not None:
                 source["status"] = getattr(result, "status", "success")
+                parsed = _parse(result.content)
+                if isinstance(parsed, dict) and parsed.get("rejected"):
+                    source["status"] = "rejected"  # an action a person turned down
                 citations: list[dict] = []
                 _citations(_parse(result.content), citations)
                 if citations:

@@ -23,6 +23,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
+from stockwise.tools.core.approval import Approval, NotAllowedError
 from stockwise.tools.core.contract import input_model, without_contract
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
@@ -85,6 +86,29 @@ def approved(decision: Any) -> tuple[bool, str]:
     if isinstance(decision, bool):
         return decision, comment
     return str(decision).strip().lower() in {"approve", "approved", "yes", "y", "ok"}, comment
+
+
+def decided_by(decision: Any, settings: Any) -> tuple[str, str]:
+    """Who answered the pause: the surface names them ({"by": ..., "role": ...}); a bare
+    "approve" comes from this process's own user, the settings' local user and role."""
+    if isinstance(decision, dict) and decision.get("by"):
+        return str(decision["by"]), str(decision.get("role") or "viewer")
+    return settings.local_user, settings.local_role
+
+
+def carry_out(fn: Callable, ctx: ToolContext, args: BaseModel, decision: Any) -> str:
+    """Run an action a person answered: with their Approval, or not at all."""
+    ok, comment = approved(decision)
+    by, role = decided_by(decision, ctx.settings)
+    if not ok:
+        why = f": {comment}" if comment else ""
+        return json.dumps({"rejected": True, "message": f"Rejected by {by}{why}."})
+    try:
+        approval = Approval(by=by, role=role, comment=comment)
+    except NotAllowedError as refused:
+        return json.dumps({"rejected": True, "message": f"Not carried out: {refused}"})
+    takes_approval = "approval" in inspect.signature(fn).parameters
+    return result_to_json(fn(ctx, args, approval) if takes_approval else fn(ctx, args))
 
 
 @dataclass(frozen=True)
@@ -169,10 +193,8 @@ def bind_spec(spec: ToolSpec, ctx: ToolContext, fn: Callable | None = None) -> S
     def run(**kwargs: Any) -> str:
         args = lazy.input_model.model_validate(kwargs)
         if spec.action:
-            ok, comment = approved(interrupt(_approval_request(spec.name, args)))
-            if not ok:
-                why = f" ({comment})" if comment else ""
-                return json.dumps({"rejected": True, "message": f"Rejected by a person{why}."})
+            decision = interrupt(_approval_request(spec.name, args))
+            return carry_out(lazy.fn, ctx, args, decision)
         return result_to_json(lazy.fn(ctx, args))
 
     return StructuredTool(

@@ -31,10 +31,17 @@ class AgentSession:
         return uuid.uuid4().hex[:12]
 
     def ask(self, question: str, thread_id: str) -> dict[str, Any]:
+        """A question in the thread. While an action waits there for a decision, the
+        question is not asked: the answer says what waits and how to decide it, so the
+        action is never dropped without a person's word."""
+        waiting = self.pending(thread_id)
+        if waiting:
+            return still_waiting(waiting, thread_id)
         return self._run({"messages": [HumanMessage(question)]}, thread_id)
 
     def resume(self, decision: Any, thread_id: str) -> dict[str, Any]:
-        """Answer a paused action: "approve", "reject" or {"decision": ..., "comment": ...}."""
+        """Answer a paused action: "approve", "reject" or {"decision": ..., "comment": ...,
+        "by": user, "role": role} (without "by", the settings' local user decides)."""
         return self._run(Command(resume=decision), thread_id)
 
     def pending(self, thread_id: str) -> list[Any]:
@@ -57,6 +64,29 @@ class AgentSession:
             "answer": round((time.perf_counter() - start) * 1000, 1),
         }
         return result
+
+
+def still_waiting(actions: list[Any], thread_id: str) -> dict[str, Any]:
+    """The reply to a question asked while `actions` wait for a decision in the thread."""
+    names = ", ".join(str(a.get("action", "an action")) for a in actions if isinstance(a, dict))
+    answer = (
+        f"An action is waiting for your decision in this thread ({names or 'an action'}). "
+        "Approve or reject it first, or leave it waiting and ask your question in a new "
+        "thread; nothing was run and nothing was dropped."
+    )
+    return {
+        "answer": answer,
+        "sources": [],
+        "ungrounded": [],
+        "notice": None,
+        "model_calls": 0,
+        "prompt_chars": [],
+        "tool_errors": 0,
+        "thread_id": thread_id,
+        "pending_actions": actions,
+        "waiting": True,
+        "timings_ms": {},
+    }
 
 
 @contextmanager

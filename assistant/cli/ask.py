@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from stockwise.assistant.cli.output import fail
+from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.core.settings import get_settings
 
 
@@ -66,7 +68,14 @@ def ask(
     with open_session(ctx, timings=timings) as session:
         thread_id = thread or session.new_thread()
         if approve or reject:
-            result = session.resume("approve" if approve else "reject", thread_id)
+            from stockwise.assistant.cli.decide import decide
+
+            try:
+                result = decide(
+                    session, thread_id, "approve" if approve else "reject", ctx.settings
+                )
+            except StockwiseError as refused:
+                fail(refused)
         else:
             result = session.ask(question, thread_id)
     if as_json:
@@ -76,6 +85,6 @@ def ask(
     print_result(console, result)
     t = result["timings_ms"]
     console.print(
-        f"[dim]thread {thread_id} · answered in {t['answer']:.0f} ms "
+        f"[dim]thread {thread_id} · answered in {t.get('answer', 0):.0f} ms "
         f"(dataset {t.get('load_dataset', 0):.0f} ms)[/]"
     )

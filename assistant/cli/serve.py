@@ -10,6 +10,12 @@ import typer
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    insecure_open: bool = typer.Option(
+        False,
+        "--insecure-open",
+        help="Without API keys, listen on a non-loopback --host anyway (anonymous viewers; "
+        "every request logs a warning).",
+    ),
     new_key: str | None = typer.Option(
         None,
         "--new-key",
@@ -39,8 +45,31 @@ def serve(
                 f"Set STOCKWISE_API_KEYS_FILE={path} so the service asks for keys.", err=True
             )
         return
+    from stockwise.assistant.service.exposure import ExposureRefused, exposure_notice
+
+    try:
+        notice = exposure_notice(host, settings.api_keys_file is not None, insecure_open)
+    except ExposureRefused as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(notice, err=True)
     import uvicorn
 
     from stockwise.assistant.service.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    _log_to_stderr()
+    app = create_app(settings, insecure_open=insecure_open)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _log_to_stderr() -> None:
+    """The service's own messages (audit recovery, key created, insecure access) beside
+    uvicorn's, in its format; other libraries' loggers stay as they are."""
+    import logging
+
+    logger = logging.getLogger("stockwise")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

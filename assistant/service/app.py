@@ -7,14 +7,17 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.agent.session import AgentSession
-from stockwise.assistant.service.audit import AuditLog
+from stockwise.assistant.service.audit import open_audit_log
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.events import EventStore
+from stockwise.assistant.service.exposure import OpenAccessWarning
+from stockwise.assistant.service.limits import BodyLimitMiddleware, invalid_request
 from stockwise.assistant.service.pool import TurnPool, default_workers
 from stockwise.assistant.service.runner import TurnRunner
 from stockwise.assistant.service.threads import ThreadOwners
@@ -25,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def build_services(settings: Settings, session: AgentSession) -> Services:
-    audit = AuditLog(settings.audit_path)
+    audit = open_audit_log(settings)
     workers = settings.turn_workers or default_workers(offline=session.choice.endpoint is None)
     return Services(
         settings=settings,
@@ -40,15 +43,22 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
 
 
 def create_app(
-    settings: Settings, session: AgentSession | None = None, teams_connections=None
+    settings: Settings,
+    session: AgentSession | None = None,
+    teams_connections=None,
+    insecure_open: bool = False,
+    warm_up: bool = True,
 ) -> FastAPI:
     """`teams_connections`: how Teams replies get their token (default: MSAL with the
-    settings' app id and secret)."""
+    settings' app id and secret). `insecure_open`: `serve --insecure-open` (no keys, not on
+    loopback): every request logs a warning. `warm_up`: be ready only once the first
+    requests would be answered at warm speed (see `warmup`); tests turn it off."""
     from stockwise.assistant.service import (
         routes_chat,
         routes_events,
         routes_openai,
         routes_reports,
+        warmup,
     )
 
     @asynccontextmanager
@@ -76,7 +86,10 @@ def create_app(
             stack.callback(app.state.services.audit.close)
             stack.callback(app.state.services.events.close)
             stack.callback(app.state.services.turns.shutdown)  # first: running turns finish
+            opened = app.state.services.runner.session
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
+            if warm_up:  # after the replay: the tools warm up on today's stock
+                app.state.warm = await run_in_threadpool(warmup.warm_up, opened)
             yield
             app.state.services = None
 
@@ -86,6 +99,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = None
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_middleware(BodyLimitMiddleware)
+    if insecure_open and settings.api_keys_file is None:
+        app.add_middleware(OpenAccessWarning)
     app.add_middleware(TimingMiddleware)
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
@@ -115,7 +132,12 @@ def create_app(
         if app.state.services is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         ctx = app.state.services.runner.session.ctx
-        return {"status": "ready", "dataset": ctx.dataset.name, "as_of": str(ctx.dataset.as_of)}
+        return {
+            "status": "ready",
+            "dataset": ctx.dataset.name,
+            "as_of": str(ctx.dataset.as_of),
+            "warm_up": getattr(app.state, "warm", None),
+        }
 
     @app.get("/", include_in_schema=False)
     async def page():

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from stockwise.assistant.service.audit import AuditLog
 from stockwise.assistant.service.auth import AuthError, KeyStore, Principal, RateLimiter
 from stockwise.assistant.service.events import EventStore
+from stockwise.assistant.service.exposure import ANONYMOUS_ROLE
 from stockwise.assistant.service.pool import TurnPool
 from stockwise.assistant.service.runner import TurnRunner
 from stockwise.assistant.service.threads import ThreadOwners, ThreadTaken
@@ -54,7 +55,7 @@ async def principal(request: Request) -> Principal:
     """The caller: a SHA-256 and a dict lookup, and a token bucket; nothing that blocks."""
     svc = _services(request)
     if svc.keys is None:
-        who = Principal("anonymous", svc.settings.anonymous_role, "anonymous")
+        who = Principal("anonymous", ANONYMOUS_ROLE, "anonymous")
     else:
         key = _presented_key(request)
         if not key:

@@ -6,18 +6,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import sqlite3
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from stockwise.assistant.service.limits import CleanStr
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.frames import coerce_table
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import REF_TYPES, TXN_SIGNS
+
+log = logging.getLogger("stockwise.service")
+
+# A movement is a count of parts: a billion units in one scan is a typo or an attack, and
+# 1e308 overflowed every sum it took part in. Timestamps stay where pandas can hold them.
+MAX_QTY = 1e9
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+FUTURE_SLACK = timedelta(days=1)  # site clocks are local time, up to 14 h from UTC
 
 
 class EventError(Exception):
@@ -29,14 +39,21 @@ class EventConflict(EventError):
 
 
 class TxnEvent(BaseModel):
-    txn_id: str = Field(min_length=1, max_length=128)
+    txn_id: CleanStr = Field(min_length=1, max_length=128)
     ts: datetime
-    item_id: str = Field(min_length=1, max_length=128)
-    site_id: str = Field(min_length=1, max_length=128)
-    qty: float
-    txn_type: str
-    ref_type: str | None = None
-    ref_id: str | None = Field(default=None, max_length=128)
+    item_id: CleanStr = Field(min_length=1, max_length=128)
+    site_id: CleanStr = Field(min_length=1, max_length=128)
+    qty: float = Field(ge=-MAX_QTY, le=MAX_QTY, allow_inf_nan=False)
+    txn_type: CleanStr = Field(max_length=64)
+    ref_type: CleanStr | None = Field(default=None, max_length=64)
+    ref_id: CleanStr | None = Field(default=None, max_length=128)
+
+    @field_validator("ts")
+    @classmethod
+    def _plausible_year(cls, ts: datetime) -> datetime:
+        if not FIRST_YEAR <= ts.year <= LAST_YEAR:
+            raise ValueError(f"year {ts.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+        return ts
 
     def canonical(self) -> str:
         body = self.model_dump(mode="json")
@@ -66,7 +83,9 @@ def _problems(event: TxnEvent, dataset: Dataset) -> list[str]:
         found.append(f"no item {event.item_id!r}")
     if not (dataset.sites["site_id"] == event.site_id).any():
         found.append(f"no site {event.site_id!r}")
-    if pd.Timestamp(event.naive_ts()) < dataset.as_of:
+    if event.naive_ts() > datetime.now() + FUTURE_SLACK:
+        found.append(f"ts {event.naive_ts()} is in the future; send movements as they happen")
+    elif pd.Timestamp(event.naive_ts()) < dataset.as_of:
         found.append(
             f"ts {event.naive_ts()} is before the stock snapshot ({dataset.as_of}); "
             "load older movements with the dataset"
@@ -129,8 +148,15 @@ class EventStore:
                 r[0] for r in self._conn.execute("SELECT body FROM applied_event ORDER BY seq")
             ]
         known = set(ctx.dataset.transactions["txn_id"])
-        events = [TxnEvent.model_validate_json(b) for b in bodies]
-        events = [e for e in events if e.txn_id not in known]
+        events = []
+        for body in bodies:
+            try:
+                event = TxnEvent.model_validate_json(body)
+            except ValidationError as error:  # stored before today's checks: not replayed
+                log.warning("stored event not replayed (%s): %s", error.errors()[0]["msg"], body)
+                continue
+            if event.txn_id not in known:
+                events.append(event)
         if events:
             _swap(ctx, updated_dataset(ctx.dataset, events))
         return len(events)

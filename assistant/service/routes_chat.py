@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -24,14 +25,19 @@ from stockwise.assistant.service.deps import (
     principal,
     services,
 )
+from stockwise.assistant.service.limits import MAX_MESSAGE_CHARS, CleanStr, question_problem
 from stockwise.assistant.service.runner import NothingPending, run_to_result
 from stockwise.assistant.service.threads import ThreadTaken
 
 router = APIRouter(prefix="/api", tags=["chat"])
+# Thread ids of the web page and the API are short tokens; Slack's and Teams' are longer.
+THREAD_IN_PATH = PathParam(min_length=1, max_length=256)
 
 
 class ChatRequest(BaseModel):
-    message: str = Field(min_length=1, max_length=4000, description="The question.")
+    message: CleanStr = Field(
+        min_length=1, max_length=MAX_MESSAGE_CHARS, description="The question."
+    )
     thread_id: str | None = Field(
         default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"
     )
@@ -40,7 +46,7 @@ class ChatRequest(BaseModel):
 
 class ResumeRequest(BaseModel):
     decision: Literal["approve", "reject"]
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: CleanStr | None = Field(default=None, max_length=2000)
 
 
 async def sse(events: AsyncIterator[dict]) -> AsyncIterator[str]:
@@ -79,11 +85,18 @@ async def chat(
     who: Principal = Depends(principal),
     svc: Services = Depends(services),
 ):
+    problem = question_problem(body.message)
+    if problem:
+        raise HTTPException(422, problem)
     thread_id = body.thread_id or AgentSession.new_thread()
     if body.thread_id:  # a new id of our own needs no check
         await admit(svc, who, thread_id)
     events = claimed(
-        svc, who, thread_id, "api", svc.runner.ask(body.message, thread_id, who, "api")
+        svc,
+        who,
+        thread_id,
+        "api",
+        svc.runner.ask(body.message, thread_id, who, "api", fresh=not body.thread_id),
     )
     if wants_stream(request, body.stream):
         return StreamingResponse(sse(svc.turns.stream(events)), media_type="text/event-stream")
@@ -92,7 +105,9 @@ async def chat(
 
 @router.get("/threads/{thread_id}")
 async def read_thread(
-    thread_id: str, who: Principal = Depends(principal), svc: Services = Depends(services)
+    thread_id: str = THREAD_IN_PATH,
+    who: Principal = Depends(principal),
+    svc: Services = Depends(services),
 ):
 
     def read() -> dict[str, Any]:
@@ -108,20 +123,23 @@ async def read_thread(
 
 @router.post("/threads/{thread_id}/resume")
 async def resume(
-    thread_id: str,
     body: ResumeRequest,
     request: Request,
+    thread_id: str = THREAD_IN_PATH,
     stream: bool = Query(False),
     who: Principal = Depends(principal),
     svc: Services = Depends(services),
 ):
-    if not who.can("approve"):
-        raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
-
     def check() -> None:
-        check_thread_access(svc, who, thread_id, write=True)
-        if not svc.runner.pending(thread_id):
-            raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+        try:
+            if not who.can("approve"):
+                raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
+            check_thread_access(svc, who, thread_id, write=True)
+            if not svc.runner.pending(thread_id):
+                raise HTTPException(409, f"Thread {thread_id} has no action waiting for approval.")
+        except HTTPException as refused:
+            svc.runner.refuse(body.decision, thread_id, who, "api", str(refused.detail))
+            raise
 
     await run_in_threadpool(check)
     events = svc.runner.resume(body.decision, body.comment, thread_id, who, "api")
@@ -142,4 +160,7 @@ async def audit_log(
 ):
     if not who.can("read_audit"):
         raise HTTPException(403, f"Role {who.role} cannot read the audit log.")
-    return {"entries": await run_in_threadpool(svc.audit.export, start, end)}
+    entries = await run_in_threadpool(svc.audit.export, start, end)
+    # ASCII-escaped: a line written before input was cleaned may hold a lone surrogate,
+    # which has no UTF-8 form; escaped, it still reads back as the very same string.
+    return Response(json.dumps({"entries": entries}), media_type="application/json")

@@ -10,11 +10,11 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.service import timing
@@ -27,6 +27,15 @@ from stockwise.assistant.service.deps import (
     principal,
     services,
 )
+from stockwise.assistant.service.limits import (
+    MAX_INPUT_TOKENS,
+    MAX_MESSAGES,
+    MAX_PARTS,
+    THREAD_ID_PATTERN,
+    CleanStr,
+    estimated_tokens,
+    question_problem,
+)
 from stockwise.assistant.service.runner import NothingPending, run_to_result
 from stockwise.assistant.service.threads import ThreadTaken
 
@@ -35,21 +44,40 @@ T = TypeVar("T")
 MODEL_ID = "stockwise"
 
 
+class ContentPart(BaseModel):
+    """One part of a message's content; only `text` parts are read (images are ignored)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(max_length=64)
+    text: CleanStr | None = None
+
+
 class ChatMessage(BaseModel):
-    role: str
-    content: str | list[dict[str, Any]] | None = None
+    role: str = Field(max_length=32)
+    content: CleanStr | Annotated[list[ContentPart], Field(max_length=MAX_PARTS)] | None = None
 
 
 class CompletionRequest(BaseModel):
-    model: str = MODEL_ID
-    messages: list[ChatMessage] = Field(min_length=1)
+    model: str = Field(default=MODEL_ID, max_length=256)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
-    user: str | None = Field(default=None, max_length=256)
+    user: CleanStr | None = Field(default=None, max_length=256)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> CompletionRequest:
+        chars = sum(len(_text(m)) for m in self.messages)
+        if estimated_tokens(chars) > MAX_INPUT_TOKENS:
+            raise ValueError(
+                f"the messages hold about {estimated_tokens(chars):,} tokens ({chars:,} "
+                f"characters); the limit is {MAX_INPUT_TOKENS:,}. Stockwise keeps the "
+                "conversation itself: sending the last question is enough."
+            )
+        return self
 
 
 def _text(message: ChatMessage) -> str:
     if isinstance(message.content, list):
-        return " ".join(str(p.get("text", "")) for p in message.content if p.get("type") == "text")
+        return " ".join(p.text or "" for p in message.content if p.type == "text")
     return message.content or ""
 
 
@@ -152,21 +180,30 @@ async def _chunks(
 async def chat_completions(
     body: CompletionRequest,
     request: Request,
-    x_thread_id: str | None = Header(None, max_length=64),
+    x_thread_id: str | None = Header(
+        None,
+        pattern=THREAD_ID_PATTERN,
+        description="The Stockwise thread: 1 to 64 of A-Z, a-z, 0-9, _ and -.",
+    ),
     who: Principal = Depends(principal),
     svc: Services = Depends(services),
 ):
     asked = [m for m in body.messages if m.role == "user"]
     question = _text(asked[-1]).strip() if asked else ""
-    if not question:
-        raise HTTPException(422, "The last user message is empty; ask a question.")
+    problem = question_problem(question)
+    if problem:
+        raise HTTPException(422, problem.replace("The message", "The last user message"))
     thread_id = _thread_id(who, x_thread_id, body.user)
     decision = question.lower().strip(" .!")
     answers_action = False
     if decision in ("approve", "reject"):  # only then is the checkpoint read worth it
 
         def waiting() -> bool:
-            check_thread_access(svc, who, thread_id, write=True)
+            try:
+                check_thread_access(svc, who, thread_id, write=True)
+            except HTTPException as refused:
+                svc.runner.refuse(decision, thread_id, who, "openai", str(refused.detail))
+                raise
             return bool(svc.runner.pending(thread_id))
 
         answers_action = await run_in_threadpool(waiting)
@@ -174,10 +211,13 @@ async def chat_completions(
         await admit(svc, who, thread_id)
     if answers_action:
         if not who.can("approve"):
-            raise HTTPException(403, f"Role {who.role} cannot approve or reject actions.")
+            why = f"Role {who.role} cannot approve or reject actions."
+            await run_in_threadpool(svc.runner.refuse, decision, thread_id, who, "openai", why)
+            raise HTTPException(403, why)
         events = svc.runner.resume(decision, None, thread_id, who, "openai")
     else:
-        events = svc.runner.ask(question, thread_id, who, "openai")
+        fresh = not x_thread_id and not body.user  # a new id of our own
+        events = svc.runner.ask(question, thread_id, who, "openai", fresh=fresh)
     events = claimed(svc, who, thread_id, "openai", events)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:

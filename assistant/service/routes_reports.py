@@ -10,6 +10,7 @@ with the SHA-256 of the bytes sent, so the file an auditor holds can be matched 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from typing import TYPE_CHECKING, Literal
 
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services, principal, services
+from stockwise.assistant.service.limits import CleanStr
 from stockwise.tools.core.errors import StockwiseError, UnknownEntityError
 
 if TYPE_CHECKING:
@@ -38,14 +40,27 @@ MEDIA_TYPES = {
 _one_at_a_time = threading.Lock()
 
 
+# Quarters whose dates pandas can hold (it stops in 2262); 9999-Q4 and 0000-Q1 were 500s.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+_YEAR = re.compile(r"^\s*(\d{4})")
+
+
 class AuditReportRequest(BaseModel):
-    period: str = Field(
+    period: CleanStr = Field(
         min_length=1, max_length=16, description="The quarter, e.g. 2025-Q3.", examples=["2025-Q3"]
     )
-    site: str | None = Field(
+    site: CleanStr | None = Field(
         default=None, max_length=100, description="Site id or name; omit for all sites."
     )
     format: Literal["pdf", "html", "md"] = Field(default="pdf", description="pdf, html or md.")
+
+
+def _year_problem(period: str) -> str | None:
+    """The period's year out of range; other malformed periods are the report's to name."""
+    found = _YEAR.match(period)
+    if found and not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
+        return f"period {period!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}"
+    return None
 
 
 def _build(svc: Services, body: AuditReportRequest) -> tuple[Report, bytes]:
@@ -81,6 +96,10 @@ async def audit_report(
         raise HTTPException(
             403, f"Role {who.role} cannot write audit reports; ask an auditor or a manager."
         )
+    problem = _year_problem(body.period)
+    if problem:
+        svc.audit.append("report", who.user, "api", **asked, status="refused", detail=problem)
+        raise HTTPException(422, problem)
     try:
         report, data = await run_in_threadpool(_build, svc, body)
     except UnknownEntityError as error:

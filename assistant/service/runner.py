@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.types import Command
 
 from stockwise.assistant.agent.graph import final_answer
-from stockwise.assistant.agent.session import AgentSession
+from stockwise.assistant.agent.session import AgentSession, still_waiting
 from stockwise.assistant.service.audit import AuditLog, content_hash
 from stockwise.assistant.service.auth import Principal
 
@@ -42,26 +42,59 @@ class TurnRunner:
     def _lock(self, thread_id: str) -> threading.Lock:
         return self._locks[zlib.crc32(thread_id.encode("utf-8")) % LOCK_STRIPES]
 
-    def ask(self, question: str, thread_id: str, who: Principal, channel: str) -> Iterator[dict]:
+    def ask(
+        self, question: str, thread_id: str, who: Principal, channel: str, fresh: bool = False
+    ) -> Iterator[dict]:
+        """`fresh`: the caller made `thread_id` up just now, so nothing can be waiting in it."""
         with self._lock(thread_id):
             self.audit.append("question", who.user, channel, thread_id=thread_id, text=question)
+            # A question in a thread whose action waits for a decision is not asked: the
+            # action keeps waiting (never dropped unseen) and the answer says how to decide.
+            waiting = [] if fresh else self.pending(thread_id)
+            if waiting:
+                self.audit.append(
+                    "action_still_waiting", who.user, channel, thread_id=thread_id,
+                    actions=waiting,
+                )  # fmt: skip
+                result = still_waiting(waiting, thread_id)
+                yield {"event": "result", "data": json.loads(json.dumps(result, default=str))}
+                return
             yield from self._run({"messages": [HumanMessage(question)]}, thread_id, who, channel)
+
+    def refuse(self, decision: str, thread_id: str, who: Principal, channel: str, why: str) -> None:
+        """Log an approval or rejection that was not carried out (role, thread, nothing
+        waiting): attempts are evidence too."""
+        self.audit.append(
+            "decision_refused",
+            who.user,
+            channel,
+            thread_id=thread_id,
+            decision=decision,
+            role=who.role,
+            why=why,
+        )
 
     def resume(
         self, decision: str, comment: str | None, thread_id: str, who: Principal, channel: str
     ) -> Iterator[dict]:
         with self._lock(thread_id):
-            if not self.pending(thread_id):
-                raise NothingPending(f"Thread {thread_id} has no action waiting for approval.")
+            actions = self.pending(thread_id)
+            if not actions:
+                why = f"Thread {thread_id} has no action waiting for approval."
+                self.refuse(decision, thread_id, who, channel, why)
+                raise NothingPending(why)
             self.audit.append(
-                "approval",
+                "approval" if decision == "approve" else "rejection",
                 who.user,
                 channel,
                 thread_id=thread_id,
                 decision=decision,
                 comment=comment,
+                actions=actions,
             )
-            payload = {"decision": decision, "comment": comment} if comment else decision
+            # Who decides travels with the decision: the agent checks their role again
+            # before an approved action runs, and writes their name beside what it did.
+            payload = {"decision": decision, "comment": comment, "by": who.user, "role": who.role}
             yield from self._run(Command(resume=payload), thread_id, who, channel)
 
     def converse(self, text: str, thread_id: str, who: Principal, channel: str) -> dict[str, Any]:
@@ -70,7 +103,9 @@ class TurnRunner:
         decision = text.lower().strip(" .!")
         if decision in ("approve", "reject") and self.pending(thread_id):
             if not who.can("approve"):
-                return {"refused": f"Your role ({who.role}) cannot approve or reject actions."}
+                why = f"Your role ({who.role}) cannot approve or reject actions."
+                self.refuse(decision, thread_id, who, channel, why)
+                return {"refused": why}
             try:
                 return run_to_result(self.resume(decision, None, thread_id, who, channel))
             except NothingPending as error:

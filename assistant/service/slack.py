@@ -1,37 +1,88 @@
 """Slack: a slack-bolt `AsyncApp` at `/slack/events`. Mentions and direct messages are
 answered in their Slack thread (one Stockwise thread per Slack thread), `/stockwise`
-answers in the channel. Bolt checks every request's signature and rejects timestamps
-older than 5 minutes; retries of an event already seen are dropped by `event_id`."""
+answers in the channel.
+
+Before any of it parses the body, `SlackChannel.handle` checks the request as Slack's
+spec says: the timestamp is a number within 5 minutes of now, and the v0 HMAC-SHA256 of
+the raw bytes matches (401 otherwise). Then each event (by `event_id`) and each command
+(by `trigger_id`) runs once: a retry or a replay within the window is acknowledged and
+dropped."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import time
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import parse_qs
 
-from slack_bolt import BoltResponse
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services
+from stockwise.assistant.service.limits import clean_text, question_problem
 from stockwise.assistant.service.routes_openai import reply_text
 
-SEEN_EVENTS = 10_000  # how many event ids are remembered for retry detection
+WINDOW_S = 300  # Slack's: a request more than 5 minutes from now is refused
+SEEN_MAX = 100_000  # ids remembered at most (memory bound); far above a real 5-minute load
 
 
-class SeenEvents:
-    def __init__(self, size: int = SEEN_EVENTS):
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._size = size
+class SeenIds:
+    """Ids seen within the last `window` seconds (then forgotten: the timestamp check
+    refuses anything older anyway)."""
 
-    def first_time(self, event_id: str) -> bool:
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > self._size:
+    def __init__(self, window: float = WINDOW_S + 60, size: int = SEEN_MAX):
+        self._ids: OrderedDict[str, float] = OrderedDict()
+        self._window, self._size = window, size
+
+    def first_time(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        while self._ids and (next(iter(self._ids.values())) < now or len(self._ids) > self._size):
             self._ids.popitem(last=False)
+        if key in self._ids:
+            return False
+        self._ids[key] = now + self._window
         return True
+
+
+def signature_problem(secret: str, headers: Any, body: bytes, now: float) -> str | None:
+    """Why the request is not Slack's (Slack's v0 signing scheme), or None."""
+    stamp = headers.get("x-slack-request-timestamp", "")
+    if not stamp.isascii() or not stamp.isdigit():
+        return "X-Slack-Request-Timestamp is not a number"
+    if abs(now - int(stamp)) > WINDOW_S:
+        return "X-Slack-Request-Timestamp is more than 5 minutes from now"
+    base = b"v0:" + stamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, headers.get("x-slack-signature", "")):
+        return "X-Slack-Signature does not match the body"
+    return None
+
+
+def request_id(body: bytes, signature: str) -> str:
+    """What makes a request the same one again: an event's id, a command's trigger id,
+    else its signature (an exact replay)."""
+    try:
+        parsed: Any = json.loads(body)
+    except ValueError:
+        form = parse_qs(body.decode("utf-8", "replace"))
+        parsed = {k: v[0] for k, v in form.items()}
+        if "payload" in parsed:  # interactivity: the JSON is in one form field
+            try:
+                parsed = json.loads(parsed["payload"])
+            except ValueError:
+                parsed = {}
+    if isinstance(parsed, dict):
+        for name in ("event_id", "trigger_id"):
+            if isinstance(parsed.get(name), str) and parsed[name]:
+                return f"{name}:{parsed[name]}"
+    return f"signature:{signature}"
 
 
 def _who(svc: Services, user_id: str) -> Principal:
@@ -55,7 +106,26 @@ def _strip_mention(text: str) -> str:
     return " ".join(words)
 
 
-def build_slack(svc: Services) -> AsyncSlackRequestHandler:
+class SlackChannel:
+    def __init__(self, svc: Services):
+        settings = svc.settings
+        assert settings.slack_signing_secret
+        self.secret = settings.slack_signing_secret
+        self.seen = SeenIds()
+        self.handler = AsyncSlackRequestHandler(_bolt(svc))
+
+    async def handle(self, request: Request) -> Response:
+        body = await request.body()  # at most the service's body limit
+        problem = signature_problem(self.secret, request.headers, body, time.time())
+        if problem:
+            return JSONResponse({"detail": problem}, status_code=401)
+        key = request_id(body, request.headers.get("x-slack-signature", ""))
+        if not self.seen.first_time(key):
+            return Response(status_code=200)  # a retry or a replay: acknowledged, not rerun
+        return await self.handler.handle(request)
+
+
+def _bolt(svc: Services) -> AsyncApp:
     settings = svc.settings
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     bolt = AsyncApp(
@@ -63,21 +133,14 @@ def build_slack(svc: Services) -> AsyncSlackRequestHandler:
         signing_secret=settings.slack_signing_secret,
         token=settings.slack_bot_token,
     )
-    seen = SeenEvents()
-
-    @bolt.middleware
-    async def drop_retries(body: dict[str, Any], next):
-        event_id = body.get("event_id")
-        if event_id and not seen.first_time(event_id):
-            return BoltResponse(status=200, body="")
-        return await next()
 
     async def reply_in_thread(event: dict[str, Any], body: dict[str, Any]) -> None:
         thread_ts = event.get("thread_ts") or event["ts"]
         thread_id = f"slack-{body.get('team_id', '')}-{event['channel']}-{thread_ts}"
         who = _who(svc, event.get("user", ""))
-        text = await _answer(svc, _strip_mention(event.get("text", "")), thread_id, who)
-        await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, text=text)
+        text = clean_text(_strip_mention(event.get("text", "")))
+        reply = question_problem(text) or await _answer(svc, text, thread_id, who)
+        await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, text=reply)
 
     @bolt.event("app_mention")
     async def on_mention(event, body):
@@ -95,12 +158,21 @@ def build_slack(svc: Services) -> AsyncSlackRequestHandler:
 
     @bolt.command("/stockwise")
     async def on_command(ack, command):
-        await ack(f"Looking into: {command.get('text', '')}")
+        text = clean_text(command.get("text", ""))
+        problem = question_problem(text)
+        if problem:
+            await ack(problem)
+            return
+        await ack(f"Looking into: {text}")
         thread_id = (
             f"slack-{command.get('team_id', '')}-{command['channel_id']}-{command['trigger_id']}"
         )
         who = _who(svc, command.get("user_id", ""))
-        text = await _answer(svc, command.get("text", ""), thread_id, who)
-        await client.chat_postMessage(channel=command["channel_id"], text=text)
+        reply = await _answer(svc, text, thread_id, who)
+        await client.chat_postMessage(channel=command["channel_id"], text=reply)
 
-    return AsyncSlackRequestHandler(bolt)
+    return bolt
+
+
+def build_slack(svc: Services) -> SlackChannel:
+    return SlackChannel(svc)

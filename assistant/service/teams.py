@@ -1,6 +1,7 @@
 """Microsoft Teams through the Microsoft 365 Agents SDK: `/api/messages` takes activities
 whose JWT is checked (RS256, signing keys from `teams_jwks_url`, audience = the bot's app
-id, issuer allow-listed) and answers each message as an Adaptive Card with its sources.
+id, issuer allow-listed, `exp` and `nbf` present and current) and answers each message as
+an Adaptive Card with its sources.
 
 The SDK's own validator fetches keys only from Microsoft's fixed hosts, so the token is
 checked here with PyJWT by the same rules and the verified claims are handed to the SDK's
@@ -20,9 +21,11 @@ from microsoft_agents.activity import Activity, Attachment
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
 from microsoft_agents.hosting.fastapi import CloudAdapter, start_agent_process
+from pydantic import ValidationError
 
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services
+from stockwise.assistant.service.limits import clean_text, question_problem
 
 MENTION = re.compile(r"<at>.*?</at>")
 
@@ -72,6 +75,12 @@ def adaptive_card(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _card(result: dict[str, Any]) -> Attachment:
+    return Attachment(
+        content_type="application/vnd.microsoft.card.adaptive", content=adaptive_card(result)
+    )
+
+
 class TeamsTokenError(Exception):
     pass
 
@@ -94,7 +103,9 @@ class TeamsTokenValidator:
                 algorithms=["RS256"],
                 audience=self.app_id,
                 issuer=self.issuers,
-                leeway=300,
+                leeway=300,  # the Bot Framework's allowance for clock skew
+                # PyJWT checks these only when present: a token without `exp` never expired.
+                options={"require": ["exp", "nbf", "iss", "aud"]},
             )
         except jwt.PyJWTError as error:
             raise TeamsTokenError(type(error).__name__) from None
@@ -134,17 +145,20 @@ class TeamsChannel:
         role = self.svc.settings.teams_roles.get(user_id, "viewer")
         who = Principal(f"teams:{user_id}", role, f"teams:{user_id}")
         thread_id = f"teams-{activity.conversation.id}"
-        text = MENTION.sub("", activity.text or "").strip()
+        text = clean_text(MENTION.sub("", activity.text or "")).strip()
+        problem = question_problem(text)
+        if problem:
+            await context.send_activity(
+                Activity(type="message", attachments=[_card({"refused": problem})])
+            )
+            return
 
         def work(_queue_ms: float) -> dict[str, Any]:
             self.svc.owners.claim(thread_id, who.user, "teams")
             return self.svc.runner.converse(text, thread_id, who, "teams")
 
         result = await self.svc.turns.run(work)
-        card = Attachment(
-            content_type="application/vnd.microsoft.card.adaptive", content=adaptive_card(result)
-        )
-        await context.send_activity(Activity(type="message", attachments=[card]))
+        await context.send_activity(Activity(type="message", attachments=[_card(result)]))
 
     async def handle(self, request: Request):
         try:
@@ -153,6 +167,10 @@ class TeamsChannel:
             )
         except TeamsTokenError:
             return JSONResponse({"error": "Invalid token or authentication failed."}, 401)
+        try:  # the SDK would raise on a body that is not an activity (a 500)
+            Activity.model_validate(await request.json())
+        except (ValueError, ValidationError):
+            return JSONResponse({"error": "The body is not a Bot Framework activity."}, 400)
         request.state.claims_identity = ClaimsIdentity(
             claims, "Bearer", request.headers["authorization"][7:]
         )

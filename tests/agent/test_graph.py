@@ -135,10 +135,28 @@ def test_rejected_action_is_not_run(ctx):
         ],
     )
     run(graph, "draft a requisition for 10 of 4410")
-    done = run(graph, Command(resume={"decision": "reject", "comment": "budget freeze"}))
+    decision = {"decision": "reject", "comment": "budget freeze", "by": "dana", "role": "manager"}
+    done = run(graph, Command(resume=decision))
     assert fakes.DRAFTED == []
     result = json.loads(tool_messages(done)[0].content)
-    assert result == {"rejected": True, "message": "Rejected by a person (budget freeze)."}
+    assert result == {"rejected": True, "message": "Rejected by dana: budget freeze."}
+    assert final_answer(done)["sources"][0]["status"] == "rejected"
+
+
+def test_an_approval_by_a_viewer_does_not_run_the_action(ctx):
+    fakes.DRAFTED.clear()
+    graph, _ = make(
+        ctx,
+        [
+            ask_tools(call("draft_requisition", {"item_id": "4410", "qty": 10}, "r1")),
+            AIMessage("Nothing was drafted."),
+        ],
+    )
+    run(graph, "draft a requisition for 10 of 4410")
+    done = run(graph, Command(resume={"decision": "approve", "by": "vic", "role": "viewer"}))
+    assert fakes.DRAFTED == []
+    result = json.loads(tool_messages(done)[0].content)
+    assert result["rejected"] is True and "vic (viewer) may not approve" in result["message"]
 
 
 def test_ungrounded_answer_is_retried_once_then_marked(ctx):

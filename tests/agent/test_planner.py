@@ -211,7 +211,8 @@ def test_planner_action_waits_for_approval(plant, decision):
     if decision == "approve":
         assert len(DRAFTS) == 1 and "PR-7" in result["answer"]
     else:
-        assert DRAFTS == [] and "was not run: Rejected by a person." in result["answer"]
+        assert DRAFTS == [] and "was not run: Rejected by " in result["answer"]
+        assert result["sources"][0]["status"] == "rejected"
 
 
 def test_why_without_a_previous_question(graph):

@@ -41,7 +41,7 @@ def running(app) -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 180  # a warm-up (test_warm_up) on a loaded machine
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
@@ -81,6 +81,7 @@ def serve_demo(demo_dataset, settings: Settings, **app_options) -> Iterator[Serv
     choice = choose_model(settings, ctx)
     with open_checkpointer(settings) as saver:
         session = AgentSession(graph=build_graph(ctx, choice, saver), ctx=ctx, choice=choice)
+        app_options.setdefault("warm_up", False)  # seconds per server; test_warm_up has it
         with running(create_app(settings, session, **app_options)) as url:
             yield Served(url, settings, session)
 

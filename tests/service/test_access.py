@@ -108,3 +108,61 @@ def test_rate_limiter_refills_over_time():
         assert limiter.take("k") == 0
     wait = limiter.take("k")
     assert 0 < wait <= 1.0
+
+
+def _kinds(served, thread: str) -> list[str]:
+    return [e["kind"] for e in served.session_audit() if e["data"].get("thread_id") == thread]
+
+
+def test_every_decision_and_waiting_action_is_in_the_audit_log(served):
+    def draft(user: str) -> str:
+        return httpx.post(
+            f"{served.url}/api/chat",
+            json={"message": "draft purchase requisitions for critical spare parts"},
+            headers=served.auth(user),
+            timeout=60,
+        ).json()["thread_id"]
+
+    def decide(user: str, thread: str, decision: str) -> int:
+        return httpx.post(
+            f"{served.url}/api/threads/{thread}/resume",
+            json={"decision": decision},
+            headers=served.auth(user),
+            timeout=60,
+        ).status_code
+
+    thread = draft("bo")
+    assert decide("ana", thread, "approve") == 403  # a viewer
+    assert decide("bo", thread, "reject") == 200
+    assert decide("bo", thread, "approve") == 409  # nothing waits any more
+    decisions = {"pending_action", "decision_refused", "approval", "rejection"}
+    assert [k for k in _kinds(served, thread) if k in decisions] == [
+        "pending_action",
+        "decision_refused",
+        "rejection",
+        "decision_refused",
+    ]
+    rejection = [e for e in served.session_audit() if e["kind"] == "rejection"][0]
+    assert rejection["data"]["actions"][0]["action"] == "draft_purchase_requisitions"
+    # A question while an action waits keeps the action waiting and says so: logged.
+    thread = draft("bo")
+    reply = httpx.post(
+        f"{served.url}/api/chat",
+        json={"message": QUESTION, "thread_id": thread},
+        headers=served.auth("bo"),
+        timeout=60,
+    )
+    reply.raise_for_status()
+    assert "waiting for your decision" in reply.json()["answer"]
+    assert reply.json()["pending_actions"][0]["action"] == "draft_purchase_requisitions"
+    assert _kinds(served, thread)[1:4] == ["pending_action", "question", "action_still_waiting"]
+    assert decide("bo", thread, "reject") == 200  # it was still there to decide
+    # The OpenAI route logs a refused approval too.
+    thread = draft("ana")
+    refused = httpx.post(
+        f"{served.url}/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": "approve"}]},
+        headers={**served.auth("ana"), "X-Thread-Id": thread},
+        timeout=60,
+    )
+    assert refused.status_code == 403 and _kinds(served, thread)[-1] == "decision_refused"

@@ -147,3 +147,57 @@ def test_only_a_mapped_manager_approves_in_the_slack_thread(slack):
     post(served, body, signed(body))
     final = wait_for(fake, 3)[2]["text"]
     assert "Waiting for approval" not in final and final
+
+
+def command_body(text: str = QUESTION, trigger: str = "trig-replay") -> str:
+    return urlencode(
+        {
+            "command": "/stockwise",
+            "text": text,
+            "user_id": "U1",
+            "channel_id": "C9",
+            "team_id": "T1",
+            "trigger_id": trigger,
+        }
+    )
+
+
+def test_the_signature_is_checked_on_the_raw_bytes_before_any_parsing(slack):
+    served, fake = slack
+    assert post(served, "not json {", {}).status_code == 401  # was a 500
+    assert post(served, b"\xff\xfe".decode("latin-1"), {}).status_code == 401
+    body = mention(QUESTION, "Ev10")
+    for stamp in ("abc", "", "1e9", "-5", "١٢٣"):  # the last: Arabic-Indic digits
+        headers = {**signed(body), "X-Slack-Request-Timestamp": stamp.encode()}
+        assert post(served, body, headers).status_code == 401, stamp
+    future = signed(body, timestamp=int(time.time()) + 6 * 60)
+    assert post(served, body, future).status_code == 401
+    time.sleep(0.3)
+    assert fake.posted() == []
+
+
+def test_a_replayed_slash_command_runs_once(slack):
+    served, fake = slack
+    body = command_body()
+    headers = signed(body)
+    form = "application/x-www-form-urlencoded"
+    assert post(served, body, headers, form).status_code == 200
+    assert post(served, body, headers, form).status_code == 200  # the same bytes again
+    later = signed(body)  # re-signed with a new timestamp: still the same trigger_id
+    assert post(served, body, later, form).status_code == 200
+    wait_for(fake, 2, timeout=3)
+    assert len(fake.posted()) == 1
+    questions = [e for e in served.session_audit() if e["kind"] == "question"]
+    assert len(questions) == 1
+
+
+def test_a_message_over_the_limit_is_answered_with_the_limit_not_run(slack):
+    served, fake = slack
+    body = mention("x" * 5000, "Ev11")
+    assert post(served, body, signed(body)).status_code == 200
+    (posted,) = wait_for(fake, 1)
+    assert "limit is 4,000" in posted["text"]
+    long_command = command_body("y" * 5000, "trig-long")
+    reply = post(served, long_command, signed(long_command), "application/x-www-form-urlencoded")
+    assert reply.status_code == 200 and "limit is 4,000" in reply.text
+    assert not [e for e in served.session_audit() if e["kind"] == "question"]

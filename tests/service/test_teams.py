@@ -172,3 +172,37 @@ def test_wrong_audience_wrong_key_or_no_token_is_401(teams, signing_key):
     assert send(served, body, token(signing_key[0], iss="https://evil.example")).status_code == 401
     assert send(served, body, None).status_code == 401
     assert bot_service.posted == []
+
+
+def test_a_token_must_carry_exp_nbf_issuer_and_audience(teams, signing_key):
+    served, bot_service = teams
+    body = activity(bot_service.url, QUESTION)
+    now = int(time.time())
+    full = {"aud": APP_ID, "iss": ISSUER, "nbf": now - 5, "exp": now + 600}
+    for claim in full:
+        claims = {k: v for k, v in full.items() if k != claim}
+        bare = jwt.encode(claims, signing_key[0], algorithm="RS256", headers={"kid": "test-kid"})
+        assert send(served, body, bare).status_code == 401, claim
+    expired = token(signing_key[0], exp=now - 3600, nbf=now - 7200)
+    assert send(served, body, expired).status_code == 401
+    assert bot_service.posted == []
+
+
+def test_a_body_that_is_not_an_activity_is_400(teams, signing_key):
+    served, _ = teams
+    for body in ([], 5, {"type": 5}, {"conversation": "x"}):
+        reply = httpx.post(
+            f"{served.url}/api/messages",
+            json=body,
+            headers={"Authorization": f"Bearer {token(signing_key[0])}"},
+        )
+        assert reply.status_code == 400, (body, reply.status_code)
+
+
+def test_a_message_over_the_limit_gets_a_card_saying_so(teams, signing_key):
+    served, bot_service = teams
+    reply = send(served, activity(bot_service.url, "z" * 5000), token(signing_key[0]))
+    assert reply.status_code == 202
+    (message,) = [p for p in bot_service.posted if p[1]["type"] == "message"]
+    assert "limit is 4,000" in card_of(message[1])["body"][0]["text"]
+    assert not [e for e in served.session_audit() if e["kind"] == "question"]

@@ -95,10 +95,11 @@ def without_contract(schema: Any) -> Any:
 
 
 def input_model(fn: Callable) -> type[BaseModel]:
-    """The pydantic input schema of a tool: the type of its second parameter."""
+    """The pydantic input schema of a tool: the type of its second parameter. An action
+    may take a third, `approval`, that the agent fills after a person approves."""
     params = list(inspect.signature(fn).parameters)
-    if len(params) != 2:
-        raise TypeError(f"tool {fn.__name__} must take (ctx, args), not {params}")
+    if params[2:] not in ([], ["approval"]) or len(params) < 2:
+        raise TypeError(f"tool {fn.__name__} must take (ctx, args[, approval]), not {params}")
     model = get_type_hints(fn).get(params[1])
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(f"tool {fn.__name__}: its args parameter must be a pydantic model")

@@ -6,11 +6,12 @@ need) from their caller, which is what lets tests point everything at a temporar
 
 from __future__ import annotations
 
+import getpass
 from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,17 @@ class Settings(BaseSettings):
     )
     demo_scale: float = Field(default=1.0, description="Scale of the generated demo plant.")
     demo_seed: int = Field(default=42, description="Seed of the generated demo plant.")
+
+    # --- who the command line acts as ------------------------------------------------------
+    local_user: str = Field(
+        default_factory=lambda: getpass.getuser() or "local",
+        description="The name the CLI approves and rejects actions under (audit log, files).",
+    )
+    local_role: str = Field(
+        default="manager",
+        description="The CLI user's role: viewer, manager, auditor or admin. Only managers "
+        "and admins may approve or reject actions.",
+    )
 
     # --- model --------------------------------------------------------------------------
     llm_base_url: str | None = Field(
@@ -89,10 +101,8 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = Field(
         default=None,
         description="JSON file of hashed API keys with their user and role. Unset: no key "
-        "is asked and every caller is `anonymous` with `anonymous_role`.",
-    )
-    anonymous_role: str = Field(
-        default="manager", description="Role of callers when no API keys file is set."
+        "is asked, every caller is an `anonymous` viewer, and `serve` listens on the "
+        "loopback address only.",
     )
     rate_limit_per_minute: int = Field(default=120, description="Requests per key per minute.")
     turn_workers: int = Field(
@@ -100,6 +110,21 @@ class Settings(BaseSettings):
         ge=0,
         description="Agent turns that run at once (the rest queue). 0: the CPU count with "
         "the offline planner, 16 with a model server.",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="The audit log's MAC key (32 characters or more). Unset: read from "
+        "`audit_key_file`.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="File holding the audit log's MAC key, never in the log's folder. Unset: "
+        "data_dir/keys/audit-mac.key, generated (mode 0600) on the service's first start.",
+    )
+    audit_checkpoint_url: str | None = Field(
+        default=None,
+        description="postgresql:// URL where the audit log's head (count, last MAC) is "
+        "checkpointed. Unset: the service's SQLite database in data_dir.",
     )
     slack_signing_secret: str | None = Field(
         default=None, description="Slack app signing secret. Unset: no /slack/events."
@@ -143,7 +168,11 @@ class Settings(BaseSettings):
 
     @property
     def audit_path(self) -> Path:
-        return self.data_dir / "audit.jsonl"
+        return self.data_dir / "audit" / "audit.jsonl"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "keys" / "audit-mac.key"
 
     @property
     def service_db_path(self) -> Path:

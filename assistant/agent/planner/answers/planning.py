@@ -269,6 +269,11 @@ def simulate_policy(data: dict, scope: Scope) -> list[str]:
     return [opening + ".", f"By criticality{label}:", "\n".join(bullets(lines))]
 
 
+def path_text(path: str | None) -> str:
+    """A file path as a code span: shown as typed (Markdown escapes would show in it)."""
+    return "`" + str(path or "").replace("`", "") + "`"
+
+
 @writer("draft_purchase_requisitions")
 def draft_purchase_requisitions(data: dict, scope: Scope) -> list[str]:
     drafts = data["drafts"]
@@ -283,7 +288,12 @@ def draft_purchase_requisitions(data: dict, scope: Scope) -> list[str]:
             "reorder point.",
             *problems,
         ]
-    state = "written" if data.get("written") else "drafted (not written anywhere yet)"
+    state = (
+        f"approved by {plain(data.get('approved_by') or '')} and written to "
+        f"{path_text(data.get('path'))} (and as JSON lines to {path_text(data.get('json_path'))})"
+        if data.get("written")
+        else "drafted; they wait for your approval before anything is written"
+    )
     lines = [
         f"{d['requisition_id']}: {qty(d['qty'], d.get('uom'))} of {item_name(d)} for "
         f"{d['site_id']}"
