@@ -60,7 +60,8 @@ def ask(
     from stockwise.assistant.agent.session import open_session  # the agent loads only when asked
     from stockwise.assistant.startup import timed_context
 
-    with open_session(*timed_context(get_settings())) as session:
+    ctx, timings = timed_context(get_settings())
+    with open_session(ctx, timings=timings) as session:
         thread_id = thread or session.new_thread()
         if approve or reject:
             result = session.resume("approve" if approve else "reject", thread_id)

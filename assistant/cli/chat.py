@@ -62,7 +62,8 @@ def chat() -> None:
     from stockwise.assistant.startup import timed_context
 
     console = Console()
-    with open_session(*timed_context(get_settings())) as session:
+    ctx, timings = timed_context(get_settings())
+    with open_session(ctx, timings=timings) as session:
         thread_id = session.new_thread()
         who = session.choice.endpoint or "the offline planner"
         console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")
