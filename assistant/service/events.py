@@ -132,7 +132,7 @@ class EventStore:
         events = [TxnEvent.model_validate_json(b) for b in bodies]
         events = [e for e in events if e.txn_id not in known]
         if events:
-            _swap(ctx, updated_dataset(ctx.dataset, events))
+            ctx.use_dataset(updated_dataset(ctx.dataset, events))
         return len(events)
 
     def apply(self, ctx: ToolContext, events: list[TxnEvent]) -> dict[str, list[str]]:
@@ -168,7 +168,7 @@ class EventStore:
                         "INSERT INTO applied_event (txn_id, body) VALUES (?, ?)",
                         [(e.txn_id, e.canonical()) for e in fresh],
                     )
-                _swap(ctx, dataset)
+                ctx.use_dataset(dataset)
             return {"applied": [e.txn_id for e in fresh], "duplicates": sorted(stored)}
 
     def _stored(self, txn_ids: list[str]) -> dict[str, str]:
@@ -183,9 +183,3 @@ class EventStore:
 
     def close(self) -> None:
         self._conn.close()
-
-
-def _swap(ctx: ToolContext, dataset: Dataset) -> None:
-    # Tools read ctx.dataset on every call; their derived caches belong to the old one.
-    ctx.dataset = dataset
-    ctx.services.clear()

@@ -107,7 +107,7 @@ def _equipment_pairs(ctx: ToolContext) -> dict[str, str]:
 
 
 def get_retriever(ctx: ToolContext) -> HybridRetriever:
-    return ctx.service("retriever", build_retriever)
+    return ctx.cached(build_retriever)
 
 
 def _filters(ctx: ToolContext, args: SearchDocumentsInput, retriever: HybridRetriever) -> Filters:
