@@ -57,11 +57,14 @@ def ask(
         raise typer.BadParameter(
             'ask needs a question, e.g. stockwise ask "what is below reorder point?"'
         )
-    from stockwise.assistant.agent.session import open_session  # the agent loads only when asked
+    from stockwise.assistant.agent.models import choose_model  # the agent loads only when asked
+    from stockwise.assistant.agent.session import open_session
+    from stockwise.assistant.reports import report_tools
     from stockwise.assistant.startup import timed_context
 
     ctx, timings = timed_context(get_settings())
-    with open_session(ctx, timings=timings) as session:
+    choice = choose_model(ctx.settings, ctx)
+    with open_session(ctx, choice, timings=timings, extra_tools=report_tools(choice)) as session:
         thread_id = thread or session.new_thread()
         if approve or reject:
             result = session.resume("approve" if approve else "reject", thread_id)

@@ -58,12 +58,15 @@ def chat() -> None:
     """Talk to Stockwise about your plant's inventory."""
     from langchain_core.messages import HumanMessage
 
+    from stockwise.assistant.agent.models import choose_model
     from stockwise.assistant.agent.session import open_session
+    from stockwise.assistant.reports import report_tools
     from stockwise.assistant.startup import timed_context
 
     console = Console()
     ctx, timings = timed_context(get_settings())
-    with open_session(ctx, timings=timings) as session:
+    choice = choose_model(ctx.settings, ctx)
+    with open_session(ctx, choice, timings=timings, extra_tools=report_tools(choice)) as session:
         thread_id = session.new_thread()
         who = session.choice.endpoint or "the offline planner"
         console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")

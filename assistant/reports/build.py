@@ -19,7 +19,6 @@ from stockwise.assistant.reports.period import movements_in, parse_period
 from stockwise.assistant.reports.trace import Tracer
 from stockwise.tools.core.context import ToolContext
 from stockwise.tools.core.errors import UnknownEntityError
-from stockwise.tools.core.settings import Settings
 from stockwise.tools.stock.common import open_index
 
 
@@ -38,15 +37,6 @@ def resolve_site(ctx: ToolContext, site: str | None) -> str | None:
         raise
     except Exception as exc:  # the resolver's own lookup errors read like ours
         raise UnknownEntityError("site", site, sites) from exc
-
-
-def prose_model(settings: Settings) -> BaseChatModel | None:
-    """The model that writes the prose: the configured endpoint's, or None (templates)."""
-    if not settings.llm_base_url:
-        return None
-    from stockwise.assistant.agent.models import openai_model
-
-    return openai_model(settings)
 
 
 def build_audit_report(

@@ -66,6 +66,7 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
         typer.main.get_command(app).get_command(None, "ask")
         import json
         import stockwise.assistant.agent.session, stockwise.assistant.agent.planner.model
+        import stockwise.assistant.agent.models, stockwise.assistant.reports
         import stockwise.assistant.startup
         from stockwise.demo import GENERATOR_VERSION
         demo = get_settings().demo_dir  # an existing, current demo: found, not generated
@@ -77,12 +78,17 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
     )
     modules = set(loaded["modules"])
     assert "stockwise.assistant.cli.ask" in modules and "stockwise.assistant.agent.graph" in modules
+    # Every tool package is listed at start; what only running a tool needs is not loaded.
+    assert "stockwise.tools.replenish" in modules and "stockwise.tools.forecast" in modules
     for unused in (
         "stockwise.assistant.cli.stock",
         "stockwise.assistant.cli.reorder",
         "stockwise.assistant.cli.demo",
         "stockwise.demo.generator",
-        "stockwise.tools.replenish",
+        "stockwise.assistant.reports.build",
+        "stockwise.tools.forecast.item",
+        "stockwise.tools.classify.service",
+        "stockwise.tools.documents.store",
         "openai",
         "langchain_openai",
         "chromadb",
@@ -90,6 +96,7 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
         "sklearn",
         "statsforecast",
         "matplotlib",
+        "scipy",
         "fastapi",
     ):
         assert unused not in modules, f"{unused} is imported on the ask path"
