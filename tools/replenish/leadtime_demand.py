@@ -1,10 +1,12 @@
-"""Demand over the lead time, as samples per item: the forecaster's distribution when its
-module is installed, else the empirical one (sums of the history over windows of the lead
-time's length), computed for all items at once."""
+"""Demand over the lead time, as samples per item: the forecaster's distribution, or the
+empirical one (sums of the history over windows of the lead time's length), computed for
+all items at once."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from stockwise.tools.forecast.leadtime_stats import lead_time_samples_batch
 
 N_WINDOWS = 256
 N_FORECAST_SAMPLES = 1000
@@ -32,12 +34,8 @@ def empirical_samples(history: np.ndarray, lead: np.ndarray, n: int = N_WINDOWS)
 
 def forecaster_samples(
     history: np.ndarray, lead: np.ndarray, n: int = N_FORECAST_SAMPLES, seed: int = 0
-) -> tuple[np.ndarray, list[str]] | None:
-    """The forecasting module's lead-time demand samples per row, or None without it."""
-    try:
-        from stockwise.tools.forecast.leadtime import lead_time_samples_batch
-    except ImportError:
-        return None
+) -> tuple[np.ndarray, list[str]]:
+    """The forecasting module's lead-time demand samples per row, and each row's method."""
     # Rows with demand every period go to the empirical windows: with no intermittency
     # the sums of real lead-time windows keep the history's own autocorrelation.
     steady = (history > 0).all(axis=1)
@@ -56,15 +54,10 @@ def forecaster_samples(
 def lead_time_samples(
     history: np.ndarray, lead: np.ndarray, method: str = "auto"
 ) -> tuple[np.ndarray, list[str]]:
-    """Samples (rows x n) and the method name per row. `method`: auto, forecast, empirical."""
+    """Samples (rows x n) and the method name per row. `method`: auto (the same as
+    forecast), forecast, empirical."""
     if method in ("auto", "forecast"):
-        got = forecaster_samples(history, lead)
-        if got is not None:
-            return got
-        if method == "forecast":
-            raise ImportError(
-                "the forecasting module (stockwise.tools.forecast.leadtime) is not installed"
-            )
+        return forecaster_samples(history, lead)
     return empirical_samples(history, lead), ["empirical windows"] * history.shape[0]
 
 
