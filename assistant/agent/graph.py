@@ -5,6 +5,7 @@ answer leaves. `build_graph` is the factory every surface (CLI, service, Studio 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -45,15 +46,21 @@ def build_graph(
     model: BaseChatModel | ModelChoice | None = None,
     checkpointer: BaseCheckpointSaver | None = None,
     registry: ToolRegistry | None = None,
+    *,
+    extra_tools: Iterable[Callable] = (),
 ):
-    """Compile the agent over `ctx`'s tools. `model` may be a chat model, a `ModelChoice`
-    (model plus offline fallback), or None for the one the settings choose."""
+    """Compile the agent over `ctx`'s tools and the caller's `extra_tools` (or `registry`'s
+    tools). `model` may be a chat model, a `ModelChoice` (model plus offline fallback), or
+    None for the one the settings choose."""
     from stockwise.assistant.agent.models import choose_model
 
     if model is None:
         model = choose_model(ctx.settings, ctx)
     choice = model if isinstance(model, ModelChoice) else ModelChoice(model, None, None)
-    registry = registry or ToolRegistry(ctx)
+    if registry is None:
+        registry = ToolRegistry(ctx, extra_tools=extra_tools)
+    elif extra_tools:
+        raise ValueError("give the extra tools to the registry, not beside it")
     primary = choice.model.bind_tools(registry.tools)
     fallback = choice.fallback.bind_tools(registry.tools) if choice.fallback else None
     system = SystemMessage(

@@ -1,42 +1,32 @@
-"""The one place agent tools are registered: every `tools.*` package's `AGENT_TOOLS`, bound
-to a `ToolContext` and turned into LangChain tools the graph (and any chat model) can call.
+"""The one place agent tools are registered: the domain tool packages' `AGENT_TOOLS`, plus
+the tools a surface adds (the audit report), bound to a `ToolContext` and turned into
+LangChain tools the graph (and any chat model) can call.
 
-A tool package that does not exist yet is simply not registered; a package that exists but
-fails to import is a bug and fails loudly. Tools are plain functions
+The tool packages are imported here by name, so a missing or broken one stops the start
+with its own ImportError. Each keeps its heavy libraries out of its import (they load when
+its tool first runs), so listing them costs little. Tools are plain functions
 `fn(ctx, args: SomeInput) -> SomeResult`; the docstring is the description the model sees.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import importlib.util
+import functools
 import inspect
 import json
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
+from stockwise.tools import anomalies, classify, documents, forecast, replenish, stock
 from stockwise.tools.core.approval import Approval, NotAllowedError
 from stockwise.tools.core.contract import input_model, without_contract
-from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 
-TOOL_PACKAGES = (
-    "stockwise.tools.stock",
-    "stockwise.tools.documents",
-    "stockwise.tools.forecast",
-    "stockwise.tools.classify",
-    "stockwise.tools.anomalies",
-    "stockwise.tools.replenish",
-    "stockwise.assistant.reports",
-)
+TOOL_PACKAGES = (stock, documents, forecast, classify, anomalies, replenish)
 
 # Tools that change something: the graph pauses for a person's approval before running them.
 # A tool function may also declare itself an action with `fn.is_action = True`.
@@ -47,20 +37,27 @@ def is_action(fn: Callable) -> bool:
     return bool(getattr(fn, "is_action", False)) or fn.__name__ in ACTION_TOOLS
 
 
-def discover_tool_functions(packages: Iterable[str] = TOOL_PACKAGES) -> list[Callable]:
-    """Every `AGENT_TOOLS` function of the tool packages that exist, in package order."""
+def unique_names(functions: Iterable[Callable]) -> list[Callable]:
+    """`functions` as a list; two tools of one name would shadow each other: refused."""
     found: list[Callable] = []
     seen: set[str] = set()
-    for package in packages:
-        if importlib.util.find_spec(package) is None:
-            continue
-        module = importlib.import_module(package)  # an ImportError here is a real bug
-        for fn in getattr(module, "AGENT_TOOLS", ()):
-            if fn.__name__ in seen:
-                raise ValueError(f"tool {fn.__name__!r} is registered by two packages")
-            seen.add(fn.__name__)
-            found.append(fn)
+    for fn in functions:
+        if fn.__name__ in seen:
+            raise ValueError(f"tool {fn.__name__!r} is registered twice")
+        seen.add(fn.__name__)
+        found.append(fn)
     return found
+
+
+def package_tools(packages: Iterable[ModuleType]) -> list[Callable]:
+    """Every `AGENT_TOOLS` function of `packages`, in package order."""
+    return unique_names(fn for package in packages for fn in package.AGENT_TOOLS)
+
+
+@functools.cache
+def domain_tools() -> tuple[Callable, ...]:
+    """The domain tool packages' tools, listed (and checked) once per process."""
+    return tuple(package_tools(TOOL_PACKAGES))
 
 
 def result_to_json(result: Any) -> str:
@@ -111,112 +108,34 @@ def carry_out(fn: Callable, ctx: ToolContext, args: BaseModel, decision: Any) ->
     return result_to_json(fn(ctx, args, approval) if takes_approval else fn(ctx, args))
 
 
-@dataclass(frozen=True)
-class ToolSpec:
-    """What the model needs to know of a tool, without importing it: a tool package may
-    pull in heavy libraries (a classifier, a vector store) that a question never uses."""
-
-    name: str
-    module: str
-    description: str
-    schema: dict  # JSON schema of the input model, with its fields' contract declarations
-    action: bool
-
-
-def spec_of(fn: Callable) -> ToolSpec:
-    return ToolSpec(
-        name=fn.__name__,
-        module=fn.__module__,
-        description=inspect.cleandoc(fn.__doc__ or fn.__name__),
-        schema=input_model(fn).model_json_schema(),
-        action=is_action(fn),
-    )
-
-
-def _sources_signature(packages: Iterable[str]) -> str:
-    """Changes whenever a tool package's source changes (names, sizes, mtimes)."""
-    digest = hashlib.sha1()
-    for package in packages:
-        spec = importlib.util.find_spec(package)
-        if spec is None:
-            continue
-        for folder in spec.submodule_search_locations or []:
-            for path in sorted(Path(folder).rglob("*.py")):
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    return digest.hexdigest()[:16]
-
-
-def load_specs(settings: Settings, packages: Iterable[str] = TOOL_PACKAGES) -> list[ToolSpec]:
-    """The specs of every registered tool, from a manifest cached in the data directory
-    (rebuilt by importing the packages whenever their sources change)."""
-    packages = list(packages)
-    path = Path(settings.data_dir) / "cache" / f"tool-manifest-{_sources_signature(packages)}.json"
-    if path.exists():
-        try:
-            return [ToolSpec(**entry) for entry in json.loads(path.read_text())]
-        except (ValueError, TypeError):
-            pass  # a damaged manifest is rebuilt below
-    specs = [spec_of(fn) for fn in discover_tool_functions(packages)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps([asdict(s) for s in specs]))
-    tmp.replace(path)  # atomic: a reader never sees half a manifest
-    for stale in path.parent.glob("tool-manifest-*.json"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    return specs
-
-
-class _LazyTool:
-    """The function behind a spec, imported on first use."""
-
-    def __init__(self, spec: ToolSpec, fn: Callable | None = None) -> None:
-        self.spec = spec
-        self._fn = fn
-
-    @property
-    def fn(self) -> Callable:
-        if self._fn is None:
-            self._fn = getattr(importlib.import_module(self.spec.module), self.spec.name)
-        return self._fn
-
-    @property
-    def input_model(self) -> type[BaseModel]:
-        return input_model(self.fn)
-
-
-def bind_spec(spec: ToolSpec, ctx: ToolContext, fn: Callable | None = None) -> StructuredTool:
-    """One LangChain tool for `spec`, bound to `ctx`; results are JSON text."""
-    lazy = _LazyTool(spec, fn)
+def bind_tool(fn: Callable, ctx: ToolContext) -> StructuredTool:
+    """One LangChain tool for `fn`, bound to `ctx`; results are JSON text."""
+    model = input_model(fn)
+    action = is_action(fn)
 
     def run(**kwargs: Any) -> str:
-        args = lazy.input_model.model_validate(kwargs)
-        if spec.action:
-            decision = interrupt(_approval_request(spec.name, args))
-            return carry_out(lazy.fn, ctx, args, decision)
-        return result_to_json(lazy.fn(ctx, args))
+        args = model.model_validate(kwargs)
+        if action:
+            decision = interrupt(_approval_request(fn.__name__, args))
+            return carry_out(fn, ctx, args, decision)
+        return result_to_json(fn(ctx, args))
 
     return StructuredTool(
-        name=spec.name,
-        description=spec.description,
-        args_schema=without_contract(spec.schema),  # the model needs types, not our wiring
+        name=fn.__name__,
+        description=inspect.cleandoc(fn.__doc__ or fn.__name__),
+        args_schema=without_contract(model.model_json_schema()),  # types, not our wiring
         func=run,
-        metadata={"action": spec.action, "lazy": lazy},
+        metadata={"action": action, "input_model": model},
     )
-
-
-def bind_tool(fn: Callable, ctx: ToolContext) -> StructuredTool:
-    return bind_spec(spec_of(fn), ctx, fn)
 
 
 def tool_fields(tool: BaseTool) -> tuple[dict, list[str]]:
     """A tool's argument properties (with their contract declarations: `fills`, `cli`) and
-    required names, from its JSON schema; no tool package is imported."""
-    lazy = (tool.metadata or {}).get("lazy")
+    required names, from its input model's JSON schema."""
+    model = (tool.metadata or {}).get("input_model")
     args = tool.args_schema
-    if lazy is not None:
-        schema = lazy.spec.schema
+    if model is not None:
+        schema = model.model_json_schema()
     elif isinstance(args, dict):
         schema = args
     else:
@@ -225,9 +144,9 @@ def tool_fields(tool: BaseTool) -> tuple[dict, list[str]]:
 
 
 def tool_input_model(tool: BaseTool) -> type[BaseModel]:
-    """The tool's pydantic input model (imports the tool's package if not yet done)."""
-    lazy = (tool.metadata or {}).get("lazy")
-    return lazy.input_model if lazy is not None else _args_model(tool)
+    """The tool's pydantic input model."""
+    model = (tool.metadata or {}).get("input_model")
+    return model if model is not None else _args_model(tool)
 
 
 def _args_model(tool: BaseTool) -> type[BaseModel]:
@@ -238,19 +157,20 @@ def _args_model(tool: BaseTool) -> type[BaseModel]:
 
 
 class ToolRegistry:
-    """The bound tools of one context, by name."""
+    """The bound tools of one context, by name: the domain tools (or `functions`, as tests
+    give them) and the caller's `extra_tools`, such as the report tool a surface adds."""
 
-    def __init__(self, ctx: ToolContext, functions: Iterable[Callable] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ToolContext,
+        functions: Iterable[Callable] | None = None,
+        *,
+        extra_tools: Iterable[Callable] = (),
+    ) -> None:
         self.ctx = ctx
-        if functions is None:
-            self.specs = load_specs(ctx.settings)
-            self.tools = [bind_spec(spec, ctx) for spec in self.specs]
-        else:
-            functions = list(functions)
-            self.specs = [spec_of(fn) for fn in functions]
-            self.tools = [
-                bind_spec(spec, ctx, fn) for spec, fn in zip(self.specs, functions, strict=True)
-            ]
+        base = domain_tools() if functions is None else functions
+        self.functions = unique_names([*base, *extra_tools])
+        self.tools = [bind_tool(fn, ctx) for fn in self.functions]
         self.by_name = {t.name: t for t in self.tools}
 
     @property
@@ -259,4 +179,4 @@ class ToolRegistry:
 
     @property
     def action_names(self) -> set[str]:
-        return {spec.name for spec in self.specs if spec.action}
+        return {t.name for t in self.tools if (t.metadata or {}).get("action")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,15 +91,20 @@ def still_waiting(actions: list[Any], thread_id: str) -> dict[str, Any]:
 
 @contextmanager
 def open_session(
-    ctx: ToolContext, model: Any = None, timings: dict[str, float] | None = None
+    ctx: ToolContext,
+    model: ModelChoice | None = None,
+    timings: dict[str, float] | None = None,
+    *,
+    extra_tools: Iterable[Callable] = (),
 ) -> Iterator[AgentSession]:
-    """The agent over `ctx`'s dataset, with the settings' model (or `model`) and memory.
-    `timings` (ms) are what the caller spent before, reported with every answer."""
+    """The agent over `ctx`'s dataset, with the settings' model (or `model`) and memory, and
+    the domain tools plus the caller's `extra_tools`. `timings` (ms) are what the caller
+    spent before, reported with every answer."""
     settings = ctx.settings
     timings = dict(timings or {})
     choice = model if model is not None else choose_model(settings, ctx)
     with open_checkpointer(settings) as saver:
         start = time.perf_counter()
-        graph = build_graph(ctx, choice, checkpointer=saver)
+        graph = build_graph(ctx, choice, checkpointer=saver, extra_tools=extra_tools)
         timings["build_graph"] = round((time.perf_counter() - start) * 1000, 1)
         yield AgentSession(graph=graph, ctx=ctx, choice=choice, timings_ms=timings)

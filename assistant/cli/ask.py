@@ -59,13 +59,16 @@ def ask(
         raise typer.BadParameter(
             'ask needs a question, e.g. stockwise ask "what is below reorder point?"'
         )
-    from stockwise.assistant.agent.session import open_session  # the agent loads only when asked
+    from stockwise.assistant.agent.models import choose_model  # the agent loads only when asked
+    from stockwise.assistant.agent.session import open_session
+    from stockwise.assistant.reports import report_tools
     from stockwise.assistant.startup import loading_notice, timed_context
 
     ctx, timings = timed_context(get_settings())
     if notice := loading_notice(ctx):
         typer.echo(f"note: {notice}", err=True)
-    with open_session(ctx, timings=timings) as session:
+    choice = choose_model(ctx.settings, ctx)
+    with open_session(ctx, choice, timings=timings, extra_tools=report_tools(choice)) as session:
         thread_id = thread or session.new_thread()
         if approve or reject:
             from stockwise.assistant.cli.decide import decide

@@ -65,14 +65,17 @@ def chat() -> None:
     """
     from langchain_core.messages import HumanMessage
 
+    from stockwise.assistant.agent.models import choose_model
     from stockwise.assistant.agent.session import open_session
+    from stockwise.assistant.reports import report_tools
     from stockwise.assistant.startup import loading_notice, timed_context
 
     console = Console()
     ctx, timings = timed_context(get_settings())
     if notice := loading_notice(ctx):
         typer.echo(f"note: {notice}", err=True)
-    with open_session(ctx, timings=timings) as session:
+    choice = choose_model(ctx.settings, ctx)
+    with open_session(ctx, choice, timings=timings, extra_tools=report_tools(choice)) as session:
         thread_id = session.new_thread()
         who = session.choice.endpoint or "the offline planner"
         console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")

@@ -2,11 +2,11 @@
 
 Each evaluation registers one command on `eval_app`. The `evals/` folder is not installed
 with the package (it holds eval sets and oracles, not product code), so it is found next to
-the `assistant` package."""
+the `assistant` folder and run there as `python -m evals.<name>`."""
 
 from __future__ import annotations
 
-import importlib
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,16 +17,20 @@ eval_app = typer.Typer(help="Run the evaluations (from a source checkout).", no_
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_eval(module: str):  # type: ignore[no-untyped-def]
-    """Import `evals.<module>` from the checkout, or explain why it cannot be found."""
+def run_eval(module: str, args: list[str]) -> int:
+    """Run `python -m evals.<module> ARGS` in the checkout's root; its exit code.
+
+    A subprocess, not an import: `python -m` puts the working directory on the child's
+    sys.path, which is how Python finds a checkout's package that is not installed, so this
+    process's sys.path is never edited and the eval runs as it does by hand."""
     if not (PROJECT_ROOT / "evals").is_dir():
         raise typer.BadParameter(
             f"no evals/ folder next to {PROJECT_ROOT / 'assistant'}; "
             "run evaluations from a source checkout"
         )
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    return importlib.import_module(f"evals.{module}")
+    return subprocess.run(
+        [sys.executable, "-m", f"evals.{module}", *args], cwd=PROJECT_ROOT
+    ).returncode
 
 
 @eval_app.command("qa")
@@ -41,5 +45,5 @@ def qa(
 ) -> None:
     """Q&A eval over the demo plant: correctness, tool choice, groundedness, refusals,
     latency (and, with an endpoint, model calls and prompt size)."""
-    runner = load_eval("qa.run")
-    raise typer.Exit(runner.main(model=model, limit=limit, as_json=as_json))
+    args = [*(["--model", model] if model else []), *(["--limit", str(limit)] if limit else [])]
+    raise typer.Exit(run_eval("qa", [*args, *(["--json"] if as_json else [])]))

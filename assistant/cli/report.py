@@ -32,7 +32,9 @@ def audit(
     # Heavy imports (pandas, matplotlib, the tools) only when the command runs.
     from pydantic import ValidationError
 
-    from stockwise.assistant.reports.build import build_audit_report, prose_model
+    from stockwise.assistant.agent.models import choose_model
+    from stockwise.assistant.reports.build import build_audit_report
+    from stockwise.assistant.reports.prose import prose_model
     from stockwise.assistant.reports.write import FORMATS, default_name, write_report
     from stockwise.tools.core.errors import InvalidArgumentError, StockwiseError
 
@@ -41,7 +43,8 @@ def audit(
             raise InvalidArgumentError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
         settings = get_settings()
         ctx = open_context(settings)
-        report = build_audit_report(ctx, period, site, model=prose_model(settings))
+        model = prose_model(choose_model(settings, ctx))
+        report = build_audit_report(ctx, period, site, model=model)
         path = out or settings.data_dir / "reports" / default_name(report, fmt)
         wall, cpu = time.perf_counter(), time.process_time()
         write_report(report, fmt, path)

@@ -23,7 +23,6 @@ from stockwise.assistant.reports.model import (
 )
 from stockwise.assistant.reports.period import movements_in, parse_period
 from stockwise.assistant.reports.trace import Tracer
-from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import open_index
 
@@ -40,15 +39,6 @@ def resolve_site(ctx: ToolContext, site: str | None) -> str | None:
     # The resolver raises UnknownEntityError (with the closest sites) for a site it does not
     # know; anything else it raises is a bug and must not read as "unknown site".
     return sites[resolver.site(text)]
-
-
-def prose_model(settings: Settings) -> BaseChatModel | None:
-    """The model that writes the prose: the configured endpoint's, or None (templates)."""
-    if not settings.llm_base_url:
-        return None
-    from stockwise.assistant.agent.models import openai_model
-
-    return openai_model(settings)
 
 
 def build_audit_report(

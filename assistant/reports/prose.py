@@ -5,6 +5,7 @@ the template prose stays in that case (the report never carries an unverified nu
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
@@ -12,11 +13,21 @@ from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 from stockwise.assistant.agent.grounding import ungrounded_figures
 from stockwise.assistant.reports.model import Report, Section
 
+if TYPE_CHECKING:
+    from stockwise.assistant.agent.models import ModelChoice
+
 SYSTEM = (
     "You write one section of an inventory audit report for auditors and plant managers. "
     "Use only the facts given; copy every figure exactly as it is shown there; add no number, "
     "date or id of your own. Plain prose, 2 to 5 sentences, no headings, no lists."
 )
+
+
+def prose_model(choice: ModelChoice) -> BaseChatModel | None:
+    """The model that writes a report's prose: the endpoint model of the session's choice, or
+    None (the templates) on the offline planner, which writes answers from tool results, not
+    prose. When the endpoint fails, a section keeps its template (`rewrite_section`)."""
+    return choice.model if choice.endpoint else None
 
 
 def section_facts(report: Report, section: Section) -> dict[str, str | float]:

@@ -66,11 +66,16 @@ def create_app(
         async with AsyncExitStack() as stack:
             opened = session
             if opened is None:
+                from stockwise.assistant.agent.models import choose_model
                 from stockwise.assistant.agent.session import open_session
+                from stockwise.assistant.reports import report_tools
                 from stockwise.assistant.startup import timed_context
 
                 ctx, timings = await run_in_threadpool(timed_context, settings)
-                manager = open_session(ctx, timings=timings)
+                choice = choose_model(settings, ctx)
+                manager = open_session(
+                    ctx, choice, timings=timings, extra_tools=report_tools(choice)
+                )
                 opened = await run_in_threadpool(manager.__enter__)
                 stack.push(manager.__exit__)
             app.state.services = build_services(settings, opened)

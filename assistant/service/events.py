@@ -158,7 +158,7 @@ class EventStore:
             if event.txn_id not in known:
                 events.append(event)
         if events:
-            _swap(ctx, updated_dataset(ctx.dataset, events))
+            ctx.use_dataset(updated_dataset(ctx.dataset, events))
         return len(events)
 
     def apply(self, ctx: ToolContext, events: list[TxnEvent]) -> dict[str, list[str]]:
@@ -194,7 +194,7 @@ class EventStore:
                         "INSERT INTO applied_event (txn_id, body) VALUES (?, ?)",
                         [(e.txn_id, e.canonical()) for e in fresh],
                     )
-                _swap(ctx, dataset)
+                ctx.use_dataset(dataset)
             return {"applied": [e.txn_id for e in fresh], "duplicates": sorted(stored)}
 
     def _stored(self, txn_ids: list[str]) -> dict[str, str]:
@@ -209,9 +209,3 @@ class EventStore:
 
     def close(self) -> None:
         self._conn.close()
-
-
-def _swap(ctx: ToolContext, dataset: Dataset) -> None:
-    # Tools read ctx.dataset on every call; their derived caches belong to the old one.
-    ctx.dataset = dataset
-    ctx.services.clear()

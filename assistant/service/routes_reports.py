@@ -64,12 +64,14 @@ def _year_problem(period: str) -> str | None:
 
 
 def _build(svc: Services, body: AuditReportRequest) -> tuple[Report, bytes]:
-    from stockwise.assistant.reports.build import build_audit_report, prose_model
+    from stockwise.assistant.reports.build import build_audit_report
+    from stockwise.assistant.reports.prose import prose_model
     from stockwise.assistant.reports.write import render
 
-    ctx = svc.runner.session.ctx
+    session = svc.runner.session
     with _one_at_a_time:
-        report = build_audit_report(ctx, body.period, body.site, model=prose_model(svc.settings))
+        model = prose_model(session.choice)  # the model the service's agent answers with
+        report = build_audit_report(session.ctx, body.period, body.site, model=model)
         return report, render(report, body.format)
 
 

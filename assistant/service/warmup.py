@@ -17,7 +17,7 @@ import time
 import uuid
 from typing import Any
 
-from stockwise.assistant.agent.registry import load_specs
+from stockwise.assistant.agent.registry import domain_tools
 from stockwise.assistant.agent.session import AgentSession
 
 log = logging.getLogger("stockwise.service")
@@ -40,7 +40,7 @@ def warm_up_questions(session: AgentSession) -> list[str]:
 def warm_up(session: AgentSession) -> dict[str, Any]:
     """Imports, questions and a frozen heap; what it took (for the log and /readyz)."""
     started = time.perf_counter()
-    modules = sorted({spec.module for spec in load_specs(session.ctx.settings)})
+    modules = sorted({fn.__module__ for fn in domain_tools()})
     for module in modules:
         importlib.import_module(module)
     imported = time.perf_counter()

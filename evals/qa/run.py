@@ -22,10 +22,12 @@ from evals.qa.oracle import Oracle
 from evals.qa.questions import QUESTIONS, Question
 from stockwise.assistant.agent.graph import tool_definitions_chars
 from stockwise.assistant.agent.grounding import SCALE, figures_in
+from stockwise.assistant.agent.models import choose_model
 from stockwise.assistant.agent.planner.answers.registry import failures as writer_failures
 from stockwise.assistant.agent.prompts import system_prompt
 from stockwise.assistant.agent.registry import ToolRegistry
 from stockwise.assistant.agent.session import open_session
+from stockwise.assistant.reports import report_tools
 from stockwise.assistant.startup import open_context
 from stockwise.tools.core.settings import get_settings
 
@@ -111,14 +113,15 @@ def summarise(rows: list[dict], endpoint: str | None) -> dict:
     return summary
 
 
-def prompt_fixed_chars(session) -> dict:  # type: ignore[no-untyped-def]
+def prompt_fixed_chars(session, extra_tools) -> dict:  # type: ignore[no-untyped-def]
     """What every call to an endpoint carries before the conversation: the system prompt
     and the tool definitions, in characters."""
     dataset = session.ctx.dataset
     system = system_prompt(dataset.name, str(dataset.as_of), dataset.currency)
+    tools = ToolRegistry(session.ctx, extra_tools=extra_tools).tools
     return {
         "system_prompt_chars": len(system),
-        "tool_definitions_chars": tool_definitions_chars(ToolRegistry(session.ctx).tools),
+        "tool_definitions_chars": tool_definitions_chars(tools),
     }
 
 
@@ -138,7 +141,10 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
     seen: set[str] = set()
     start = time.perf_counter()
     writer_failures.reset()
-    with open_session(open_context(settings)) as session:
+    ctx = open_context(settings)
+    choice = choose_model(settings, ctx)
+    extra_tools = report_tools(choice)  # as the CLI and the service add it
+    with open_session(ctx, choice, extra_tools=extra_tools) as session:
         oracle = Oracle(oracle_folder(settings))
         run_id = session.new_thread()
         for q in questions:
@@ -153,7 +159,7 @@ def main(model: str | None = None, limit: int | None = None, as_json: bool = Fal
             seen.update(row["called"])
             rows.append(row)
         endpoint = session.choice.endpoint
-        fixed = prompt_fixed_chars(session)
+        fixed = prompt_fixed_chars(session, extra_tools)
     summary = summarise(rows, endpoint)
     if endpoint:
         summary.update(fixed)

@@ -35,7 +35,7 @@ def speed(args) -> None:  # type: ignore[no-untyped-def]
         f"{len(ds.transactions):,} transactions ({time.perf_counter() - clock:.1f} s)"
     )
     clock = time.perf_counter()
-    import stockwise.tools.forecast.leadtime  # noqa: F401  (statsforecast/numba: once per process)
+    import stockwise.tools.forecast.leadtime  # noqa: F401  (the forecasting module: once a process)
 
     print(f"forecasting module imported in {time.perf_counter() - clock:.1f} s (once a process)")
     clock = time.perf_counter()

@@ -10,7 +10,7 @@ from stockwise.assistant.agent.planner.arguments import CONVERSIONS, check_contr
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.planner.intents import INTENTS
 from stockwise.assistant.agent.planner.model import PLANNED_TOOLS, OfflinePlanner
-from stockwise.assistant.agent.registry import bind_tool, discover_tool_functions, tool_fields
+from stockwise.assistant.agent.registry import bind_tool, domain_tools, tool_fields
 from stockwise.tools.core.contract import (
     CONVERSION_NAMES,
     ENTITIES_KEY,
@@ -25,7 +25,7 @@ from stockwise.tools.stock.cover import RunOutWithinInput
 
 @pytest.fixture
 def real_tools(ctx):
-    return {fn.__name__: bind_tool(fn, ctx) for fn in discover_tool_functions()}
+    return {fn.__name__: bind_tool(fn, ctx) for fn in domain_tools()}
 
 
 def test_every_planned_tool_declares_what_the_planner_needs(real_tools):

@@ -5,11 +5,12 @@ prompt size counts what the endpoint was really sent, tool definitions included.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from stockwise.assistant.cli.main import app
 from stockwise.tools.core.settings import get_settings
 
 from .openai_server import OpenAIServer, completion
@@ -44,10 +45,16 @@ def wire_chars(request: dict) -> int:
 
 @pytest.mark.slow  # loads the demo plant from CSV and imports every tool package
 def test_eval_reports_model_calls_and_prompt_size_per_call(endpoint):
-    run = CliRunner().invoke(
-        app, ["eval", "qa", "--model", "scripted-model", "--limit", "2", "--json"]
+    # The eval runs as `python -m evals.qa` in a child process: run the console command
+    # itself so that its output is captured, and the child reaches this server on 127.0.0.1.
+    stockwise = Path(sys.executable).with_name("stockwise")
+    run = subprocess.run(
+        [stockwise, "eval", "qa", "--model", "scripted-model", "--limit", "2", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
-    assert run.stdout.strip(), run.output
+    assert run.stdout.strip(), run.stderr
     report = json.loads(run.stdout)
     summary, rows = report["summary"], report["rows"]
 

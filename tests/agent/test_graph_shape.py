@@ -3,17 +3,19 @@ and the tool registry's rules."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from stockwise.assistant.agent.graph import build_graph
 from stockwise.assistant.agent.registry import (
+    TOOL_PACKAGES,
     ToolRegistry,
-    bind_spec,
-    discover_tool_functions,
-    load_specs,
+    domain_tools,
+    package_tools,
 )
 
 from . import fakes
@@ -41,54 +43,38 @@ def test_registry_binds_schema_docstring_and_action_flag(ctx):
     assert '"on_hand":9.0' in tool.invoke({"item_id": "4410"})
 
 
-def test_missing_tool_package_is_skipped_but_a_broken_one_fails_loudly(tmp_path, monkeypatch):
-    pkg = tmp_path / "broken_tools_pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("import no_such_module_anywhere\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert discover_tool_functions(["no_such_tools_package"]) == []
-    with pytest.raises(ModuleNotFoundError, match="no_such_module_anywhere"):
-        discover_tool_functions(["broken_tools_pkg"])
-    sys.modules.pop("broken_tools_pkg", None)
-
-
-def test_the_same_tool_name_twice_is_refused(tmp_path, monkeypatch):
-    for name in ("dup_a", "dup_b"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "__init__.py").write_text(
-            "from tests_agent_dup import tool\nAGENT_TOOLS = [tool]\n"
-        )
-    (tmp_path / "tests_agent_dup.py").write_text(
-        "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int\n"
-        "def tool(ctx, args: A):\n    'doc'\n    return {}\n"
+def test_a_missing_tool_package_stops_the_start_and_is_named():
+    # None in sys.modules is how Python spells "this module is not there".
+    probe = (
+        "import sys\n"
+        "sys.modules['stockwise.tools.forecast'] = None\n"
+        "import stockwise.assistant.agent.registry\n"
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ValueError, match="registered by two packages"):
-        discover_tool_functions(["dup_a", "dup_b"])
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "ModuleNotFoundError" in run.stderr and "stockwise.tools.forecast" in run.stderr
 
 
-def test_tool_specs_are_cached_and_tools_import_lazily(ctx, tmp_path, monkeypatch):
-    pkg = tmp_path / "lazy_tools_pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text(
-        "from pydantic import BaseModel\n"
-        "class A(BaseModel):\n    x: int\n"
-        "def double(ctx, args: A):\n    'Twice x.'\n    return {'twice': 2 * args.x}\n"
-        "AGENT_TOOLS = [double]\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    (spec,) = load_specs(ctx.settings, ["lazy_tools_pkg"])
-    assert (spec.name, spec.description, spec.schema["required"]) == ("double", "Twice x.", ["x"])
-    sys.modules.pop("lazy_tools_pkg")
-    # The second time the manifest answers: the package is not imported to list its tools...
-    monkeypatch.setattr(
-        "stockwise.assistant.agent.registry.discover_tool_functions",
-        lambda packages: pytest.fail("manifest not used"),
-    )
-    (cached,) = load_specs(ctx.settings, ["lazy_tools_pkg"])
-    tool = bind_spec(cached, ctx)
-    assert "lazy_tools_pkg" not in sys.modules
-    # ...only when the tool runs.
-    assert tool.invoke({"x": 21}) == '{"twice": 42}'
-    assert "lazy_tools_pkg" in sys.modules
-    sys.modules.pop("lazy_tools_pkg")
+def test_the_same_tool_name_twice_is_refused(ctx):
+    def stock_of(ctx, args: fakes.StockInput):  # type: ignore[no-untyped-def]
+        """Another tool of the same name."""
+
+    first, second = SimpleNamespace(AGENT_TOOLS=fakes.TEST_TOOLS), SimpleNamespace(AGENT_TOOLS=[])
+    assert package_tools([first, second]) == fakes.TEST_TOOLS
+    with pytest.raises(ValueError, match="'stock_of' is registered twice"):
+        package_tools([first, SimpleNamespace(AGENT_TOOLS=[stock_of])])
+    with pytest.raises(ValueError, match="'stock_of' is registered twice"):
+        ToolRegistry(ctx, fakes.TEST_TOOLS, extra_tools=[stock_of])
+
+
+def test_the_registry_lists_every_package_tool_and_the_callers_extra_ones(ctx):
+    def count_sites(ctx, args: fakes.StockInput) -> dict:  # type: ignore[no-untyped-def]
+        """How many sites the plant has."""
+        return {"sites": len(ctx.dataset.sites)}
+
+    registry = ToolRegistry(ctx, extra_tools=[count_sites])
+    listed = [fn.__name__ for package in TOOL_PACKAGES for fn in package.AGENT_TOOLS]
+    assert registry.names == [*listed, "count_sites"]
+    assert "write_audit_report" not in registry.names  # a surface adds it, the agent does not
+    assert registry.by_name["count_sites"].invoke({"item_id": "4410"}) == '{"sites": 2}'
+    assert domain_tools() is domain_tools()  # listed once per process

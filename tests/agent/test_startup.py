@@ -1,5 +1,5 @@
-"""What a cold `stockwise ask` imports: only the command it runs, and not the parts of
-langsmith and langgraph_sdk it never uses (see assistant/lazy_packages.py)."""
+"""What a cold `stockwise ask` imports: only the command it runs and the tool packages' light
+modules, not the libraries that only running a tool needs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import textwrap
 import typer
 from typer.testing import CliRunner
 
-from stockwise.assistant.agent.lazy_packages import DeferInits, DeferredPackage
 from stockwise.assistant.cli.main import COMMANDS, app
 
 
@@ -38,12 +37,7 @@ def _modules_after(code: str, **env: str) -> dict:
     probe = textwrap.dedent(code) + textwrap.dedent(
         """
         import json, sys
-        print(json.dumps({
-            "modules": sorted(sys.modules),
-            "deferred": sorted(
-                n for n, m in sys.modules.items() if type(m).__name__ == "DeferredPackage"
-            ),
-        }))
+        print(json.dumps({"modules": sorted(sys.modules)}))
         """
     )
     out = subprocess.run(
@@ -66,6 +60,7 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
         typer.main.get_command(app).get_command(None, "ask")
         import json
         import stockwise.assistant.agent.session, stockwise.assistant.agent.planner.model
+        import stockwise.assistant.agent.models, stockwise.assistant.reports
         import stockwise.assistant.startup
         from stockwise.demo import GENERATOR_VERSION
         demo = get_settings().demo_dir  # an existing, current demo: found, not generated
@@ -77,12 +72,17 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
     )
     modules = set(loaded["modules"])
     assert "stockwise.assistant.cli.ask" in modules and "stockwise.assistant.agent.graph" in modules
+    # Every tool package is listed at start; what only running a tool needs is not loaded.
+    assert "stockwise.tools.replenish" in modules and "stockwise.tools.forecast" in modules
     for unused in (
         "stockwise.assistant.cli.stock",
         "stockwise.assistant.cli.reorder",
         "stockwise.assistant.cli.demo",
         "stockwise.demo.generator",
-        "stockwise.tools.replenish",
+        "stockwise.assistant.reports.build",
+        "stockwise.tools.forecast.item",
+        "stockwise.tools.classify.service",
+        "stockwise.tools.documents.store",
         "openai",
         "langchain_openai",
         "chromadb",
@@ -90,42 +90,10 @@ def test_the_ask_path_imports_neither_other_commands_nor_unused_libraries(tmp_pa
         "sklearn",
         "statsforecast",
         "matplotlib",
+        "scipy",
         "fastapi",
     ):
         assert unused not in modules, f"{unused} is imported on the ask path"
-    # langchain_core imported them, but their package __init__s have not run.
-    assert {"langsmith.types", "langgraph_sdk"} <= set(loaded["deferred"])
-    assert "langgraph_sdk.client" not in modules
-
-
-def test_a_deferred_package_runs_its_init_on_first_use_only(tmp_path, monkeypatch):
-    pkg = tmp_path / "deferred_demo_pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text(
-        "import deferred_demo_log\ndeferred_demo_log.runs.append('init')\n"
-        "from .part import VALUE\nEXPORTED = VALUE * 2\n"
-    )
-    (pkg / "part.py").write_text("VALUE = 21\n")
-    (tmp_path / "deferred_demo_log.py").write_text("runs = []\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    finder = DeferInits(frozenset({"deferred_demo_pkg"}))
-    sys.meta_path.insert(0, finder)
-    try:
-        import deferred_demo_log
-        from deferred_demo_pkg.part import VALUE  # a submodule: the __init__ waits
-
-        package = sys.modules["deferred_demo_pkg"]
-        assert VALUE == 21 and deferred_demo_log.runs == []
-        assert isinstance(package, DeferredPackage)
-        assert hasattr(package, "__path__") and not hasattr(package, "__wrapped__")
-        assert deferred_demo_log.runs == []  # probing dunders does not run it either
-        assert package.EXPORTED == 42  # the first real attribute does, once
-        assert package.part.VALUE == 21 and deferred_demo_log.runs == ["init"]
-        assert type(package) is type(sys) and not isinstance(package, DeferredPackage)
-    finally:
-        sys.meta_path.remove(finder)
-        for name in ("deferred_demo_pkg", "deferred_demo_pkg.part", "deferred_demo_log"):
-            sys.modules.pop(name, None)
 
 
 def test_the_planner_serialises_without_printing_the_dataset(ctx):

@@ -9,6 +9,7 @@ from stockwise.tools.anomalies import find_anomalies
 from stockwise.tools.anomalies.agent_tools import FindAnomaliesInput
 from stockwise.tools.classify import AGENT_TOOLS, classify_item, suspected_misclassifications
 from stockwise.tools.classify.agent_tools import ClassifyItemInput, SuspectedInput
+from stockwise.tools.classify.service import classifications_of
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
@@ -17,7 +18,7 @@ from stockwise.tools.dataset.context import ToolContext
 @pytest.fixture
 def ctx(plant_ds, classified, tmp_path):  # type: ignore[no-untyped-def]
     context = ToolContext(dataset=plant_ds, settings=Settings(data_dir=tmp_path))
-    context.services["classifications"] = classified  # the table the session fixture built
+    context.provide(classifications_of, classified)  # the table the session fixture built
     return context
 
 

@@ -14,6 +14,7 @@ from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.documents import AGENT_TOOLS, SearchDocumentsInput, search_documents
 from stockwise.tools.documents.retriever import Filters, HybridRetriever
+from stockwise.tools.documents.search import build_retriever
 from stockwise.tools.documents.store import DocumentStoreUnavailableError
 
 EQUIPMENT = pd.DataFrame(
@@ -41,7 +42,7 @@ def ctx(indexed_small, tmp_path):
     folder, chroma, collection, _ = indexed_small
     dataset = dataset_from_frames({"equipment": EQUIPMENT}, documents_dir=folder)
     context = ToolContext(dataset=dataset, settings=Settings(data_dir=tmp_path))
-    context.services["retriever"] = HybridRetriever(collection)
+    context.provide(build_retriever, HybridRetriever(collection))
     return context
 
 

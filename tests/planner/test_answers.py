@@ -16,11 +16,15 @@ from stockwise.assistant.agent.grounding import ungrounded_figures
 from stockwise.assistant.agent.planner.answers.registry import WRITERS, failures
 from stockwise.assistant.agent.planner.answers.words import MAX_ROWS, Scope, num, qty
 from stockwise.assistant.agent.planner.render import render_answer
-from stockwise.assistant.agent.registry import discover_tool_functions, input_model, result_to_json
+from stockwise.assistant.agent.registry import (
+    domain_tools,
+    input_model,
+    result_to_json,
+)
 from stockwise.tools.core.settings import get_settings
 from stockwise.tools.dataset.context import ToolContext
 
-TOOLS = {fn.__name__: fn for fn in discover_tool_functions()}
+TOOLS = {fn.__name__: fn for fn in domain_tools()}
 SITES = {"S1": "Riverside Plant", "S2": "Lakeside Plant"}
 # Labels of the generic digest: a worded answer never falls back to them.
 DIGEST = ("item id", "mro subtype", "recorded category", "corrected category", "- count:")

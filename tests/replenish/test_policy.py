@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
@@ -63,12 +61,6 @@ def test_each_row_names_the_method_its_samples_come_from():
     assert names == ["empirical windows", "empirical windows"]
     with pytest.raises(ValueError, match="bootstrap"):
         lead_time_samples(history, np.array([3, 3]), "bootstrap")
-
-
-def test_a_broken_forecast_import_is_an_error_not_a_quiet_change_of_method(monkeypatch):
-    monkeypatch.setitem(sys.modules, "stockwise.tools.forecast.leadtime", None)
-    with pytest.raises(ImportError):
-        lead_time_samples(np.array([INTERMITTENT]), np.array([3]))
 
 
 def test_the_evidence_names_the_lead_time_demand_methods_used():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from stockwise.assistant.cli.main import app
-from stockwise.assistant.reports import WriteAuditReportInput, write_audit_report
+from stockwise.assistant.reports import WriteAuditReportInput, report_tools, write_audit_report
 from stockwise.assistant.reports.build import build_audit_report, resolve_site
 from stockwise.assistant.reports.period import parse_period
 from stockwise.assistant.reports.write import render
@@ -91,10 +93,25 @@ def test_agent_tool_writes_into_the_data_folder(demo_ctx):  # type: ignore[no-un
     assert result.evidence.tool == "write_audit_report" and result.evidence.ids[0] == "T01"
 
 
-def test_agent_tool_is_registered():
-    from stockwise.assistant.agent.registry import discover_tool_functions
+def test_the_surfaces_report_tool_writes_its_prose_with_the_sessions_model(demo_ctx):  # type: ignore[no-untyped-def]
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    assert "write_audit_report" in [f.__name__ for f in discover_tool_functions()]
+    from stockwise.assistant.agent.models import ModelChoice
+    from stockwise.assistant.agent.registry import ToolRegistry
+
+    endpoint = FakeListChatModel(responses=["Nothing moved in 2021-Q1."] * 20)
+    choice = ModelChoice(model=endpoint, fallback=None, endpoint="http://127.0.0.1:9/v1")
+    registry = ToolRegistry(demo_ctx, extra_tools=report_tools(choice))
+    tool = registry.by_name["write_audit_report"]
+    assert tool.description.startswith("Write the inventory audit report for a quarter")
+    out = json.loads(tool.invoke({"period": "2021-Q1", "format": "md"}))
+    assert "Nothing moved in 2021-Q1." in Path(out["path"]).read_text()  # the model's prose
+    assert endpoint.i > 0
+    # On the offline planner the templates write the prose: the planner is not asked.
+    offline = ModelChoice(model=FakeListChatModel(responses=[]), fallback=None, endpoint=None)
+    (tool,) = ToolRegistry(demo_ctx, [], extra_tools=report_tools(offline)).tools
+    out = json.loads(tool.invoke({"period": "2021-Q1", "format": "md"}))
+    assert "Nothing moved in 2021-Q1." not in Path(out["path"]).read_text()
 
 
 def test_cli_writes_the_report_and_refuses_bad_input(demo_dir, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

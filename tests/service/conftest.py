@@ -74,13 +74,15 @@ def serve_demo(demo_dataset, settings: Settings, **app_options) -> Iterator[Serv
     from stockwise.assistant.agent.memory import open_checkpointer
     from stockwise.assistant.agent.models import choose_model
     from stockwise.assistant.agent.session import AgentSession
+    from stockwise.assistant.reports import report_tools
     from stockwise.assistant.service.app import create_app
     from stockwise.tools.dataset.context import ToolContext
 
     ctx = ToolContext(dataset=demo_dataset, settings=settings)
     choice = choose_model(settings, ctx)
     with open_checkpointer(settings) as saver:
-        session = AgentSession(graph=build_graph(ctx, choice, saver), ctx=ctx, choice=choice)
+        graph = build_graph(ctx, choice, saver, extra_tools=report_tools(choice))  # as the app
+        session = AgentSession(graph=graph, ctx=ctx, choice=choice)
         app_options.setdefault("warm_up", False)  # seconds per server; test_warm_up has it
         with running(create_app(settings, session, **app_options)) as url:
             yield Served(url, settings, session)

@@ -27,8 +27,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from stockwise.tools.anomalies.detectors import MAX_EVIDENCE_ROWS, Finding, _rows, _severity
 from stockwise.tools.anomalies.idle import _units
@@ -251,6 +249,11 @@ def _group_findings(
     ledger: Ledger,
 ) -> list[Finding]:
     """One finding per linked group: keep the id most in use, merge the others into it."""
+    # scipy loads when duplicates are grouped, not with the tool list: importing
+    # stockwise.tools.anomalies took 0.94 s of CPU with it, 0.76 s without.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = len(items)
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, label = connected_components(graph, directed=False)

@@ -139,10 +139,13 @@ def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.Da
     return table
 
 
+def classifications_of(ctx: ToolContext) -> pd.DataFrame:
+    return build_classifications(ctx.dataset, ctx.settings.data_dir)
+
+
 def classifications(ctx: ToolContext) -> pd.DataFrame:
-    return ctx.service(
-        "classifications", lambda c: build_classifications(c.dataset, c.settings.data_dir)
-    )
+    """The dataset's classifications, built once per context."""
+    return ctx.cached(classifications_of)
 
 
 def suspected(table: pd.DataFrame, min_probability: float) -> pd.DataFrame:

@@ -7,22 +7,37 @@ a script, a notebook, a test and the agent call it the same way. Costly helpers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.model import Dataset
+
+T = TypeVar("T")
 
 
 @dataclass
 class ToolContext:
     dataset: Dataset
     settings: Settings
-    # Lazily built, per-context services (name -> object), e.g. "retriever", "classifier".
-    services: dict[str, Any] = field(default_factory=dict)
+    # What `cached` built, keyed by the function that built it.
+    _built: dict[Callable[[ToolContext], Any], Any] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
-    def service(self, name: str, factory):  # type: ignore[no-untyped-def]
-        """Return the service `name`, building it with `factory(self)` the first time."""
-        if name not in self.services:
-            self.services[name] = factory(self)
-        return self.services[name]
+    def cached(self, build: Callable[[ToolContext], T]) -> T:
+        """`build(self)`, run on first use and kept for this context. The builder itself is
+        the key: a module-level function (not a lambda, which is a new key at every call)."""
+        if build not in self._built:
+            self._built[build] = build(self)
+        return cast(T, self._built[build])
+
+    def provide(self, build: Callable[[ToolContext], T], value: T) -> None:
+        """Use `value` as what `build` would make (a test's small index, a fitted model)."""
+        self._built[build] = value
+
+    def use_dataset(self, dataset: Dataset) -> None:
+        """Read `dataset` from now on; what was built from the old one is dropped."""
+        self.dataset = dataset
+        self._built.clear()

@@ -1,15 +1,15 @@
-"""Document retrieval: offline embeddings, the Chroma store, hybrid search, the agent tool."""
+"""Document retrieval: offline embeddings, the Chroma store, hybrid search, the agent tool.
 
-from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction, embed
+The embedding model and Chroma load when a search first runs (see search.py), so this
+package lists its tool without them."""
+
 from stockwise.tools.documents.search import (
     Citation,
     DocumentPassage,
     SearchDocumentsInput,
     SearchDocumentsResult,
-    get_retriever,
     search_documents,
 )
-from stockwise.tools.documents.store import DocumentStoreUnavailableError
 
 AGENT_TOOLS = [search_documents]
 
@@ -17,11 +17,7 @@ __all__ = [
     "AGENT_TOOLS",
     "Citation",
     "DocumentPassage",
-    "DocumentStoreUnavailableError",
-    "MiniLMEmbeddingFunction",
     "SearchDocumentsInput",
     "SearchDocumentsResult",
-    "embed",
-    "get_retriever",
     "search_documents",
 ]

@@ -4,6 +4,7 @@ failure reports, safety sheets and policies."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 from rapidfuzz import process
@@ -12,8 +13,9 @@ from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.documents.retriever import Filters, HybridRetriever
-from stockwise.tools.documents.store import collection_for, get_collection, open_client
+
+if TYPE_CHECKING:
+    from stockwise.tools.documents.retriever import Filters, HybridRetriever
 
 DOC_TYPES = ("manual", "sop", "failure_report", "safety", "policy", "glossary")
 
@@ -85,6 +87,10 @@ def documents_dir(ctx: ToolContext) -> Path | None:
 
 def dataset_collection(ctx: ToolContext, *, create: bool = True):  # type: ignore[no-untyped-def]
     """The Chroma collection of this dataset's documents (None if absent and not `create`)."""
+    # Chroma and the embedding model load with the first search, not with the tool list:
+    # importing stockwise.tools.documents took 1.3 s of CPU with them, 0.7 s without.
+    from stockwise.tools.documents.store import collection_for, get_collection, open_client
+
     client = open_client(ctx.settings)
     return get_collection(client, collection_for(ctx.dataset.source), create=create)
 
@@ -99,6 +105,8 @@ def no_documents_note(ctx: ToolContext) -> str:
 def build_retriever(ctx: ToolContext) -> HybridRetriever:
     """Open this dataset's index (building it from its documents/ on first use) and load
     its keyword index. A dataset without documents gets an empty index."""
+    from stockwise.tools.documents.retriever import HybridRetriever  # as dataset_collection
+
     collection = dataset_collection(ctx)
     folder = documents_dir(ctx)
     if collection.count() == 0 and folder is not None:
@@ -118,10 +126,12 @@ def _equipment_pairs(ctx: ToolContext) -> dict[str, str]:
 
 
 def get_retriever(ctx: ToolContext) -> HybridRetriever:
-    return ctx.service("retriever", build_retriever)
+    return ctx.cached(build_retriever)
 
 
 def _filters(ctx: ToolContext, args: SearchDocumentsInput, retriever: HybridRetriever) -> Filters:
+    from stockwise.tools.documents.retriever import Filters
+
     if args.doc_type and args.doc_type not in DOC_TYPES:
         raise InvalidArgumentError(
             f"doc_type {args.doc_type!r} is not one of {', '.join(DOC_TYPES)}"

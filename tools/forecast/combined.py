@@ -66,11 +66,13 @@ def load_forecast_data(dataset: Dataset) -> ForecastData:
     )
 
 
-def forecast_data(ctx: ToolContext) -> ForecastData:
-    def build(c: ToolContext) -> ForecastData:
-        return load_forecast_data(c.dataset)
+def forecast_data_of(ctx: ToolContext) -> ForecastData:
+    return load_forecast_data(ctx.dataset)
 
-    return ctx.service("forecast.data", build)
+
+def forecast_data(ctx: ToolContext) -> ForecastData:
+    """What item forecasts read, built once per context."""
+    return ctx.cached(forecast_data_of)
 
 
 def item_demand(

@@ -9,7 +9,6 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
 
@@ -55,10 +54,6 @@ def build_issues(dataset: Dataset) -> DemandIssues:
         as_of += pd.Timedelta(days=1)
     start = pd.Timestamp(txns["ts"].min()).normalize() if len(txns) else as_of
     return DemandIssues(frame=frame, start=start, as_of=as_of)
-
-
-def demand_issues(ctx: ToolContext) -> DemandIssues:
-    return ctx.service("forecast.issues", lambda c: build_issues(c.dataset))
 
 
 def daily_series(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:

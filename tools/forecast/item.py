@@ -3,19 +3,23 @@ planned / breakdown / other parts, a table per period, and a one-line explanatio
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import date
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
 
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.forecast.classify import adi_cv2, classify
 from stockwise.tools.forecast.combined import ForecastData, ItemDemand, item_demand
 from stockwise.tools.forecast.history import GRAIN_DAYS, aggregate, daily_series
 from stockwise.tools.forecast.periodic import dispersion, forecast_periods, nb_quantiles, widen
+from stockwise.tools.forecast.results import (
+    ItemForecast,
+    PeriodRow,
+    PlannedRow,
+    Quantiles,
+    finite,
+)
 from stockwise.tools.forecast.statistical import point_forecasts
 
 MAX_HORIZON_DAYS = 730
@@ -34,63 +38,9 @@ def parse_horizon(text: str | int | float) -> int:
     return days
 
 
-def finite(value: float) -> float:
-    """A figure a user can read: never NaN or infinite (0 where undefined), 2 decimals."""
-    value = float(value)
-    return round(value, 2) if math.isfinite(value) else 0.0
-
-
-class Quantiles(BaseModel):
-    p10: float
-    p50: float
-    p80: float
-    p90: float
-    p95: float
-
-
 def quantiles_of(samples: np.ndarray) -> Quantiles:
     q = np.quantile(samples, [0.1, 0.5, 0.8, 0.9, 0.95], method="inverted_cdf")
     return Quantiles(**{k: finite(v) for k, v in zip(Quantiles.model_fields, q, strict=True)})
-
-
-class PeriodRow(BaseModel):
-    start: date
-    end: date = Field(description="last day of the period")
-    mean: float
-    p10: float
-    p50: float
-    p90: float
-
-
-class PlannedRow(BaseModel):
-    plan_id: str
-    equipment_id: str
-    qty_per_service: float
-    due_dates: list[date]
-    qty: float
-
-
-class ItemForecast(BaseModel):
-    item_id: str
-    description: str
-    site_id: str | None
-    horizon_days: int
-    grain: str
-    demand_class: str = Field(description="Syntetos-Boylan: smooth, erratic, intermittent, lumpy")
-    adi: float | None = Field(description="average periods between demands (monthly)")
-    cv2: float = Field(description="squared coefficient of variation of demand sizes")
-    total_mean: float
-    total: Quantiles
-    planned_qty: float = Field(description="from PM plans' part kits due in the horizon")
-    planned: list[PlannedRow]
-    breakdown_mean: float = Field(description="expected from corrective work orders")
-    breakdown: Quantiles
-    expected_breakdowns: float
-    breakdowns_per_1000h: dict[str, float]
-    other_mean: float = Field(description="demand not tied to maintenance, forecast statistically")
-    periods: list[PeriodRow]
-    method: str
-    explanation: str
 
 
 def _machines(ids: list[str]) -> str:

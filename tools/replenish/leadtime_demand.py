@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from stockwise.tools.forecast.leadtime_stats import lead_time_samples_batch
+
 N_WINDOWS = 256
 N_FORECAST_SAMPLES = 1000
 
@@ -38,10 +40,6 @@ def forecaster_samples(
     history: np.ndarray, lead: np.ndarray, n: int = N_FORECAST_SAMPLES, seed: int = 0
 ) -> tuple[np.ndarray, list[str]]:
     """The forecasting module's lead-time demand samples per row, and each row's method."""
-    # Imported on first use: the forecast package loads statsforecast (over a second), which
-    # importing the replenishment tools should not pay.
-    from stockwise.tools.forecast.leadtime import lead_time_samples_batch
-
     # Rows with demand every period go to the empirical windows: with no intermittency
     # the sums of real lead-time windows keep the history's own autocorrelation.
     steady = (history > 0).all(axis=1)

@@ -52,7 +52,7 @@ class OfflinePlanner(BaseChatModel):
 
     @property
     def brain(self) -> Brain:
-        return self.ctx.service("planner_brain", Brain)
+        return self.ctx.cached(Brain)
 
     def _generate(
         self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
