@@ -15,6 +15,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
 from stockwise.assistant.agent import grounding, prompts
+from stockwise.assistant.agent.compaction import forget_old_turns
 from stockwise.assistant.agent.models import ModelChoice, endpoint_down_errors, why_down
 from stockwise.assistant.agent.registry import ToolRegistry
 from stockwise.assistant.agent.state import INTERNAL_KEY, AgentState, current_turn, turn_start
@@ -127,7 +128,16 @@ def build_graph(
         if state.get("notice"):
             text = f"{state['notice']}\n\n{text}"
         final = AIMessage(content=text, id=answer.id, response_metadata=answer.response_metadata)
-        return {"messages": [final], "ungrounded": bad, "sources": grounding.collect_sources(turn)}
+        # The turn is over: the older turns shrink now, so the checkpoint that ends it (and
+        # every prompt of the next turn) carries only what the conversation keeps.
+        forget = forget_old_turns(
+            messages, ctx.settings.memory_turns_kept, ctx.settings.memory_whole_turns
+        )
+        return {
+            "messages": [final, *forget],
+            "ungrounded": bad,
+            "sources": grounding.collect_sources(turn),
+        }
 
     def after_grounding(state: AgentState) -> str:
         last = state["messages"][-1]

@@ -66,6 +66,26 @@ class Settings(BaseSettings):
         default=None, description="http://host:port of a Chroma server. Unset: embedded."
     )
 
+    # --- conversation memory -------------------------------------------------------------
+    memory_turns_kept: int = Field(
+        default=20,
+        ge=0,
+        description="Turns a conversation remembers; older ones are forgotten. 0: every "
+        "turn and every checkpoint, unbounded (as before memory was bounded).",
+    )
+    memory_whole_turns: int = Field(
+        default=2,
+        ge=1,
+        description="Of the turns remembered, the latest this many keep their tool calls and "
+        "results; older ones keep their question and answer (the answer's figures as text).",
+    )
+    memory_max_age_days: float = Field(
+        default=0,
+        ge=0,
+        description="Conversations idle for longer are deleted (checked when memory opens, "
+        "then hourly). 0: no age limit.",
+    )
+
     # --- replenishment ------------------------------------------------------------------
     service_level_a: float = 0.99
     service_level_b: float = 0.95
