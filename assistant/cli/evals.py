@@ -38,8 +38,13 @@ def qa(
     ),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N questions."),
     as_json: bool = typer.Option(False, "--json", help="Scores and per-question rows as JSON."),
+    question_set: str = typer.Option(
+        "tuned",
+        "--set",
+        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set.",
+    ),
 ) -> None:
     """Q&A eval over the demo plant: correctness, tool choice, groundedness, refusals,
     latency (and, with an endpoint, model calls and prompt size)."""
     runner = load_eval("qa.run")
-    raise typer.Exit(runner.main(model=model, limit=limit, as_json=as_json))
+    raise typer.Exit(runner.main(model=model, limit=limit, as_json=as_json, set_name=question_set))

@@ -736,3 +736,24 @@ class BlindOracle(Oracle):
         """Demand over whole days start..end, divided by the number of days."""
         days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
         return self.demand(item_id, start, end) / days
+
+    def wip_by_order(self) -> pd.DataFrame:
+        """Material, conversion and total WIP value of each open order (rounded to cents)."""
+        po = self.open_orders()
+        t = self.txns
+        issued = t[(t["txn_type"] == "issue_production") & t["ref_id"].isin(po["order_id"])]
+        issued = issued.merge(self.items[["item_id", "unit_cost"]], on="item_id")
+        material = (-(issued["qty"] * issued["unit_cost"])).groupby(issued["ref_id"]).sum()
+        prog = self.progress[
+            self.progress["order_id"].isin(po["order_id"]) & self.progress["finished_at"].notna()
+        ]
+        prog = prog.merge(po[["order_id", "product_item_id"]], on="order_id")
+        routing = self.read("routings")
+        prog = prog.merge(routing, on=["product_item_id", "stage_seq"], suffixes=("", "_r"))
+        conv = prog["qty_good"].fillna(0) * prog["std_hours_per_unit"]
+        conv = (conv * (prog["labor_rate"] + prog["overhead_rate"])).groupby(prog["order_id"]).sum()
+        out = pd.DataFrame(index=po["order_id"])
+        out["material"] = material.reindex(out.index).fillna(0)
+        out["conversion"] = conv.reindex(out.index).fillna(0)
+        out["total"] = out["material"] + out["conversion"]
+        return out.round(2)

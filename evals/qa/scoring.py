@@ -27,7 +27,16 @@ from functools import lru_cache
 from typing import Any
 
 OUTCOMES = ("answer", "decline", "clarify", "approval")
-BUCKETS = ("correct", "declined", "clarified", "paused", "confident_wrong", "fallback", "error")
+BUCKETS = (
+    "correct",
+    "declined",
+    "clarified",
+    "paused",
+    "confident_wrong",
+    "fallback",
+    "error",
+    "unscorable",  # a question without an expectation that can fail (tuned set only)
+)
 
 # Default tolerances by kind: (relative, absolute). The rounding the answer shows is always
 # allowed on top (half a unit of the last digit written, times k/M).
@@ -155,20 +164,39 @@ UNIT_NOUNS = {"day", "item", "order", "row", "week", "month", "finding", "moveme
 RATE = re.compile(r"^\s*\S*\s*(?:a|per|/)\s*(?:day|week|month)\b|^\s*\S*/day\b", re.I)
 
 
+UOMS = {"ea", "kg", "l", "m", "box", "pr", "roll", "bag", "usd", "eur", "gbp", "g", "t"}
+WINDOW_BEFORE = re.compile(
+    r"(?:\blast|\bpast|\bnext|\bcoming|\bprevious|\bwithin|\bover|\bbeyond|\bin)\s*$", re.I
+)
+
+
 def unit_after(text: str, fig: Figure, n: int = 2) -> list[str]:
     """The unit written after a figure (lower case, plural stripped): the next word, or the
-    one after it when the next is a plain adjective (`26 production orders`). A rate
-    (`2.5 KG a day`) has no unit here: it is a different quantity."""
+    one after it when the next is a plain adjective (`26 production orders`), up to the
+    next punctuation or number. A rate (`2.5 KG a day`) has no unit here: it is a different
+    quantity."""
     rest = text[fig.end : fig.end + 40]
     if RATE.match(rest):
         return []
-    words = [_singular(w) for w in WORD.findall(rest)[:n]]
-    if not words:
-        return []
-    first = WORD.findall(rest)[0]
-    if len(words) > 1 and (first.isupper() or words[0] in UNIT_NOUNS):
+    rest = re.split(r"[;:,.()\d—·|]", rest, maxsplit=1)[0]
+    raw = WORD.findall(rest)[:n]
+    words = [_singular(w) for w in raw]
+    if len(words) > 1 and (words[0] in UOMS or words[0] in UNIT_NOUNS):
         return words[:1]
     return words
+
+
+def is_window(text: str, fig: Figure) -> bool:
+    """`the last 90 days`, `within 14 days`: a period's length, not a measured figure."""
+    return WINDOW_BEFORE.search(text[max(0, fig.start - 20) : fig.start]) is not None
+
+
+def unit_matches(unit: str, text: str, fig: Figure) -> bool:
+    """`unit` may list alternatives: `orders|batches`; `money` is a money amount."""
+    if unit == "money":
+        return is_money(text, fig)
+    after = unit_after(text, fig)
+    return any(_singular(u) in after for u in unit.lower().split("|"))
 
 
 def _singular(word: str) -> str:
@@ -191,6 +219,7 @@ class FigureSpec:
     unit: str | None = None  # the word after the figure, for contradictions; "money" for money
     signed: bool = False
     label: str = ""
+    with_unit: bool = False  # the figure only counts when its unit follows it
 
     def tolerance(self, expected: float, shown: Figure | None = None) -> float:
         rel, absolute = KIND_TOL.get(self.kind, KIND_TOL["other"])
@@ -278,7 +307,8 @@ CLARIFY = re.compile(
     r"\b(which (?:one|item|site|of (?:these|them|the)|period|order)|did you mean|do you mean"
     r"|please (?:specify|name|give|clarify|tell)|could you (?:specify|clarify|tell|name|say)"
     r"|can you (?:specify|clarify|tell|name)|give (?:either|an item|the item|me (?:an|the))"
-    r"|name (?:an|the|one) item|need (?:an|the|to know)|more specific|be more precise)\b",
+    r"|name (?:an|the|one) item|name one|closest matches|matches \d+ items|need (?:an|the|to know)"
+    r"|more specific|be more precise)\b",
     re.I,
 )
 DECLINE = re.compile(
@@ -300,7 +330,8 @@ def observed_outcome(result: dict) -> str:
         if CLARIFY.search(answer) or answer.rstrip().endswith("?"):
             return "clarify" if not DECLINE.search(answer) else "decline"
         return "decline"
-    if errors and errors >= len(called) and not figures(mask(answer)):
+    if errors and errors >= len(called):
+        # every tool call failed: the text is the tool's complaint, not an answer
         return "clarify" if CLARIFY.search(answer) or "?" in answer else "decline"
     if CLARIFY.search(headline(answer)) and answer.strip().endswith("?"):
         return "clarify"
@@ -361,18 +392,31 @@ def _says_none(spec: FigureSpec, head: str) -> bool:
     )
 
 
-def listed_ids(masked_with_ids: str, known: set[str]) -> list[str]:
-    """Item ids the answer lists: an id followed by its description, at the start of a
-    list line, or written as `(product ID)` / `(ID)`."""
+ORDER_ID = r"MO-\d{4}-\d{4}"
+
+
+def listed_ids(masked_with_ids: str, known: set[str], rows_only: bool = False) -> list[str]:
+    """Item ids the answer lists, in order: an id followed by its description or at the
+    start of a list line; unless `rows_only`, also an id in the headline, `(product ID)`
+    and `item ID`. When `known` holds order ids (MO-...), the orders a list line starts
+    with."""
     found: dict[str, int] = {}
-    patterns = (
-        r"(?<![\w-])(\d{4,6})\s*‹item›",
-        r"(?m)^\s*(?:[-*•]|\d+\.)\s*(?:\*\*)?(\d{4,6})\b",
-        r"\((?:product |item )?(\d{4,6})\b",
-        r"\bitem (\d{4,6})\b",
-    )
+    if known and all(re.fullmatch(ORDER_ID, k) for k in known):
+        patterns: tuple[str, ...] = (rf"(?m)^\s*(?:[-*•]|\d+\.)\s*(?:\*\*)?({ORDER_ID})\b",)
+    else:
+        patterns = (
+            r"(?<![\w-])(\d{4,6})\s*‹item›",
+            r"(?m)^\s*(?:[-*•]|\d+\.)\s*(?:\*\*)?(\d{4,6})\b",
+        )
+        if not rows_only:
+            patterns += (r"\((?:product |item )?(\d{4,6})\b", r"\bitem (\d{4,6})\b")
     for pat in patterns:
         for m in re.finditer(pat, masked_with_ids):
+            if m.group(1) in known or (known and re.fullmatch(ORDER_ID, m.group(1))):
+                found[m.group(1)] = min(found.get(m.group(1), m.start(1)), m.start(1))
+    if not rows_only and not (known and all(re.fullmatch(ORDER_ID, k) for k in known)):
+        first = masked_with_ids.strip().split("\n", 1)[0]
+        for m in re.finditer(r"(?<![\w.,-])(\d{4,6})(?![\w.,-])", first):
             if m.group(1) in known:
                 found[m.group(1)] = min(found.get(m.group(1), m.start(1)), m.start(1))
     return sorted(found, key=found.__getitem__)
@@ -407,6 +451,9 @@ def check_answer(
             if not INFINITE.search(body):
                 failures.append(f"missing {spec.label or 'figure'}: infinite (no demand)")
             continue
+        if spec.with_unit and spec.unit:
+            text = head if spec.headline else masked
+            where = [f for f in where if unit_matches(spec.unit, text, f)]
         if not any(spec.matches(f) for f in where) and not _says_none(spec, head):
             shown = " or ".join(_fmt(v) for v in spec.values)
             failures.append(
@@ -426,22 +473,24 @@ def check_answer(
     for item in exp.ids_none:
         if id_in(item, body):
             failures.append(f"id {item} should not be in the answer")
-    if exp.first_id or exp.ids_within is not None:
-        listed = listed_ids(mask_descriptions(body, descriptions), set(known_ids))
-        if exp.first_id and (not listed or listed[0] != exp.first_id):
+    masked_ids = mask_descriptions(body, descriptions)
+    if exp.first_id:
+        listed = listed_ids(masked_ids, set(known_ids))
+        if not listed or listed[0] != exp.first_id:
             failures.append(
                 f"first item listed is {listed[0] if listed else 'none'}, not {exp.first_id}"
             )
-        if exp.ids_within is not None:
-            allowed = set(exp.ids_within)
-            if not listed:
-                failures.append("lists no item")
-            else:
-                good = [i for i in listed if i in allowed]
-                precision = len(good) / len(listed)
-                if precision < exp.ids_within_min_precision:
-                    bad = [i for i in listed if i not in allowed][:5]
-                    failures.append(f"lists items that do not belong: {', '.join(bad)}")
+    if exp.ids_within is not None:
+        allowed = set(exp.ids_within)
+        orders = bool(allowed) and all(re.fullmatch(ORDER_ID, a) for a in allowed)
+        listed = listed_ids(masked_ids, allowed if orders else set(known_ids), rows_only=True)
+        if not listed:
+            failures.append("lists no item")
+        else:
+            good = [i for i in listed if i in allowed]
+            if len(good) / len(listed) < exp.ids_within_min_precision:
+                bad = [i for i in listed if i not in allowed][:5]
+                failures.append(f"lists items that do not belong: {', '.join(bad)}")
     if exp.label:
         verdicts = verdict_labels(headline(mask_descriptions(body, descriptions)))
         if exp.label not in verdicts:
@@ -481,10 +530,7 @@ def contradictions(exp: Expectation, head: str, head_figs: list[Figure]) -> list
         if not unit:
             continue
         for fig in head_figs:
-            if unit == "money":
-                if not is_money(head, fig):
-                    continue
-            elif _singular(unit) not in unit_after(head, fig):
+            if is_window(head, fig) or not unit_matches(unit, head, fig):
                 continue
             if not any(s.matches(fig) for s in same_unit):
                 out.append(

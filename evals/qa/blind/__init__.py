@@ -7,6 +7,7 @@ expectation into a `scoring.Expectation` by asking the independent oracle."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,7 @@ FIGURE_KEYS = {
     "any_of",
     "kind",
     "unit",
+    "with_unit",
     "headline",
     "tol",
     "abs_tol",
@@ -121,7 +123,16 @@ class BlindQuestion:
 
 
 def digest(path: Path = PATH) -> str:
+    """The whole file's digest: changes with an expectation correction (logged in its
+    header) as well as with a question."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def questions_digest(path: Path = PATH) -> str:
+    """The digest of the questions alone (id, type, thread, text): never changes."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows = [[q["id"], q["type"], q.get("thread"), q["q"]] for q in doc["questions"]]
+    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()
 
 
 def load(path: Path = PATH) -> list[BlindQuestion]:
@@ -215,6 +226,7 @@ def _figure(oracle: Any, spec: dict) -> FigureSpec:
         unit=spec.get("unit"),
         signed=bool(spec.get("signed", False)),
         label=spec.get("of", "figure"),
+        with_unit=bool(spec.get("with_unit", False)),
     )
 
 
