@@ -42,8 +42,18 @@ def qa(
     ),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N questions."),
     as_json: bool = typer.Option(False, "--json", help="Scores and per-question rows as JSON."),
+    question_set: str = typer.Option(
+        "tuned",
+        "--set",
+        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set.",
+    ),
 ) -> None:
     """Q&A eval over the demo plant: correctness, tool choice, groundedness, refusals,
     latency (and, with an endpoint, model calls and prompt size)."""
-    args = [*(["--model", model] if model else []), *(["--limit", str(limit)] if limit else [])]
+    args = [
+        *(["--model", model] if model else []),
+        *(["--limit", str(limit)] if limit else []),
+        "--set",
+        question_set,
+    ]
     raise typer.Exit(run_eval("qa", [*args, *(["--json"] if as_json else [])]))

@@ -1,6 +1,6 @@
 """Q&A eval over the demo plant (what `stockwise eval qa` runs):
 
-python -m evals.qa [--model M] [--limit N] [--json]
+python -m evals.qa [--model M] [--limit N] [--json] [--set tuned|blind]
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ def cli() -> int:
     parser.add_argument(
         "--json", dest="as_json", action="store_true", help="scores and per-question rows as JSON"
     )
+    parser.add_argument(
+        "--set", dest="set_name", default="tuned", choices=("tuned", "blind"),
+        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set",
+    )  # fmt: skip
     args = parser.parse_args()
-    return main(model=args.model, limit=args.limit, as_json=args.as_json)
+    return main(model=args.model, limit=args.limit, as_json=args.as_json, set_name=args.set_name)
 
 
 if __name__ == "__main__":

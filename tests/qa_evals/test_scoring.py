@@ -1,0 +1,140 @@
+"""The Q&A scorer can fail: a neighbouring figure, a contradicting headline, a figure found
+only in the rows, a refusal where an answer was due, an offline answer in an endpoint run.
+And it counts a decline, a clarifying question and an approval pause apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from .checkout import load_eval
+
+scoring = load_eval("qa.scoring")
+Exp, Fig = scoring.Expectation, scoring.FigureSpec
+
+DESCRIPTIONS = ("SEAL KIT CYL 60MM P/N SK-9908", "NITRILE GLOVES L BOX/100", "SUGAR GRAN. 25KG")
+ON_HAND = (
+    "10757 SEAL KIT CYL 60MM P/N SK-9908: 3 EA on hand (value 567.18), by site:\n\n"
+    "- S1 (Riverside Plant): 1 EA (value 189.06)\n- S2 (Lakeside Plant): 2 EA (value 378.12)"
+)
+VARIANCE = (
+    "5 item-site rows have a variance between on hand and the book balance: net value "
+    "-16.90, absolute 320.90. Largest value first:\n\n"
+    "- 4466 NOZZLE PNP JUKI 503 (S1): counted 24 EA, books say 20: variance +4 EA\n"
+    "- 4473 EAR PLUGS FOAM BOX 200 (S1): counted 4 BOX, books say 7: variance -3 BOX"
+)
+
+
+def answer(text: str, tools=("on_hand",), **extra) -> dict:
+    return {
+        "answer": text,
+        "sources": [{"tool": t} for t in tools],
+        "ungrounded": [],
+        "model_calls": 2,
+        "notice": None,
+        "pending_actions": [],
+        **extra,
+    }
+
+
+def judge(exp, result, endpoint=None):
+    return scoring.judge(exp, result, "q", endpoint, DESCRIPTIONS)
+
+
+def test_the_right_figure_in_the_headline_is_correct():
+    exp = Exp(figures=[Fig([3.0], "qty", headline=True, unit="EA")])
+    assert judge(exp, answer(ON_HAND)).bucket == "correct"
+
+
+@pytest.mark.parametrize("wrong", [4.0, 6.0, 2.0])
+def test_a_neighbouring_count_fails_even_when_it_is_somewhere_in_the_answer(wrong):
+    # 4 and 2 are in the rows (variance +4 EA, S2's 2 EA): the lenient scorer passed them.
+    exp = Exp(figures=[Fig([wrong], "count", headline=True)])
+    verdict = judge(exp, answer(VARIANCE, ("variance",)))
+    assert verdict.bucket == "confident_wrong"
+    assert any("headline" in f for f in verdict.failures)
+
+
+def test_counts_are_exact_and_money_is_to_the_cent():
+    assert not Fig([240.0], "count").matches(scoring.figures("241 items")[0])
+    assert Fig([567.18], "money").matches(scoring.figures("567.18")[0])
+    assert not Fig([567.18], "money").matches(scoring.figures("569.00")[0])
+    # the rounding the answer shows is allowed: 16.98M for 16,975,361.99
+    assert Fig([16_975_361.99], "money").matches(scoring.figures("16.98M")[0])
+    assert Fig([1_234.5], "qty").matches(scoring.figures("1,234.5")[0])
+
+
+def test_a_contradicting_figure_in_the_headline_fails():
+    # The item's value is asked; the headline gives the whole inventory's.
+    text = "Inventory is worth 16,975,361.99 USD. Item 10200 holds 72.48 of it."
+    exp = Exp(figures=[Fig([72.48], "money", unit="money")])
+    verdict = judge(exp, answer(text, ("inventory_value",)))
+    assert verdict.bucket == "confident_wrong"
+    assert any("headline says 16,975,361.99" in f for f in verdict.failures)
+
+
+def test_a_true_figure_of_the_same_unit_is_no_contradiction():
+    text = "26 production orders are open; by current stage: baking 7, soldering 5."
+    exp = Exp(
+        figures=[Fig([7.0], "count", headline=True)],
+        context=[Fig([26.0], "count", unit="orders")],
+    )
+    assert judge(exp, answer(text, ("open_wip_orders",))).bucket == "correct"
+    exp = Exp(figures=[Fig([25.0], "count", headline=True, unit="orders")])
+    assert judge(exp, answer(text, ("open_wip_orders",))).bucket == "confident_wrong"
+
+
+def test_ids_the_question_names_prove_nothing():
+    exp = Exp(ids=["10757"])
+    assert exp.discriminating("what is the stock of 10757?") == []
+    assert exp.discriminating("what is the stock of the SK-9908 seal kit?") == ["ids"]
+
+
+def test_a_classification_must_state_the_true_label_as_its_verdict():
+    text = "4471 NITRILE GLOVES L BOX/100 is MRO (safety item), not WIP as the ERP records it."
+    assert judge(Exp(label="mro"), answer(text, ("classify_item",))).bucket == "correct"
+    verdict = judge(Exp(label="wip"), answer(text, ("classify_item",)))
+    assert verdict.bucket == "confident_wrong"
+
+
+def test_a_decline_a_clarification_and_a_pause_are_counted_apart():
+    exp = Exp(figures=[Fig([3.0], "qty", headline=True)])
+    decline = answer("That is outside what I can answer from the plant's data.", ())
+    clarify = answer("Which item do you mean? Give its id or words from its description.", ())
+    pause = answer("", (), pending_actions=[{"action": "draft_purchase_requisitions"}])
+    assert judge(exp, decline).bucket == "declined"
+    assert judge(exp, clarify).bucket == "clarified"
+    assert judge(exp, pause).bucket == "paused"
+    assert judge(Exp(outcome=("decline",)), decline).bucket == "correct"
+    # an answer where a refusal was due is a confident wrong answer
+    assert judge(Exp(outcome=("decline",)), answer(ON_HAND)).bucket == "confident_wrong"
+
+
+def test_an_approval_pause_must_be_for_the_right_action_and_arguments():
+    exp = Exp(
+        outcome=("approval",),
+        approval=scoring.Approval("draft_purchase_requisitions", {"critical_only": True}),
+    )
+    right = {"action": "draft_purchase_requisitions", "args": {"critical_only": True}}
+    wrong = {"action": "draft_purchase_requisitions", "args": {"critical_only": None}}
+    assert judge(exp, answer("", (), pending_actions=[right])).bucket == "correct"
+    assert judge(exp, answer("", (), pending_actions=[wrong])).bucket == "confident_wrong"
+
+
+def test_with_an_endpoint_an_offline_answer_fails():
+    exp = Exp(figures=[Fig([3.0], "qty", headline=True)])
+    notice = (
+        "The model endpoint http://127.0.0.1:9/v1 did not answer (no connection); this "
+        "answer comes from the offline planner.\n\n"
+    )
+    down = answer(notice + ON_HAND, model_calls=0, notice=notice.strip())
+    assert judge(exp, down, endpoint="http://127.0.0.1:9/v1").bucket == "fallback"
+    assert judge(exp, answer(ON_HAND, model_calls=0), "http://x/v1").bucket == "fallback"
+    # offline runs are not penalised for being offline, and the notice is not the headline
+    assert judge(exp, down).bucket == "correct"
+
+
+def test_a_description_with_a_full_stop_does_not_end_the_headline():
+    text = "1002 SUGAR GRAN. 25KG: 6,782.19 KG on hand (value 6,443.08)."
+    masked = scoring.mask(text, DESCRIPTIONS)
+    assert "6,782.19" in scoring.headline(masked)
+    assert [f.value for f in scoring.figures(scoring.headline(masked))] == [6782.19, 6443.08]
