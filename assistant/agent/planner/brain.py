@@ -161,8 +161,9 @@ class Brain:
             return Plan(
                 DECLINE,
                 found.values,
-                message=f"That period is after the data ends ({self.extractor.as_of.date()}): "
-                "ask about a period up to then, or ask for a forecast.",
+                # No date written: the grounding check accepts figures from tools only.
+                message="That period is after the data ends (at the snapshot date): ask "
+                "about a period up to then, or ask for a forecast.",
             )
         match = self.matcher(set(tools)).match(found.shape)
         if not _decisive(match):
