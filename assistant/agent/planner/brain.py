@@ -3,6 +3,7 @@ entities) -> tool calls, with follow-ups resolved from the previous turn."""
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from stockwise.assistant.agent.planner.semantic import SemanticMatcher
 from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import open_index
+
+log = logging.getLogger(__name__)
 
 PERIOD_KEYS = ("start", "end", "days", "lead_time")
 ITEM_PREFERENCE = 0.12  # how much closer the best match may be than one about the named item
@@ -108,10 +111,16 @@ class Brain:
         return self._matchers[key]
 
     def meaning(self, tool_names: set[str], shape: str) -> dict[str, float]:
+        """Similarity by meaning per intent; empty (wording alone decides) if the encoder
+        cannot run, which is logged rather than failing the question."""
         key = frozenset(tool_names)
-        if key not in self._semantic:
-            self._semantic[key] = SemanticMatcher(self.available(tool_names), self.cache_dir)
-        return self._semantic[key].scores(shape)
+        try:
+            if key not in self._semantic:
+                self._semantic[key] = SemanticMatcher(self.available(tool_names), self.cache_dir)
+            return self._semantic[key].scores(shape)
+        except Exception:  # onnxruntime missing or broken: degrade, don't crash
+            log.warning("meaning-based routing unavailable; routing by wording", exc_info=True)
+            return {}
 
     def item_candidates(self, text: str) -> list[str]:
         """The item ids the stock tools would read `text` as (none when it names nothing)."""

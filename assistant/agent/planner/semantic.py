@@ -98,7 +98,16 @@ def get_encoder() -> Encoder:
 
 def warm_up() -> None:
     """Build the encoder in a background thread, so it is ready by the first question."""
-    threading.Thread(target=get_encoder, name="planner-encoder", daemon=True).start()
+    # Not a daemon: a process leaving while onnxruntime is mid-build aborts ("terminate
+    # called without an active exception"); exit waits the fraction of a second instead.
+    threading.Thread(target=_warm, name="planner-encoder").start()
+
+
+def _warm() -> None:
+    try:
+        get_encoder()
+    except Exception:  # the first question retries and reports it
+        log.warning("could not load the planner's encoder", exc_info=True)
 
 
 class SemanticMatcher:
