@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from evals.paraphrase.questions import HELD_OUT, TUNE, Case
+from evals.paraphrase.questions import FRESH, HELD_OUT, TUNE, Case
 from stockwise.assistant.agent.planner.brain import Brain
 from stockwise.assistant.agent.registry import ToolRegistry
 from stockwise.assistant.startup import open_context
@@ -57,7 +57,7 @@ def main() -> None:
     brain = Brain(ctx)
     _, resolve = open_index(ctx)
     show = "--all" in sys.argv
-    for name, cases in (("tune", TUNE), ("held_out", HELD_OUT)):
+    for name, cases in (("tune", TUNE), ("held_out", HELD_OUT), ("fresh", FRESH)):
         ok = 0
         for case in cases:
             got, args = reading(brain, tools, case.text)
