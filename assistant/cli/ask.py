@@ -64,7 +64,12 @@ def ask(
     from stockwise.assistant.reports import report_tools
     from stockwise.assistant.startup import loading_notice, timed_context
 
-    ctx, timings = timed_context(get_settings())
+    settings = get_settings()
+    if not settings.llm_base_url:
+        from stockwise.assistant.agent.planner.semantic import warm_up
+
+        warm_up()  # the planner's encoder loads on the other core while the dataset opens
+    ctx, timings = timed_context(settings)
     if notice := loading_notice(ctx):
         typer.echo(f"note: {notice}", err=True)
     choice = choose_model(ctx.settings, ctx)

@@ -3,6 +3,7 @@ entities) -> tool calls, with follow-ups resolved from the previous turn."""
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -19,11 +20,37 @@ from stockwise.assistant.agent.planner.intents import (
     WHY_WORDS,
     Intent,
 )
-from stockwise.assistant.agent.planner.matcher import IntentMatcher
+from stockwise.assistant.agent.planner.matcher import IntentMatcher, Match
+from stockwise.assistant.agent.planner.readings import (
+    DECLINE_MONEY,
+    ask_which_intent,
+    meaning_rule,
+    pick,
+    reading,
+)
+from stockwise.assistant.agent.planner.semantic import SemanticMatcher
+from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.stock.common import open_index
+
+log = logging.getLogger(__name__)
 
 PERIOD_KEYS = ("start", "end", "days", "lead_time")
 ITEM_PREFERENCE = 0.12  # how much closer the best match may be than one about the named item
+# Wording this close to one example, and this far ahead of the next intent, needs no second
+# opinion: the embedding (~10 ms a question) is asked only when the wording is not decisive.
+DECISIVE_SCORE = 0.8
+DECISIVE_LEAD = 0.1
+CLOSE_CALL = 0.02  # two readings this close (combined score) are asked about, not guessed
+UNSURE = 0.5  # ... when the better one is itself no stronger than this
+MAX_QUESTION_CHARS = 1000
+ITEM_QUESTIONS = ("on_hand", "demand", "days_of_cover")  # offered when only the item is clear
+# Pairs whose examples overlap on purpose and that the entities settle (an item named or not).
+SETTLED_PAIRS = {
+    frozenset({"run_out_within", "days_of_cover"}),
+    frozenset({"run_out_within", "stockout_risk"}),
+    frozenset({"on_hand", "find_items"}),
+}
 
 
 @dataclass
@@ -34,6 +61,9 @@ class Plan:
     calls: list[dict] = field(default_factory=list)
     message: str = ""  # a decline or a clarifying question, when there are no calls
     question: str = ""  # the wording a free-text tool (document search) is given
+    options: list[dict] = field(default_factory=list)  # what a clarifying question offers
+    reading: str = ""  # "Read as: ...", the line each answer carries
+    what: str = ""  # how the reading names the question, when not the intent's label
 
     def meta(self) -> dict:
         return {
@@ -41,7 +71,13 @@ class Plan:
             "entities": self.entities,
             "mode": self.mode,
             "question": self.question,
+            "options": self.options,
+            "reading": self.reading,
         }
+
+
+def _decisive(match: Match) -> bool:
+    return match.score >= DECISIVE_SCORE and match.score - match.runner_up_score >= DECISIVE_LEAD
 
 
 def _intent_words(intents: tuple[Intent, ...]) -> set[str]:
@@ -58,9 +94,12 @@ class Brain:
     """Built once per tool context (it reads the dataset's names)."""
 
     def __init__(self, ctx: ToolContext) -> None:
+        self.ctx = ctx
         self.extractor = EntityExtractor(ctx.dataset, _intent_words(INTENTS))
         self.intents = {i.name: i for i in INTENTS}
         self._matchers: dict[frozenset, IntentMatcher] = {}
+        self._semantic: dict[frozenset, SemanticMatcher] = {}
+        self.cache_dir = ctx.settings.data_dir / "cache"
 
     def available(self, tool_names: set[str]) -> list[Intent]:
         return [i for i in INTENTS if i.name == DECLINE or (i.tools and set(i.tools) & tool_names)]
@@ -71,13 +110,74 @@ class Brain:
             self._matchers[key] = IntentMatcher(self.available(tool_names))
         return self._matchers[key]
 
+    def meaning(self, tool_names: set[str], shape: str) -> dict[str, float]:
+        """Similarity by meaning per intent; empty (wording alone decides) if the encoder
+        cannot run, which is logged rather than failing the question."""
+        key = frozenset(tool_names)
+        try:
+            if key not in self._semantic:
+                self._semantic[key] = SemanticMatcher(self.available(tool_names), self.cache_dir)
+            return self._semantic[key].scores(shape)
+        except Exception:  # onnxruntime missing or broken: degrade, don't crash
+            log.warning("meaning-based routing unavailable; routing by wording", exc_info=True)
+            return {}
+
+    def item_candidates(self, text: str) -> list[str]:
+        """The item ids the stock tools would read `text` as (none when it names nothing)."""
+        _, resolve = open_index(self.ctx)
+        try:
+            return [resolve.items.ids[c] for c in resolve.item_candidates(text)]
+        except StockwiseError:
+            return []
+
     def capabilities(self, tool_names: set[str]) -> list[str]:
         return [i.label for i in self.available(tool_names) if i.name != DECLINE]
 
     def plan(self, question: str, previous: dict | None, tools: dict[str, BaseTool]) -> Plan:
         q = " ".join(question.lower().split())
+        if not re.search(r"[^\W_]", q):
+            return Plan(
+                DECLINE,
+                message="That question is empty: ask me about the plant's "
+                "stock, demand, orders or documents.",
+            )
+        if len(q) > MAX_QUESTION_CHARS:
+            return Plan(
+                DECLINE,
+                message="That question is too long for me to read reliably: "
+                "ask it in a sentence or two.",
+            )
+        if previous and previous.get("options"):
+            chosen = pick(q, previous["options"])
+            if chosen is not None:
+                entities = {**previous["entities"], **chosen.get("entities", {})}
+                intent = chosen.get("intent", previous["intent"])
+                return self._calls(
+                    Plan(intent, entities, question=previous.get("question", "")), tools
+                )
         found = self.extractor.extract(question)
+        if found.values.get("unknown_site"):
+            names = ", ".join(
+                f"{sid} ({name.title()})" for name, sid in self.extractor.sites.names.items()
+            )
+            return Plan(
+                DECLINE,
+                found.values,
+                message=f'There is no site called "{found.values["unknown_site"]}" in the '
+                f"plant's data; the sites are {names}.",
+            )
+        if found.values.get("future"):
+            return Plan(
+                DECLINE,
+                found.values,
+                # No date written: the grounding check accepts figures from tools only.
+                message="That period is after the data ends (at the snapshot date): ask "
+                "about a period up to then, or ask for a forecast.",
+            )
         match = self.matcher(set(tools)).match(found.shape)
+        if not _decisive(match):
+            meaning = self.meaning(set(tools), found.shape)
+            match = self.matcher(set(tools)).match(found.shape, meaning)
         short = len(q.split()) <= 7
         asks_why = short and any(q.startswith(w) or q == w for w in WHY_WORDS)
         if asks_why:
@@ -97,7 +197,7 @@ class Brain:
         follows_on = q.startswith(FOLLOW_UP_PREFIXES) or (
             short and found.values and (match.intent == DECLINE or match.score < 0.5)
         )
-        if previous and follows_on:
+        if previous and follows_on and previous["intent"] != DECLINE:
             entities = dict(previous["entities"])
             if any(k in found.values for k in PERIOD_KEYS):
                 for k in PERIOD_KEYS:
@@ -110,7 +210,17 @@ class Brain:
                 Plan(intent, entities, question=previous.get("question", "") if same else question),
                 tools,
             )
+        item = found.values.get("item")
+        rule = meaning_rule(q, found.values, bool(item) and bool(self.item_candidates(item)))
+        if rule == "decline_money":
+            return Plan(DECLINE, found.values, message=DECLINE_MONEY)
+        if rule and rule in self.intents and self._usable(rule, tools):
+            what = "stock value (on hand x unit cost)" if rule == "on_hand" else ""
+            return self._calls(Plan(rule, found.values, question=question, what=what), tools)
         if match.intent == DECLINE:
+            if item and item.lower() in self.extractor.item_ids:
+                # "wie viel 10082 haben wir?": the item is clear, the question is not.
+                return self._ask_about_item(item, found.values, question, tools)
             return Plan(DECLINE, found.values, message=self.decline(tools))
         intent = match.intent
         if "item" in found.values and not self._takes_item(intent, tools):
@@ -123,7 +233,41 @@ class Brain:
             ]
             if close:
                 intent = max(close)[1]
+        elif self._close_call(match, found.values, tools):
+            return self._ask_intent(match, found.values, question)
         return self._calls(Plan(intent, found.values, question=question), tools)
+
+    def _close_call(self, match: Match, entities: dict, tools: dict[str, BaseTool]) -> bool:
+        """Two readings nearly tied and neither strong: asking costs the user one reply,
+        a wrong guess costs a confident wrong answer."""
+        runner = match.runner_up
+        if runner is None or runner == DECLINE or not self._usable(runner, tools):
+            return False
+        if frozenset({match.intent, runner}) in SETTLED_PAIRS:
+            return False
+        if self._takes_item(match.intent, tools) != self._takes_item(runner, tools):
+            return False  # whether an item is named settles it
+        return match.score <= UNSURE and match.score - match.runner_up_score < CLOSE_CALL
+
+    def _ask_intent(self, match: Match, entities: dict, question: str) -> Plan:
+        names = [match.intent, match.runner_up or ""]
+        options = [{"intent": n, "entities": {}} for n in names]
+        message = ask_which_intent([self.intents[n].label for n in names])
+        return Plan(match.intent, entities, question=question, options=options, message=message)
+
+    def _ask_about_item(
+        self, item: str, entities: dict, question: str, tools: dict[str, BaseTool]
+    ) -> Plan:
+        names = [n for n in ITEM_QUESTIONS if self._usable(n, tools)]
+        options = [{"intent": n, "entities": {}} for n in names]
+        message = (
+            f"I see item {item}, but not what you want to know about it (I read questions in "
+            "English). " + ask_which_intent([self.intents[n].label for n in names])
+        )
+        return Plan(names[0], entities, question=question, options=options, message=message)
+
+    def _usable(self, intent: str, tools: dict[str, BaseTool]) -> bool:
+        return any(n in tools for n in self.intents[intent].tools)
 
     def _takes_item(self, intent: str, tools: dict[str, BaseTool]) -> bool:
         names = self.intents[intent].tools if intent in self.intents else ()
@@ -133,6 +277,28 @@ class Brain:
             if n in tools
             for entities in declared_entities(tools[n]).values()
         )
+
+    def _reading(self, what: str, tool: BaseTool, values: dict, args: dict, question: str) -> str:
+        declared = declared_entities(tool)
+        taken = {e for field_, es in declared.items() if field_ in args for e in es}
+        shown = {
+            "site": "site",
+            "item": "item",
+            "start": "period",
+            "category": "category",
+            "criticality": "criticality",
+            "equipment": "equipment",
+        }
+        dropped = [
+            f"{word} {values[key]}"
+            if key in ("site", "equipment") or str(values[key]).lower() in question
+            else word
+            for key, word in shown.items()
+            if key in values and key not in taken and not (key == "start" and "days" in taken)
+        ]
+        takes_site = any("site" in es for es in declared.values())
+        sites = {sid: name.title() for name, sid in self.extractor.sites.names.items()}
+        return reading(what, args, sites, dropped, takes_site)
 
     def decline(self, tools: dict[str, BaseTool]) -> str:
         can = "\n".join(f"- {c}" for c in self.capabilities(set(tools)))
@@ -152,6 +318,10 @@ class Brain:
                 plan.message = clarify(missing)
                 plan.calls = []
                 return plan
+            if not plan.reading:
+                plan.reading = self._reading(
+                    plan.what or intent.label, tools[name], values, args, plan.question.lower()
+                )
             plan.calls.append(
                 {
                     "name": name,

@@ -37,6 +37,21 @@ class EntityExtractor:
             words.update(w for w in re.findall(r"[a-z][a-z0-9\-]+", desc.lower()) if len(w) > 2)
         self.item_words = sorted(words - NOT_ITEM_WORDS)
         self.intent_words = intent_words
+        # Whole descriptions and part numbers, so "improver bread 45 p/n 1713-867" names its
+        # item before "1713" can be read as an id. A description held by several items
+        # ("ptfe tape 12mm x 12m") stays text: the tools then list each of them.
+        self.descriptions: dict[str, set[str]] = {}
+        self.part_numbers: dict[str, set[str]] = {}
+        for item_id, desc in zip(
+            dataset.items["item_id"], dataset.items["description"], strict=True
+        ):
+            text = " ".join(str(desc).lower().split())
+            core, _, part = text.partition(" p/n ")
+            for key in {text, core}:
+                if len(key.split()) >= 2:
+                    self.descriptions.setdefault(key, set()).add(str(item_id))
+            if part:
+                self.part_numbers.setdefault(part.strip(), set()).add(str(item_id))
 
     def _equipment(self, text: str, out: dict) -> str:
         for m in re.finditer(r"\b[a-z]{1,4}-\d{1,3}\b", text):
@@ -45,7 +60,35 @@ class EntityExtractor:
                 return text.replace(m.group(0), "{equipment}", 1)
         return text
 
+    def _described(self, text: str, out: dict) -> str:
+        """An item named by its part number or its whole description (longest first)."""
+        for m in re.finditer(r"\b(?:p/?n|part no\.?|part number)\s*:?\s*([a-z0-9][\w\-]*)", text):
+            ids = self.part_numbers.get(m.group(1))
+            if ids and len(ids) == 1:
+                out["item"] = next(iter(ids))
+                start = m.start()
+                for desc in sorted(self.descriptions, key=len, reverse=True):
+                    if text[:start].rstrip().endswith(desc):
+                        start = text[:start].rstrip().rfind(desc)
+                        break
+                return text[:start] + "{item}" + text[m.end() :]
+        best = None
+        for desc in self.descriptions:
+            if len(desc) > 8 and (best is None or len(desc) > len(best)):
+                i = text.find(desc)
+                if i >= 0 and _bounded(text, i, i + len(desc)):
+                    best = desc
+        if best is None:
+            return text
+        ids = self.descriptions[best]
+        out["item"] = next(iter(ids)) if len(ids) == 1 else best
+        i = text.find(best)
+        return text[:i] + "{item}" + text[i + len(best) :]
+
     def _item(self, text: str, out: dict) -> str:
+        text = self._described(text, out)
+        if "item" in out:
+            return text
         for m in re.finditer(r"\b[\w\-]+\b", text):
             token = m.group(0)
             if token in self.item_ids and not token.isalpha():
@@ -101,3 +144,10 @@ class EntityExtractor:
             if key in out:
                 out[key] = pd.Timestamp(out[key]).date().isoformat()
         return Entities(values=out, shape=text)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """The span is whole words of `text`."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())

@@ -117,6 +117,7 @@ INTENTS: tuple[Intent, ...] = (
             "list parts at or under min stock",
             "reorder list",
             "which {criticality} items are below their reorder point",
+            "what needs ordering",
         ),
         "Items at or below their reorder point{at_site}:",
         explain="An item is below its reorder point when on hand <= reorder_point (only rows "

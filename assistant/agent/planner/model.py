@@ -4,6 +4,7 @@ with the tool results in the history: the answer, written from those results."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -15,7 +16,9 @@ from pydantic import ConfigDict, Field
 from stockwise.assistant.agent.planner.arguments import check_contracts
 from stockwise.assistant.agent.planner.brain import Brain
 from stockwise.assistant.agent.planner.intents import INTENTS
+from stockwise.assistant.agent.planner.readings import ask_which_item
 from stockwise.assistant.agent.planner.render import Scope, render_answer
+from stockwise.assistant.agent.planner.semantic import warm_up
 from stockwise.assistant.agent.state import current_turn, is_internal, turn_start
 
 PLANNER_KEY = "planner"
@@ -48,6 +51,7 @@ class OfflinePlanner(BaseChatModel):
         # A tool the planner calls must declare which entity fills each field it needs: a
         # missing declaration fails when the graph is built, not silently on some question.
         check_contracts(t for t in bound if t.name in PLANNED_TOOLS)
+        warm_up()  # the meaning encoder loads while the rest of the agent starts
         return self.model_copy(update={"tools": bound})
 
     @property
@@ -87,7 +91,10 @@ class OfflinePlanner(BaseChatModel):
         plan = self.brain.plan(question, _previous_plan(history), tools)
         meta = {PLANNER_KEY: plan.meta()}
         if not plan.calls:
-            return AIMessage(content=plan.message, response_metadata=meta)
+            content = plan.message
+            if plan.reading and not plan.options:
+                content = f"{content}\n\n{plan.reading}"
+            return AIMessage(content=content, response_metadata=meta)
         return AIMessage(content="", tool_calls=plan.calls, response_metadata=meta)
 
     def _answer(self, plan: dict | None, results: list[ToolMessage]) -> AIMessage:
@@ -98,11 +105,17 @@ class OfflinePlanner(BaseChatModel):
         explain = intent.explain if plan["mode"] == "why" else ""
         if plan["mode"] == "why" and not explain:
             explain = "These figures are copied from the tool results, as they are."
+        asked = _ask_which_item(results)
+        if asked is not None:
+            # The tool named several items: ask which, and let the reply pick one of them.
+            message, options = asked
+            plan = {**plan, "options": options}
+            return AIMessage(content=message, response_metadata={PLANNER_KEY: plan})
         sites = {sid: name.title() for name, sid in self.brain.extractor.sites.names.items()}
-        return AIMessage(
-            content=render_answer(headline, results, explain, Scope(plan["entities"], sites)),
-            response_metadata={PLANNER_KEY: plan},
-        )
+        content = render_answer(headline, results, explain, Scope(plan["entities"], sites))
+        if plan.get("reading"):
+            content = f"{content}\n\n{plan['reading']}"
+        return AIMessage(content=content, response_metadata={PLANNER_KEY: plan})
 
 
 def headline_for(template: str, entities: dict, brain: Brain) -> str:
@@ -126,3 +139,25 @@ def headline_for(template: str, entities: dict, brain: Brain) -> str:
         ),
     }
     return template.format_map(parts)
+
+
+AMBIGUOUS = re.compile(
+    r"^(?:Error: )?'(?P<query>.+?)' matches \d+ items: (?P<items>.+?)\. Name one"
+)
+
+
+def _ask_which_item(results: list[ToolMessage]) -> tuple[str, list[dict]] | None:
+    """A clarifying question from a tool's "matches several items" error (the items come from
+    the tool's own message, so every id shown is in the turn's results)."""
+    for msg in results:
+        if getattr(msg, "status", "") != "error":
+            continue
+        m = AMBIGUOUS.match(str(msg.content))
+        if m is None:
+            continue
+        labels = [label.strip() for label in m.group("items").split("; ")]
+        options = [
+            {"item": label.split()[0], "entities": {"item": label.split()[0]}} for label in labels
+        ]
+        return ask_which_item(m.group("query"), labels), options
+    return None

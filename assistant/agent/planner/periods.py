@@ -63,6 +63,18 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
         ),
         (r"\b(?:in |during |over )?(?:the )?next (day|week|month|quarter|year)\b", "horizon1"),
         (r"\bwithin (?:the next )?(\d+|[a-z]+) (day|week|month|quarter|year)s?\b", "horizon"),
+        (
+            r"\b(?:in |over |during )?(?:the )?(?:coming|upcoming|following) (\d+|[a-z]+) "
+            + UNITS
+            + r"s?\b",
+            "horizon",
+        ),
+        (r"\bin (\d+|[a-z]+) (day|week|month)s?(?: time)?\b", "horizon"),
+        (
+            r"\bbefore (?:a|the|the next|any) (?:new )?(?:delivery|order|restock|"
+            r"replenishment) (?:could |can |would )?(?:arrives?|comes? in|gets? here|lands?)\b",
+            "lead_time",
+        ),
         (r"\bwithin (?:their|its|the) lead ?times?\b|\blead ?times?\b", "lead_time"),
         (
             r"\b(?:in |over |during )?(?:the )?(?:last|past|previous) (\d+|[a-z]+) "
@@ -77,6 +89,7 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
         (r"\b(?:this|current) (month|year|quarter)\b|\b(ytd|year to date|mtd)\b", "this_unit"),
         (r"\b(?:in |during )?(" + "|".join(MONTHS) + r")(?: (\d{4}))?\b", "month"),
         (r"\bsince (\d{4}-\d{2}-\d{2})\b", "since"),
+        (r"\b(?:in|during|for|of) (20\d\d)\b", "year"),
     ]
     for pattern, kind in rules:
         m = re.search(pattern, text)
@@ -114,7 +127,9 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
             q = int(g[0])
             year = int(g[1]) if g[1] else a.year
             start = pd.Timestamp(year, 3 * q - 2, 1)
-            if start > a:
+            if start > a and g[1]:
+                out["future"] = True
+            elif start > a:
                 start = pd.Timestamp(year - 1, 3 * q - 2, 1)
             out["start"] = start
             out["end"] = min(start + pd.DateOffset(months=3) - day, a)
@@ -133,12 +148,21 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
             month = MONTHS[g[0]]
             year = int(g[1]) if g[1] else a.year
             start = pd.Timestamp(year, month, 1)
-            if start > a:
+            if start > a and g[1]:
+                out["future"] = True
+            elif start > a:
                 start = pd.Timestamp(year - 1, month, 1)
             out["start"] = start
             out["end"] = min(start + pd.DateOffset(months=1) - day, a)
         elif kind == "since":
             out["start"], out["end"] = pd.Timestamp(g[0]), a
+            if out["start"] > a:
+                out["future"] = True
+        elif kind == "year":
+            start = pd.Timestamp(int(g[0]), 1, 1)
+            if start > a:
+                out["future"] = True
+            out["start"], out["end"] = start, min(pd.Timestamp(int(g[0]), 12, 31), a)
         placeholder = "{days}" if kind in ("horizon", "horizon1", "lead_time") else "{period}"
         return text[: m.start()] + placeholder + text[m.end() :]
     return text

@@ -6,9 +6,15 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from stockwise.assistant.agent.planner.shape import replace_first
 
+SITE_TYPO = 80  # rapidfuzz ratio a word needs to be read as a site's name ("lakside")
+# "at the moon base": a place named where a site would be, that is no site of the plant.
+PLACE = re.compile(
+    r"\b(?:at|in) (?:the )?([a-z][a-z\- ]{1,30}? (?:plant|site|factory|warehouse|depot|base))\b"
+)
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "other": 1}
 
 
@@ -36,6 +42,17 @@ class SiteNames:
             if m:
                 out["site"] = sid
                 return text2
+        firsts = {name.split()[0]: sid for name, sid in self.names.items()}
+        for m in re.finditer(r"\b[a-z]{5,}\b", text):
+            hit = process.extractOne(
+                m.group(0), list(firsts), scorer=fuzz.ratio, score_cutoff=SITE_TYPO
+            )
+            if hit is not None:
+                out["site"] = firsts[hit[0]]
+                end = m.end()
+                tail = re.match(r" (?:plant|site)\b", text[end:])
+                end += tail.end() if tail else 0
+                return text[: m.start()] + "{site}" + text[end:]
         pattern = r"\b(?:the )?(first|1st|second|2nd|third|3rd|other) (?:site|plant)\b"
         text2, m = replace_first(pattern, text, "{site}")
         if m and ORDINALS[m.group(1)] < len(self.ids):
@@ -46,4 +63,7 @@ class SiteNames:
         if m and 0 < int(m.group(1)) <= len(self.ids):
             out["site"] = self.ids[int(m.group(1)) - 1]
             return text2
+        m = PLACE.search(text)
+        if m and m.group(1).split()[0] not in ("same", "other", "this", "each", "every", "whole"):
+            out["unknown_site"] = m.group(1)
         return text

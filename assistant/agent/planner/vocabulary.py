@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from stockwise.assistant.agent.planner.shape import replace_first
 from stockwise.tools.core.stopwords import STOPWORDS
 
@@ -17,6 +19,8 @@ REQUEST_WORDS = frozenset({
     "right", "now", "current", "currently", "still", "left",
     "up", "down", "out", "over", "under", "above", "below",
     "item", "items", "part", "parts", "stock", "level", "levels", "site", "plant",
+    # money said of stock ("how much cash is sitting in ..."), never an item's name
+    "worth", "value", "valued", "money", "cash", "tied", "sitting", "holding", "hold",
 })
 # fmt: on
 NOT_ITEM_WORDS = STOPWORDS | REQUEST_WORDS
@@ -35,8 +39,9 @@ CATEGORY_PHRASES = (
 CRITICALITY = (
     (r"\b(?:criticality|class|crit)\s*([abc])\b", None),
     (r"\b([abc])[- ](?:critical|class|items?)\b", None),
-    (r"\b(?:critical|crticial|critcal|criticial|line[- ]stopping)\b", "A"),
+    (r"\b(?:critical|line[- ]stopping)\b", "A"),
 )
+CRITICAL_TYPO = 80  # rapidfuzz ratio a word needs to be read as "critical" ("critcal")
 
 
 def find_category(text: str, out: dict) -> str:
@@ -52,8 +57,11 @@ def find_category(text: str, out: dict) -> str:
         m = re.search(pattern, text)
         if m:
             out["criticality"] = fixed or m.group(1).upper()
-            text = text[: m.start()] + "{criticality}" + text[m.end() :]
-            break
+            return text[: m.start()] + "{criticality}" + text[m.end() :]
+    for m in re.finditer(r"\b[a-z]{6,10}\b", text):
+        if fuzz.ratio(m.group(0), "critical") >= CRITICAL_TYPO:
+            out["criticality"] = "A"
+            return text[: m.start()] + "{criticality}" + text[m.end() :]
     return text
 
 

@@ -1,0 +1,142 @@
+"""What the planner understood, in words: the rules where entities decide the meaning
+("worth" of a named item is that item's value, not the inventory total), the one-line
+reading every answer carries, clarifying questions, and picking an option from a reply.
+
+No figure is written here that is not in the question or a tool's arguments: the reading
+names item ids, sites and dates exactly as the tool was called with them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Money the plant's data does not hold: it has stock, movements, unit costs and production
+# orders, not sales, prices charged or the books.
+OUTSIDE_MONEY = re.compile(
+    r"\b(?:revenues?|profits?|margins?|turnover|ebitda|earnings|income|p&l|"
+    r"sales (?:in|revenue|figures?|value)|(?:our|biggest|top) customers?|share price)\b"
+    # prices or costs to come: the data has today's unit costs, not a price forecast
+    r"|\b(?:price|prices|cost|costs)\b.*\b(?:next (?:year|month|quarter)|in the future)\b"
+    r"|\bwill\b.*\b(?:cost|costs|be priced)\b"
+)
+VALUE_WORDS = re.compile(
+    r"\b(?:worth|value[ds]?|valuation|money|cash|tied up|sitting in|holding in|cost of)\b"
+)
+WIP_WORDS = re.compile(r"\bwip\b|work[- ]in[- ]progress|\bopen (?:production )?orders\b")
+PICK_WORDS = {
+    "first": 0,
+    "1st": 0,
+    "one": 0,
+    "second": 1,
+    "2nd": 1,
+    "two": 1,
+    "third": 2,
+    "3rd": 2,
+    "three": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "sixth": 5,
+}
+DECLINE_MONEY = (
+    "Revenue, profit, margins and prices are not in the plant's data (it holds stock, "
+    "movements, unit costs and production orders), so I can't answer that without guessing."
+)
+
+
+def meaning_rule(q: str, entities: dict[str, Any], item_known: bool) -> str | None:
+    """The intent the entities settle, whatever the wording's nearest example: money the data
+    does not hold is declined; "worth" of work in progress is WIP value; "worth" of a named
+    item is that item's on-hand value (the on_hand result carries value per item)."""
+    if OUTSIDE_MONEY.search(q):
+        return "decline_money"
+    if not VALUE_WORDS.search(q):
+        return None
+    wip = WIP_WORDS.search(q)
+    if wip and not (item_known and str(entities.get("item", "")) not in wip.group(0)):
+        return "wip_value"
+    if item_known and "category" not in entities:
+        return "on_hand"
+    return None
+
+
+def pick(reply: str, options: list[dict]) -> dict | None:
+    """The option a reply to a clarifying question chooses: "2", "the second one", "b",
+    "the last", or an item id among the options."""
+    text = " ".join(re.sub(r"[^\w ]", " ", reply.lower()).split())
+    if not text or len(text.split()) > 6:
+        return None
+    words = text.split()
+    for option in options:
+        if option.get("item") and option["item"].lower() in words:
+            return option
+    index: int | None = None
+    if text.isdigit():
+        index = int(text) - 1
+    elif len(text) == 1 and text in "abcdef":
+        index = "abcdef".index(text)
+    elif "last" in words:
+        index = len(options) - 1
+    else:
+        for word in words:
+            if word in PICK_WORDS and word not in ("one",):
+                index = PICK_WORDS[word]
+                break
+            if word.isdigit() and len(word) == 1:
+                index = int(word) - 1
+                break
+    if index is None or not 0 <= index < len(options):
+        return None
+    return options[index]
+
+
+def ask_which_intent(labels: list[str]) -> str:
+    lines = [f"{n}) {label}" for n, label in enumerate(labels, start=1)]
+    return "\n".join(
+        ["I'm not sure which you mean:", *lines, "Reply with the number, or rephrase."]
+    )
+
+
+def ask_which_item(query: str, labels: list[str]) -> str:
+    lines = [f"{n}) {label}" for n, label in enumerate(labels, start=1)]
+    return "\n".join(
+        [
+            f'"{query}" fits several items; which one do you mean?',
+            *lines,
+            "Reply with the number or the item id.",
+        ]
+    )
+
+
+def reading(
+    label: str, args: dict, site_names: dict[str, str], dropped: list[str], takes_site: bool
+) -> str:
+    """The one line saying how the question was read: what was asked, for what, where and
+    when, as the tool was called; a filter asked for but not applied is named."""
+    parts = [label]
+    item = args.get("item") or args.get("item_id") or args.get("items")
+    if isinstance(item, list):
+        item = ", ".join(str(i) for i in item)
+    if item:
+        parts.append(f"item {item}")
+    site = args.get("site")
+    if site:
+        parts.append(f"site {site} ({site_names.get(site, site)})")
+    elif takes_site:
+        parts.append("all sites")
+    if args.get("start") and args.get("end"):
+        parts.append(f"{args['start']} to {args['end']}")
+    within = next((args[k] for k in ("within", "horizon", "days") if args.get(k)), None)
+    if within:
+        text = str(within)
+        parts.append(
+            "within lead time" if text == "lead_time" else f"within {text.removesuffix('d')} days"
+        )
+    for key in ("category", "criticality"):
+        if args.get(key):
+            parts.append(f"{key} {args[key]}")
+    line = "Read as: " + ", ".join(parts)
+    if dropped:
+        line += f"; not applied (this question type does not take it): {', '.join(dropped)}"
+    return line

@@ -1,0 +1,234 @@
+"""The planner on the demo plant, through the graph: questions that used to get a confident
+wrong answer now get the right one or a clarifying question; each answer says how it read
+the question; a reply to a clarifying question continues the thread; bad input gets a
+one-line reason, never a crash or a figure about something else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from langchain_core.messages import HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from stockwise.assistant.agent.graph import build_graph, final_answer, tool_error_message
+from stockwise.assistant.agent.grounding import figures_in
+from stockwise.assistant.agent.planner.intents import INTENTS
+from stockwise.assistant.agent.planner.model import OfflinePlanner, _ask_which_item
+from stockwise.assistant.agent.planner.readings import pick
+from stockwise.assistant.agent.planner.semantic import Encoder, SemanticMatcher
+from stockwise.tools.core.settings import get_settings
+from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.stock.resolve import AmbiguousItemError
+
+
+@pytest.fixture(scope="module")
+def ctx(demo_dataset, tmp_path_factory):
+    settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("data")})
+    return ToolContext(dataset=demo_dataset, settings=settings)
+
+
+@pytest.fixture(scope="module")
+def graph(ctx):
+    return build_graph(ctx, OfflinePlanner(ctx=ctx), checkpointer=InMemorySaver())
+
+
+def ask(graph, question, thread=None):
+    config = {"configurable": {"thread_id": thread or question or "empty"}}
+    return final_answer(graph.invoke({"messages": [HumanMessage(question)]}, config))
+
+
+def calls(result):
+    return [(s["tool"], s["args"]) for s in result["sources"]]
+
+
+def item_of(ctx, text):
+    items = ctx.dataset.items
+    row = items[items["description"].str.lower() == text.lower()]
+    return str(row["item_id"].iat[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("What is the stock value of 10082?", "10082"),
+        ("how much money is tied up in 11720?", "11720"),
+        ("what are our o-ring nbr 47x4 worth?", None),  # its id, found from the description
+    ],
+)
+def test_value_of_a_named_item_is_that_items_value(graph, ctx, question, item):
+    result = ask(graph, question)
+    ((tool, args),) = calls(result)
+    assert tool == "on_hand"
+    assert args["item"] == (item or item_of(ctx, "O-RING NBR 47x4"))
+    assert "Read as: stock value (on hand x unit cost), item " in result["answer"]
+    assert "total" not in result["answer"].lower().split("read as")[0]
+    assert result["ungrounded"] == []
+
+
+def test_value_of_a_description_many_items_share_lists_each(graph):
+    result = ask(graph, "value of the ptfe tape 12mm x 12m we hold")
+    ((tool, args),) = calls(result)
+    assert tool == "on_hand" and args["item"] == "ptfe tape 12mm x 12m"
+    assert (
+        result["answer"].count("PTFE TAPE 12MM x 12M")
+        + result["answer"].lower().count("ptfe tape 12mm x 12m")
+        >= 3
+    )
+    assert result["ungrounded"] == []
+
+
+@pytest.mark.parametrize(
+    "question", ["how much is our WIP valued at", "how much money is sitting in open orders"]
+)
+def test_wip_and_value_is_wip_value(graph, question):
+    assert [t for t, _ in calls(ask(graph, question))] == ["wip_value"]
+
+
+def test_stock_out_in_the_coming_days_is_a_horizon(graph):
+    ((tool, args),) = calls(ask(graph, "anything that will stock out in the coming 14 days?"))
+    # either list fits "stock out"; what matters is the 14 days, not the lead-time list
+    assert tool in ("run_out_within", "stockout_risk")
+    assert "14" in str(args.get("within", args.get("horizon", args.get("horizon_days"))))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much revenue did we make in Q3",
+        "what was our profit last year",
+        "what will the price of cable ties be next year",
+    ],
+)
+def test_money_the_data_does_not_hold_is_declined(graph, question):
+    result = ask(graph, question)
+    assert result["sources"] == []
+    assert figures_in(result["answer"]) == []
+
+
+def test_whole_description_with_part_number_beats_an_id_prefix(graph, ctx):
+    result = ask(graph, "How many improver bread 45 p/n 1713-867 were used last month?")
+    ((tool, args),) = calls(result)
+    assert tool == "demand"
+    assert args["item"] == item_of(ctx, "IMPROVER BREAD 45 P/N 1713-867")
+    assert (args["start"], args["end"]) == ("2025-08-01", "2025-08-31")
+    assert "Read as:" in result["answer"] and "2025-08-01 to 2025-08-31" in result["answer"]
+    assert result["ungrounded"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "site"),
+    [
+        ("which items are below reorder point at lakside", "S2"),  # typo, matched fuzzily
+        ("what's the stock worth at rivrside", "S1"),
+    ],
+)
+def test_site_names_are_matched_fuzzily(graph, question, site):
+    ((_, args),) = calls(ask(graph, question))
+    assert args["site"] == site
+
+
+def test_critical_is_matched_fuzzily(graph):
+    ((tool, args),) = calls(ask(graph, "which critcal spare parts run out within lead time"))
+    assert tool == "run_out_within" and args["criticality"] == "A"
+
+
+def test_a_filter_the_tool_cannot_apply_is_named(graph):
+    result = ask(graph, "what's the WIP worth at riverside")
+    assert [t for t, _ in calls(result)] == ["wip_value"]
+    assert "not applied" in result["answer"] and "site S1" in result["answer"]
+    assert result["ungrounded"] == []
+
+
+def test_several_matching_items_get_a_question_and_the_reply_continues(graph, ctx):
+    thread = "pick-item"
+    first = ask(graph, "how long will the ptfe tape 12mm x 12m last", thread)
+    assert "which one do you mean" in first["answer"]
+    assert "2)" in first["answer"]
+    assert first["ungrounded"] == []  # the options are the tool's own list
+    option_two = first["answer"].split("2) ")[1].split()[0]
+    second = ask(graph, "the second one", thread)
+    ((tool, args),) = calls(second)
+    assert tool == "days_of_cover" and args["item"] == option_two
+    third = ask(graph, "how long will the ptfe tape 12mm x 12m last", thread)
+    option_one = third["answer"].split("1) ")[1].split()[0]
+    fourth = ask(graph, option_one, thread)  # replying with an id works too
+    assert calls(fourth) == [("days_of_cover", {"item": option_one})]
+
+
+def test_an_unclear_question_about_a_clear_item_asks_what_about_it(graph):
+    thread = "mixed-language"
+    first = ask(graph, "wie viel 10082 haben wir auf lager?", thread)
+    assert first["sources"] == [] and "10082" in first["answer"] and "1)" in first["answer"]
+    second = ask(graph, "1", thread)
+    assert calls(second) == [("on_hand", {"item": "10082"})]
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("", "empty"),
+        ("📦📦📦", "empty"),
+        ("how many " + "very " * 2500 + "many bolts", "too long"),
+        ("how many 10917 at the moon base", "no site called"),
+        ("how much 10082 did we use in 2027", "after the data ends"),
+    ],
+)
+def test_bad_input_gets_a_one_line_reason(graph, question, says):
+    result = ask(graph, question)
+    assert result["sources"] == []
+    assert says in result["answer"]
+    assert len(result["answer"].splitlines()) == 1
+    assert result["ungrounded"] == []
+
+
+def test_an_item_that_does_not_exist_is_said_so(graph):
+    result = ask(graph, "how many of item 99999 do we have")
+    assert [s["status"] for s in result["sources"]] == ["error"]
+    assert "99999" in result["answer"] and "could not answer" in result["answer"]
+    assert result["ungrounded"] == []
+
+
+def test_emoji_in_a_real_question_are_ignored(graph):
+    assert calls(ask(graph, "how many 10082 do we have 🤔")) == [("on_hand", {"item": "10082"})]
+
+
+def test_pick_reads_replies():
+    options = [{"item": "A1"}, {"item": "B2"}, {"item": "C3"}]
+    assert pick("the second one", options) == {"item": "B2"}
+    assert pick("3", options) == {"item": "C3"}
+    assert pick("the last", options) == {"item": "C3"}
+    assert pick("b2", options) == {"item": "B2"}
+    assert pick("what about lakeside", options) is None
+    assert pick("7", options) is None
+
+
+def test_encoder_agrees_with_the_document_embedding():
+    from stockwise.tools.documents.embedding import embed
+
+    texts = ["what is our wip worth", "how many hydraulic seal kits do we have"]
+    assert np.allclose(Encoder().embed(texts), embed(texts), atol=1e-5)
+
+
+def test_example_matrix_is_cached_by_hash(tmp_path, monkeypatch):
+    intents = INTENTS[:3]
+    first = SemanticMatcher(list(intents), tmp_path)
+    assert len(list(tmp_path.glob("intent-examples-*.npy"))) == 1
+
+    def no_encoder():
+        raise AssertionError("the cached matrix should have been read")
+
+    monkeypatch.setattr("stockwise.assistant.agent.planner.semantic.get_encoder", no_encoder)
+    again = SemanticMatcher(list(intents), tmp_path)
+    assert np.array_equal(first.matrix, again.matrix)
+
+
+def test_ambiguity_reaches_an_endpoint_model_as_a_message_it_can_act_on():
+    error = AmbiguousItemError("ptfe tape", ["10099 PTFE TAPE 12MM x 12M", "11259 PTFE TAPE"])
+    text = tool_error_message(error)
+    assert text.startswith("Error: 'ptfe tape' matches 2 items: 10099")
+    assert "Name one by its item id" in text
+    # and the planner, as the fallback, turns that same message into a question
+    asked = _ask_which_item([ToolMessage(text, tool_call_id="c", name="x", status="error")])
+    assert asked is not None
+    message, options = asked
+    assert [o["item"] for o in options] == ["10099", "11259"] and "1) 10099" in message
