@@ -11,7 +11,6 @@ import importlib
 from collections.abc import Iterator, MutableMapping
 from typing import Any, cast
 
-import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo
@@ -92,7 +91,7 @@ class LazyCommands(TyperGroup):
         table.loaded.update(self.commands)
         self.commands = table
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         # One loading policy for every command: a refused dataset is one line and exit 1,
         # whichever command opened it (ask, chat, serve, report, the stock tables ...).
         try:

@@ -211,7 +211,7 @@ class Brain:
                 tools,
             )
         item = found.values.get("item")
-        rule = meaning_rule(q, found.values, bool(item) and bool(self.item_candidates(item)))
+        rule = meaning_rule(q, found.values, bool(item) and bool(self.item_candidates(str(item))))
         if rule == "decline_money":
             return Plan(DECLINE, found.values, message=DECLINE_MONEY)
         if rule and rule in self.intents and self._usable(rule, tools):
