@@ -161,12 +161,17 @@ def figures(text: str) -> list[Figure]:
 
 
 UNIT_NOUNS = {"day", "item", "order", "row", "week", "month", "finding", "movement", "line"}
-RATE = re.compile(r"^\s*\S*\s*(?:a|per|/)\s*(?:day|week|month)\b|^\s*\S*/day\b", re.I)
+# A rate (`2.5 KG a day`) or a unit price (`0.80 per KG`, `9.50/EA`) is another quantity.
+RATE = re.compile(
+    r"^\s*\S*\s*(?:a|per|/)\s*(?:day|week|month)\b|^\s*\S*/day\b|^\s*(?:per\s+|/)\w+", re.I
+)
 
 
 UOMS = {"ea", "kg", "l", "m", "box", "pr", "roll", "bag", "usd", "eur", "gbp", "g", "t"}
 WINDOW_BEFORE = re.compile(
-    r"(?:\blast|\bpast|\bnext|\bcoming|\bprevious|\bwithin|\bover|\bbeyond|\bin)\s*$", re.I
+    r"(?:\blast|\bpast|\bnext|\bcoming|\bprevious|\bwithin|\bover|\bbeyond|\bin)"
+    r"(?:\s+the)?\s*$",  # `in the 90 days to 2025-09-30`: the window, not a figure
+    re.I,
 )
 
 

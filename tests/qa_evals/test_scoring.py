@@ -138,3 +138,22 @@ def test_a_description_with_a_full_stop_does_not_end_the_headline():
     masked = scoring.mask(text, DESCRIPTIONS)
     assert "6,782.19" in scoring.headline(masked)
     assert [f.value for f in scoring.figures(scoring.headline(masked))] == [6782.19, 6443.08]
+
+
+DEMAND = (
+    "Demand for 1007 RYE FLOUR from 2025-08-01 to 2025-08-31 (31 days): {qty} KG, on "
+    "average 2,516.49 KG a day; worth 62,408.90 USD at standard unit cost, 0.80 per KG."
+)
+
+
+def test_a_unit_price_and_a_window_are_not_contradictions_but_a_wrong_quantity_is():
+    exp = Exp(figures=[Fig([78011.13], "qty", headline=True, unit="KG")])
+    assert judge(exp, answer(DEMAND.format(qty="78,011.13"), ("demand",))).bucket == "correct"
+    wrong = judge(exp, answer(DEMAND.format(qty="77,011.13"), ("demand",)))
+    assert wrong.bucket == "confident_wrong"
+    cover = (
+        "4430 has 11.25 days of cover: 2 EA at 0.18 EA a day "
+        "(16 EA used in the 90 days to 2025-09-30)."
+    )
+    days = Exp(figures=[Fig([11.25], "qty", headline=True, unit="day")])
+    assert judge(days, answer(cover, ("days_of_cover",))).bucket == "correct"
