@@ -53,6 +53,13 @@ def serve(
         typer.echo(str(refused), err=True)
         raise typer.Exit(2) from None
     typer.echo(notice, err=True)
+    # The dataset opens here first, so a refused one is the same one line and exit 1 as in
+    # every other command, not a traceback from inside the server's startup. The app opens
+    # it again from the process's memo, at no cost.
+    from stockwise.assistant.startup import loading_notice, open_context
+
+    if loaded := loading_notice(open_context(settings)):
+        typer.echo(f"note: {loaded}", err=True)
     import uvicorn
 
     from stockwise.assistant.service.app import create_app
