@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 
 class WriteAuditReportInput(BaseModel):
-    period: str = Field(description="The quarter, e.g. 2025-Q3.")
+    period: str = Field(
+        description="The quarter, e.g. 2025-Q3.", json_schema_extra=fills(start="quarter_label")
+    )
     site: str | None = Field(
         default=None,
         description="Site id or name; omit for all sites.",

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field
 
+from stockwise.assistant.agent.models import ModelChoice
 from stockwise.assistant.agent.planner.arguments import CONVERSIONS, check_contracts, fill_args
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.planner.intents import INTENTS
 from stockwise.assistant.agent.planner.model import PLANNED_TOOLS, OfflinePlanner
 from stockwise.assistant.agent.registry import bind_tool, domain_tools, tool_fields
+from stockwise.assistant.reports import report_tools
 from stockwise.tools.core.contract import (
     CONVERSION_NAMES,
     ENTITIES_KEY,
@@ -25,7 +27,9 @@ from stockwise.tools.stock.cover import RunOutWithinInput
 
 @pytest.fixture
 def real_tools(ctx):
-    return {fn.__name__: bind_tool(fn, ctx) for fn in domain_tools()}
+    """The domain tools and the report tool the surfaces add, as a session has them."""
+    added = report_tools(ModelChoice(model=None, fallback=None, endpoint=None))  # type: ignore[arg-type]
+    return {fn.__name__: bind_tool(fn, ctx) for fn in [*domain_tools(), *added]}
 
 
 def test_every_planned_tool_declares_what_the_planner_needs(real_tools):

@@ -103,3 +103,29 @@ def test_own_data_with_a_bad_row_is_one_line_or_loads_leniently(data_dir, tmp_pa
         assert "docs/data-contract.md" in refused.stderr
     lenient = run(data_dir, ["ask", "how much I1 do we have"], STOCKWISE_LENIENT="1", **env)
     assert lenient.returncode == 0 and "is left out" in lenient.stderr
+
+
+def test_the_audit_report_is_written_from_chat(data_dir):
+    done = run(data_dir, ["ask", "write the Q3 inventory audit for site S2", "--json"])
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["sources"][0]["tool"] == "write_audit_report"
+    assert result["sources"][0]["args"] == {"period": "2025-Q3", "site": "S2"}
+    report = data_dir / "reports" / "audit-2025-Q3-S2.pdf"
+    assert f"`{report}`" in result["answer"] and report.read_bytes().startswith(b"%PDF")
+
+
+def test_an_approved_requisition_is_written_and_a_second_approval_says_nothing_waits(data_dir):
+    paused = json.loads(
+        run(
+            data_dir, ["ask", "draft purchase requisitions for critical spare parts", "--json"]
+        ).stdout
+    )
+    thread = paused["thread_id"]
+    assert paused["pending_actions"]
+    approved = run(data_dir, ["ask", "--thread", thread, "--approve"])
+    csv_path = data_dir / "requisitions" / "requisitions.csv"
+    assert approved.returncode == 0 and csv_path.exists()
+    assert "written to" in approved.stdout and csv_path.with_suffix(".jsonl").exists()
+    again = run(data_dir, ["ask", "--thread", thread, "--approve"])
+    assert again.returncode == 1 and "nothing is waiting for approval" in again.stderr

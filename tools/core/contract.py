@@ -44,6 +44,7 @@ Conversion = Literal[
     "is_critical",  # criticality "A" -> True
     "lead_time_keyword",  # "within their lead time" -> "lead_time"
     "replenish_group",  # recorded category -> mro / raw / wip
+    "quarter_label",  # a period's start -> "2025-Q3"
 ]
 ENTITY_NAMES = frozenset(get_args(Entity))
 CONVERSION_NAMES = frozenset(get_args(Conversion))

@@ -13,6 +13,13 @@ from pydantic import ValidationError
 from stockwise.assistant.agent.registry import tool_fields, tool_input_model
 from stockwise.tools.core.contract import ENTITIES_KEY, ENTITY_NAMES, ContractError
 
+
+def quarter_label(start: Any) -> str:
+    """A period's start (a date or its ISO text) -> its quarter, "2025-Q3"."""
+    month, year = int(str(start)[5:7]), int(str(start)[:4])
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
 # How an entity is reshaped for a field that declares `entity="conversion"`.
 CONVERSIONS: dict[str, Callable[[Any], Any]] = {
     "as_list": lambda v: [v],
@@ -20,6 +27,7 @@ CONVERSIONS: dict[str, Callable[[Any], Any]] = {
     "is_critical": lambda v: v == "A",
     "lead_time_keyword": lambda v: "lead_time",
     "replenish_group": lambda v: {"raw_material": "raw"}.get(v, v),
+    "quarter_label": quarter_label,
 }
 
 

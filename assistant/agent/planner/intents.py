@@ -435,6 +435,20 @@ INTENTS: tuple[Intent, ...] = (
         "Purchase requisitions{at_site}:",
     ),
     Intent(
+        "write_audit_report",
+        "writing the quarter's inventory audit report (PDF, with every figure traced)",
+        ("write_audit_report",),
+        (
+            "write the {period} inventory audit for {site}",
+            "write the inventory audit report for {period}",
+            "prepare the audit report for {period}",
+            "make the quarterly inventory audit for {site}",
+            "generate the {period} stock audit",
+        ),
+        "Inventory audit report{at_site}:",
+        needs=("start",),
+    ),
+    Intent(
         DECLINE,
         "",
         (),

@@ -308,3 +308,14 @@ def draft_purchase_requisitions(data: dict, scope: Scope) -> list[str]:
         left_out(len(drafts), MAX_ROWS, "Narrow by site or group to see the others."),
         *problems,
     ]
+
+
+@writer("write_audit_report")
+def write_audit_report(data: dict, scope: Scope) -> list[str]:
+    where = f" for {plain(data['site'])}" if data.get("site") else " for all sites"
+    return [
+        f"The inventory audit report for {plain(data['period'])}{where} is written to "
+        f"{path_text(data.get('path'))} ({data['format']}), with "
+        f"{count(data['figures_traced'], 'figure')} traced to the tool calls behind them.",
+        "Sections: " + "; ".join(plain(s) for s in data.get("sections", [])) + ".",
+    ]
