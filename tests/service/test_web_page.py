@@ -53,7 +53,10 @@ def test_approve_a_paused_action(page):
     tab.fill("#question", "draft purchase requisitions for critical spare parts")
     tab.click("button[type=submit]")
     tab.locator(".pending button.approve").wait_for()
-    assert "draft_purchase_requisitions" in tab.locator(".pending").text_content()
+    box = tab.locator(".pending").text_content()
+    # Readable, not raw JSON: the action's name and only the filters given.
+    assert "draft purchase requisitions" in box and "critical only: yes" in box
+    assert "null" not in box and "{" not in box
     tab.click(".pending button.approve")
     tab.wait_for_function(
         "document.querySelectorAll('.turn .answer').length >= 2 && "
@@ -61,3 +64,10 @@ def test_approve_a_paused_action(page):
     )
     thread = tab.locator("#thread").text_content().split()[-1]
     assert served.session.pending(thread) == []
+    # The approved action was carried out under the manager's name, and the page says where.
+    answer = tab.locator(".turn .answer").nth(1)
+    assert "approved by bo and written to" in answer.text_content()
+    written = served.session.ctx.settings.data_dir / "requisitions" / "requisitions.csv"
+    assert written.exists() and str(written) in answer.locator("code").first.text_content()
+    # Markdown is rendered as a list, never shown as raw bullets.
+    assert answer.locator("li").count() > 0 and "- PR-" not in answer.text_content()
