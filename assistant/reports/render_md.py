@@ -6,7 +6,13 @@ from stockwise.assistant.reports.model import Report, Table
 from stockwise.tools.core.safe_text import markdown_text
 
 
+class Code(str):
+    """A cell shown as a code span (a tool call's signature): as typed, not escaped."""
+
+
 def _cell(text: str) -> str:
+    if isinstance(text, Code):
+        return "`" + text.replace("`", "'").replace("\n", " ") + "`"
     return markdown_text(text).replace("\n", " ")
 
 
@@ -42,7 +48,7 @@ def render_markdown(report: Report) -> str:
     calls = Table(
         "Tool calls",
         ["trace id", "call"],
-        [[c.trace_id, f"`{c.signature}`"] for c in report.tracer.calls],
+        [[c.trace_id, Code(c.signature)] for c in report.tracer.calls],
     )
     figures = Table(
         "Figures",
