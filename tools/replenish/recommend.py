@@ -3,8 +3,6 @@ value each implies."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -14,7 +12,7 @@ from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
 from stockwise.tools.replenish.policy import plan_policies
-from stockwise.tools.replenish.selection import select_rows
+from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
 
 
 class RecommendReorderInput(BaseModel):
@@ -23,21 +21,9 @@ class RecommendReorderInput(BaseModel):
         description="One item; omit for a whole group or all.",
         json_schema_extra=fills("item") | cli("--item"),
     )
-    group: Literal["mro", "raw", "wip"] | None = Field(
-        None,
-        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
-        json_schema_extra=fills(category="replenish_group"),
-    )
-    site_id: str | None = Field(
-        None,
-        description="Site id; omit for all sites.",
-        json_schema_extra=fills("site") | cli("--site"),
-    )
-    critical_only: bool = Field(
-        False,
-        description="Only criticality-A items.",
-        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
-    )
+    group: Group = None
+    site_id: Site = None
+    critical_only: CriticalOnly = False
     limit: int = Field(
         50,
         ge=1,

@@ -3,20 +3,18 @@ still need and when, and which items will fall below safety stock within their l
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.contract import cli, fills
+from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.policy import plan_policies
 from stockwise.tools.replenish.risk import risk_table
-from stockwise.tools.replenish.selection import check_item, select_rows
+from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, check_item, select_rows
 from stockwise.tools.replenish.wip import OPEN_STATUSES, component_needs
 
 
@@ -67,21 +65,9 @@ class StockoutRiskInput(BaseModel):
         description="Days ahead; omit to use each item's own lead time",
         json_schema_extra=fills("days"),
     )
-    group: Literal["mro", "raw", "wip"] | None = Field(
-        None,
-        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
-        json_schema_extra=fills(category="replenish_group"),
-    )
-    site_id: str | None = Field(
-        None,
-        description="Site id; omit for all sites.",
-        json_schema_extra=fills("site") | cli("--site"),
-    )
-    critical_only: bool = Field(
-        False,
-        description="Only criticality-A items.",
-        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
-    )
+    group: Group = None
+    site_id: Site = None
+    critical_only: CriticalOnly = False
     limit: int = Field(50, ge=1, le=10000, json_schema_extra=fills("top"))
 
 

@@ -13,7 +13,6 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,7 @@ from stockwise.tools.core.safe_text import csv_cell
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
 from stockwise.tools.replenish.policy import plan_policies
-from stockwise.tools.replenish.selection import select_rows
+from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
 
 CSV_COLUMNS = [
     "requisition_id", "item_id", "site_id", "description", "supplier_id", "qty", "uom",
@@ -55,21 +54,9 @@ class DraftRequisitionsInput(BaseModel):
         description="Only these items",
         json_schema_extra=fills(item="as_list") | cli("--item"),
     )
-    group: Literal["mro", "raw", "wip"] | None = Field(
-        None,
-        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
-        json_schema_extra=fills(category="replenish_group"),
-    )
-    site_id: str | None = Field(
-        None,
-        description="Site id; omit for all sites.",
-        json_schema_extra=fills("site") | cli("--site"),
-    )
-    critical_only: bool = Field(
-        False,
-        description="Only criticality-A items.",
-        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
-    )
+    group: Group = None
+    site_id: Site = None
+    critical_only: CriticalOnly = False
 
 
 class DraftRequisitionsResult(ToolResult):

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import pandas as pd
+from pydantic import Field
 from rapidfuzz import process
 
+from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.replenish.items import GROUPS
+
+# The selection every replenishment tool takes, declared once (planner entity, CLI option).
+Group = Annotated[
+    Literal["mro", "raw", "wip"] | None,
+    Field(
+        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
+        json_schema_extra=fills(category="replenish_group"),
+    ),
+]
+Site = Annotated[
+    str | None,
+    Field(
+        description="Site id; omit for all sites.", json_schema_extra=fills("site") | cli("--site")
+    ),
+]
+CriticalOnly = Annotated[
+    bool,
+    Field(
+        description="Only criticality-A items.",
+        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
+    ),
+]
 
 
 def check_item(ds: Dataset, item_id: str) -> None:

@@ -14,7 +14,7 @@ from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.backtest import Backtest, backtest, plannable, window
 from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.policy import plan_policies
-from stockwise.tools.replenish.selection import select_rows
+from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
 
 
 class SimulatePolicyInput(BaseModel):
@@ -23,21 +23,9 @@ class SimulatePolicyInput(BaseModel):
         description="One item id; omit for a whole group or all.",
         json_schema_extra=fills("item") | cli("--item"),
     )
-    group: Literal["mro", "raw", "wip"] | None = Field(
-        None,
-        description="mro = spares/consumables, raw = raw materials, wip = semi-finished.",
-        json_schema_extra=fills(category="replenish_group"),
-    )
-    site_id: str | None = Field(
-        None,
-        description="Site id; omit for all sites.",
-        json_schema_extra=fills("site") | cli("--site"),
-    )
-    critical_only: bool = Field(
-        False,
-        description="Only criticality-A items.",
-        json_schema_extra=fills(criticality="is_critical") | cli("--critical"),
-    )
+    group: Group = None
+    site_id: Site = None
+    critical_only: CriticalOnly = False
     policy: Literal["current", "recommended", "given"] = Field(
         "recommended",
         description="current = reorder points in stock_levels; given = reorder_point and "
