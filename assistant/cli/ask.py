@@ -65,10 +65,9 @@ def ask(
     from stockwise.assistant.startup import loading_notice, timed_context
 
     settings = get_settings()
-    if not settings.llm_base_url:
-        from stockwise.assistant.agent.planner.semantic import warm_up
-
-        warm_up()  # the planner's encoder loads on the other core while the dataset opens
+    # No encoder preload here: one question whose wording is clear never needs it, and a
+    # process that started loading it waits for the load to end (0.6 s of a cold ask). It
+    # loads when a question's wording is unclear; `chat` and the service preload it.
     ctx, timings = timed_context(settings)
     if notice := loading_notice(ctx):
         typer.echo(f"note: {notice}", err=True)

@@ -40,6 +40,10 @@ def warm_up_questions(session: AgentSession) -> list[str]:
 def warm_up(session: AgentSession) -> dict[str, Any]:
     """Imports, questions and a frozen heap; what it took (for the log and /readyz)."""
     started = time.perf_counter()
+    if session.choice.endpoint is None:
+        from stockwise.assistant.agent.planner.semantic import warm_up as load_encoder
+
+        load_encoder()  # the planner's meaning encoder, on the other core meanwhile
     modules = sorted({fn.__module__ for fn in domain_tools()})
     for module in modules:
         importlib.import_module(module)

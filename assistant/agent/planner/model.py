@@ -18,7 +18,6 @@ from stockwise.assistant.agent.planner.brain import Brain
 from stockwise.assistant.agent.planner.intents import INTENTS
 from stockwise.assistant.agent.planner.readings import ask_which_item
 from stockwise.assistant.agent.planner.render import Scope, render_answer
-from stockwise.assistant.agent.planner.semantic import warm_up
 from stockwise.assistant.agent.state import current_turn, is_internal, turn_start
 
 PLANNER_KEY = "planner"
@@ -51,7 +50,6 @@ class OfflinePlanner(BaseChatModel):
         # A tool the planner calls must declare which entity fills each field it needs: a
         # missing declaration fails when the graph is built, not silently on some question.
         check_contracts(t for t in bound if t.name in PLANNED_TOOLS)
-        warm_up()  # the meaning encoder loads while the rest of the agent starts
         return self.model_copy(update={"tools": bound})
 
     @property
