@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 from stockwise.knowledge import CORPUS_DIR
-from stockwise.tools.documents.embedding import clear_cache
 from stockwise.tools.documents.index import build_index
+from stockwise.tools.documents.minilm import clear_cache
 from stockwise.tools.documents.retriever import HybridRetriever
 from stockwise.tools.documents.store import get_collection, open_client
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 import numpy as np
 from chromadb.utils.embedding_functions import config_to_embedding_function
 
-from stockwise.tools.documents.embedding import (
-    DIMENSIONS,
-    MiniLMEmbeddingFunction,
-    embed,
-    get_embedder,
-)
+from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
+from stockwise.tools.documents.minilm import DIMENSIONS, embed, get_embedder
 
 
 def test_vectors_are_unit_length_and_deterministic():

@@ -15,7 +15,7 @@ from stockwise.assistant.agent.grounding import figures_in
 from stockwise.assistant.agent.planner.intents import INTENTS
 from stockwise.assistant.agent.planner.model import OfflinePlanner, _ask_which_item
 from stockwise.assistant.agent.planner.readings import pick
-from stockwise.assistant.agent.planner.semantic import Encoder, SemanticMatcher
+from stockwise.assistant.agent.planner.semantic import SemanticMatcher, get_encoder
 from stockwise.tools.core.settings import get_settings
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.resolve import AmbiguousItemError
@@ -203,10 +203,10 @@ def test_pick_reads_replies():
 
 
 def test_encoder_agrees_with_the_document_embedding():
-    from stockwise.tools.documents.embedding import embed
+    from stockwise.tools.documents.minilm import embed
 
     texts = ["what is our wip worth", "how many hydraulic seal kits do we have"]
-    assert np.allclose(Encoder().embed(texts), embed(texts), atol=1e-5)
+    assert np.allclose(get_encoder().embed(texts), embed(texts), atol=1e-5)
 
 
 def test_example_matrix_is_cached_by_hash(tmp_path, monkeypatch):

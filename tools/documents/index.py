@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stockwise.tools.documents.embedding import embed
+from stockwise.tools.documents.minilm import embed
 from stockwise.tools.documents.passages import Document, DocumentError
 from stockwise.tools.documents.reading import (
     PATH_SEPARATOR,

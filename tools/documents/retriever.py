@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from stockwise.tools.documents.embedding import embed
 from stockwise.tools.documents.keywords import BM25
+from stockwise.tools.documents.minilm import embed
 
 Mode = Literal["hybrid", "dense", "keyword"]
 DENSE_WEIGHT = 0.6  # keyword weight is 1 - this; chosen on evals/retrieval (0.4-0.6 all beat RRF)

