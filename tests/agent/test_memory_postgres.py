@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
+from pg_server import URL, needs_postgres  # tests/pg_server.py
 
 from stockwise.assistant.agent.compaction import split_turns
 from stockwise.assistant.agent.graph import build_graph, final_answer
@@ -20,21 +21,7 @@ from stockwise.tools.dataset.context import ToolContext
 from . import fakes
 from .fakes import ScriptedChatModel, ask_tools, call
 
-URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _reachable() -> bool:
-    try:
-        with psycopg.connect(URL, connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not _reachable(), reason=f"no PostgreSQL server answers at {URL}"),
-]
+pytestmark = [pytest.mark.postgres, needs_postgres]
 
 
 def test_thread_survives_in_postgres(plant, tmp_path):

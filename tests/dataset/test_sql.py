@@ -5,29 +5,15 @@ from __future__ import annotations
 import uuid
 
 import pandas as pd
-import psycopg
 import pytest
 import sqlalchemy as sa
+from pg_server import URL as PG_SERVER  # tests/pg_server.py
+from pg_server import needs_postgres
 
 from stockwise.tools.core.errors import DatasetError
 from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
 from stockwise.tools.dataset.schema import PRODUCT_TABLES
 from stockwise.tools.dataset.sql_write import write_dataset
-
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _postgres_answers() -> bool:
-    try:
-        with psycopg.connect(PG_SERVER, connect_timeout=2):
-            return True
-    except psycopg.Error:
-        return False
-
-
-needs_postgres = pytest.mark.skipif(
-    not _postgres_answers(), reason="no PostgreSQL server answers at 127.0.0.1:5432 (database test)"
-)
 
 
 def assert_same_dataset(a, b):

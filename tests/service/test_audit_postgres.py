@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-import psycopg
 import pytest
+from pg_server import URL, needs_postgres  # tests/pg_server.py
 
 from stockwise.assistant.service.audit import open_audit_log
 from stockwise.assistant.service.audit_verify import verify_settings
 from stockwise.tools.core.settings import Settings
 
-URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _reachable() -> bool:
-    try:
-        with psycopg.connect(URL, connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not _reachable(), reason=f"no PostgreSQL server answers at {URL}"),
-]
+pytestmark = [pytest.mark.postgres, needs_postgres]
 
 
 def test_the_head_lives_in_postgres_and_finds_a_cut_end(tmp_path):
