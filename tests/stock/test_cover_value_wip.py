@@ -112,6 +112,20 @@ def test_inventory_value_by_category_site_supplier(ctx):
     assert s2.total_value == 480
 
 
+def test_inventory_value_of_a_filtered_group_is_that_groups_total(ctx):
+    # "what are our MRO items worth": I1 + I2 = 250, not the whole 5470.
+    mro = inventory_value(ctx, InventoryValueInput(category="mro"))
+    assert mro.total_value == 250 and [g.key for g in mro.groups] == ["mro"]
+    # each category's filtered total is its line in the breakdown, at every site too
+    for site in (None, "S1", "S2"):
+        breakdown = inventory_value(ctx, InventoryValueInput(by="category", site=site))
+        for group in breakdown.groups:
+            alone = inventory_value(ctx, InventoryValueInput(category=group.key, site=site))
+            assert alone.total_value == group.value
+    with pytest.raises(UnknownEntityError):
+        inventory_value(ctx, InventoryValueInput(category="gadgets"))
+
+
 def test_slow_moving_and_excess(ctx):
     result = slow_moving_and_excess(ctx, SlowMovingInput(days=180, cover_threshold=100))
     # Slow: P1 (5 x 500, never issued) and I4 (40 x 8, never issued); W1 has no stock.
@@ -166,6 +180,18 @@ def test_open_wip_orders_by_current_stage(ctx):
     assert [o.order_id for o in testing.orders] == ["MO1"]
     with pytest.raises(UnknownEntityError, match="no stage 'baking'"):
         open_wip_orders(ctx, OpenWipInput(stage="baking"))
+
+
+def test_open_wip_orders_at_one_site(ctx):
+    every = open_wip_orders(ctx, OpenWipInput())
+    for site in ("S1", "South Plant"):
+        at_site = open_wip_orders(ctx, OpenWipInput(site=site))
+        code = "S2" if site == "South Plant" else site
+        assert [o.order_id for o in at_site.orders] == [
+            o.order_id for o in every.orders if o.site_id == code
+        ]
+    with pytest.raises(UnknownEntityError):
+        open_wip_orders(ctx, OpenWipInput(site="Atlantis"))
 
 
 def test_wip_value_contract_definition(ctx):

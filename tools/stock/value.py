@@ -49,6 +49,22 @@ class InventoryValueInput(BaseModel):
         description="Site id or name; omit for all sites.",
         json_schema_extra=fills("site"),
     )
+    # Filters, so "what are our spare parts worth" is the spare parts' total, not the whole
+    # inventory's with spare parts somewhere in it.
+    category: str | None = Field(
+        default=None,
+        description="Only items of this recorded category, e.g. mro.",
+        json_schema_extra=fills("category"),
+    )
+    criticality: str | None = Field(
+        default=None, description="Only items of this criticality: A, B or C.",
+        json_schema_extra=fills("criticality"),
+    )  # fmt: skip
+    mro_subtype: str | None = Field(
+        default=None,
+        description="Only MRO items of this subtype: spare_part, consumable, tool, safety.",
+        json_schema_extra=fills("mro_subtype"),
+    )
 
 
 class ValueGroup(BaseModel):
@@ -91,6 +107,8 @@ def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryVal
     rows = np.ones(len(index.lv_item), dtype=bool)
     if args.site:
         rows = index.lv_site == resolve.site(args.site)
+    if args.category or args.criticality or args.mro_subtype:
+        rows &= item_mask(index, args.category, args.criticality, args.mro_subtype)[index.lv_item]
     value = index.lv_on_hand * index.unit_cost[index.lv_item]
     all_codes, uniques = _group_codes(index, args.by)
     codes = all_codes[rows]

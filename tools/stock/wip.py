@@ -32,6 +32,11 @@ def _nullable(value: Any) -> Any:
 
 # --- open_wip_orders -------------------------------------------------------------------------
 class OpenWipInput(BaseModel):
+    site: str | None = Field(
+        default=None,
+        description="Site id or name; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     stage: str | None = Field(
         default=None, description="Only orders currently at this stage (name, e.g. 'soldering')."
     )
@@ -71,6 +76,8 @@ def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
     highest stage reached), and how many orders sit at each stage."""
     index, resolve = open_index(ctx)
     frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
+    if args.site:
+        frame = frame[frame["site_id"] == index.sites["site_id"].iat[resolve.site(args.site)]]
     if args.product:
         product = index.items["item_id"].iat[resolve.item(args.product)]
         frame = frame[frame["product_item_id"] == product]

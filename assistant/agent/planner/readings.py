@@ -14,7 +14,7 @@ from typing import Any
 # orders, not sales, prices charged or the books.
 OUTSIDE_MONEY = re.compile(
     r"\b(?:revenues?|profits?|margins?|turnover|ebitda|earnings|income|p&l|"
-    r"sales (?:in|revenue|figures?|value)|(?:our|biggest|top) customers?|share price)\b"
+    r"sales (?:in|revenue|figures?|value)|customers?|clients?|share price)\b"
     # prices or costs to come: the data has today's unit costs, not a price forecast
     r"|\b(?:price|prices|cost|costs)\b.*\b(?:next (?:year|month|quarter)|in the future)\b"
     r"|\bwill\b.*\b(?:cost|costs|be priced)\b"
@@ -133,9 +133,9 @@ def reading(
         parts.append(
             "within lead time" if text == "lead_time" else f"within {text.removesuffix('d')} days"
         )
-    for key in ("category", "criticality"):
+    for key in ("category", "mro_subtype", "criticality"):
         if args.get(key):
-            parts.append(f"{key} {args[key]}")
+            parts.append(f"{key.replace('mro_', 'MRO ')} {args[key]}")
     line = "Read as: " + ", ".join(parts)
     if dropped:
         line += f"; not applied (this question type does not take it): {', '.join(dropped)}"

@@ -41,18 +41,24 @@ def _group_name(by: str, group: dict, scope: Scope) -> str:
 @writer("inventory_value")
 def inventory_value(data: dict, scope: Scope) -> list[str]:
     by, cur, groups = data.get("by", "category"), data.get("currency"), data["groups"]
-    site = params_of(data).get("site")
+    params = params_of(data)
+    site = params.get("site")
     at = f" at {scope.site(site)}" if site else ""
+    what = _filtered_stock(params)
     if not groups:
-        return [f"No stock{at}: inventory value {money(data['total_value'], cur)}."]
+        return [f"No {what.lower()}{at}: inventory value {money(data['total_value'], cur)}."]
     rows = [
         f"{_group_name(by, g, scope)}: {money(g['value'], cur)} ({pct(g['share'])}"
         + (f", {count(g['items'], 'item')})" if g.get("items") is not None else ")")
         for g in groups[:MAX_ROWS]
     ]
     wip = next((g for g in groups if by == "category" and g.get("key") == "wip"), None)
+    if what != "Inventory" and len(groups) == 1:
+        items = groups[0].get("items")
+        held = f" ({count(items, 'item')} in stock)" if items is not None else ""
+        return [f"{what}{at} is worth {money(data['total_value'], cur)}{held}."]
     return [
-        f"Inventory{at} is worth {money(data['total_value'], cur)}. "
+        f"{what}{at} is worth {money(data['total_value'], cur)}. "
         f"By {GROUP_WORD.get(by, by)}, largest first:",
         "\n".join(bullets(rows)),
         left_out(len(groups), MAX_ROWS, f"Ask about one {GROUP_WORD.get(by, by)} for its figure."),
@@ -65,6 +71,22 @@ def inventory_value(data: dict, scope: Scope) -> list[str]:
         if wip
         else "",
     ]
+
+
+def _filtered_stock(params: dict) -> str:
+    """How the answer names the stock it values: "Inventory", or the filters asked for
+    ("Criticality A MRO spare part stock")."""
+    words = []
+    if params.get("criticality"):
+        words.append(f"Criticality {params['criticality']}")
+    if params.get("category"):
+        words.append(category(params["category"]))
+    if params.get("mro_subtype"):
+        words.append(str(params["mro_subtype"]).replace("_", " "))
+    if not words:
+        return "Inventory"
+    text = " ".join(words) + " stock"
+    return text[0].upper() + text[1:]
 
 
 @writer("variance")
