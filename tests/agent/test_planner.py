@@ -76,7 +76,7 @@ def test_on_hand_paraphrases(graph, question):
         (
             "how much steel bar did we use last month",
             "demand",
-            {"item": "steel bar", "start": "2025-08-01", "end": "2025-08-31"},
+            {"item": "1001", "start": "2025-08-01", "end": "2025-08-31"},
         ),
         ("total inventory value by site", "inventory_value", {"by": "site"}),
         ("where does the count not match the books?", "variance", {}),
@@ -100,10 +100,10 @@ def test_figures_come_from_the_results(graph):
 
 def test_follow_ups_reuse_the_previous_question(graph):
     first = ask(graph, "How many seal kits at Riverside?", thread="f")
-    assert calls(first) == [("on_hand", {"item": "seal kits", "site": "S1"})]
+    assert calls(first) == [("on_hand", {"item": "4410", "site": "S1"})]
     assert "6 EA on hand" in first["answer"]
     second = ask(graph, "and at the second site?", thread="f")
-    assert calls(second) == [("on_hand", {"item": "seal kits", "site": "S2"})]
+    assert calls(second) == [("on_hand", {"item": "4410", "site": "S2"})]
     assert "3 EA on hand" in second["answer"]
     why = ask(graph, "why?", thread="f")
     assert "On hand is the stock_levels snapshot quantity" in why["answer"]
@@ -115,7 +115,7 @@ def test_period_follow_up(graph):
     ask(graph, "steel bar consumption last month", thread="q")
     result = ask(graph, "what about Q3?", thread="q")
     assert calls(result) == [
-        ("demand", {"item": "steel bar", "start": "2025-07-01", "end": "2025-09-30"})
+        ("demand", {"item": "1001", "start": "2025-07-01", "end": "2025-09-30"})
     ]
     assert ": 300 KG, on average" in result["answer"]
 

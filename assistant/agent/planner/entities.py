@@ -42,6 +42,9 @@ class EntityExtractor:
         # ("ptfe tape 12mm x 12m") stays text: the tools then list each of them.
         self.descriptions: dict[str, set[str]] = {}
         self.part_numbers: dict[str, set[str]] = {}
+        # Description tokens -> items, so "juki 503 nozzles" finds NOZZLE PNP JUKI 503 in any
+        # word order, and "fuse 10a ceramic" keeps its "10a".
+        self.token_items: dict[str, set[str]] = {}
         for item_id, desc in zip(
             dataset.items["item_id"], dataset.items["description"], strict=True
         ):
@@ -52,6 +55,8 @@ class EntityExtractor:
                     self.descriptions.setdefault(key, set()).add(str(item_id))
             if part:
                 self.part_numbers.setdefault(part.strip(), set()).add(str(item_id))
+            for token in _tokens(core):
+                self.token_items.setdefault(token, set()).add(str(item_id))
 
     def _equipment(self, text: str, out: dict) -> str:
         for m in re.finditer(r"\b[a-z]{1,4}-\d{1,3}\b", text):
@@ -89,6 +94,9 @@ class EntityExtractor:
         text = self._described(text, out)
         if "item" in out:
             return text
+        text = self._by_tokens(text, out)
+        if "item" in out:
+            return text
         for m in re.finditer(r"\b[\w\-]+\b", text):
             token = m.group(0)
             if token in self.item_ids and not token.isalpha():
@@ -120,6 +128,34 @@ class EntityExtractor:
             return text[: best[0].start()] + "{item}" + text[best[-1].end() :]
         return text
 
+    def _by_tokens(self, text: str, out: dict) -> str:
+        """An item named by several words of its description, in any order ("juki 503
+        nozzles", "the fuse 10a ceramic"): the longest run of question words that every
+        word of some description holds. One item: its id; several: the words, for the tool
+        to list them. A single word is left to the fuzzy reading below (typos)."""
+        spans = list(TOKEN.finditer(text))
+        best: tuple[int, int, set[str]] | None = None
+        for i in range(len(spans)):
+            items: set[str] | None = None
+            for j in range(i, len(spans)):
+                word = spans[j].group(0)
+                if word in NOT_ITEM_WORDS or word in self.intent_words:
+                    break
+                held = self.token_items.get(word) or self.token_items.get(_singular(word))
+                if not held:
+                    break
+                items = set(held) if items is None else items & held
+                if not items:
+                    break
+                if j > i and (best is None or j - i > best[1] - best[0]):
+                    best = (i, j, set(items))
+        if best is None:
+            return text
+        i, j, items = best
+        start, end = spans[i].start(), spans[j].end()
+        out["item"] = next(iter(items)) if len(items) == 1 else text[start:end]
+        return text[:start] + "{item}" + text[end:]
+
     def _is_item_word(self, word: str) -> bool:
         if word in NOT_ITEM_WORDS or word in self.intent_words or len(word) < 3:
             return False
@@ -144,6 +180,17 @@ class EntityExtractor:
             if key in out:
                 out[key] = pd.Timestamp(out[key]).date().isoformat()
         return Entities(values=out, shape=text)
+
+
+TOKEN = re.compile(r"[a-z0-9][a-z0-9.\-/]*[a-z0-9]|[a-z0-9]")
+
+
+def _tokens(description: str) -> set[str]:
+    return {_singular(t) for t in TOKEN.findall(description)}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 and not word.endswith("ss") else word
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

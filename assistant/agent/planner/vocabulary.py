@@ -21,6 +21,9 @@ REQUEST_WORDS = frozenset({
     "item", "items", "part", "parts", "stock", "level", "levels", "site", "plant",
     # money said of stock ("how much cash is sitting in ..."), never an item's name
     "worth", "value", "valued", "money", "cash", "tied", "sitting", "holding", "hold",
+    # time, which periods.py reads when it is a period and which never names an item
+    "day", "days", "week", "weeks", "month", "months", "quarter", "quarters", "year", "years",
+    "half", "today", "yesterday", "tomorrow",
 })
 # fmt: on
 NOT_ITEM_WORDS = STOPWORDS | REQUEST_WORDS
