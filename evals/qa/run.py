@@ -45,7 +45,9 @@ TARGETS = {"correct": 0.90, "grounded": 1.0, "declined": 1.0}
 # The blind set's targets (issue 19): correct, and at most this share of confident wrong.
 BLIND_TARGETS = {"correct": 0.90}
 BLIND_MAX_CONFIDENT_WRONG = 0.03
-SETS = ("tuned", "blind")
+SETS = ("tuned", "blind", "dev")
+# The development set: the lead's own phrasings to work against (tuned on, not evidence).
+DEV_PATH = Path(__file__).with_name("dev") / "questions.yaml"
 
 
 def figure_found(expected: float, answer: str) -> bool:
@@ -240,10 +242,12 @@ def strict_expectation(q: Question, oracle: BlindOracle) -> scoring.Expectation:
     return exp
 
 
-def blind_cases(oracle: BlindOracle, limit: int | None = None) -> list[Case]:
+def blind_cases(
+    oracle: BlindOracle, limit: int | None = None, path: Path | None = None
+) -> list[Case]:
     from evals.qa import blind
 
-    questions = blind.load()
+    questions = blind.load(path or blind.PATH)
     questions = questions[:limit] if limit else questions
     return [
         Case(
@@ -341,7 +345,10 @@ def main(
     with open_session(ctx, choice, extra_tools=extra_tools) as session:
         oracle = BlindOracle(oracle_folder(settings))
         endpoint = session.choice.endpoint
-        cases = (blind_cases if set_name == "blind" else tuned_cases)(oracle, limit)
+        if set_name == "tuned":
+            cases = tuned_cases(oracle, limit)
+        else:  # the dev set has the blind set's schema and scoring, on its own questions
+            cases = blind_cases(oracle, limit, DEV_PATH if set_name == "dev" else None)
         run_id = session.new_thread()
         for case in cases:
             thread = f"qa-{run_id}-{case.thread or case.qid}"
@@ -421,7 +428,7 @@ def passed(summary: dict) -> bool:
 def targets_met(summary: dict, set_name: str) -> bool:
     if summary["writer_failures"]:
         return False
-    if set_name == "blind":
+    if set_name in ("blind", "dev"):
         buckets = summary["buckets"]
         return (
             buckets["correct_share"] >= BLIND_TARGETS["correct"]

@@ -12,6 +12,7 @@ from typing import Any
 from langchain_core.tools import BaseTool
 
 from stockwise.assistant.agent.planner.arguments import declared_entities, fill_args
+from stockwise.assistant.agent.planner.cues import cue_intent
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.planner.intents import (
     DECLINE,
@@ -74,6 +75,11 @@ class Plan:
             "options": self.options,
             "reading": self.reading,
         }
+
+
+def _weak(match: Match) -> bool:
+    """Declined on wording alone but not clearly out of scope: a cue may still place it."""
+    return match.intent == DECLINE and match.score < DECISIVE_SCORE
 
 
 def _decisive(match: Match) -> bool:
@@ -166,6 +172,13 @@ class Brain:
                 message=f'There is no site called "{found.values["unknown_site"]}" in the '
                 f"plant's data; the sites are {names}.",
             )
+        if found.values.get("impossible_date"):
+            return Plan(
+                DECLINE,
+                found.values,
+                message=f'"{found.values["impossible_date"]}" names a day that does not exist; '
+                "ask again with a real date.",
+            )
         if found.values.get("future"):
             return Plan(
                 DECLINE,
@@ -211,9 +224,12 @@ class Brain:
                 tools,
             )
         item = found.values.get("item")
-        rule = meaning_rule(q, found.values, bool(item) and bool(self.item_candidates(str(item))))
+        item_known = bool(item) and bool(self.item_candidates(str(item)))
+        rule = meaning_rule(q, found.values, item_known)
         if rule == "decline_money":
             return Plan(DECLINE, found.values, message=DECLINE_MONEY)
+        if rule is None and match.intent != DECLINE or _weak(match):
+            rule = cue_intent(q, found.values, item_known) or rule
         if rule and rule in self.intents and self._usable(rule, tools):
             what = "stock value (on hand x unit cost)" if rule == "on_hand" else ""
             return self._calls(Plan(rule, found.values, question=question, what=what), tools)
