@@ -6,6 +6,7 @@ the server goes on serving."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from typing import Any
@@ -17,7 +18,6 @@ from stockwise.assistant.mcp.approvals import DECIDE, decide, draft
 from stockwise.assistant.mcp.catalog import McpTool
 from stockwise.assistant.mcp.summary import summary
 from stockwise.assistant.mcp.workspace import Workspace
-from stockwise.assistant.service.audit import content_hash
 from stockwise.assistant.service.auth import Principal
 from stockwise.tools.core.errors import InvalidArgumentError, StockwiseError
 
@@ -97,6 +97,11 @@ def call(
             status=status,
         )  # fmt: skip
     return outcome
+
+
+def content_hash(text: str) -> str:
+    # As the audit log hashes tool results (service/audit.py), without importing the service.
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def _loggable(arguments: dict[str, Any] | None) -> Any:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 import mcp_types as types
 from pydantic import BaseModel
 
 from stockwise.tools.core.contract import input_model, without_contract
-from stockwise.tools.dataset.context import ToolContext
+
+if TYPE_CHECKING:  # pandas: loaded with the dataset, not with the server
+    from stockwise.tools.dataset.context import ToolContext
 
 DRAFT_NOTE = (
     " Over MCP this call only drafts: nothing is written. The result names an action_id; a "

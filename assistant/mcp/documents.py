@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import mcp_types as types
 from rapidfuzz import process
 
 from stockwise.tools.core.errors import StockwiseError
-from stockwise.tools.dataset.context import ToolContext
+
+if TYPE_CHECKING:  # pandas: loaded with the dataset, not with the server
+    from stockwise.tools.dataset.context import ToolContext
 
 SCHEME = "stockwise://documents/"
 TEMPLATE = SCHEME + "{doc_id}"

@@ -11,6 +11,7 @@ import anyio
 from starlette.types import ASGIApp
 
 from stockwise.assistant.mcp.identity import ApiKeys, local_principal
+from stockwise.assistant.mcp.listing_cache import ListingCache, cache_path
 from stockwise.assistant.mcp.server import build_server, tool_listing
 from stockwise.assistant.mcp.workspace import Workspace
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
@@ -33,8 +34,9 @@ def run_stdio(settings: Settings) -> None:
     from mcp.server.stdio import stdio_server
 
     space = Workspace(settings)
-    server = build_server(space, local_principal(settings))
-    space.warm(tool_listing)
+    cache = ListingCache(cache_path(settings.data_dir))
+    server = build_server(space, local_principal(settings), cache)
+    space.warm(lambda: (tool_listing(), cache.listing(tool_listing)))
 
     async def serve() -> None:
         async with stdio_server() as (read_stream, write_stream):
@@ -51,9 +53,10 @@ def keys_of(settings: Settings) -> KeyStore | None:
 def http_app(settings: Settings, host: str, space: Workspace | None = None) -> ASGIApp:
     """The streamable HTTP app at /mcp, behind the API key check."""
     space = space or Workspace(settings)
-    server = build_server(space, local=None)
+    cache = ListingCache(cache_path(settings.data_dir))
+    server = build_server(space, None, cache)
     app = server.streamable_http_app(streamable_http_path=PATH, host=host)
-    space.warm(tool_listing)
+    space.warm(lambda: (tool_listing(), cache.listing(tool_listing)))
     return ApiKeys(app, keys_of(settings), RateLimiter(settings.rate_limit_per_minute))
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset.context import ToolContext
+
+if TYPE_CHECKING:  # pandas: loaded with the dataset, not with the server
+    from stockwise.tools.dataset.context import ToolContext
 
 CHANNEL = "mcp"
 log = logging.getLogger("stockwise.mcp")
