@@ -40,7 +40,7 @@ def mcp(
     from stockwise.assistant.mcp.run import run_http
 
     try:
-        run_http(settings, host, port)
+        run_http(settings, host, port, insecure_open and settings.api_keys_file is None)
     except ValueError as error:  # an unreadable API keys file
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None

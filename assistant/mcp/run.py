@@ -15,6 +15,7 @@ from stockwise.assistant.mcp.listing_cache import ListingCache, cache_path
 from stockwise.assistant.mcp.server import build_server, tool_listing
 from stockwise.assistant.mcp.workspace import Workspace
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
+from stockwise.assistant.service.exposure import OpenAccessWarning
 from stockwise.tools.core.settings import Settings
 
 PATH = "/mcp"
@@ -50,17 +51,22 @@ def keys_of(settings: Settings) -> KeyStore | None:
     return KeyStore.load(Path(path)) if path else None
 
 
-def http_app(settings: Settings, host: str, space: Workspace | None = None) -> ASGIApp:
-    """The streamable HTTP app at /mcp, behind the API key check."""
+def http_app(
+    settings: Settings, host: str, space: Workspace | None = None, insecure_open: bool = False
+) -> ASGIApp:
+    """The streamable HTTP app at /mcp, behind the API key check (and, when open without
+    keys beyond this machine, a warning per request, as the service logs one)."""
     space = space or Workspace(settings)
     cache = ListingCache(cache_path(settings.data_dir))
     server = build_server(space, None, cache)
     app = server.streamable_http_app(streamable_http_path=PATH, host=host)
     space.warm(lambda: (tool_listing(), cache.listing(tool_listing)))
-    return ApiKeys(app, keys_of(settings), RateLimiter(settings.rate_limit_per_minute))
+    checked = ApiKeys(app, keys_of(settings), RateLimiter(settings.rate_limit_per_minute))
+    return OpenAccessWarning(checked) if insecure_open else checked
 
 
-def run_http(settings: Settings, host: str, port: int) -> None:
+def run_http(settings: Settings, host: str, port: int, insecure_open: bool = False) -> None:
     import uvicorn
 
-    uvicorn.run(http_app(settings, host), host=host, port=port, log_level="warning")
+    app = http_app(settings, host, insecure_open=insecure_open)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -33,9 +33,12 @@ def stdio_client(env: dict[str, str], mode: str = "auto") -> Client:
 
 
 @contextmanager
-def http_server(env: dict[str, str], timeout: float = 120) -> Iterator[str]:
-    """`stockwise mcp --http` on a free port; yields the endpoint's URL once it accepts."""
-    port = free_port()
+def http_server(
+    env: dict[str, str], port: int | None = None, timeout: float = 120
+) -> Iterator[str]:
+    """`stockwise mcp --http` on `port` (default: a free one); yields the endpoint's URL once
+    it accepts connections."""
+    port = port or free_port()
     server = subprocess.Popen(
         [str(STOCKWISE), "mcp", "--http", "--port", str(port)],
         env=env,

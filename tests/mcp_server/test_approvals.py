@@ -7,6 +7,7 @@ from __future__ import annotations
 import anyio
 
 from stockwise.assistant.service.audit import open_audit_log
+from stockwise.assistant.service.audit_verify import verify_settings
 from stockwise.tools.replenish.requisitions import requisitions_path
 
 DRAFT = ("draft_purchase_requisitions", {"group": "mro", "critical_only": True})
@@ -79,6 +80,8 @@ def test_a_manager_approves_their_draft_once_and_it_is_written_with_their_name(c
     kinds = _audit(space)
     assert kinds.index(("pending_action", "ana")) < kinds.index(("approval", "ana"))
     assert ("decision_refused", "ana") in kinds
+    verdict = verify_settings(space.settings)  # what `stockwise audit verify` checks
+    assert verdict.ok and verdict.entries == len(kinds)
 
 
 def test_only_the_drafter_or_an_admin_decides(client_as, space):
