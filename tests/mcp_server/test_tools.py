@@ -127,3 +127,29 @@ def test_every_call_is_in_the_audit_log(client_as, space):
         ("ana", "mcp", "error"),
     ]
     assert entries[0]["data"]["args"] == {"item": "4410"}
+
+
+def test_a_dataset_that_cannot_open_is_each_calls_one_line_error(tmp_path):
+    from mcp import Client
+
+    from stockwise.assistant.mcp.server import build_server
+    from stockwise.assistant.mcp.workspace import Workspace
+    from stockwise.assistant.service.auth import Principal
+    from stockwise.tools.core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", dataset=str(tmp_path / "no-such-plant"))
+    server = build_server(Workspace(settings), Principal("ana", "manager", "local"))
+
+    async def main():
+        async with Client(server) as client:
+            tools = (await client.list_tools()).tools  # listing needs no dataset
+            first = await client.call_tool("on_hand", {"item": "4410"})
+            second = await client.call_tool("inventory_value", {})
+            return tools, first, second
+
+    tools, first, second = anyio.run(main)
+    assert len(tools) > 20
+    assert first.is_error and second.is_error
+    assert "no-such-plant" in first.content[0].text
+    assert first.content[0].text == second.content[0].text
+    assert "\n" not in first.content[0].text
