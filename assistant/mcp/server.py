@@ -59,7 +59,9 @@ def build_server(
     keeps the tool listing between starts."""
 
     def listed() -> list[types.Tool]:
-        return cache.listing(tool_listing) if cache is not None else tool_listing()
+        tools = cache.listing(tool_listing) if cache is not None else tool_listing()
+        space.listed.set()  # the warm-up may start loading the tools and the dataset
+        return tools
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         # The catalog imports the agent's tool registry on first use: off the event loop.

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pandas: loaded with the dataset, not with the server
     from stockwise.tools.dataset.context import ToolContext
 
 CHANNEL = "mcp"
+LISTING_GRACE_S = 1.0
 log = logging.getLogger("stockwise.mcp")
 
 
@@ -23,19 +24,20 @@ class Workspace:
         self.settings = settings
         self._ctx = ctx
         self._error: BaseException | None = None
-        self._opened = threading.Event()
         self._lock = threading.Lock()
-        if ctx is not None:
-            self._opened.set()
+        self.listed = threading.Event()  # set once a client has had the tool listing
 
     def warm(self, prepare: Callable[[], Any]) -> None:
-        """`prepare()` (the tool listing) and open the dataset on a background thread: the
-        first call finds them ready, and a start never blocks on them."""
+        """`prepare()` (the tools) and open the dataset on a background thread, so the first
+        call finds them ready and a start never blocks on them."""
         threading.Thread(
             target=self._warm, args=(prepare,), name="stockwise-mcp-warm", daemon=True
         ).start()
 
     def _warm(self, prepare: Callable[[], Any]) -> None:
+        # Importing the tools holds the interpreter lock for a second or more: it waits until
+        # the client has the listing it asks for right after starting (or a grace period).
+        self.listed.wait(LISTING_GRACE_S)
         try:
             prepare()
             self.context()
@@ -57,8 +59,6 @@ class Workspace:
                     self._ctx = open_context(self.settings)
                 except Exception as error:
                     self._error = error
-                finally:
-                    self._opened.set()
             if self._error is not None:
                 raise self._error
             assert self._ctx is not None
