@@ -230,8 +230,12 @@ def decide(space: Workspace, args: DecideActionInput, who: Principal) -> dict[st
         outcome = json.loads(
             carry_out(fn, space.ctx, input_model(fn).model_validate(found["args"]), payload)
         )
-    except Exception:
+    except Exception as error:
         store.release(args.action_id)  # not carried out: it may be decided again
+        space.audit(
+            "action_failed", who.user, action_id=args.action_id, tool=found["tool"],
+            why=f"{type(error).__name__}: {error}",
+        )  # fmt: skip
         raise
     carried = args.decision == "approve" and not outcome.get("rejected")
     if carried:

@@ -99,3 +99,18 @@ def test_deciding_an_unknown_action_is_refused(client_as):
     refused = _decide(client_as, "ana", "manager", "act-000000000000")
     assert refused.is_error
     assert refused.content[0].text == "no action 'act-000000000000' is waiting: draft one first"
+
+
+def test_a_write_that_fails_leaves_the_action_to_decide_again(client_as, space):
+    action_id = _draft(client_as).structured_content["pending_action"]["action_id"]
+    path = requisitions_path(space.settings)
+    path.parent.mkdir(parents=True)
+    path.write_text("edited by hand\n", encoding="utf-8")
+    failed = _decide(client_as, "ana", "manager", action_id)
+    assert failed.is_error
+    assert "does not start with the requisition header" in failed.content[0].text
+    assert path.read_text(encoding="utf-8") == "edited by hand\n"  # nothing half-written
+    assert ("action_failed", "ana") in _audit(space)
+    path.unlink()
+    again = _decide(client_as, "ana", "manager", action_id)
+    assert not again.is_error and again.structured_content["carried_out"] is True
