@@ -85,9 +85,11 @@ def call(
         status = "error"
         outcome = refused(f"{tool.name} failed: {type(error).__name__}: {one_line(error)}")
     else:
+        text = summary(tool.name, shown)
+        if space.notice:  # rows a lenient load set aside: every answer says so, as the CLI does
+            text += f"\nnote: {space.notice}"
         outcome = types.CallToolResult(
-            content=[types.TextContent(text=summary(tool.name, shown))],
-            structured_content=shown,
+            content=[types.TextContent(text=text)], structured_content=shown
         )
     if tool.name != DECIDE:  # a decision writes its own, fuller entries
         text = outcome.content[0].text if isinstance(outcome.content[0], types.TextContent) else ""

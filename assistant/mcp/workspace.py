@@ -26,6 +26,12 @@ class Workspace:
         self._error: BaseException | None = None
         self._lock = threading.Lock()
         self.listed = threading.Event()  # set once a client has had the tool listing
+        # What a lenient load left out: logged once, and said with every result.
+        self.notice: str | None = None
+        if ctx is not None:
+            from stockwise.assistant.startup import loading_notice
+
+            self.notice = loading_notice(ctx)
 
     def warm(self, prepare: Callable[[], Any]) -> None:
         """`prepare()` (the tools) and open the dataset on a background thread, so the first
@@ -53,12 +59,16 @@ class Workspace:
         gives the same error on every call, never half a context."""
         with self._lock:
             if self._ctx is None and self._error is None:
-                from stockwise.assistant.startup import open_context
+                from stockwise.assistant.startup import loading_notice, open_context
 
                 try:
                     self._ctx = open_context(self.settings)
                 except Exception as error:
                     self._error = error
+                else:
+                    self.notice = loading_notice(self._ctx)
+                    if self.notice:
+                        log.warning("note: %s", self.notice)
             if self._error is not None:
                 raise self._error
             assert self._ctx is not None

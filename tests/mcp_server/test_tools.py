@@ -153,3 +153,28 @@ def test_a_dataset_that_cannot_open_is_each_calls_one_line_error(tmp_path):
     assert "no-such-plant" in first.content[0].text
     assert first.content[0].text == second.content[0].text
     assert "\n" not in first.content[0].text
+
+
+def test_rows_a_lenient_load_left_out_are_noted_with_every_result(demo_dataset, tmp_path):
+    import dataclasses
+
+    from mcp import Client
+
+    from stockwise.assistant.mcp.server import build_server
+    from stockwise.assistant.mcp.workspace import Workspace
+    from stockwise.assistant.service.auth import Principal
+    from stockwise.tools.core.settings import Settings
+
+    meta = {**demo_dataset.meta, "rows_rejected": 3, "rejects_path": "/data/rejects/x"}
+    lenient = dataclasses.replace(demo_dataset, meta=meta)
+    settings = Settings(data_dir=tmp_path / "data")
+    space = Workspace(settings, ToolContext(dataset=lenient, settings=settings))
+    server = build_server(space, Principal("ana", "manager", "local"))
+
+    async def main():
+        async with Client(server) as client:
+            return await client.call_tool("on_hand", {"item": "4410"})
+
+    text = anyio.run(main).content[0].text
+    assert text.splitlines()[-1].startswith("note: 3 rows of ")
+    assert "are left out (STOCKWISE_LENIENT); with reasons in /data/rejects/x" in text
