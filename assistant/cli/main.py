@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("stockwise.assistant.cli.demo", "demo"),
     "forecast": ("stockwise.assistant.cli.forecast", "forecast"),
     "serve": ("stockwise.assistant.cli.serve", "serve"),
+    "mcp": ("stockwise.assistant.cli.mcp_server", "mcp"),
     "eval": ("stockwise.assistant.cli.evals", "eval_app"),
     "stock": ("stockwise.assistant.cli.stock", "app"),
     "audit": ("stockwise.assistant.cli.audit", "app"),

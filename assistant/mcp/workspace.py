@@ -1,0 +1,87 @@
+"""What one MCP server process holds: the settings, the dataset (opened once, in the
+background from the start, so listing tools never waits for it), and the audit log writer
+every call goes through."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from stockwise.tools.core.settings import Settings
+
+if TYPE_CHECKING:  # pandas: loaded with the dataset, not with the server
+    from stockwise.tools.dataset.context import ToolContext
+
+CHANNEL = "mcp"
+LISTING_GRACE_S = 1.0
+log = logging.getLogger("stockwise.mcp")
+
+
+class Workspace:
+    def __init__(self, settings: Settings, ctx: ToolContext | None = None) -> None:
+        self.settings = settings
+        self._ctx = ctx
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self.listed = threading.Event()  # set once a client has had the tool listing
+        # What a lenient load left out: logged once, and said with every result.
+        self.notice: str | None = None
+        if ctx is not None:
+            from stockwise.assistant.startup import loading_notice
+
+            self.notice = loading_notice(ctx)
+
+    def warm(self, prepare: Callable[[], Any]) -> None:
+        """`prepare()` (the tools) and open the dataset on a background thread, so the first
+        call finds them ready and a start never blocks on them."""
+        threading.Thread(
+            target=self._warm, args=(prepare,), name="stockwise-mcp-warm", daemon=True
+        ).start()
+
+    def _warm(self, prepare: Callable[[], Any]) -> None:
+        # Importing the tools holds the interpreter lock for a second or more: it waits until
+        # the client has the listing it asks for right after starting (or a grace period).
+        self.listed.wait(LISTING_GRACE_S)
+        try:
+            prepare()
+            self.context()
+        except Exception as error:  # said again, as the tool's error, on the first call
+            log.warning("stockwise mcp: %s", error)
+
+    @property
+    def ctx(self) -> ToolContext:
+        return self.context()
+
+    def context(self) -> ToolContext:
+        """The dataset of the settings, opened on first use; a dataset that cannot be opened
+        gives the same error on every call, never half a context."""
+        with self._lock:
+            if self._ctx is None and self._error is None:
+                from stockwise.assistant.startup import loading_notice, open_context
+
+                try:
+                    self._ctx = open_context(self.settings)
+                except Exception as error:
+                    self._error = error
+                else:
+                    self.notice = loading_notice(self._ctx)
+                    if self.notice:
+                        log.warning("note: %s", self.notice)
+            if self._error is not None:
+                raise self._error
+            assert self._ctx is not None
+            return self._ctx
+
+    def audit(self, kind: str, user: str, **data: Any) -> None:
+        """One audit entry, with the log opened and closed around it: the service, the CLI
+        and other MCP processes append to the same chained log, and a writer that held it
+        open would continue from an end that another one has moved on from."""
+        from stockwise.assistant.service.audit import open_audit_log
+
+        audit = open_audit_log(self.settings)
+        try:
+            audit.append(kind, user, CHANNEL, **data)
+        finally:
+            audit.close()
