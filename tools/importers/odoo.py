@@ -73,7 +73,9 @@ def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame
     site_of = loc.set_index("_key")["site_id"]
     frames: dict[str, pd.DataFrame] = {"items": items}
     txns = _moves(moves, ref, item_uom, units, loc, report)
-    as_of = txns["ts"].max() if len(txns) else pd.Timestamp.now().normalize()
+    # Rows of items the master lacks are dropped later: they do not date the snapshot.
+    known = txns["item_id"].isin(set(items["item_id"]))
+    as_of = txns.loc[known, "ts"].max() if known.any() else pd.Timestamp.now().normalize()
     report.note(f"stock (stock.quant) taken as of {as_of:%Y-%m-%d %H:%M}, the last done move")
     frames["transactions"] = txns
     frames["stock_levels"] = _quants(quants, ref, loc, as_of, report)
@@ -125,10 +127,7 @@ def _items(products: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     report.guess("no cost (standard_price): unit cost 0", int(cost.isna().sum()))
     items["unit_cost"] = cost.fillna(0.0)
     categ = products.get("categ_id", pd.Series("", index=products.index)).str.lower()
-    found = pd.Series([None] * len(categ), index=categ.index, dtype=object)
-    for word, value in CATEGORY_WORDS:
-        found = found.where(found.notna() | ~categ.str.contains(word, regex=False),
-                            pd.Series([value] * len(categ), index=categ.index))  # fmt: skip
+    found = categ.map(lambda c: next((v for word, v in CATEGORY_WORDS if word in c), None))
     report.guess("category from words in the product category (spare, consumable, raw, ...)",
                  int(found.notna().sum()))  # fmt: skip
     items["recorded_category"] = found.map(lambda v: v[0] if v else None)

@@ -45,7 +45,9 @@ def read_sap(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame]
 
     lines = movements.movement_lines(mseg, mkpf)
     txns = movements.map_movements(mseg, lines, orders.order_categories(aufk), report)
-    as_of = txns["ts"].max() if len(txns) else pd.Timestamp.now().normalize()
+    # Rows of items the master lacks are dropped later: they do not date the snapshot.
+    known = txns["item_id"].isin(set(mara.ids("MATNR")))
+    as_of = txns.loc[known, "ts"].max() if known.any() else pd.Timestamp.now().normalize()
     report.note(f"stock (MARD) taken as of {as_of:%Y-%m-%d}, the last posting date")
     report.note("261 issues: to production for production orders (AUTYP 10), to maintenance "
                 "for maintenance orders (AUTYP 30)")  # fmt: skip
