@@ -24,7 +24,7 @@ from stockwise.tools.importers.errors import ImportRefusedError
 from stockwise.tools.importers.files import find_file, read_text_table
 from stockwise.tools.importers.finish import with_provenance
 from stockwise.tools.importers.report import ImportReport
-from stockwise.tools.importers.values import keep_parsed, to_date, to_number
+from stockwise.tools.importers.values import keep_parsed, text_of, to_date, to_number
 
 # voucher type (or Stock Entry purpose) -> (type when qty < 0, type when qty > 0, ref_type)
 LEDGER_TYPES: dict[str, tuple[str, str, str | None]] = {
@@ -64,7 +64,7 @@ def _load(folder: Path, name: str, fields: tuple[str, ...], required=True):
             f"{path.name}: no column {missing[0]} (ERPNext field name); the file has "
             f"{', '.join(frame.columns[:20])}"
         )
-    return with_provenance(frame.map(lambda v: str(v).strip()), path.name)
+    return with_provenance(frame.apply(text_of), path.name)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from stockwise.tools.importers.errors import ImportRefusedError
 
 FIRST_DATA_ROW = 2
+TEXT = pd.StringDtype("pyarrow")
+_BLANK_LINE = re.compile(rb"\n[ \t;,|]*\r?\n")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
@@ -59,20 +64,52 @@ def check_unique_columns(file: str, columns: list) -> None:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     raw = path.read_bytes()
+    if not raw.strip():
+        raise ImportRefusedError(f"{path.name}: the file is empty")
+    first = raw.split(b"\n", 1)[0].decode("latin-1")
+    # German exports separate with ';' because ',' is their decimal mark.
+    delimiter = max((";", ",", "\t", "|"), key=first.count)
+    if _BLANK_LINE.search(raw):
+        # Arrow skips blank lines, which would shift every later row number a reject names.
+        return _read_csv_rows(path, raw, delimiter)
     # SAP GUI exports are often Windows-1252; Odoo and ERPNext write UTF-8 (with a BOM
     # from Excel). Try the strict one first so a real UTF-8 file is never mis-decoded.
+    for encoding in ("utf8", "cp1252"):
+        try:
+            return _read_csv_arrow(path, raw, delimiter, encoding)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) and encoding == "utf8":
+                continue
+            raise ImportRefusedError(f"{path.name}: {exc}") from exc
+    raise AssertionError("unreachable: cp1252 decodes any byte")
+
+
+def _read_csv_arrow(path: Path, raw: bytes, delimiter: str, encoding: str) -> pd.DataFrame:
+    """Every column as Arrow text: ten million rows in seconds, in one buffer per column."""
+    header_text = raw.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == "utf8" else encoding)
+    header = [h.strip() for h in next(csv.reader([header_text.rstrip("\r")], delimiter=delimiter))]
+    check_unique_columns(path.name, header)
+    table = pacsv.read_csv(
+        io.BytesIO(raw),
+        read_options=pacsv.ReadOptions(encoding=encoding, column_names=header, skip_rows=1),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+        ),
+    )
+    frame = table.to_pandas(types_mapper=lambda t: TEXT if t == pa.string() else None)
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame
+
+
+def _read_csv_rows(path: Path, raw: bytes, delimiter: str) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    first = text.split("\n", 1)[0]
-    # German exports separate with ';' because ',' is their decimal mark.
-    delimiter = max((";", ",", "\t", "|"), key=first.count)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not rows:
-        raise ImportRefusedError(f"{path.name}: the file is empty")
     header = [h.strip() for h in rows[0]]
     width = len(header)
     body, numbers = [], []

@@ -24,7 +24,7 @@ from stockwise.tools.importers.files import find_file, read_text_table
 from stockwise.tools.importers.finish import with_provenance
 from stockwise.tools.importers.odoo_moves import classify, convert
 from stockwise.tools.importers.report import ImportReport
-from stockwise.tools.importers.values import keep_parsed, to_date, to_number
+from stockwise.tools.importers.values import keep_parsed, text_of, to_date, to_number
 
 # Words in an Odoo product category -> (recorded_category, mro_subtype): Odoo has no
 # WIP/MRO notion of its own, plants name their categories.
@@ -53,7 +53,7 @@ def _load(folder: Path, names: tuple[str, ...], fields: tuple[str, ...], require
             f"{path.name}: no column {missing[0]} (Odoo field name; export with "
             f"'import-compatible' ticked); the file has {', '.join(frame.columns[:20])}"
         )
-    return with_provenance(frame.map(lambda v: str(v).strip()), path.name)
+    return with_provenance(frame.apply(text_of), path.name)
 
 
 def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame]:

@@ -88,6 +88,7 @@ def classify(moves: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         report.drop(f"move from a {a or 'unknown'} to a {b or 'unknown'} location: not a stock "
                     "movement the contract knows", str(group["_file"].iloc[0]),
                     group.set_index("_row"), "location_id")  # fmt: skip
+    rows = [r for r in rows if len(r)]
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     # A transfer's two legs come from one move: tell their ids apart.
     legs = out["txn_type"].isin(["transfer_out", "transfer_in"])

@@ -20,7 +20,7 @@ import pandas as pd
 from stockwise.tools.dataset.schema import TXN_SIGNS
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.sap.tables import SapTable, sap_id
-from stockwise.tools.importers.values import to_date, to_number
+from stockwise.tools.importers.values import text_of, to_date, to_number
 
 # BWART -> (txn_type, ref_type). "order" issues are resolved by the order's category;
 # "transfer" legs by their sign. SAP's standard movement types (customising table T156).
@@ -67,15 +67,15 @@ def movement_lines(mseg: SapTable, mkpf: SapTable | None) -> pd.DataFrame:
     BUDAT themselves (BUDAT_MKPF), older ones need MKPF's header."""
     lines = mseg.frame
     if "RECORD_TYPE" in lines.columns:  # MATDOC also holds non-movement records
-        lines = lines[lines["RECORD_TYPE"].astype(str).str.strip().isin(["", "MDOC"])]
-    key = sap_id(lines["MBLNR"]) + "/" + lines["MJAHR"].astype(str).str.strip()
+        lines = lines[text_of(lines["RECORD_TYPE"]).isin(["", "MDOC"])]
+    key = sap_id(lines["MBLNR"]) + "/" + text_of(lines["MJAHR"])
     if "BUDAT" in lines.columns:
         budat = lines["BUDAT"]
     elif "BUDAT_MKPF" in lines.columns:
         budat = lines["BUDAT_MKPF"]
     elif mkpf is not None:
         head = mkpf.frame
-        head_key = sap_id(head["MBLNR"]) + "/" + head["MJAHR"].astype(str).str.strip()
+        head_key = sap_id(head["MBLNR"]) + "/" + text_of(head["MJAHR"])
         budat = key.map(
             pd.Series(head["BUDAT"].to_numpy(), index=head_key.to_numpy()).groupby(level=0).first()
         )
@@ -89,7 +89,7 @@ def map_movements(
 ) -> pd.DataFrame:
     """`transactions` rows (with provenance) from the document lines."""
     file = mseg.file
-    bwart = lines["BWART"].astype(str).str.strip()
+    bwart = text_of(lines["BWART"])
     known = bwart.isin(list(MOVEMENT_TYPES))
     for kind, group in lines[~known].groupby(bwart[~known]):
         report.drop(f"movement type {kind or '(blank)'} not mapped", file,
@@ -105,7 +105,7 @@ def map_movements(
     bad = menge.isna()
     report.drop("MENGE is not a number", file, lines[bad].set_index("_row"), "MENGE")
     lines, bwart, ts, menge = lines[~bad], bwart[~bad], ts[~bad], menge[~bad]
-    shkzg = lines["SHKZG"].astype(str).str.strip().str.upper()
+    shkzg = text_of(lines["SHKZG"]).str.upper()
     sign = np.where(shkzg == "H", -1.0, 1.0)
     qty = menge.abs() * sign
     aufnr = sap_id(lines["AUFNR"]) if "AUFNR" in lines.columns else pd.Series("", index=lines.index)
@@ -145,9 +145,9 @@ def _reversed_line(lines: pd.DataFrame) -> pd.Series:
     if "SMBLN" not in lines.columns:
         return pd.Series("", index=lines.index)
     smbln = sap_id(lines["SMBLN"])
-    year = lines["SJAHR"].astype(str).str.strip() if "SJAHR" in lines.columns else lines["MJAHR"]
+    year = text_of(lines["SJAHR"]) if "SJAHR" in lines.columns else lines["MJAHR"]
     item = sap_id(lines["SMBLP"]) if "SMBLP" in lines.columns else sap_id(lines["ZEILE"])
-    ref = smbln + "/" + year.astype(str).str.strip() + "/" + item
+    ref = smbln + "/" + text_of(year) + "/" + item
     return ref.where((smbln != "") & (smbln != "0"), "")
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.sap.tables import SapTable
-from stockwise.tools.importers.values import to_date
+from stockwise.tools.importers.values import text_of, to_date
 
 # AUART -> wo_type for SAP's standard maintenance order types.
 MAINTENANCE_ORDER_TYPES = {"PM01": "corrective", "PM02": "preventive", "PM03": "preventive",
@@ -58,7 +58,7 @@ def production_orders(aufk, afko, afpo, report: ImportReport) -> pd.DataFrame:
     report.guess("order status from AUFK phase flags (and WEMNG > 0: in progress)", len(orders))
     out = pd.DataFrame({
         "order_id": orders["_id"], "product_item_id": orders["product_item_id"],
-        "site_id": orders["WERKS"].astype(str).str.strip() if "WERKS" in orders else None,
+        "site_id": text_of(orders["WERKS"]) if "WERKS" in orders else None,
         "qty": orders["qty"], "status": status,
         "_file": orders["_file"], "_row": orders["_row"],
     })  # fmt: skip
@@ -102,7 +102,7 @@ def work_orders(aufk, afih, report: ImportReport) -> pd.DataFrame:
     report.drop("maintenance order without equipment (AFIH-EQUNR)", aufk.file,
                 head[head["equipment_id"].fillna("") == ""].set_index("_row"), "AUFNR")  # fmt: skip
     head = head[head["equipment_id"].fillna("") != ""]
-    auart = head["AUART"].astype(str).str.strip().str.upper() if "AUART" in head else ""
+    auart = text_of(head["AUART"]).str.upper() if "AUART" in head else ""
     wo_type = pd.Series(auart, index=head.index).map(MAINTENANCE_ORDER_TYPES)
     report.guess("maintenance order type not PM01-PM05: corrective", int(wo_type.isna().sum()))
     status = head["_phase"].map({"created": "open", "released": "in_progress",

@@ -18,7 +18,13 @@ from stockwise.tools.importers.errors import ImportRefusedError
 from stockwise.tools.importers.files import find_file, read_text_table
 from stockwise.tools.importers.finish import with_provenance
 from stockwise.tools.importers.report import ImportReport
-from stockwise.tools.importers.values import decimal_mark, keep_parsed, to_date, to_number
+from stockwise.tools.importers.values import (
+    decimal_mark,
+    keep_parsed,
+    text_of,
+    to_date,
+    to_number,
+)
 
 
 @dataclass
@@ -31,7 +37,7 @@ class SapTable:
     def text(self, field: str) -> pd.Series:
         if field not in self.frame.columns:
             return pd.Series("", index=self.frame.index, dtype=object)
-        return self.frame[field].astype(str).str.strip()
+        return text_of(self.frame[field])
 
     def ids(self, field: str) -> pd.Series:
         return sap_id(self.text(field))
@@ -57,8 +63,8 @@ class SapTable:
 
 def sap_id(values: pd.Series) -> pd.Series:
     """Ids as SAP shows them: numeric ids without the ALPHA conversion's leading zeros."""
-    text = values.astype(str).str.strip()
-    numeric = text.str.fullmatch(r"0*\d+")
+    text = text_of(values)
+    numeric = text.str.fullmatch(r"0*\d+").astype(bool)
     return text.where(~numeric, text.str.lstrip("0").replace("", "0"))
 
 
