@@ -99,3 +99,31 @@ def test_a_missing_sap_field_refuses_the_import_and_names_it(stockwise, tmp_path
 
 def pd_isna(value) -> bool:  # type: ignore[no-untyped-def]
     return value != value  # NaN is the one value not equal to itself
+
+
+def test_a_refresh_with_the_same_extract_changes_nothing(stockwise, imported, tmp_path):
+    out, _ = imported
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+    again = stockwise.json(
+        "import", "--from", "sap", FIXTURE, "--out", out, "--since", "2025-03-01"
+    )
+    assert again["changed"] is False and sum(again["added"].values()) == 0
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == before
+    # A later extract: one more 261 of the seal on April 2, and the same March lines again.
+    newer = tmp_path / "april"
+    newer.mkdir()
+    for path in FIXTURE.glob("*.csv"):
+        (newer / path.name).write_bytes(path.read_bytes())
+    with (newer / "MKPF.csv").open("a", encoding="cp1252", newline="") as fh:
+        fh.write("4900000015;2025;02.04.2025;02.04.2025;MEIER\r\n")
+    with (newer / "MSEG.csv").open("a", encoding="cp1252", newline="") as fh:
+        fh.write("4900000015;2025;0001;261;000000000000100001;1000;0001;H;2,000;ST;"
+                 "000004000002;;;;;\r\n")  # fmt: skip
+    refresh = stockwise.json(
+        "import", "--from", "sap", newer, "--out", out, "--since", "2025-04-01"
+    )
+    assert refresh["added"]["transactions"] == 1
+    assert "--since 2025-04-01: 13 movements before it left as they were" in refresh["notes"]
+    april = ("--start", "2025-04-01", "--end", "2025-04-30")
+    assert stockwise.json("stock", "demand", "100001", *april, dataset=out)["demand"] == 2
+    assert stockwise.json("stock", "demand", "100001", *MARCH)["demand"] == 3
