@@ -55,6 +55,11 @@ def test_locations_units_and_one2many_lines(imported):
     boms = data["boms"].set_index("component_item_id")["qty_per"].to_dict()
     assert boms == {"FLOUR": 0.5, "OIL-46": pytest.approx(0.001)}  # per 12 breads: 6, 0.012
     assert data["production_orders"].set_index("order_id").loc["WH/MO/00002", "qty"] == 60
+    requests = data["work_orders"].set_index("wo_id")
+    assert requests[["wo_type", "status"]].astype(str).to_dict("index") == {
+        "__export__.maintenance_request_1": {"wo_type": "corrective", "status": "completed"},
+        "__export__.maintenance_request_2": {"wo_type": "preventive", "status": "open"},
+    }
     assert report["dropped"] == {
         "move not done (state assigned): no stock moved": 1,
         "unit does not convert to the product's unit (uom.uom categories differ)": 1,

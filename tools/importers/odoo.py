@@ -103,7 +103,41 @@ def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame
             .fillna(sites["site_id"].iloc[0]),
             "_file": equipment["_file"], "_row": equipment["_row"],
         })  # fmt: skip
+        requests = _load(folder, ("maintenance.request",), ("name", "equipment_id"),
+                         required=False)  # fmt: skip
+        if requests is not None:
+            frames["work_orders"] = _requests(requests, report)
     return frames
+
+
+# maintenance.request stage (the default stages) -> work order status
+REQUEST_STAGES = {"new request": "open", "in progress": "in_progress", "repaired": "completed",
+                  "scrap": "completed"}  # fmt: skip
+
+
+def _requests(requests: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """maintenance.request -> work orders: maintenance_type corrective / preventive, the
+    stage as status (a custom stage is 'open', counted)."""
+    blank = pd.Series("", index=requests.index)
+    stage = requests.get("stage_id", blank).str.lower().map(REQUEST_STAGES)
+    report.guess("maintenance request in a stage not among the default ones: open",
+                 int(stage.isna().sum()))  # fmt: skip
+    kind = requests.get("maintenance_type", blank).where(
+        requests.get("maintenance_type", blank).isin(["corrective", "preventive"]), "corrective"
+    )
+    created = to_date(requests.get("request_date", blank))
+    ids = (
+        requests["id"]
+        if "id" in requests
+        else requests["name"] + "#" + requests["_row"].astype(str)
+    )
+    return pd.DataFrame({
+        "wo_id": ids, "equipment_id": requests["equipment_id"], "wo_type": kind,
+        "status": stage.fillna("open"), "created_at": created,
+        "scheduled_for": to_date(requests.get("schedule_date", blank)),
+        "completed_at": to_date(requests.get("close_date", blank)), "description": requests["name"],
+        "_file": requests["_file"], "_row": requests["_row"],
+    })  # fmt: skip
 
 
 def _units(uoms) -> pd.DataFrame:

@@ -51,7 +51,8 @@ def classify(moves: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         rows.append(pd.DataFrame({
             "txn_id": part["_txn"], "ts": part["_ts"], "item_id": part["_item"],
             "site_id": part[site], "qty": sign * qty[mask], "txn_type": kind,
-            "ref_type": ref_type, "ref_id": None if ref_id is None else part[ref_id],
+            # Text, never all-NA: pandas is deprecating how concat types all-NA columns.
+            "ref_type": ref_type or "", "ref_id": "" if ref_id is None else part[ref_id],
             "_file": part["_file"], "_row": part["_row"],
         }))  # fmt: skip
 
@@ -90,6 +91,9 @@ def classify(moves: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
                     group.set_index("_row"), "location_id")  # fmt: skip
     rows = [r for r in rows if len(r)]
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if len(out):
+        for column in ("ref_type", "ref_id"):
+            out[column] = out[column].astype(object).where(out[column].astype(bool), None)
     # A transfer's two legs come from one move: tell their ids apart.
     legs = out["txn_type"].isin(["transfer_out", "transfer_in"])
     out.loc[legs, "txn_id"] = out.loc[legs, "txn_id"] + np.where(
