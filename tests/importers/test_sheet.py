@@ -193,3 +193,17 @@ def test_an_unreadable_file_is_one_clear_line(stockwise, tmp_path):
     )
     assert result.exit_code == 1
     assert "\nerror: stores.xlsx: cannot be read (File is not a zip file)" in result.stderr
+
+
+def test_strict_refuses_an_import_that_would_drop_rows(stockwise, sheet, tmp_path):
+    source, mapping = sheet
+    out = tmp_path / "plant"
+    result = stockwise("import", "--from", "sheet", source, "--out", out, "--mapping", mapping,
+                       "--strict")  # fmt: skip
+    assert result.exit_code == 1
+    assert "rows could not be mapped (--strict); first: stores.xlsx row 4, column Price" in (
+        result.stderr
+    )
+    assert not out.exists()
+    rejects = tmp_path / "stockwise-data" / "rejects" / "import-plant-rejects.csv"
+    assert "Price is not a number" in rejects.read_text()  # kept to fix the sheet with

@@ -94,6 +94,8 @@ def run_import(
     if report.rejects and rejects_path is not None:
         write_csv_atomically(report.rejects_frame(), rejects_path)
         report.rejects_path = str(rejects_path)
+    elif rejects_path is not None:
+        Path(rejects_path).unlink(missing_ok=True)  # an earlier import's rejects are not this one's
     if strict and report.dropped:
         report.ok = False
         raise ImportRefusedError(
