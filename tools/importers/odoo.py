@@ -23,6 +23,12 @@ from stockwise.tools.importers.errors import ImportRefusedError
 from stockwise.tools.importers.files import find_file, read_text_table
 from stockwise.tools.importers.finish import with_provenance
 from stockwise.tools.importers.odoo_moves import classify, convert
+from stockwise.tools.importers.odoo_orders import (
+    boms,
+    maintenance_requests,
+    product_ref,
+    productions,
+)
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.values import keep_parsed, text_of, to_date, to_number
 
@@ -34,9 +40,6 @@ CATEGORY_WORDS = (("spare", ("mro", "spare_part")), ("consumable", ("mro", "cons
                   ("semi", ("wip", None)), ("wip", ("wip", None)),
                   ("finished", ("finished_good", None)),
                   ("saleable", ("finished_good", None)))  # fmt: skip
-PRODUCTION_STATES = {"draft": "planned", "confirmed": "released", "progress": "in_progress",
-                     "to_close": "in_progress", "done": "completed",
-                     "cancel": "cancelled"}  # fmt: skip
 
 
 def _load(folder: Path, names: tuple[str, ...], fields: tuple[str, ...], required=True):
@@ -86,11 +89,11 @@ def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame
     mos = _load(folder, ("mrp.production",), ("name", "product_id", "product_qty", "state"),
                 required=False)  # fmt: skip
     if mos is not None:
-        frames["production_orders"] = _productions(mos, ref, item_uom, units, loc, report)
+        frames["production_orders"] = productions(mos, ref, item_uom, units, loc, report)
     bom = _load(folder, ("mrp.bom",), ("product_tmpl_id", "product_qty",
                 "bom_line_ids/product_id", "bom_line_ids/product_qty"), required=False)  # fmt: skip
     if bom is not None:
-        frames["boms"] = _boms(bom, ref)
+        frames["boms"] = boms(bom, ref)
     sites = loc[loc["usage"] == "internal"].drop_duplicates("site_id")
     frames["sites"] = pd.DataFrame({"site_id": sites["site_id"], "name": sites["site_name"]})
     equipment = _load(folder, ("maintenance.equipment",), ("name",), required=False)
@@ -106,38 +109,8 @@ def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame
         requests = _load(folder, ("maintenance.request",), ("name", "equipment_id"),
                          required=False)  # fmt: skip
         if requests is not None:
-            frames["work_orders"] = _requests(requests, report)
+            frames["work_orders"] = maintenance_requests(requests, report)
     return frames
-
-
-# maintenance.request stage (the default stages) -> work order status
-REQUEST_STAGES = {"new request": "open", "in progress": "in_progress", "repaired": "completed",
-                  "scrap": "completed"}  # fmt: skip
-
-
-def _requests(requests: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
-    """maintenance.request -> work orders: maintenance_type corrective / preventive, the
-    stage as status (a custom stage is 'open', counted)."""
-    blank = pd.Series("", index=requests.index)
-    stage = requests.get("stage_id", blank).str.lower().map(REQUEST_STAGES)
-    report.guess("maintenance request in a stage not among the default ones: open",
-                 int(stage.isna().sum()))  # fmt: skip
-    kind = requests.get("maintenance_type", blank).where(
-        requests.get("maintenance_type", blank).isin(["corrective", "preventive"]), "corrective"
-    )
-    created = to_date(requests.get("request_date", blank))
-    ids = (
-        requests["id"]
-        if "id" in requests
-        else requests["name"] + "#" + requests["_row"].astype(str)
-    )
-    return pd.DataFrame({
-        "wo_id": ids, "equipment_id": requests["equipment_id"], "wo_type": kind,
-        "status": stage.fillna("open"), "created_at": created,
-        "scheduled_for": to_date(requests.get("schedule_date", blank)),
-        "completed_at": to_date(requests.get("close_date", blank)), "description": requests["name"],
-        "_file": requests["_file"], "_row": requests["_row"],
-    })  # fmt: skip
 
 
 def _units(uoms) -> pd.DataFrame:
@@ -177,11 +150,6 @@ def _product_lookup(products: pd.DataFrame, items: pd.DataFrame) -> dict[str, st
         {f"[{i}] {n}": i for i, n in zip(items["item_id"], products["name"], strict=True)}
     )
     return lookup
-
-
-def _ref(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
-    code = values.str.extract(r"^\[([^\]]+)\]", expand=False)
-    return values.map(lookup).fillna(code).fillna(values)
 
 
 def _locations(locations: pd.DataFrame) -> pd.DataFrame:
@@ -228,7 +196,7 @@ def _moves(moves, ref, item_uom, units, loc, report: ImportReport) -> pd.DataFra
     moves = keep_parsed(moves, "date", ts, what="a date", file=file, report=report)
     qty = to_number(moves[qty_field])
     moves = keep_parsed(moves, qty_field, qty, what="a number", file=file, report=report)
-    item = _ref(moves["product_id"], ref)
+    item = product_ref(moves["product_id"], ref)
     unit = moves.get("product_uom", item.map(item_uom))
     converted = convert(qty[moves.index], unit, item.map(item_uom), units)
     # An item the master lacks is dropped later, as such, not as a unit problem.
@@ -267,7 +235,8 @@ def _quants(quants, ref, loc, as_of, report: ImportReport) -> pd.DataFrame:
     report.drop("quant outside an internal location: not stock on hand", file,
                 quants[~internal].set_index("_row"), "location_id")  # fmt: skip
     qty = to_number(quants["quantity"])
-    rows = pd.DataFrame({"item_id": _ref(quants["product_id"], ref), "site_id": where["site_id"],
+    rows = pd.DataFrame({"item_id": product_ref(quants["product_id"], ref),
+                         "site_id": where["site_id"],
                          "qty": qty, "_file": quants["_file"],
                          "_row": quants["_row"]})[internal]  # fmt: skip
     stock = rows.groupby(["item_id", "site_id"], as_index=False, sort=False).agg(
@@ -284,7 +253,7 @@ def _orderpoints(stock, points, ref, site_of, report: ImportReport) -> pd.DataFr
     key = points["location_id"] + "|" + company
     site = key.map(site_of).fillna((points["location_id"] + "|").map(site_of))
     low, high = to_number(points["product_min_qty"]), to_number(points.get("product_max_qty", ""))
-    policy = pd.DataFrame({"item_id": _ref(points["product_id"], ref), "site_id": site,
+    policy = pd.DataFrame({"item_id": product_ref(points["product_id"], ref), "site_id": site,
                            "reorder_point": low,
                            "reorder_qty": (high - low).clip(lower=0)})  # fmt: skip
     report.note(
@@ -292,40 +261,3 @@ def _orderpoints(stock, points, ref, site_of, report: ImportReport) -> pd.DataFr
     )
     merged = stock.merge(policy.drop_duplicates(["item_id", "site_id"]), how="left")
     return merged
-
-
-def _productions(mos, ref, item_uom, units, loc, report: ImportReport) -> pd.DataFrame:
-    item = _ref(mos["product_id"], ref)
-    qty = to_number(mos["product_qty"])
-    if "product_uom_id" in mos:
-        qty = convert(qty, mos["product_uom_id"], item.map(item_uom), units)
-    # The order's name starts with its warehouse's code (WH/MO/00012), in its company.
-    prefix = mos["name"].str.split("/").str[0]
-    company = mos.get("company_id", pd.Series("", index=mos.index))
-    internal = loc[loc["usage"] == "internal"]
-    by_key = internal.assign(k=internal["name"].str.split("/").str[0] + "|" + internal["company"])
-    site = (prefix + "|" + company).map(by_key.drop_duplicates("k").set_index("k")["site_id"])
-    blank = pd.Series("", index=mos.index)
-    start = mos.get("date_start", mos.get("date_planned_start", pd.Series("", index=mos.index)))
-    return pd.DataFrame({
-        "order_id": mos["name"], "product_item_id": item, "site_id": site.fillna(prefix),
-        "qty": qty,
-        "status": mos["state"].map(PRODUCTION_STATES), "released_at": to_date(start),
-        "due_date": to_date(mos.get("date_deadline", blank)).dt.normalize(),
-        "completed_at": to_date(mos.get("date_finished", pd.Series("", index=mos.index)))
-        .where(mos["state"].eq("done")),
-        "_file": mos["_file"], "_row": mos["_row"],
-    })  # fmt: skip
-
-
-def _boms(bom: pd.DataFrame, ref) -> pd.DataFrame:
-    """An Odoo export of a one2many repeats nothing: a BOM's header cells are on its first
-    line only, the next lines hold just the component. Fill them down."""
-    head = bom[["product_tmpl_id", "product_qty"]].replace("", None).ffill()
-    per = to_number(head["product_qty"]).replace(0, 1.0).fillna(1.0)
-    return pd.DataFrame({
-        "parent_item_id": _ref(head["product_tmpl_id"], ref),
-        "component_item_id": _ref(bom["bom_line_ids/product_id"], ref),
-        "qty_per": to_number(bom["bom_line_ids/product_qty"]) / per,
-        "_file": bom["_file"], "_row": bom["_row"],
-    })  # fmt: skip
