@@ -55,6 +55,13 @@ def test_locations_units_and_one2many_lines(imported):
     boms = data["boms"].set_index("component_item_id")["qty_per"].to_dict()
     assert boms == {"FLOUR": 0.5, "OIL-46": pytest.approx(0.001)}  # per 12 breads: 6, 0.012
     assert data["production_orders"].set_index("order_id").loc["WH/MO/00002", "qty"] == 60
+    progress = data["order_progress"]  # mrp.workorder: operations reached, in routing order
+    assert progress[["order_id", "stage_seq", "stage"]].values.tolist() == [
+        ["WH/MO/00001", 1, "Mixing"],
+        ["WH/MO/00001", 2, "Baking"],
+        ["WH/MO/00002", 1, "Mixing"],
+    ]
+    assert progress["finished_at"].isna().tolist() == [False, False, True]
     requests = data["work_orders"].set_index("wo_id")
     assert requests[["wo_type", "status"]].astype(str).to_dict("index") == {
         "__export__.maintenance_request_1": {"wo_type": "corrective", "status": "completed"},

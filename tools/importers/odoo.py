@@ -3,10 +3,11 @@
 export dialog's "import-compatible" option) and many2one fields as display names.
 
 Needed: product.product (or product.template), stock.location, stock.quant, stock.move.
-Used when present: uom.uom, stock.warehouse.orderpoint, mrp.production, mrp.bom,
-maintenance.equipment. Field layouts: odoo/odoo addons/stock/models (stock_move.py,
-stock_location.py, stock_quant.py, stock_orderpoint.py), addons/uom/models/uom_uom.py,
-addons/mrp/models (mrp_production.py, mrp_bom.py), addons/maintenance/models.
+Used when present: uom.uom, stock.warehouse.orderpoint, mrp.production, mrp.workorder,
+mrp.bom, maintenance.equipment, maintenance.request. Field layouts: odoo/odoo
+addons/stock/models (stock_move.py, stock_location.py, stock_quant.py,
+stock_orderpoint.py), addons/uom/models/uom_uom.py, addons/mrp/models (mrp_production.py,
+mrp_workorder.py, mrp_bom.py), addons/maintenance/models.
 
 Multi-company: locations are told apart by (full name, company), since two companies'
 warehouses are both `WH/Stock` by default; a warehouse code used by two companies becomes
@@ -28,6 +29,7 @@ from stockwise.tools.importers.odoo_orders import (
     maintenance_requests,
     product_ref,
     productions,
+    work_orders_progress,
 )
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.values import keep_parsed, text_of, to_date, to_number
@@ -90,6 +92,10 @@ def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame
                 required=False)  # fmt: skip
     if mos is not None:
         frames["production_orders"] = productions(mos, ref, item_uom, units, loc, report)
+        steps = _load(folder, ("mrp.workorder",), ("production_id", "name", "state"),
+                      required=False)  # fmt: skip
+        if steps is not None:
+            frames["order_progress"] = work_orders_progress(steps, report)
     bom = _load(folder, ("mrp.bom",), ("product_tmpl_id", "product_qty",
                 "bom_line_ids/product_id", "bom_line_ids/product_qty"), required=False)  # fmt: skip
     if bom is not None:

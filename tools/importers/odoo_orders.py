@@ -84,3 +84,24 @@ def boms(bom: pd.DataFrame, ref) -> pd.DataFrame:
         "qty_per": to_number(bom["bom_line_ids/product_qty"]) / per,
         "_file": bom["_file"], "_row": bom["_row"],
     })  # fmt: skip
+
+
+def work_orders_progress(steps: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """mrp.workorder -> order_progress: one row per operation an order has reached (started
+    or done), numbered in the export's order within each manufacturing order, which is
+    Odoo's routing sequence. Operations not started yet are not progress."""
+    blank = pd.Series("", index=steps.index)
+    seq = steps.groupby("production_id", sort=False).cumcount() + 1
+    started = to_date(steps.get("date_start", blank))
+    finished = to_date(steps.get("date_finished", blank))
+    reached = steps["state"].isin(["progress", "done"]) & started.notna()
+    report.guess("work order operation not started (pending, waiting, ready): no progress row",
+                 int((~reached & ~steps["state"].eq("cancel")).sum()))  # fmt: skip
+    done = steps["state"].eq("done")
+    out = pd.DataFrame({
+        "order_id": steps["production_id"], "stage_seq": seq, "stage": steps["name"],
+        "started_at": started, "finished_at": finished.where(done),
+        "qty_good": to_number(steps.get("qty_produced", blank)).where(done),
+        "_file": steps["_file"], "_row": steps["_row"],
+    })  # fmt: skip
+    return out[reached]
