@@ -50,6 +50,10 @@ def test_ledger_lines_map_by_voucher_and_purpose(imported):
     assert tuple(levels.loc[("SEAL-50", "Stores - AB"), ["reorder_point", "reorder_qty"]]) == (4, 8)
     boms = data["boms"].set_index("component_item_id")["qty_per"].to_dict()
     assert boms == {"FLOUR": 0.5, "OIL-46": pytest.approx(0.001)}  # the default BOM, per 20
+    progress = data["order_progress"][["order_id", "stage_seq", "stage"]].values.tolist()
+    assert progress == [["MFG-WO-2025-00001", 1, "Mixing"], ["MFG-WO-2025-00001", 2, "Baking"]]
+    plans = data["pm_plans"].set_index("description")["interval"].to_dict()
+    assert plans == {"Replace oven door seal": 91, "Calibrate thermostat": 365}  # not cancelled
     assert report["dropped"] == {
         "ledger line of a cancelled document (is_cancelled = 1)": 2,
         "voucher type Pick List not mapped": 1,

@@ -3,7 +3,8 @@ file per doctype named after it (`Item.csv`, `Stock Ledger Entry.csv`, ...), wit
 doctypes' field names as headers.
 
 Needed: Item, Bin, Stock Ledger Entry. Used when present: Stock Entry (its purpose says
-what a stock entry's ledger lines are), Item Reorder, Work Order, BOM + BOM Item, Asset.
+what a stock entry's ledger lines are), Item Reorder, Work Order, Job Card, BOM + BOM
+Item, Asset, Asset Maintenance Task (erpnext_maintenance.py).
 Field layouts: frappe/erpnext erpnext/stock/doctype/{item, item_reorder, bin,
 stock_ledger_entry, stock_entry}/*.json, erpnext/manufacturing/doctype/{work_order, bom,
 bom_item}/*.json, erpnext/assets/doctype/asset/asset.json.
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from stockwise.tools.importers.erpnext_maintenance import job_card_progress, maintenance_plans
 from stockwise.tools.importers.errors import ImportRefusedError
 from stockwise.tools.importers.files import find_file, read_text_table
 from stockwise.tools.importers.finish import with_provenance
@@ -122,6 +124,13 @@ def read_erpnext(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFr
             "site_id": site_ids[0], "_file": assets["_file"], "_row": assets["_row"],
         })  # fmt: skip
         report.note(f"assets placed at {site_ids[0]} (an Asset's location is not a warehouse)")
+        tasks = _load(folder, "Asset Maintenance Task", ("parent", "maintenance_task"),
+                      required=False)  # fmt: skip
+        if tasks is not None:
+            frames.update(maintenance_plans(tasks, report))
+    cards = _load(folder, "Job Card", ("work_order", "operation"), required=False)
+    if cards is not None and "production_orders" in frames:
+        frames["order_progress"] = job_card_progress(cards, report)
     return frames
 
 
