@@ -26,11 +26,12 @@ _ITEM_REFERENCES = (
 
 
 def with_provenance(frame: pd.DataFrame, file: str) -> pd.DataFrame:
-    """`frame` (indexed by spreadsheet row) with its provenance columns set."""
-    out = frame.copy()
-    out["_file"] = file
-    out["_row"] = frame.index.to_numpy()
-    return out
+    """`frame` (indexed by spreadsheet row) with its provenance columns set, in place:
+    every caller owns a frame it has just read, and a copy of a ten-million-row extract
+    is a gigabyte."""
+    frame["_file"] = file
+    frame["_row"] = frame.index.to_numpy()
+    return frame
 
 
 def _drop_rows(frame: pd.DataFrame, mask: pd.Series, reason: str, column: str, report) -> None:

@@ -98,4 +98,4 @@ def keep_parsed(
         blank = parsed.isna() & ~bad
         report.drop(f"{column} is blank", file, frame[blank], column)
         keep &= ~blank
-    return frame[keep]
+    return frame if keep.all() else frame[keep]

@@ -94,17 +94,20 @@ def map_movements(
     for kind, group in lines[~known].groupby(bwart[~known]):
         report.drop(f"movement type {kind or '(blank)'} not mapped", file,
                     group.set_index("_row"), "BWART")  # fmt: skip
-    lines, bwart = lines[known], bwart[known]
+    if not known.all():  # filtering copies every column: only when something goes
+        lines, bwart = lines[known], bwart[known]
     ts = to_date(lines["_budat"])
     bad = ts.isna()
     missing = lines[bad].set_index("_row")
     report.drop("posting date BUDAT missing or not a date", file,
                 missing.assign(BUDAT=missing["_budat"]), "BUDAT")  # fmt: skip
-    lines, bwart, ts = lines[~bad], bwart[~bad], ts[~bad]
+    if bad.any():
+        lines, bwart, ts = lines[~bad], bwart[~bad], ts[~bad]
     menge = to_number(lines["MENGE"], mseg.decimal)
     bad = menge.isna()
     report.drop("MENGE is not a number", file, lines[bad].set_index("_row"), "MENGE")
-    lines, bwart, ts, menge = lines[~bad], bwart[~bad], ts[~bad], menge[~bad]
+    if bad.any():
+        lines, bwart, ts, menge = lines[~bad], bwart[~bad], ts[~bad], menge[~bad]
     shkzg = text_of(lines["SHKZG"]).str.upper()
     sign = np.where(shkzg == "H", -1.0, 1.0)
     qty = menge.abs() * sign
@@ -180,4 +183,4 @@ def _check_signs(frame: pd.DataFrame, report: ImportReport, file: str) -> pd.Dat
     rows = frame[wrong].set_index("_row")
     report.drop("SHKZG does not fit the movement type (S = into stock, H = out)", file,
                 rows.assign(SHKZG=rows["_shkzg"]), "SHKZG")  # fmt: skip
-    return frame[~wrong]
+    return frame[~wrong] if wrong.any() else frame

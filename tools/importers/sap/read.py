@@ -45,6 +45,7 @@ def read_sap(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame]
 
     lines = movements.movement_lines(mseg, mkpf)
     txns = movements.map_movements(mseg, lines, orders.order_categories(aufk), report)
+    del lines, mseg, mkpf  # the extract's text is the import's largest part: free it now
     # Rows of items the master lacks are dropped later: they do not date the snapshot.
     known = txns["item_id"].isin(set(mara.ids("MATNR")))
     as_of = txns.loc[known, "ts"].max() if known.any() else pd.Timestamp.now().normalize()
