@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("stockwise.assistant.cli.docs", "index"),
     "docs": ("stockwise.assistant.cli.docs", "docs"),
     "check": ("stockwise.assistant.cli.check", "check"),
+    "import": ("stockwise.assistant.cli.importer", "import_data"),
     "classify": ("stockwise.assistant.cli.classify", "classify"),
     "anomalies": ("stockwise.assistant.cli.classify", "anomalies"),
     "ask": ("stockwise.assistant.cli.ask", "ask"),

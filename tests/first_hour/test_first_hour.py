@@ -21,7 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 STOCKWISE = str(Path(sys.executable).with_name("stockwise"))
 # README lines that are not a one-shot command on the demo: run elsewhere in this module
 # (serve, chat, the lenient and own-data lines) or developer tooling.
-NOT_ONE_SHOT = ("stockwise serve", "stockwise chat", "stockwise eval", "./my-plant", '"..."')
+# `stockwise import` reads an export the demo does not have (tests/importers runs it).
+NOT_ONE_SHOT = (
+    "stockwise serve", "stockwise chat", "stockwise eval", "./my-plant", '"..."',
+    "stockwise import",
+)  # fmt: skip
 
 
 def readme_commands() -> list[str]:

@@ -1,0 +1,156 @@
+"""Read an export file (CSV, XLSX or XLS) as text, with spreadsheet row numbers.
+
+Every value stays text until a mapping says what it is: an ERP export's "0012" is a
+material number, not twelve, and "1.234,5" is a German number, not a date. Frames are
+indexed from 2 (the header is row 1), so a reject names the row a planner sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from stockwise.tools.importers.errors import ImportRefusedError
+
+FIRST_DATA_ROW = 2
+TEXT = pd.StringDtype("pyarrow")
+_BLANK_LINE = re.compile(rb"\n[ \t;,|]*\r?\n")
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
+
+
+def find_file(folder: Path, names: tuple[str, ...]) -> Path | None:
+    """The first file in `folder` named like one of `names` (any supported suffix, any
+    case): SAP extracts arrive as MSEG.csv, mseg.XLSX, ..."""
+    wanted = {n.lower() for n in names}
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file() and path.suffix.lower() in SUFFIXES and path.stem.lower() in wanted:
+            return path
+    return None
+
+
+def read_text_table(path: Path, *, sheet: str | int | None = None, header_row: int = 1):
+    """The file's rows as a frame of str ('' for a blank), indexed by spreadsheet row."""
+    try:
+        if path.suffix.lower() in (".csv", ".txt"):
+            frame = _read_csv(path)
+        else:
+            frame = _read_excel(path, sheet, header_row)
+    except ImportRefusedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - xlrd, openpyxl and zipfile each raise their own
+        # kind for a damaged or mislabelled file; to the planner it is one thing: unreadable.
+        raise ImportRefusedError(f"{path.name}: cannot be read ({exc})") from exc
+    check_unique_columns(path.name, list(frame.columns))
+    return frame
+
+
+def check_unique_columns(file: str, columns: list) -> None:
+    seen: set[str] = set()
+    for name in columns:
+        key = str(name).strip().lower()
+        if key in seen:
+            raise ImportRefusedError(
+                f"{file}: column {name!r} appears twice in the header; keep one and export again"
+            )
+        seen.add(key)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ImportRefusedError(f"{path.name}: the file is empty")
+    first = raw.split(b"\n", 1)[0].decode("latin-1")
+    # German exports separate with ';' because ',' is their decimal mark.
+    delimiter = max((";", ",", "\t", "|"), key=first.count)
+    if _BLANK_LINE.search(raw):
+        # Arrow skips blank lines, which would shift every later row number a reject names.
+        return _read_csv_rows(path, raw, delimiter)
+    # SAP GUI exports are often Windows-1252; Odoo and ERPNext write UTF-8 (with a BOM
+    # from Excel). Try the strict one first so a real UTF-8 file is never mis-decoded.
+    for encoding in ("utf8", "cp1252"):
+        try:
+            return _read_csv_arrow(path, raw, delimiter, encoding)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) and encoding == "utf8":
+                continue
+            raise ImportRefusedError(f"{path.name}: {exc}") from exc
+    raise AssertionError("unreachable: cp1252 decodes any byte")
+
+
+def _read_csv_arrow(path: Path, raw: bytes, delimiter: str, encoding: str) -> pd.DataFrame:
+    """Every column as Arrow text: ten million rows in seconds, in one buffer per column."""
+    header_text = raw.split(b"\n", 1)[0].decode("utf-8-sig" if encoding == "utf8" else encoding)
+    header = [h.strip() for h in next(csv.reader([header_text.rstrip("\r")], delimiter=delimiter))]
+    check_unique_columns(path.name, header)
+    table = pacsv.read_csv(
+        io.BytesIO(raw),
+        read_options=pacsv.ReadOptions(encoding=encoding, column_names=header, skip_rows=1),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+        ),
+    )
+    frame = table.to_pandas(types_mapper=lambda t: TEXT if t == pa.string() else None)
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame
+
+
+def _read_csv_rows(path: Path, raw: bytes, delimiter: str) -> pd.DataFrame:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header = [h.strip() for h in rows[0]]
+    width = len(header)
+    body, numbers = [], []
+    for number, row in enumerate(rows[1:], start=FIRST_DATA_ROW):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise ImportRefusedError(
+                f"{path.name} row {number}: {len(row)} values for {width} columns "
+                f"(is the separator {delimiter!r} also inside a value without quotes?)"
+            )
+        body.append((row + [""] * width)[:width])
+        numbers.append(number)
+    return pd.DataFrame(body, columns=header, index=numbers, dtype=object)
+
+
+def _read_excel(path: Path, sheet: str | int | None, header_row: int) -> pd.DataFrame:
+    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
+    frame = pd.read_excel(
+        path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object, engine=engine
+    )
+    if len(frame) < header_row:
+        raise ImportRefusedError(f"{path.name}: no header in row {header_row}")
+    frame.index = frame.index + 1  # spreadsheet row numbers
+    header = [_header_text(v) for v in frame.loc[header_row]]
+    body = frame.loc[header_row + 1 :].map(_cell_text)
+    body.columns = header
+    return body[(body != "").any(axis=1)]
+
+
+def _header_text(value) -> str:
+    if isinstance(value, datetime) and value == datetime(value.year, value.month, value.day):
+        return value.strftime("%Y-%m-%d")  # a period header such as Aug 2001
+    return _cell_text(value).strip()
+
+
+def _cell_text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores every number as a float: 7500.0 is item 7500
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
