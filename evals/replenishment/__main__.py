@@ -12,6 +12,10 @@ def main() -> None:
     sub = parser.add_subparsers(dest="bench", required=True)
     cp = sub.add_parser("carparts", help="project policy vs Croston-SBA + normal safety stock")
     cp.add_argument("--data", type=Path, required=True, help="path to carparts.csv")
+    for name, what in (("refinery", "a folder with *_items.csv and *_demand.csv"),):
+        real = sub.add_parser(name, help="project vs textbook vs the plant's Min/Max")
+        real.add_argument("--data", type=Path, required=True, help=what)
+        real.add_argument("--chart", type=Path, default=None, help="trade-off chart PNG")
     demo = sub.add_parser("demo", help="recommended vs current policy on the demo plant")
     demo.add_argument("--data", type=Path, default=None, help="demo folder (default: generate)")
     demo.add_argument("--scale", type=float, default=1.0)
@@ -24,6 +28,10 @@ def main() -> None:
         from evals.replenishment.carparts import carparts
 
         carparts(args.data)
+    elif args.bench == "refinery":
+        from evals.replenishment.real_plant import refinery
+
+        refinery(args.data, args.chart)
     elif args.bench == "demo":
         from evals.replenishment.demo import demo
 
