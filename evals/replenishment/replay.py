@@ -18,8 +18,8 @@ REPLAY_MONTHS = 12
 REVIEW_MONTHS = 1
 CLASSES = ("A", "B", "C")
 
-# project_rop(train, lead_months, order_qty, price, klass, targets) -> one rop array per target
-ProjectPolicy = Callable[..., list[np.ndarray]]
+# The project's reorder points for a store-wide fill target.
+ProjectPolicy = Callable[[float], np.ndarray]
 
 
 @dataclass
@@ -82,20 +82,8 @@ def curves(
 ) -> pd.DataFrame:
     """One row per policy and target (and the plant's Min/Max, target NaN)."""
     rows = []
-    for target, rop in zip(
-        targets,
-        project(
-            cut.train,
-            data.lead_months,
-            cut.qty,
-            data.price,
-            data.klass,
-            targets,
-            current=data.plant_min if data.has_plant_policy else None,
-        ),
-        strict=True,
-    ):
-        rows.append({"policy": "project", "target": target, **replay(data, cut, rop)})
+    for target in targets:
+        rows.append({"policy": "project", "target": target, **replay(data, cut, project(target))})
     mean, rmse = croston_sba(cut.train)
     for target in targets:
         rop = textbook_rop(mean, rmse, cut.qty, target, cut.protection)

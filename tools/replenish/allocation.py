@@ -54,6 +54,59 @@ def _hull_segments(value: np.ndarray, served: np.ndarray, start: np.ndarray) -> 
     return tuple(np.concatenate([seg[i] for seg in out]) for i in range(4))
 
 
+class Greedy:
+    """The greedy order for the items in `rows` (default all), computed once; then a
+    policy per fill target or budget is a search. Each item starts at the smallest
+    reorder point whose own expected fill reaches `floor` (per item or one for all);
+    value = expected average on hand x price."""
+
+    def __init__(
+        self,
+        curves: ServiceCurves,
+        price: np.ndarray,
+        *,
+        floor: np.ndarray | float = 0.0,
+        rows: np.ndarray | None = None,
+    ) -> None:
+        self.curves = curves
+        n = len(curves.fill)
+        self.rows = np.arange(n) if rows is None else np.asarray(rows, int)
+        self.all_value = curves.value(np.nan_to_num(np.asarray(price, float)))
+        self.start = curves.for_target(floor)
+        value = self.all_value[self.rows]
+        served = curves.fill[self.rows] * curves.mean_demand[self.rows][:, None]
+        local = np.arange(len(self.rows))
+        self.demand = float(curves.mean_demand[self.rows].sum())
+        self.base_value = float(value[local, self.start[self.rows]].sum())
+        self.base_served = float(served[local, self.start[self.rows]].sum())
+        seg_row, self.seg_to, seg_dv, seg_du = _hull_segments(value, served, self.start[self.rows])
+        self.order = np.argsort(-(seg_du / np.maximum(seg_dv, 1e-12)), kind="stable")
+        self.seg_row = self.rows[seg_row]
+        self.cum_value = self.base_value + np.cumsum(seg_dv[self.order])
+        self.cum_served = self.base_served + np.cumsum(seg_du[self.order])
+
+    def _take(self, taken: int) -> Allocation:
+        index = self.start.copy()
+        chosen = self.order[:taken]
+        # Segments of one row are taken in hull order: the furthest one taken is its end.
+        np.maximum.at(index, self.seg_row[chosen], self.seg_to[chosen])
+        rows = self.rows
+        value = self.all_value[rows, index[rows]].sum()
+        served = (self.curves.fill[rows, index[rows]] * self.curves.mean_demand[rows]).sum()
+        fill = float(served / self.demand) if self.demand > 0 else 1.0
+        return Allocation(index, self.curves.pick(index), fill, float(value))
+
+    def at_fill(self, fill: float) -> Allocation:
+        need = fill * self.demand
+        if self.base_served >= need - 1e-9:
+            return self._take(0)
+        taken = int(np.searchsorted(self.cum_served, need - 1e-9, side="left")) + 1
+        return self._take(min(taken, len(self.order)))
+
+    def at_budget(self, budget: float) -> Allocation:
+        return self._take(int(np.searchsorted(self.cum_value, budget + 1e-9, side="right")))
+
+
 def allocate(
     curves: ServiceCurves,
     price: np.ndarray,
@@ -64,41 +117,11 @@ def allocate(
     rows: np.ndarray | None = None,
 ) -> Allocation:
     """Reorder points for the items in `rows` (default all) reaching a demand-weighted
-    expected `fill`, or spending at most `budget` of average stock value (value = expected
-    average on hand x price). Each item first gets the smallest reorder point whose own
-    expected fill reaches `floor` (per item or one for all)."""
+    expected `fill`, or spending at most `budget` of average stock value (see `Greedy`)."""
     if (fill is None) == (budget is None):
         raise ValueError("give a fill target or a budget, not both")
-    n = len(curves.fill)
-    rows = np.arange(n) if rows is None else np.asarray(rows)
-    price = np.nan_to_num(np.asarray(price, float))
-    floor_index = curves.for_target(floor)
-    index = floor_index.copy()
-    value = curves.value(price)[rows]
-    served = curves.fill[rows] * curves.mean_demand[rows][:, None]
-    start = floor_index[rows]
-    demand = float(curves.mean_demand[rows].sum())
-    base_value = float(value[np.arange(len(rows)), start].sum())
-    base_served = float(served[np.arange(len(rows)), start].sum())
-    seg_row, seg_to, seg_dv, seg_du = _hull_segments(value, served, start)
-    order = np.argsort(-(seg_du / np.maximum(seg_dv, 1e-12)), kind="stable")
-    cum_value = base_value + np.cumsum(seg_dv[order])
-    cum_served = base_served + np.cumsum(seg_du[order])
+    greedy = Greedy(curves, price, floor=floor, rows=rows)
     if fill is not None:
-        need = fill * demand
-        taken = int(np.searchsorted(cum_served, need - 1e-9, side="left")) + 1
-        taken = 0 if base_served >= need - 1e-9 else min(taken, len(order))
-    else:
-        assert budget is not None
-        taken = int(np.searchsorted(cum_value, float(budget) + 1e-9, side="right"))
-    chosen = order[:taken]
-    # Segments of one row are taken in hull order, so the furthest one taken is where it ends.
-    np.maximum.at(index, rows[seg_row[chosen]], seg_to[chosen])
-    value_all = curves.value(price)[rows, index[rows]].sum()
-    served_all = (curves.fill[rows, index[rows]] * curves.mean_demand[rows]).sum()
-    return Allocation(
-        index=index,
-        reorder_point=curves.pick(index),
-        expected_fill=float(served_all / demand) if demand > 0 else 1.0,
-        expected_value=float(value_all),
-    )
+        return greedy.at_fill(fill)
+    assert budget is not None
+    return greedy.at_budget(float(budget))

@@ -57,6 +57,17 @@ class ServiceCurves:
         return self.reorder_point[np.arange(len(index)), index]
 
 
+def occurrence(history: np.ndarray, half_life: float | None = None) -> np.ndarray:
+    """Recency-weighted share of periods with demand: the forecaster's weighting by
+    default, or a given half-life in periods (a store whose use is falling needs a shorter
+    one; the calibration replays decide)."""
+    if half_life is None:
+        return occurrence_probability(history)
+    age = np.arange(history.shape[1])[::-1]
+    weight = 0.5 ** (age / half_life)
+    return np.clip((history > 0) @ weight / max(weight.sum(), 1e-12), 0.0, 1.0)
+
+
 def record_ratios(history: np.ndarray) -> np.ndarray:
     """Every time a row's demand exceeded its previous largest: new size / previous largest."""
     positive = np.where(history > 0, history, 0.0)
@@ -79,11 +90,12 @@ def demand_samples(
     n: int = N_SAMPLES,
     seed: int = 0,
     tail: float = 1.0,
+    half_life: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Samples of demand over `periods` and over `periods` + 1 (rows x n each)."""
     rng = np.random.default_rng(seed)
     rows = len(history)
-    p = occurrence_probability(history)
+    p = occurrence(history, half_life)
     sizes, n_sizes = _sizes(history)
     largest = history.max(axis=1, initial=0.0)
     record = tail / (n_sizes + 1.0)
@@ -157,6 +169,8 @@ def service_curves(
     ratios: np.ndarray | None = None,
     candidates: int = N_CANDIDATES,
     tail: float = 1.0,
+    samples: int = N_SAMPLES,
+    half_life: float | None = None,
 ) -> ServiceCurves:
     """Expected fill and average stock at `candidates` reorder points per row, from 0 to
     the largest sampled demand over lead time + review. `lead`, `review` and the rows of
@@ -172,7 +186,13 @@ def service_curves(
     for start in range(0, rows, ROW_CHUNK):
         part = slice(start, start + ROW_CHUNK)
         d_lead, d_cover = demand_samples(
-            history[part], lead[part] + review - 1.0, ratios, seed=start, tail=tail
+            history[part],
+            lead[part] + review - 1.0,
+            ratios,
+            n=samples,
+            seed=start,
+            tail=tail,
+            half_life=half_life,
         )
         d_lead, d_cover = np.sort(d_lead, axis=1), np.sort(d_cover, axis=1)
         top = np.ceil(d_cover[:, -1])
