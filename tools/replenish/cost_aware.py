@@ -95,6 +95,13 @@ class Calibration:
         near = self.choose(highest - UNREACHABLE_SLACK, group)
         return Choice(near.setting, near.model_target, near.predicted_fill, False)
 
+    def achieved(self, setting: Setting, modelled_fill: float) -> float:
+        """Store fill the replays predict when the modelled rows expect `modelled_fill`
+        under `setting` (the calibration read backwards)."""
+        t = self.settings.index(setting) if setting in self.settings else 0
+        predicted = np.maximum.accumulate(self.groups["all"].predicted()[t])
+        return float(np.interp(modelled_fill, self.targets, predicted))
+
     def setting_for_budget(self, budget: float) -> tuple[Setting, float]:
         """The setting predicted to serve most at a stock value of `budget`, and that fill."""
         cal = self.groups["all"]

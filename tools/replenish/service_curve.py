@@ -56,6 +56,17 @@ class ServiceCurves:
     def pick(self, index: np.ndarray) -> np.ndarray:
         return self.reorder_point[np.arange(len(index)), index]
 
+    def at(self, reorder_point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Expected fill and average stock (units) at any reorder points, one per row,
+        interpolated between candidates (the last candidate beyond them)."""
+        fill, stock = np.ones(len(self.fill)), np.zeros(len(self.fill))
+        for i, s in enumerate(np.nan_to_num(np.asarray(reorder_point, float))):
+            fill[i] = np.interp(s, self.reorder_point[i], self.fill[i])
+            # Beyond the largest candidate every extra unit stays on the shelf.
+            top = self.reorder_point[i, -1]
+            stock[i] = np.interp(s, self.reorder_point[i], self.stock[i]) + max(s - top, 0.0)
+        return fill, stock
+
 
 def occurrence(history: np.ndarray, half_life: float | None = None) -> np.ndarray:
     """Recency-weighted share of periods with demand: the forecaster's weighting by
