@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evals.replenishment.plant_files import PlantData
+from evals.replenishment.plant_files import PlantData, PlantFileError
 from evals.replenishment.textbook import croston_sba, textbook_rop
 from stockwise.tools.replenish.simulate import simulate
 
@@ -51,7 +51,7 @@ class Split:
 
 def split(data: PlantData, replay: int = REPLAY_MONTHS) -> Split:
     if data.demand.shape[1] <= replay + 6:
-        raise ValueError(
+        raise PlantFileError(
             f"{data.demand.shape[1]} months of demand: need more than {replay + 6} "
             f"(at least 6 to fit, {replay} to replay)"
         )
