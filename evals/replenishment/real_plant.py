@@ -116,8 +116,9 @@ def benchmark(data: PlantData, name: str, chart: Path | None = None) -> pd.DataF
 
 def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, project) -> None:  # type: ignore[no-untyped-def]
     """Achieved vs target fill: a store-wide target, then the same target for each class."""
-    print(f"\ncalibration (within {CALIBRATION_TOLERANCE:.0%} points?); tail weight and model "
-          "target chosen on the fit window's own last 12 months")  # fmt: skip
+    points = CALIBRATION_TOLERANCE * 100
+    print(f"\ncalibration (within {points:.0f} points?); tail weight, half-life and model "
+          "target chosen on replays inside the fit window")  # fmt: skip
     present = [k for k in CLASSES if (data.klass == k).any()]
     for target in CALIBRATION:
         row = project[np.isclose(project.target, target)].iloc[0]
