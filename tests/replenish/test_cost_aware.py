@@ -121,3 +121,59 @@ def test_a_folder_without_plant_files_is_one_clear_error(tmp_path):
     real = load_eval("replenishment.real_plant")
     with pytest.raises(real.PlantFileError, match="expected one"):
         real.find_files(tmp_path)
+
+
+def test_the_share_without_history_is_carried_forward_and_never_grows():
+    from stockwise.tools.replenish.cost_aware import carried_share
+
+    assert carried_share([0.2, 0.4]) == pytest.approx(0.1)
+    assert carried_share([0.3, 0.2]) == pytest.approx(0.3)
+    assert carried_share([0.25]) == pytest.approx(0.25)
+
+
+def _calibration(fills, values, share=0.0, new_fill=1.0):  # type: ignore[no-untyped-def]
+    from stockwise.tools.replenish.cost_aware import Calibration, GroupCalibration
+
+    targets = (0.0, 0.5, 0.9, 0.99)
+    group = GroupCalibration(np.array(fills, float), np.array(values, float), share, new_fill)
+    return Calibration(((0.0, None), (0.5, None)), targets, {"all": group})
+
+
+def test_a_target_gets_the_setting_that_reached_it_for_least_value():
+    # Setting 0 reaches 90% only at model target 0.99 (value 90); setting 1 at 0.9 (value 50).
+    cal = _calibration([[0.5, 0.7, 0.85, 0.9], [0.5, 0.75, 0.9, 0.95]],
+                       [[10, 30, 60, 90], [10, 30, 50, 80]])  # fmt: skip
+    choice = cal.choose(0.9)
+    assert choice.reachable and choice.setting == (0.5, None)
+    assert choice.model_target == pytest.approx(0.9)
+    # Halfway between two grid points in fill is halfway in model target.
+    assert cal.choose(0.825).model_target == pytest.approx(0.7)
+
+
+def test_an_unreachable_target_stops_half_a_point_below_the_best():
+    cal = _calibration([[0.5, 0.7, 0.85, 0.9], [0.5, 0.75, 0.9, 0.95]],
+                       [[10, 30, 60, 90], [10, 30, 50, 80]])  # fmt: skip
+    choice = cal.choose(0.99)
+    assert not choice.reachable and choice.predicted_fill == pytest.approx(0.945)
+
+
+def test_demand_without_history_counts_in_the_predicted_store_fill():
+    # 20% of demand from items without history at 50% fill: store = 0.8 x modelled + 0.1,
+    # so 86% needs 95% on the modelled rows (model target 0.9 here) and 95% is out of reach.
+    cal = _calibration([[0.5, 0.9, 0.95, 1.0], [0.5, 0.9, 0.95, 1.0]],
+                       [[1, 2, 3, 4], [1, 2, 3, 4]], share=0.2, new_fill=0.5)  # fmt: skip
+    assert cal.choose(0.86).model_target == pytest.approx(0.9)
+    assert not cal.choose(0.95).reachable
+
+
+def test_rows_without_demand_keep_their_current_reorder_point():
+    from stockwise.tools.replenish.cost_aware import StorePlanner
+
+    rng = np.random.default_rng(5)
+    history = _intermittent(rng, 6, 40)
+    history[0] = 0.0
+    planner = StorePlanner(history, np.full(6, 1.0), np.full(6, 2.0), np.ones(6),
+                           current=np.full(6, 7.0), calibrate=False)  # fmt: skip
+    rop, choice = planner.for_fill(0.9)
+    assert rop[0] == 7.0 and choice.reachable
+    assert planner.kept_value() == pytest.approx(9.0)
