@@ -25,6 +25,9 @@ MIN_COLUMNS = ("min_reorder_point", "reorder_point", "min", "min_stock")
 MAX_COLUMNS = ("max_stock", "max", "max_reorder_level", "order_up_to")
 QTY_COLUMNS = ("reorder_qty", "order_qty")
 ORDER_COST_COLUMNS = ("order_cost", "ordering_cost")
+HOLDING_COLUMNS = ("holding_rate", "holding_cost_rate")
+MOQ_COLUMNS = ("moq", "min_order_qty", "minimum_order_qty")
+MULTIPLE_COLUMNS = ("order_multiple", "lot_size")
 
 
 class PlantFileError(ValueError):
@@ -46,6 +49,15 @@ class PlantData:
     plant_max: np.ndarray
     problems: dict[str, list[str]] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
+    # Per item, NaN where the file has none: what an order quantity can be computed from.
+    order_cost: np.ndarray | None = None
+    holding_rate: np.ndarray | None = None
+    moq: np.ndarray | None = None
+    multiple: np.ndarray | None = None
+
+    @property
+    def has_order_costs(self) -> bool:
+        return self.order_cost is not None and bool(np.isfinite(self.order_cost).any())
 
     @property
     def has_plant_policy(self) -> bool:
@@ -198,9 +210,18 @@ def read_plant(demand_path: Path, items_path: Path | None = None, **defaults: fl
     no_demand = ~(values > 0).any(axis=1)
     if no_demand.any():
         problems["no demand in any month (kept: they hold stock)"] = _named(ids, no_demand)
+    extra = {
+        name: (None if col is None else col.to_numpy(float))
+        for name, col in (
+            ("order_cost", _pick(items, ORDER_COST_COLUMNS)),
+            ("holding_rate", _pick(items, HOLDING_COLUMNS)),
+            ("moq", _pick(items, MOQ_COLUMNS)),
+            ("multiple", _pick(items, MULTIPLE_COLUMNS)),
+        )
+    }
     return PlantData(
         ids, wide.columns, values, lead_months, price, criticality_classes(items),
-        plant_min, plant_max, problems, rules,
+        plant_min, plant_max, problems, rules, **extra,
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evals.replenishment.order_qty import quantity_report
 from evals.replenishment.plant_files import PlantData, PlantFileError, problem_lines, read_plant
 from evals.replenishment.replay import (
     CLASSES,
@@ -106,6 +107,8 @@ def benchmark(data: PlantData, name: str, chart: Path | None = None) -> pd.DataF
         print(f"highest project / textbook value ratio over the fill rates both reach: "
               f"{worst:.3f} (at {where:.1%})")  # fmt: skip
     calibration_report(data, cut, planner, project)
+    if len(plant):
+        quantity_report(data, cut, planner, planner_for, float(plant.fill_rate.iloc[0]))
     if chart is not None:
         from evals.replenishment.chart import value_fill_chart
 

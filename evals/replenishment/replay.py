@@ -69,6 +69,7 @@ def replay(data: PlantData, cut: Split, rop: np.ndarray) -> dict[str, float]:
     figures = {
         "fill_rate": float(out.served.sum() / max(out.demand.sum(), 1e-12)),
         "average_value": float(out.average_value.sum()),
+        "orders": float(out.orders.sum()),
     }
     for klass in CLASSES:
         m = data.klass == klass

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from stockwise.tools.replenish.allocation import allocate
@@ -177,3 +178,24 @@ def test_rows_without_demand_keep_their_current_reorder_point():
     rop, choice = planner.for_fill(0.9)
     assert rop[0] == 7.0 and choice.reachable
     assert planner.kept_value() == pytest.approx(9.0)
+
+
+def test_eoq_where_the_items_file_has_order_costs_with_moq_and_multiple(tmp_path):
+    files = load_eval("replenishment.plant_files")
+    replay_mod = load_eval("replenishment.replay")
+    order_qty = load_eval("replenishment.order_qty")
+    months = pd.date_range("2000-01-01", periods=30, freq="MS").strftime("%Y-%m-%d")
+    demand = tmp_path / "d.csv"
+    demand.write_text("unique_id,ds,y\n" + "".join(
+        f"{i},{m},10\n" for i in ("a", "b", "c") for m in months))  # fmt: skip
+    items = tmp_path / "i.csv"
+    items.write_text(
+        "unique_id,lead_time_days,min_reorder_point,max_stock,price,order_cost,moq,lot_size\n"
+        "a,30,5,10,200,50,,\nb,30,5,10,200,50,700,\nc,30,5,10,200,,,\n"
+    )
+    data = files.read_plant(demand, items)
+    cut = replay_mod.split(data)
+    qty, changed = order_qty.eoq_quantities(data, cut)
+    # a: sqrt(2 x 120 x 50 / (0.25 x 200)) = 15.5 -> 16 (within 7-180 days of demand);
+    # b: raised to its MOQ; c: no order cost, so the plant's Max - Min stays.
+    assert list(qty) == [16.0, 700.0, 5.0] and changed == 2
