@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 from stockwise.assistant.cli.from_model import with_model_options
 from stockwise.assistant.cli.output import console, evidence_line, fail, pairs_table, rows_table
@@ -15,7 +16,9 @@ from stockwise.assistant.startup import open_context
 from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.replenish import (
     RecommendReorderInput,
+    ServiceLevelsInput,
     SimulatePolicyInput,
+    plan_service_levels,
     recommend_reorder,
     simulate_policy,
 )
@@ -68,9 +71,43 @@ def _whole(value: float | None) -> float | None:
 
 # A terminal shows 30 rows; the tool's own default (50) is what the agent gets.
 @with_model_options(RecommendReorderInput, defaults={"limit": 30})
-def reorder(args: RecommendReorderInput, as_json: bool = JSON) -> None:
+def reorder(
+    args: RecommendReorderInput,
+    fill: str = typer.Option(
+        None,
+        "--fill",
+        help="Store-wide fill rate (0.9 or 90%): reorder points chosen together "
+        "for it at the least stock value.",
+    ),
+    budget: str = typer.Option(
+        None, "--budget", help="Average stock value (7000000 or 7M): the most fill for it."
+    ),
+    compare: bool = typer.Option(
+        False,
+        "--compare-current",
+        help="The cost-aware policy against the current reorder "
+        "points, replayed on the last 12 months.",
+    ),
+    as_json: bool = JSON,
+) -> None:
     """Recommended reorder point, safety stock and order quantity per item and site for its
-    criticality's service target, next to the current policy and the stock value each holds."""
+    criticality's service target, next to the current policy and the stock value each holds.
+    With --fill, --budget or --compare-current: the cost-aware plan for the whole store."""
+    if fill is not None or budget is not None or compare:
+        try:
+            levels = ServiceLevelsInput.model_validate(
+                {
+                    "fill": fill,
+                    "budget": budget,
+                    "group": args.group,
+                    "site_id": args.site_id,
+                    "limit": args.limit,
+                }  # fmt: skip
+            )
+        except ValidationError as exc:
+            fail(exc)
+        _service_levels(levels, as_json)
+        return
     try:
         result = recommend_reorder(open_context(), args)
     except StockwiseError as exc:
@@ -94,6 +131,53 @@ def reorder(args: RecommendReorderInput, as_json: bool = JSON) -> None:
     }))  # fmt: skip
     for problem in result.problems:
         console.print(f"[yellow]note:[/] {problem}", highlight=False)
+    console.print(f"[dim]{evidence_line(result.evidence)}[/]", highlight=False)
+
+
+def _service_levels(args: ServiceLevelsInput, as_json: bool) -> None:
+    try:
+        result = plan_service_levels(open_context(), args)
+    except StockwiseError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    rows = [
+        {
+            "item": f"{r.item_id}@{r.site_id} {r.criticality}",
+            "price": _whole(r.unit_cost),
+            "rop now": r.current_reorder_point,
+            "rop new": r.recommended_reorder_point,
+            "qty": r.order_qty,
+            "fill": None if r.expected_fill is None else round(r.expected_fill, 3),
+            "$ change": _whole(r.value_change),
+        }  # fmt: skip
+        for r in result.rows
+    ]
+    columns = ["item", "price", "rop now", "rop new", "qty", "fill", "$ change"]
+    console.print(rows_table(f"Cost-aware reorder points: {result.goal}", rows, columns))
+    summary = {
+        "expected store fill": f"{result.expected_fill:.1%}"
+        + ("" if result.reachable else " (the most this history supports)"),
+        "expected average stock value": round(result.stock_value),
+        "current reorder points: expected fill": None if result.current_expected_fill is None
+        else f"{result.current_expected_fill:.1%}",
+        "current reorder points: expected value": None if result.current_stock_value is None
+        else round(result.current_stock_value),
+        "rows planned": result.rows_planned,
+    }  # fmt: skip
+    if result.replay is not None:
+        r = result.replay
+        summary |= {
+            f"replayed last {r.months_replayed} months, current": f"fill {r.current_fill:.1%}, "
+            f"stock value {r.current_stock_value:,.0f}",
+            f"replayed last {r.months_replayed} months, cost-aware": f"fill "
+            f"{r.cost_aware_fill:.1%}, stock value {r.cost_aware_stock_value:,.0f}"
+            + (f" ({r.value_ratio:.2f}x)" if r.value_ratio is not None else ""),
+        }  # fmt: skip
+    console.print(pairs_table(None, summary))
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
     console.print(f"[dim]{evidence_line(result.evidence)}[/]", highlight=False)
 
 

@@ -1,5 +1,6 @@
 """Replenishment benchmarks: `python -m evals.replenishment demo [--data DIR]`,
-`... carparts --data PATH`, `... speed [--data DIR]`."""
+`... carparts --data PATH`, `... refinery --data DIR`, `... plant --demand F --items F`,
+`... speed [--data DIR]`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ def main() -> None:
     sub = parser.add_subparsers(dest="bench", required=True)
     cp = sub.add_parser("carparts", help="project policy vs Croston-SBA + normal safety stock")
     cp.add_argument("--data", type=Path, required=True, help="path to carparts.csv")
+    cp.add_argument("--chart", type=Path, default=None, help="trade-off chart PNG")
+    real = sub.add_parser("refinery", help="project vs textbook vs the plant's Min/Max")
+    real.add_argument("--data", type=Path, required=True, help="folder: *_items.csv, *_demand.csv")
+    real.add_argument("--chart", type=Path, default=None, help="trade-off chart PNG")
+    plant = sub.add_parser("plant", help="any plant: a demand file and an items file")
+    plant.add_argument("--demand", type=Path, required=True, help="unique_id, ds, y (monthly)")
+    plant.add_argument("--items", type=Path, default=None, help="lead times, prices, Min/Max")
+    plant.add_argument("--chart", type=Path, default=None, help="trade-off chart PNG")
     demo = sub.add_parser("demo", help="recommended vs current policy on the demo plant")
     demo.add_argument("--data", type=Path, default=None, help="demo folder (default: generate)")
     demo.add_argument("--scale", type=float, default=1.0)
@@ -23,7 +32,15 @@ def main() -> None:
     if args.bench == "carparts":
         from evals.replenishment.carparts import carparts
 
-        carparts(args.data)
+        carparts(args.data, args.chart)
+    elif args.bench == "refinery":
+        from evals.replenishment.real_plant import refinery
+
+        refinery(args.data, args.chart)
+    elif args.bench == "plant":
+        from evals.replenishment.real_plant import plant
+
+        plant(args.demand, args.items, args.chart)
     elif args.bench == "demo":
         from evals.replenishment.demo import demo
 
@@ -34,5 +51,15 @@ def main() -> None:
         speed(args)
 
 
+def run() -> None:
+    """`main`, with a plant file that cannot be read reported in one line (exit 1)."""
+    from evals.replenishment.plant_files import PlantFileError
+
+    try:
+        main()
+    except PlantFileError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
 if __name__ == "__main__":
-    main()
+    run()

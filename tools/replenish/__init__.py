@@ -13,6 +13,7 @@ from stockwise.tools.replenish.requisitions import (
     draft_purchase_requisitions,
     write_purchase_requisitions,
 )
+from stockwise.tools.replenish.service_levels import ServiceLevelsInput, plan_service_levels
 from stockwise.tools.replenish.simulation_tool import SimulatePolicyInput, simulate_policy
 
 AGENT_TOOLS = [
@@ -20,6 +21,7 @@ AGENT_TOOLS = [
     stockout_risk,
     wip_component_needs,
     simulate_policy,
+    plan_service_levels,
     draft_purchase_requisitions,
 ]
 
@@ -27,10 +29,12 @@ __all__ = [
     "AGENT_TOOLS",
     "DraftRequisitionsInput",
     "RecommendReorderInput",
+    "ServiceLevelsInput",
     "SimulatePolicyInput",
     "StockoutRiskInput",
     "WipNeedsInput",
     "draft_purchase_requisitions",
+    "plan_service_levels",
     "recommend_reorder",
     "simulate_policy",
     "stockout_risk",

@@ -422,6 +422,20 @@ INTENTS: tuple[Intent, ...] = (
         "Simulated policy{for_item}{at_site}:",
     ),
     Intent(
+        "plan_service_levels",
+        "fill rate for a stock budget, or the least stock for a fill rate, vs the current policy",
+        ("plan_service_levels",),
+        (
+            "what fill rate can we have for 7 M",
+            "what service level can we afford with a budget of 5 million",
+            "least inventory for a 95% fill rate",
+            "how does your policy compare with our current min max",
+            "compare your reorder points with our current ones",
+            "is our current min/max policy efficient",
+        ),
+        "Store-wide service levels:",
+    ),
+    Intent(
         "draft_purchase_requisitions",
         "drafting purchase requisitions (after your approval)",
         ("draft_purchase_requisitions",),

@@ -1,0 +1,156 @@
+"""A real plant's demand replayed under the project's reorder points, the textbook's and
+the plant's own Min/Max: `python -m evals.replenishment refinery --data DIR` (a folder
+with `*_items.csv` and `*_demand.csv`), or `... plant --demand F --items F`.
+
+Printed: the protocol, the bad input, the trade-off (achieved fill and average stock value
+per target), the project's and textbook's stock value as a ratio of the plant's at the
+plant's own achieved fill, the worst project / textbook ratio at any fill both reach, and
+achieved vs target fill at 90/95/99% (overall and per criticality class).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evals.replenishment.order_qty import quantity_report
+from evals.replenishment.plant_files import PlantData, PlantFileError, problem_lines, read_plant
+from evals.replenishment.replay import (
+    CLASSES,
+    Split,
+    curves,
+    ratio_text,
+    replay,
+    split,
+    value_at,
+    worst_ratio,
+)
+from stockwise.tools.replenish.cost_aware import StorePlanner
+
+TARGETS = np.array(
+    [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99,
+     0.995, 0.999]
+)  # fmt: skip
+CALIBRATION = (0.90, 0.95, 0.99)
+CALIBRATION_TOLERANCE = 0.02
+
+
+# Critical (class A) items keep a reorder point whose own expected fill is at least this.
+CRITICAL_FLOOR = 0.5
+
+
+def planner_for(data: PlantData, cut: Split) -> StorePlanner:
+    """The project's planner as `stockwise reorder` builds it: items with no demand in
+    the fit window keep the plant's current reorder point (0 without one)."""
+    return StorePlanner(
+        cut.train, data.lead_months, cut.qty, data.price, klass=data.klass,
+        current=data.plant_min if data.has_plant_policy else None,
+        critical_floor=CRITICAL_FLOOR,
+    )  # fmt: skip
+
+
+def find_files(folder: Path) -> tuple[Path, Path]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PlantFileError(
+            f"{folder}: not a folder (give the folder with the items and demand files)"
+        )
+    demand = sorted(folder.glob("*demand*.csv"))
+    items = sorted(folder.glob("*items*.csv"))
+    if len(demand) != 1 or len(items) != 1:
+        raise PlantFileError(
+            f"{folder}: expected one *demand*.csv and one *items*.csv, found "
+            f"{[p.name for p in demand]} and {[p.name for p in items]}"
+        )
+    return demand[0], items[0]
+
+
+def benchmark(data: PlantData, name: str, chart: Path | None = None) -> pd.DataFrame:
+    wall, cpu = time.perf_counter(), time.process_time()
+    cut = split(data)
+    planner = planner_for(data, cut)
+    curve = curves(data, cut, TARGETS, lambda target: planner.for_fill(target)[0])
+    took, took_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    classes = ", ".join(f"{k} {int((data.klass == k).sum())}" for k in CLASSES)
+    print(f"{name}: {len(data.ids):,} items, {data.demand.shape[1]} months; "
+          f"{int((cut.test.sum(axis=1) > 0).sum()):,} items with demand in the replay; "
+          f"classes {classes}")  # fmt: skip
+    print("protocol:")
+    for line in cut.protocol(data):
+        print(f"  {line}")
+    print("bad input:" if data.problems else "bad input: none")
+    for line in problem_lines(data):
+        print(line)
+    print(f"\ntrade-off, all targets and policies ({took:.1f} s wall, {took_cpu:.1f} s process; "
+          "wall time is inflated on a shared machine)")  # fmt: skip
+    shown = curve.copy()
+    shown["average_value"] = shown["average_value"].map(lambda v: f"{v:,.0f}")
+    print(shown.round(3).to_string(index=False))
+    project = curve[curve.policy == "project"]
+    textbook = curve[curve.policy == "textbook"]
+    plant = curve[curve.policy == "plant Min/Max"]
+    if len(plant):
+        fill, value = float(plant.fill_rate.iloc[0]), float(plant.average_value.iloc[0])
+        p, t = value_at(project, fill), value_at(textbook, fill)
+        print(f"\nat the plant's achieved fill {fill:.1%} (plant's stock value {value:,.0f}):")
+        print(f"  project  {_money(p)}  ratio to the plant {ratio_text(p, value)}")
+        print(f"  textbook {_money(t)}  ratio to the plant {ratio_text(t, value)}")
+    for level in (0.90, 0.95):
+        p, t = value_at(project, level), value_at(textbook, level)
+        print(f"at {level:.0%} achieved fill: project {_money(p)}, textbook {_money(t)}, "
+              f"ratio {ratio_text(p, t)}")  # fmt: skip
+    worst, where = worst_ratio(project, textbook)
+    if worst is not None:
+        print(f"highest project / textbook value ratio over the fill rates both reach: "
+              f"{worst:.3f} (at {where:.1%})")  # fmt: skip
+    calibration_report(data, cut, planner, project)
+    if len(plant):
+        quantity_report(data, cut, planner, planner_for, float(plant.fill_rate.iloc[0]))
+    if chart is not None:
+        from evals.replenishment.chart import value_fill_chart
+
+        value_fill_chart(curve, chart, f"{name}: average stock value vs achieved fill")
+        print(f"chart: {chart}")
+    return curve
+
+
+def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, project) -> None:  # type: ignore[no-untyped-def]
+    """Achieved vs target fill: a store-wide target, then the same target for each class."""
+    points = CALIBRATION_TOLERANCE * 100
+    print(f"\ncalibration (within {points:.0f} points?); tail weight, half-life and model "
+          "target chosen on replays inside the fit window")  # fmt: skip
+    present = [k for k in CLASSES if (data.klass == k).any()]
+    for target in CALIBRATION:
+        row = project[np.isclose(project.target, target)].iloc[0]
+        choice = planner.calibration.choose(target)
+        ok = "ok" if abs(row.fill_rate - target) <= CALIBRATION_TOLERANCE else "MISSED"
+        print(f"  store target {target:.0%}: achieved {row.fill_rate:.1%} {ok}"
+              f" (tail {choice.setting[0]:g}, half-life {choice.setting[1] or 'default'}, "
+              f"model target {choice.model_target:.3f}"
+              f"{'' if choice.reachable else ', not reached in the fit replay'})")  # fmt: skip
+        if len(present) > 1:
+            rop, _ = planner.for_classes(dict.fromkeys(present, target))
+            got = replay(data, cut, rop)
+            parts = []
+            for k in present:
+                fill = got[f"fill_{k}"]
+                mark = "ok" if abs(fill - target) <= CALIBRATION_TOLERANCE else "MISSED"
+                parts.append(f"{k} {fill:.1%} {mark}")
+            print(f"    each class at {target:.0%}: {', '.join(parts)}; stock value "
+                  f"{got['average_value']:,.0f}")  # fmt: skip
+
+
+def _money(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:,.0f}"
+
+
+def refinery(folder: Path, chart: Path | None = None) -> pd.DataFrame:
+    demand, items = find_files(folder)
+    return benchmark(read_plant(demand, items), f"{Path(folder).name} ({items.name})", chart)
+
+
+def plant(demand: Path, items: Path | None, chart: Path | None = None) -> pd.DataFrame:
+    return benchmark(read_plant(demand, items), Path(demand).stem, chart)

@@ -1,0 +1,201 @@
+"""Fill curves, greedy allocation and the real-plant benchmark's input checks."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stockwise.tools.replenish.allocation import allocate
+from stockwise.tools.replenish.service_curve import record_ratios, service_curves
+from stockwise.tools.replenish.simulate import simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_eval(module: str):  # type: ignore[no-untyped-def]
+    """`evals.<module>` of this checkout (evals/ is not installed with the package)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"evals.{module}")
+
+
+def _intermittent(rng, rows, periods):
+    return (rng.random((rows, periods)) < 0.3) * rng.geometric(0.3, (rows, periods))
+
+
+@pytest.mark.parametrize("target", [0.90, 0.95, 0.99])
+def test_expected_fill_is_what_a_replay_achieves(target):
+    # Stationary intermittent demand, no record tail: the periodic-review expression must
+    # predict the replayed fill (lost sales serve a little more than backorders).
+    rng = np.random.default_rng(1)
+    history, future = _intermittent(rng, 300, 400), _intermittent(rng, 300, 1500)
+    lead, qty = np.full(300, 3.0), np.full(300, 4.0)
+    curves = service_curves(history, lead, qty, ratios=np.array([]))
+    index = curves.for_target(target)
+    s = curves.pick(index)
+    out = simulate(future, s, qty, lead, np.ones(300), s + qty)
+    achieved = out.served.sum() / out.demand.sum()
+    assert abs(achieved - target) <= 0.02
+    predicted = curves.stock[np.arange(300), index].mean()
+    assert abs(out.average_value.mean() / predicted - 1.0) < 0.1
+
+
+def test_record_ratios_are_new_over_previous_largest():
+    history = np.array([[0, 2, 1, 6, 0, 3, 12], [5, 0, 0, 0, 0, 0, 0]], float)
+    assert sorted(record_ratios(history)) == [2.0, 3.0]
+
+
+def test_greedy_buys_fill_where_it_is_cheap():
+    # Two identical demand streams, one item 100x dearer: for the same store fill the greedy
+    # holds less value than giving both the same target.
+    rng = np.random.default_rng(2)
+    history = np.repeat(_intermittent(rng, 1, 200), 2, axis=0)
+    lead, qty, price = np.full(2, 2.0), np.full(2, 3.0), np.array([1.0, 100.0])
+    curves = service_curves(history, lead, qty, ratios=np.array([]))
+    plan = allocate(curves, price, fill=0.9)
+    assert plan.expected_fill >= 0.9 - 1e-9
+    same = curves.for_target(0.9)
+    uniform = curves.value(price)[np.arange(2), same].sum()
+    assert plan.expected_value < uniform
+    assert plan.reorder_point[0] >= plan.reorder_point[1]
+
+
+def test_budget_is_never_exceeded_and_more_budget_buys_more_fill():
+    rng = np.random.default_rng(3)
+    history = _intermittent(rng, 40, 60)
+    lead, qty, price = np.full(40, 2.0), np.full(40, 2.0), rng.uniform(1, 50, 40)
+    curves = service_curves(history, lead, qty)
+    # Half an order is held whatever the reorder point: the least a budget can buy.
+    least = curves.value(price)[:, 0].sum()
+    small, large = (allocate(curves, price, budget=least + b) for b in (200.0, 2000.0))
+    assert small.expected_value <= least + 200.0 + 1e-6
+    assert large.expected_value <= least + 2000.0 + 1e-6
+    assert large.expected_fill > small.expected_fill
+
+
+def test_a_floor_holds_even_when_the_target_is_low():
+    rng = np.random.default_rng(4)
+    history = _intermittent(rng, 10, 60)
+    curves = service_curves(history, np.full(10, 2.0), np.full(10, 2.0))
+    plan = allocate(curves, np.ones(10), fill=0.1, floor=np.r_[np.full(5, 0.95), np.zeros(5)])
+    assert (curves.fill[np.arange(5), plan.index[:5]] >= 0.95).all()
+
+
+def test_allocation_needs_one_goal():
+    curves = service_curves(np.ones((1, 12)), np.ones(1), np.ones(1))
+    with pytest.raises(ValueError, match="not both"):
+        allocate(curves, np.ones(1), fill=0.9, budget=10.0)
+
+
+def test_bad_plant_input_is_counted_and_named(tmp_path):
+    files = load_eval("replenishment.plant_files")
+    months = ["2000-01-01", "2000-02-01", "2000-03-01"]
+    rows = [("a", m, y) for m, y in zip(months, [1, -2, 3], strict=True)]
+    rows += [("b", m, 0) for m in months] + [("c", m, 1) for m in months]
+    rows += [("z", m, 1) for m in months]
+    demand = tmp_path / "d.csv"
+    demand.write_text("unique_id,ds,y\n" + "".join(f"{i},{m},{y}\n" for i, m, y in rows))
+    items = tmp_path / "i.csv"
+    items.write_text(
+        "unique_id,lead_time_days,min_reorder_point,max_stock,price\n"
+        "a,0,2,1,5\nb,30,1,2,\nc,,1,1,0\nq,10,1,1,1\n"
+    )
+    data = files.read_plant(demand, items)
+    kinds = {k.split(" (")[0]: v for k, v in data.problems.items()}
+    assert kinds["lead time 0 or missing"] == ["a", "c"]
+    assert kinds["price 0 or missing"] == ["b", "c"]
+    assert kinds["Min above Max"] == ["a"]
+    assert kinds["no demand in any month"] == ["b"]
+    assert kinds["ids in the demand file but not the items file"] == ["z"]
+    assert kinds["ids in the items file but not the demand file"] == ["q"]
+    assert data.problems["negative months (returns)"] == ["1 months", "a"]
+    assert (data.demand >= 0).all() and list(data.lead_months) == [1, 1, 1]
+    assert data.plant_max[0] == 2
+
+
+def test_a_folder_without_plant_files_is_one_clear_error(tmp_path):
+    real = load_eval("replenishment.real_plant")
+    with pytest.raises(real.PlantFileError, match="expected one"):
+        real.find_files(tmp_path)
+
+
+def test_the_share_without_history_is_carried_forward_and_never_grows():
+    from stockwise.tools.replenish.cost_aware import carried_share
+
+    assert carried_share([0.2, 0.4]) == pytest.approx(0.1)
+    assert carried_share([0.3, 0.2]) == pytest.approx(0.3)
+    assert carried_share([0.25]) == pytest.approx(0.25)
+
+
+def _calibration(fills, values, share=0.0, new_fill=1.0):  # type: ignore[no-untyped-def]
+    from stockwise.tools.replenish.cost_aware import Calibration, GroupCalibration
+
+    targets = (0.0, 0.5, 0.9, 0.99)
+    group = GroupCalibration(np.array(fills, float), np.array(values, float), share, new_fill)
+    return Calibration(((0.0, None), (0.5, None)), targets, {"all": group})
+
+
+def test_a_target_gets_the_setting_that_reached_it_for_least_value():
+    # Setting 0 reaches 90% only at model target 0.99 (value 90); setting 1 at 0.9 (value 50).
+    cal = _calibration([[0.5, 0.7, 0.85, 0.9], [0.5, 0.75, 0.9, 0.95]],
+                       [[10, 30, 60, 90], [10, 30, 50, 80]])  # fmt: skip
+    choice = cal.choose(0.9)
+    assert choice.reachable and choice.setting == (0.5, None)
+    assert choice.model_target == pytest.approx(0.9)
+    # Halfway between two grid points in fill is halfway in model target.
+    assert cal.choose(0.825).model_target == pytest.approx(0.7)
+
+
+def test_an_unreachable_target_stops_half_a_point_below_the_best():
+    cal = _calibration([[0.5, 0.7, 0.85, 0.9], [0.5, 0.75, 0.9, 0.95]],
+                       [[10, 30, 60, 90], [10, 30, 50, 80]])  # fmt: skip
+    choice = cal.choose(0.99)
+    assert not choice.reachable and choice.predicted_fill == pytest.approx(0.945)
+
+
+def test_demand_without_history_counts_in_the_predicted_store_fill():
+    # 20% of demand from items without history at 50% fill: store = 0.8 x modelled + 0.1,
+    # so 86% needs 95% on the modelled rows (model target 0.9 here) and 95% is out of reach.
+    cal = _calibration([[0.5, 0.9, 0.95, 1.0], [0.5, 0.9, 0.95, 1.0]],
+                       [[1, 2, 3, 4], [1, 2, 3, 4]], share=0.2, new_fill=0.5)  # fmt: skip
+    assert cal.choose(0.86).model_target == pytest.approx(0.9)
+    assert not cal.choose(0.95).reachable
+
+
+def test_rows_without_demand_keep_their_current_reorder_point():
+    from stockwise.tools.replenish.cost_aware import StorePlanner
+
+    rng = np.random.default_rng(5)
+    history = _intermittent(rng, 6, 40)
+    history[0] = 0.0
+    planner = StorePlanner(history, np.full(6, 1.0), np.full(6, 2.0), np.ones(6),
+                           current=np.full(6, 7.0), calibrate=False)  # fmt: skip
+    rop, choice = planner.for_fill(0.9)
+    assert rop[0] == 7.0 and choice.reachable
+    assert planner.kept_value() == pytest.approx(9.0)
+
+
+def test_eoq_where_the_items_file_has_order_costs_with_moq_and_multiple(tmp_path):
+    files = load_eval("replenishment.plant_files")
+    replay_mod = load_eval("replenishment.replay")
+    order_qty = load_eval("replenishment.order_qty")
+    months = pd.date_range("2000-01-01", periods=30, freq="MS").strftime("%Y-%m-%d")
+    demand = tmp_path / "d.csv"
+    demand.write_text("unique_id,ds,y\n" + "".join(
+        f"{i},{m},10\n" for i in ("a", "b", "c") for m in months))  # fmt: skip
+    items = tmp_path / "i.csv"
+    items.write_text(
+        "unique_id,lead_time_days,min_reorder_point,max_stock,price,order_cost,moq,lot_size\n"
+        "a,30,5,10,200,50,,\nb,30,5,10,200,50,700,\nc,30,5,10,200,,,\n"
+    )
+    data = files.read_plant(demand, items)
+    cut = replay_mod.split(data)
+    qty, changed = order_qty.eoq_quantities(data, cut)
+    # a: sqrt(2 x 120 x 50 / (0.25 x 200)) = 15.5 -> 16 (within 7-180 days of demand);
+    # b: raised to its MOQ; c: no order cost, so the plant's Max - Min stays.
+    assert list(qty) == [16.0, 700.0, 5.0] and changed == 2
