@@ -144,6 +144,10 @@ def collect_sources(turn: list[BaseMessage]) -> list[dict[str, Any]]:
                 parsed = _parse(result.content)
                 if isinstance(parsed, dict) and parsed.get("rejected"):
                     source["status"] = "rejected"  # an action a person turned down
+                if isinstance(parsed, dict) and parsed.get("covered") is False:
+                    # A document search that found nothing about the question: shown as
+                    # such, so no passage is taken as support for the answer.
+                    source["status"] = "not_covered"
                 citations: list[dict] = []
                 _citations(_parse(result.content), citations)
                 if citations:

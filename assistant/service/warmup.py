@@ -48,6 +48,12 @@ def warm_up(session: AgentSession) -> dict[str, Any]:
     for module in modules:
         importlib.import_module(module)
     imported = time.perf_counter()
+    try:  # the document index and its embedding engine, once per process
+        from stockwise.tools.documents.search import warm as warm_documents
+
+        warm_documents(session.ctx)
+    except Exception as error:  # a cold start is slower, never a failed one
+        log.warning("warm-up of the document index failed: %s", error)
     asked = 0
     if session.choice.endpoint is None:
         for question in warm_up_questions(session):

@@ -15,7 +15,7 @@ from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.documents import SearchDocumentsInput, search_documents
-from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
+from stockwise.tools.documents.embedding import E5EmbeddingFunction
 from stockwise.tools.documents.index import build_index
 from stockwise.tools.documents.store import (
     DocumentStoreUnavailableError,
@@ -78,7 +78,7 @@ def test_index_and_search_through_a_chroma_server(chroma_url, small_corpus, tmp_
     assert not (tmp_path / "data" / "chroma").exists()  # nothing written locally
 
     reopened = get_collection(open_client(settings), collection, create=False)
-    assert isinstance(reopened.configuration["embedding_function"], MiniLMEmbeddingFunction)
+    assert isinstance(reopened.configuration["embedding_function"], E5EmbeddingFunction)
 
     result = search_documents(context, SearchDocumentsInput(query="who may lock out", k=2))
     assert result.passages[0].citation.doc_id == "SOP-LOTO-01"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
+from stockwise.tools.documents.embedding import E5EmbeddingFunction
 from stockwise.tools.documents.index import build_index
 from stockwise.tools.documents.store import get_collection, open_client
 
@@ -128,7 +128,7 @@ def test_a_changed_file_that_breaks_keeps_its_previous_version(small_corpus, tmp
 def test_a_reopened_collection_embeds_with_the_registered_function(indexed_small):
     _, chroma, _, _ = indexed_small
     reopened = get_collection(open_client(path=chroma), create=False)
-    assert isinstance(reopened.configuration["embedding_function"], MiniLMEmbeddingFunction)
+    assert isinstance(reopened.configuration["embedding_function"], E5EmbeddingFunction)
     found = reopened.query(query_texts=["how to change the rod seal of the press"], n_results=1)
     assert found["metadatas"][0][0]["section"] == "Seals > Replacing the cylinder seal"
 

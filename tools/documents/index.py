@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stockwise.tools.documents.minilm import embed
+from stockwise.tools.documents.e5 import embed_passages
 from stockwise.tools.documents.passages import Document, DocumentError
 from stockwise.tools.documents.reading import (
     PATH_SEPARATOR,
@@ -136,7 +136,7 @@ def _replace_file(
     collection: Any, source: str, digest: str, doc: Document, old_ids: list[str]
 ) -> int:
     texts = [passage_text(doc, p.section, p.text) for p in doc.passages]
-    vectors = embed(texts)  # before any write: a failure here leaves the index untouched
+    vectors = embed_passages(texts)  # before any write: a failure here leaves the index untouched
     ids = [f"{doc.doc_id}#{digest[:10]}#{n}" for n in range(len(texts))]
     metadatas = [
         {

@@ -81,6 +81,15 @@ class BM25:
         }
         self._size = n
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term of the texts, as `tokenize` spells them."""
+        return frozenset(self._idf)
+
+    def idf(self, term: str) -> float:
+        """The term's inverse document frequency; a term no text has gets the highest."""
+        return self._idf.get(term, math.log(1 + (self._size + 0.5) / 0.5))
+
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self._size, dtype=np.float64)
         if not self._size:

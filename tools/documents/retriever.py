@@ -1,5 +1,10 @@
 """Hybrid retrieval: dense similarity from Chroma plus BM25 keywords, fused, with filters on
-equipment, document type and revision.
+equipment, document type and revision, and a verdict on whether anything found is
+relevant at all (relevance.py).
+
+The query is widened before searching: equipment ids gain their type ("P-3" -> hydraulic
+press), machines named without an id gain their ids (aliases.py: "press 3" -> P-3), and for
+the keyword leg foreign shop-floor words gain their English terms (glossary.py).
 
 Fusion is a weighted sum of each list's min-max normalised scores ("relative score
 fusion"). On the retrieval eval it beat reciprocal rank fusion (MRR 0.92 vs 0.88): RRF
@@ -17,8 +22,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from stockwise.tools.documents.keywords import BM25
-from stockwise.tools.documents.minilm import embed
+from stockwise.tools.documents import e5
+from stockwise.tools.documents.aliases import MachineNames
+from stockwise.tools.documents.glossary import english_terms
+from stockwise.tools.documents.keywords import BM25, tokenize
+from stockwise.tools.documents.relevance import Verdict, judge
 
 Mode = Literal["hybrid", "dense", "keyword"]
 DENSE_WEIGHT = 0.6  # keyword weight is 1 - this; chosen on evals/retrieval (0.4-0.6 all beat RRF)
@@ -71,10 +79,27 @@ class Hit:
     score: float  # the fused score (or the single ranking's score in dense/keyword mode)
 
 
+@dataclass
+class Retrieval:
+    """The passages found and whether any of them is about the question at all."""
+
+    hits: list[Hit]
+    verdict: Verdict
+
+    @property
+    def covered(self) -> bool:
+        return self.verdict.covered
+
+
 class HybridRetriever:
-    def __init__(self, collection: Any, equipment_types: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        collection: Any,
+        equipment_types: dict[str, str] | None = None,
+        machines: MachineNames | None = None,
+    ) -> None:
         """`equipment_types` (id -> type, e.g. from the dataset) extends the pairs the
-        documents' front matter already gives."""
+        documents' front matter already gives; `machines` resolves names without ids."""
         self._collection = collection
         got = collection.get(include=["documents", "metadatas"])
         self._ids: list[str] = list(got["ids"])
@@ -91,6 +116,8 @@ class HybridRetriever:
             else None
         )
         self._tag_case = {tag.lower(): tag for tag in self._types}
+        self._machines = machines
+        self._vocabulary = self._bm25.vocabulary
 
     @property
     def equipment_types(self) -> dict[str, str]:
@@ -101,6 +128,11 @@ class HybridRetriever:
             if m.get("equipment_id") and m.get("equipment_type")
         }
 
+    def knows(self, code: str) -> bool:
+        """Whether any passage contains this code (part number, fault code, id)."""
+        terms = tokenize(code)
+        return bool(terms) and terms[0] in self._vocabulary
+
     @property
     def size(self) -> int:
         return len(self._ids)
@@ -108,34 +140,58 @@ class HybridRetriever:
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, mode: Mode = "hybrid"
     ) -> list[Hit]:
+        """The best `k` passages, relevant or not (see `retrieve` for the verdict)."""
+        return self.retrieve(query, k, filters, mode).hits
+
+    def retrieve(
+        self, query: str, k: int = 5, filters: Filters | None = None, mode: Mode = "hybrid"
+    ) -> Retrieval:
         filters = filters or Filters()
         if not self._ids:
-            return []
+            return Retrieval([], Verdict(False, 0.0, False, "the index is empty"))
         query = self.expand(query)
+        terms = english_terms(query, self._vocabulary)
+        # The keyword leg sees the question and the English terms of its foreign words.
+        keyword_query = f"{query} {' '.join(terms)}" if terms else query
         dense = self._dense(query, filters) if mode != "keyword" else []
-        keyword = self._keyword(query, filters) if mode != "dense" else []
+        keyword = self._keyword(keyword_query, filters) if mode != "dense" else []
         if mode == "dense":
             ranked = dense
         elif mode == "keyword":
             ranked = keyword
         else:
             ranked = _fuse([dense, keyword])
-        return [
+        hits = [
             Hit(pid, self._texts[self._position[pid]], self._metas[self._position[pid]], score)
             for pid, score in ranked[:k]
         ]
+        if mode != "hybrid":  # a single leg cannot cross-check itself
+            dense = dense or self._dense(query, filters)
+            keyword = keyword or self._keyword(keyword_query, filters)
+        verdict = judge(
+            [(self._metas[self._position[pid]].get("doc_id", ""), score) for pid, score in dense],
+            [self._metas[self._position[pid]].get("doc_id", "") for pid, _ in keyword[:1]],
+        )
+        return Retrieval(hits, verdict)
 
     def expand(self, query: str) -> str:
-        """Name the type of each equipment tag in the query: "P-3" means nothing to the
-        embedding model and the manuals are written per type ("hydraulic press")."""
-        if self._tags is None:
-            return query
-        found = {self._tag_case[m.lower()] for m in self._tags.findall(query)}
-        kinds = sorted({self._types[tag].replace("_", " ") for tag in found})
-        return f"{query} ({', '.join(kinds)})" if kinds else query
+        """Name the type of each equipment tag in the query ("P-3" means nothing to the
+        embedding model and the manuals are written per type ("hydraulic press")), and the
+        ids and type of each machine named without its id ("press 3", "HPU 2")."""
+        found: set[str] = set()
+        if self._tags is not None:
+            found = {self._tag_case[m.lower()] for m in self._tags.findall(query)}
+        kinds = {self._types[tag] for tag in found}
+        extra: list[str] = []
+        if self._machines is not None:
+            named = self._machines.resolve(query)
+            extra = [i for i in named.ids if i not in found]
+            kinds.update(named.types)
+        words = extra + sorted(kind.replace("_", " ") for kind in kinds)
+        return f"{query} ({', '.join(words)})" if words else query
 
     def _dense(self, query: str, filters: Filters) -> list[tuple[str, float]]:
-        vector = embed([query])
+        vector = e5.embed_queries([query])
         result = self._collection.query(
             query_embeddings=vector,
             n_results=min(CANDIDATES, len(self._ids)),

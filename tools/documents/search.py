@@ -3,6 +3,7 @@ failure reports, safety sheets and policies."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
 
 if TYPE_CHECKING:
+    from stockwise.tools.documents.aliases import MachineNames
     from stockwise.tools.documents.retriever import Filters, HybridRetriever
 
 DOC_TYPES = ("manual", "sop", "failure_report", "safety", "policy", "glossary")
@@ -75,6 +77,14 @@ class DocumentPassage(BaseModel):
 class SearchDocumentsResult(ToolResult):
     query: str
     passages: list[DocumentPassage]
+    # False when the documents do not cover the question: then `passages` is empty rather
+    # than the nearest, unrelated ones, so nothing irrelevant is ever cited.
+    covered: bool = True
+
+
+NOT_COVERED = "the plant's documents do not cover that"
+MAX_QUERY_CHARS = 1000  # a question, not a pasted document; longer ones are refused
+_ID_ONLY = re.compile(r"^[A-Za-z]{1,5}-?\d{1,5}$")
 
 
 def documents_dir(ctx: ToolContext) -> Path | None:
@@ -113,7 +123,25 @@ def build_retriever(ctx: ToolContext) -> HybridRetriever:
         from stockwise.tools.documents.index import build_index
 
         build_index(folder, collection)
-    return HybridRetriever(collection, equipment_types=_equipment_pairs(ctx))
+    return HybridRetriever(
+        collection, equipment_types=_equipment_pairs(ctx), machines=machine_names(ctx)
+    )
+
+
+def machine_names(ctx: ToolContext) -> MachineNames | None:
+    """The dataset's machines by the names people use (None without an equipment table)."""
+    from stockwise.tools.documents.aliases import MachineNames
+
+    table = ctx.dataset.tables.get("equipment")
+    if table is None or table.empty:
+        return None
+    sites = ctx.dataset.tables.get("sites")
+    site_names = (
+        dict(zip(sites["site_id"].astype(str), sites["name"].astype(str), strict=True))
+        if sites is not None and not sites.empty
+        else {}
+    )
+    return MachineNames(table.to_dict("records"), site_names)
 
 
 def _equipment_pairs(ctx: ToolContext) -> dict[str, str]:
@@ -127,6 +155,20 @@ def _equipment_pairs(ctx: ToolContext) -> dict[str, str]:
 
 def get_retriever(ctx: ToolContext) -> HybridRetriever:
     return ctx.cached(build_retriever)
+
+
+def warm(ctx: ToolContext) -> bool:
+    """Open this dataset's index and load the embedding engine now, once per process, so
+    the first document question is answered at search speed. An index not built yet is
+    left for the first search to build (minutes on a large folder: not at start-up)."""
+    from stockwise.tools.documents import e5
+
+    collection = dataset_collection(ctx, create=False)
+    if collection is None or collection.count() == 0:
+        return False
+    get_retriever(ctx)
+    e5.warm()
+    return True
 
 
 def _filters(ctx: ToolContext, args: SearchDocumentsInput, retriever: HybridRetriever) -> Filters:
@@ -187,8 +229,10 @@ def search_documents(ctx: ToolContext, args: SearchDocumentsInput) -> SearchDocu
             query=args.query,
             passages=[],
         )
+    query = _checked_query(ctx, args.query, retriever)
     filters = _filters(ctx, args, retriever)
-    hits = retriever.search(args.query, k=args.k, filters=filters)
+    found = retriever.retrieve(query, k=args.k, filters=filters)
+    hits = found.hits if found.covered else []
     passages = [
         DocumentPassage(
             text=hit.text.split("\n", 1)[-1],  # the title path is in the citation already
@@ -205,7 +249,13 @@ def search_documents(ctx: ToolContext, args: SearchDocumentsInput) -> SearchDocu
         )
         for hit in hits
     ]
-    notes = [] if passages else ["no passage matched; the documents do not cover this"]
+    notes = [] if passages else [NOT_COVERED]
+    if not found.covered and found.hits:
+        nearest = found.hits[0].metadata
+        notes.append(
+            f"the nearest passage ({nearest.get('doc_id', '')} § {nearest.get('section', '')}) "
+            f"is not about the question ({found.verdict.reason}), so none is quoted"
+        )
     evidence = Evidence(
         tool="search_documents",
         params=args.model_dump(exclude_none=True),
@@ -213,4 +263,28 @@ def search_documents(ctx: ToolContext, args: SearchDocumentsInput) -> SearchDocu
         ids=[f"{p.citation.doc_id}:{p.citation.section}" for p in passages],
         notes=notes,
     )
-    return SearchDocumentsResult(evidence=evidence, query=args.query, passages=passages)
+    return SearchDocumentsResult(
+        evidence=evidence, query=args.query, passages=passages, covered=bool(passages)
+    )
+
+
+def _checked_query(ctx: ToolContext, query: str, retriever: HybridRetriever) -> str:
+    """The query, or a clear error for one no search can answer well."""
+    query = query.strip()
+    if not query:
+        raise InvalidArgumentError(
+            "the query is empty: say what to look for, e.g. 'replace hydraulic seal P-3'"
+        )
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidArgumentError(
+            f"the query is {len(query):,} characters long; ask in at most "
+            f"{MAX_QUERY_CHARS:,} (a question or a few keywords, not a whole document)"
+        )
+    if _ID_ONLY.match(query):
+        # A bare code: an equipment id, a part number or a fault code. One that neither
+        # the equipment table nor any document knows has nothing to be found for.
+        ids = {i.upper(): i for i in _equipment_pairs(ctx) or retriever.equipment_types}
+        if query.upper() not in ids and not retriever.knows(query):
+            suggestions = [m[0] for m in process.extract(query, list(ids.values()), limit=3)]
+            raise UnknownEntityError("equipment, part or code", query, suggestions)
+    return query

@@ -2,8 +2,8 @@
 
 The same code serves both: `open_client(settings)` returns a `PersistentClient` at
 `settings.chroma_path`, or an `HttpClient` when `settings.chroma_url` is set. The
-collection is created with the offline MiniLM embedding function, which Chroma records in
-the collection's configuration and rebuilds on reopen.
+collection is created with the offline multilingual e5 embedding function, which Chroma
+records in the collection's configuration and rebuilds on reopen.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ import chromadb
 
 from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.documents.embedding import MiniLMEmbeddingFunction
+from stockwise.tools.documents.embedding import E5EmbeddingFunction
 
-COLLECTION = "stockwise-documents"
+# The embedding model is part of the name: an index built with another model (the MiniLM
+# one before issue 27) is left alone and the documents are indexed afresh, never queried
+# with vectors of a different space.
+COLLECTION = "stockwise-documents-e5"
 
 
 def collection_for(source: str) -> str:
@@ -78,7 +81,7 @@ def get_collection(client: Any, name: str = COLLECTION, *, create: bool = True) 
         if create:
             return client.get_or_create_collection(
                 name,
-                embedding_function=MiniLMEmbeddingFunction(),
+                embedding_function=E5EmbeddingFunction(),
                 configuration={"hnsw": {"space": "cosine"}},
             )
         names = {c if isinstance(c, str) else c.name for c in client.list_collections()}

@@ -166,7 +166,7 @@ def search_documents(data: dict, scope: Scope) -> list[str]:
     if not passages:
         if not data["evidence"]["rows_used"].get("passages"):  # nothing indexed at all
             return [f"I cannot search documents: {'; '.join(data['evidence']['notes'])}."]
-        return ["No passage in the documents answers that."]
+        return ["The plant's documents do not cover that, so I quote none of them."]
     # The two best passages whole (a failure report often ranks above the procedure), the
     # rest as one line each.
     best, rest = passages[:2], passages[2:]
