@@ -89,6 +89,7 @@ class Roles:
     extra_boms: list[tuple[str, str, float, str]] = field(default_factory=list)
     subcontracted_ids: set[str] = field(default_factory=set)
     discontinued: set[int] = field(default_factory=set)  # plan positions
+    catalog_dual_use: list[int] = field(default_factory=list)  # the catalog's IPA
 
     def active(self, plans: list[ProductPlan]) -> list[ProductPlan]:
         return [plan for p, plan in enumerate(plans) if p not in self.discontinued]
@@ -130,6 +131,9 @@ def assign_roles(
     messier master data, and the part each item plays."""
     items = items.copy()
     roles = Roles()
+    roles.catalog_dual_use = [
+        int(np.flatnonzero(items.item_id.to_numpy() == catalog.DUAL_USE_ITEM_ID)[0])
+    ]
     variants = np.array([p for p, plan in enumerate(plans) if int(plan.item_id) >= 10000])
     roles.discontinued = {int(p) for p in _sample(rng, variants, DISCONTINUED_SHARE)}
     gone = {w for p in roles.discontinued for w in plans[p].wip}

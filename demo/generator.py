@@ -107,7 +107,7 @@ def generate_demo(
     mro_use.background_issues(wos, eqs, items, kit, rng, clock, ledger)
     if roles is not None:
         movements.apply(items, roles, plans, orders, wos, eqs, rng3, clock, ledger)
-        items = v3_truth.settle_truth(items, roles)
+        items = v3_truth.settle_truth(items, roles, movements.use_shares(ledger, len(items)))
         items = labels.plant_categories(items, rng)
         items = v3_truth.stale_labels(items, roles, rng3)
 

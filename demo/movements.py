@@ -82,17 +82,24 @@ def apply(
         _retype(arr, rows, "issue_production", "production_order",
                 look.order(arr["site"][rows], arr["ts"][rows]))  # fmt: skip
     # Use changes: from the change day on, the item goes to the other use (the truth is
-    # still the old one here; `ambiguity.settle_truth` flips it afterwards).
-    for row, day in roles.use_change.items():
+    # still the old one here; `v3_truth.settle_truth` flips it afterwards). An item with
+    # too little movement after the day to show a change keeps its old use and truth.
+    to_process = []
+    for row, day in list(roles.use_change.items()):
         rows = np.flatnonzero((item == row) & issue & (arr["ts"] >= day * DAY))
-        if items.at[row, "category"] == "raw_material":
+        if len(rows) < 3:
+            del roles.use_change[row]
+        elif items.at[row, "category"] == "raw_material":
             _retype(arr, rows, "issue_maintenance", "work_order",
                     look.work_order(arr["site"][rows], arr["ts"][rows]))  # fmt: skip
             # Maintenance draws a fraction of what a production order did.
             arr["qty"][rows] = np.minimum(round_qty(arr["qty"][rows] * 0.2, False), -0.001)
         else:
-            _retype(arr, rows, "issue_production", "production_order",
-                    look.order(arr["site"][rows], arr["ts"][rows]))  # fmt: skip
+            # A consumable that became a process input (a cleaner now in the recipe) is
+            # drawn per batch in proportion to it from then on: its old issues go.
+            issue[rows] = False
+            arr["qty"][rows] = 0.0
+            to_process.append((row, day))
     # A duplicate created later takes over part of its original's issues.
     for dup, (orig, day) in roles.duplicates.items():
         rows = np.flatnonzero((item == orig) & issue & (arr["ts"] >= day * DAY))
@@ -106,11 +113,14 @@ def apply(
     # Phantom WIP is backflushed into the next stage and never booked; obsolete material
     # is not issued any more (its BOM line was never removed).
     drop = np.isin(item, roles.phantom) & (out | issue)
+    drop |= arr["qty"] == 0  # the issues of consumables turned process inputs
     drop |= np.isin(item, roles.obsolete) & issue
     ledger.chunks = [{k: v[~drop] for k, v in arr.items()}]
 
     _outside_operations(roles, rng, ledger)
     _dual_use(items, roles, plans, orders, look, rng, clock, ledger)
+    for row, day in to_process:
+        _process_use(items, row, day, orders, plans, roles, rng, ledger)
     _spare_assemblies(items, roles, look, rng, clock, ledger)
 
 
@@ -149,6 +159,24 @@ def _dual_use(items, roles, plans, orders, look, rng, clock, ledger) -> None:  #
         produced = float(qty.sum())
         maint_total = produced * ((1 - share) / share if production_first else share / (1 - share))
         _lumps(row, int(site[0]), maint_total, each, rng, clock, ledger, look)
+
+
+def _process_use(items, row, day, orders, plans, roles, rng, ledger) -> None:  # type: ignore[no-untyped-def]
+    """Issues in proportion to the orders of one or two products at the item's site, from
+    the change day on."""
+    site_id = str(items.at[row, "sites"]).split()[0]
+    families = [c for c, fam in catalog.FAMILIES.items() if fam.site_id == site_id]
+    family = families[int(rng.integers(len(families)))]
+    live = [p.item_id for p in roles.active(plans) if p.family == family]
+    users = set(rng.choice(live, size=min(2, len(live)), replace=False))
+    mine = orders[orders.product_item_id.isin(users) & (orders.released_at >= day * DAY)
+                  & (orders.status != "cancelled")]  # fmt: skip
+    each = items.at[row, "uom"] in EACH_UOMS
+    per = PER_UNIT[family] * float(rng.uniform(0.3, 0.8))
+    qty = round_qty(np.maximum(mine.qty.to_numpy() * per, 1.0 if each else 0.01), each)
+    site = catalog.SITES.index(next(s for s in catalog.SITES if s.site_id == site_id))
+    ledger.add(mine.released_at.to_numpy() + 50 * 60, row, site, -qty,
+               "issue_production", "production_order", mine.order_id.to_numpy())  # fmt: skip
 
 
 def _lumps(row, site, total, each, rng, clock, ledger, look: Lookup) -> None:  # type: ignore[no-untyped-def]

@@ -12,9 +12,13 @@ from stockwise.demo.ambiguity import Roles
 from stockwise.demo.products import ProductPlan
 
 
-def settle_truth(items: pd.DataFrame, roles: Roles) -> pd.DataFrame:
-    """An item whose use changed is, truly, what it is used as now."""
+def settle_truth(items: pd.DataFrame, roles: Roles, shares: pd.DataFrame) -> pd.DataFrame:
+    """An item whose use changed is, truly, what it is used as now; the catalog's dual-use
+    IPA is, in this version, its dominant use (version 2 calls it MRO)."""
     items = items.copy()
+    ipa = int(np.flatnonzero(items.item_id.to_numpy() == catalog.DUAL_USE_ITEM_ID)[0])
+    if shares.at[ipa, "issue_production"] > 0.5:
+        items.at[ipa, "category"], items.at[ipa, "mro_subtype"] = "raw_material", None
     for i in roles.use_change:
         if items.at[i, "category"] == "raw_material":
             items.at[i, "category"], items.at[i, "mro_subtype"] = "mro", "consumable"
@@ -49,7 +53,7 @@ def stale_labels(items: pd.DataFrame, roles: Roles, rng: np.random.Generator) ->
 
 
 def _dual_rows(roles: Roles) -> list[int]:
-    return sorted([*roles.dual_use, *roles.spare_assembly])
+    return sorted([*roles.dual_use, *roles.spare_assembly, *roles.catalog_dual_use])
 
 
 def labels_with_shares(labels: pd.DataFrame, roles: Roles, shares: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +95,10 @@ def planted(
     materials of discontinued products, renumbered."""
     ids = items.item_id.to_numpy()
     rows = []
+    listed = set(anomalies.loc[anomalies.kind == "dual_use", "item_id"])
     for r in _dual_rows(roles):
+        if ids[r] in listed:  # the catalog's IPA is planted already
+            continue
         prod = float(np.nan_to_num(shares.at[r, "issue_production"]))
         rows.append((
             "dual_use", ids[r], None,
