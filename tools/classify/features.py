@@ -21,6 +21,9 @@ ISSUE_KINDS = {
     "issue_other": "other",
 }
 COMMON_UOMS = ("EA", "L", "KG", "M", "BOX", "PK", "SET", "ROLL", "PR")
+# What clerks type when the contract forces a description they do not have.
+PLACEHOLDER = r"^\W*(?:n/?a|tbd|see dwg|tba|none|unknown|x+)?\W*$"
+RECENT_DAYS = 365
 
 
 def _codes(item_index: pd.Index, ids: pd.Series) -> np.ndarray:
@@ -65,6 +68,38 @@ def transaction_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     for short in ISSUE_KINDS.values():
         out[f"share_{short}"] = _share(out[f"n_issue_{short}"], n_issues)
     out["n_issues"] = n_issues
+    # By quantity too: a lubricant drawn in litres per batch and in small top-ups has its
+    # dominant use in the quantity, not in the count of movements.
+    demand_qty = np.zeros(n)
+    for txn_type, short in ISSUE_KINDS.items():
+        mask = kinds == txn_type
+        out[f"qty_{short}"] = _count(codes[mask], n, -qty[mask])
+        demand_qty += out[f"qty_{short}"]
+    for short in ISSUE_KINDS.values():
+        out[f"qshare_{short}"] = _share(out.pop(f"qty_{short}"), demand_qty)
+    # The last year on record: an item whose use changed is what it is used as now.
+    if len(txn):
+        recent = (txn["ts"] >= txn["ts"].max() - pd.Timedelta(days=RECENT_DAYS)).to_numpy()
+    else:
+        recent = np.zeros(0, dtype=bool)
+    n_recent = np.zeros(n)
+    for txn_type, short in (("issue_production", "prod"), ("issue_maintenance", "maint")):
+        out[f"recent_{short}"] = _count(codes[recent & (kinds == txn_type)], n)
+        n_recent += out[f"recent_{short}"]
+    n_recent += _count(codes[recent & np.isin(kinds, ["issue_sales", "issue_other"])], n)
+    for short in ("prod", "maint"):
+        out[f"recent_share_{short}"] = _share(out.pop(f"recent_{short}"), n_recent)
+    out["recent_issues"] = n_recent
+    # The dominant use now, by quantity: what a dual-use or changed item is judged by.
+    recent_qty = {}
+    for short, types in (("prod", ["issue_production"]),
+                         ("upkeep", ["issue_maintenance", "issue_other"])):  # fmt: skip
+        mask = recent & np.isin(kinds, types)
+        recent_qty[short] = _count(codes[mask], n, -qty[mask])
+    out["recent_qshare_prod"] = _share(
+        recent_qty["prod"], recent_qty["prod"] + recent_qty["upkeep"]
+    )
+    out["prod_per_order_unit_cv"] = _per_order_unit_cv(ds, codes, kinds, qty, n)
 
     maint = kinds == "issue_maintenance"
     prod = kinds == "issue_production"
@@ -107,6 +142,26 @@ def transaction_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(out, index=items)
 
 
+def _per_order_unit_cv(ds: Dataset, codes, kinds, qty, n: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Spread of (quantity issued / order quantity) over an item's production issues: a BOM
+    material scales with the order (low spread), gloves and tape booked to the order do not.
+    NaN where there is nothing to measure (no production orders on record, or no issues)."""
+    orders = ds.production_orders
+    prod = (kinds == "issue_production") & (codes >= 0)
+    if orders.empty or not prod.any():
+        return np.full(n, np.nan)
+    size = ds.transactions["ref_id"][prod].map(
+        orders.drop_duplicates("order_id").set_index("order_id")["qty"]
+    )
+    ratio = np.log(np.abs(qty[prod]) / size.to_numpy(dtype="float64"))
+    frame = pd.DataFrame({"c": codes[prod], "r": ratio}).replace([np.inf, -np.inf], np.nan)
+    spread = frame.dropna().groupby("c")["r"].agg(["std", "count"])
+    out = np.full(n, np.nan)
+    ok = spread["count"] >= 3
+    out[spread.index[ok].to_numpy()] = spread.loc[ok, "std"].to_numpy()
+    return out
+
+
 def structure_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     n = len(items)
     boms = ds.boms
@@ -146,8 +201,8 @@ def master_features(ds: Dataset, items_df: pd.DataFrame) -> pd.DataFrame:
         out[f"uom_{u}"] = (uom == u).to_numpy(dtype="float64")
     for level in CRITICALITY:
         out[f"criticality_{level}"] = (items_df["criticality"] == level).to_numpy(dtype="float64")
-    desc = items_df["description"].fillna("").str.strip()
-    out["description_missing"] = (desc == "").to_numpy(dtype="float64")
+    desc = items_df["description"].fillna("").str.strip().str.lower()
+    out["description_missing"] = desc.str.fullmatch(PLACEHOLDER).to_numpy(dtype="float64")
 
     stock = ds.stock_levels
     on_hand = _count(_codes(items, stock["item_id"]), len(items), stock["on_hand_qty"].to_numpy())
@@ -168,7 +223,8 @@ def item_features(ds: Dataset) -> pd.DataFrame:
 
 
 def descriptions(ds: Dataset) -> pd.Series:
+    """Lower-cased descriptions; placeholders ("-", "N/A", "see dwg") count as blank."""
     items_df = ds.items.drop_duplicates("item_id")
-    return pd.Series(
-        items_df["description"].fillna("").str.lower().to_numpy(), index=items_df["item_id"]
-    )
+    text = items_df["description"].fillna("").str.lower()
+    text = text.where(~text.str.strip().str.fullmatch(PLACEHOLDER), "")
+    return pd.Series(text.to_numpy(), index=items_df["item_id"])

@@ -21,9 +21,10 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from threadpoolctl import threadpool_limits
 
+from stockwise.tools.classify.evidence import by_dominant_use
 from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
-MODEL_VERSION = "1.2"
+MODEL_VERSION = "1.3"  # 1.3: use-share, recent-use and per-order-unit features
 FOLDS = 5
 # A training label whose out-of-fold probability is below this is dropped for the final fit.
 PRUNE_BELOW = 0.3
@@ -35,6 +36,7 @@ MAX_BINS = 255
 # out-of-sample too.
 MAX_TRAIN = 12_000
 MIN_PER_CATEGORY = 50  # in a sample, so a rare category is still learnt
+MIN_DESCRIBED = 20  # labelled items with a description needed to learn from the text
 
 
 def _text_model() -> Pipeline:
@@ -81,6 +83,11 @@ class BinnedTrees:
         out = np.empty(X.shape, dtype=np.float64)
         for j, cuts in enumerate(self.thresholds):
             col = X[:, j]
+            if not len(cuts):
+                # A column with one value (or none: a table the plant lacks) says nothing;
+                # all-NaN would make the trees' binner fail.
+                out[:, j] = 0.0
+                continue
             # A value equal to a cut point falls in the lower bin, as in the trees' own mapping.
             out[:, j] = np.where(np.isnan(col), np.nan, np.searchsorted(cuts, col, side="left"))
         return out
@@ -206,7 +213,11 @@ class FittedClassifier:
     # then "sub_" + MRO_SUBTYPES columns, NaN where the item had no subtype label).
     oof: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def predict(self, features: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
+    def predict(
+        self, features: pd.DataFrame, texts: pd.Series, by_use: bool = True
+    ) -> pd.DataFrame:
+        """Category and subtype probabilities; `by_use` settles process dual-use items by
+        their dominant use (the definition), as `evidence.by_dominant_use` says."""
         X = features[self.feature_names].to_numpy(dtype="float64")
         t = texts.reindex(features.index).fillna("").to_numpy()
         cat = self.category.predict(X, t)
@@ -214,7 +225,7 @@ class FittedClassifier:
         frame = pd.DataFrame(cat, index=features.index, columns=list(CATEGORIES))
         for j, s in enumerate(MRO_SUBTYPES):
             frame[f"sub_{s}"] = sub[:, j]
-        return frame
+        return by_dominant_use(frame, features) if by_use else frame
 
 
 def _fit_heads(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed):  # type: ignore[no-untyped-def]
@@ -304,6 +315,10 @@ def train(
     y = labels.to_numpy().astype(str)
     w = weights.reindex(ids).fillna(1.0).to_numpy()
 
+    if use_text and int((t != "").sum()) < MIN_DESCRIBED:
+        # Too few descriptions to learn words from (the vectoriser would find none at all
+        # in a master without descriptions): behaviour alone, as the notes say.
+        use_text, use_behaviour = False, True
     sub_labels = subtypes.reindex(ids)
     fit = training_sample(y, w, max_train, seed)
     # OpenMP and BLAS threads spin-wait; on a small plant or a busy machine one thread is
