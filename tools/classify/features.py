@@ -175,6 +175,10 @@ def structure_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     out["bom_intermediate"] = ((out["bom_as_component"] > 0) & (out["bom_as_parent"] > 0)).astype(
         "float64"
     )
+    # The top of a BOM or a routing: what a finished good is even when nothing moved.
+    out["bom_top"] = (
+        ((out["bom_as_parent"] > 0) & (out["bom_as_component"] == 0)) | (out["routing_stages"] > 0)
+    ).astype("float64")
     # A component whose parent is itself a component sits inside the routing, not at its top.
     parents_used = set(boms["component_item_id"].dropna())
     deep = boms[boms["parent_item_id"].isin(parents_used)]

@@ -28,6 +28,7 @@ MODEL_VERSION = "1.3"  # 1.3: use-share, recent-use and per-order-unit features
 FOLDS = 5
 # A training label whose out-of-fold probability is below this is dropped for the final fit.
 PRUNE_BELOW = 0.3
+PRUNE_ROUNDS = 2
 # The trees' own limit on distinct values per column.
 MAX_BINS = 255
 # Above this many labelled items the model learns from a stratified sample of them: accuracy
@@ -272,11 +273,16 @@ def _learn(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed, pru
     cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
         X, t, y, w, sub_labels, use_text, use_behaviour, seed
     )
-    # Second pass without the labels the first pass confidently contradicts: wrong ERP
-    # labels otherwise teach the model their own mistakes. People's corrections stay.
-    own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
-    keep = (own >= PRUNE_BELOW) | (w > 1.0)
-    if prune and (~keep).sum() > 0 and keep.sum() >= 20:
+    # Further passes without the labels the previous pass confidently contradicts: wrong
+    # ERP labels otherwise teach the model their own mistakes. People's corrections stay.
+    # A second round catches labels the first model, itself taught by them, still backed.
+    keep = np.ones(len(y), dtype=bool)
+    for _ in range(PRUNE_ROUNDS if prune else 0):
+        own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
+        drop = ~((own >= PRUNE_BELOW) | (w > 1.0))
+        if not (drop & keep).any() or (keep & ~drop).sum() < 20:
+            break
+        keep &= ~drop
         cat_head, kept_oof, sub_head, kept_sub = _fit_heads(
             X[keep], t[keep], y[keep], w[keep], sub_labels[keep], use_text, use_behaviour, seed
         )
