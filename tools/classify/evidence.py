@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stockwise.tools.classify.features import item_positions
 from stockwise.tools.dataset.model import Dataset
 
 # An item is dual-use when its smaller use still takes this share of its issued quantity.
@@ -110,10 +111,11 @@ def input_notes(ds: Dataset, features: pd.DataFrame, recorded: pd.Series) -> lis
     if no_supplier:
         notes.append(f"{no_supplier:,} of {n:,} items have no supplier on record")
     txn = ds.transactions
-    unknown = ~txn["item_id"].astype(str).isin(features.index)
+    # Through the ids' codes: a string lookup per movement took 1.5 s at scale 20.
+    unknown = item_positions(pd.Index(features.index), txn["item_id"]) < 0
     if unknown.any():
         notes.append(
-            f"{int(unknown.sum()):,} movements of {txn.loc[unknown, 'item_id'].nunique():,} "
+            f"{int(unknown.sum()):,} movements of {txn['item_id'][unknown].nunique():,} "
             "items not in the item master were left out"
         )
     learnt = recorded.dropna().unique()
