@@ -75,7 +75,13 @@ def is_current(folder: Path) -> bool:
 
 
 def build_atomically(
-    target: Path, *, scale: float, seed: int, fmt: str = "csv", progress: ProgressCallback | None
+    target: Path,
+    *,
+    scale: float,
+    seed: int,
+    fmt: str = "csv",
+    progress: ProgressCallback | None,
+    generator_version: int = GENERATOR_VERSION,
 ) -> Path:
     """Generate into a temporary sibling of `target`, then rename it into place (a
     half-made or older demo there is moved aside first and deleted with the temporary)."""
@@ -87,7 +93,14 @@ def build_atomically(
             return target
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
         try:
-            generate_demo(tmp / "data", scale=scale, seed=seed, fmt=fmt, progress=progress)
+            generate_demo(
+                tmp / "data",
+                scale=scale,
+                seed=seed,
+                fmt=fmt,
+                progress=progress,
+                generator_version=generator_version,
+            )
             if target.exists() and not is_current(target):
                 target.rename(tmp / "replaced")  # interrupted, or made by an older generator
             try:

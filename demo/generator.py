@@ -15,14 +15,18 @@ import pandas as pd
 
 from stockwise.demo import (
     GENERATOR_VERSION,
+    GENERATOR_VERSIONS,
+    ambiguity,
     catalog,
     labels,
     maintenance,
+    movements,
     mro_use,
     production,
     replenish,
     sales,
     stock,
+    v3_truth,
 )
 from stockwise.demo.items import IdPool, filler_count, filler_rows, named_rows, to_frame
 from stockwise.demo.ledger import DAY, TXN_CODE, Ledger
@@ -46,8 +50,15 @@ def generate_demo(
     seed: int = 42,
     fmt: str = "csv",
     progress: Progress | None = None,
+    generator_version: int = GENERATOR_VERSION,
 ) -> Path:
-    """Write the demo dataset into `out_dir` (created; must be empty or absent)."""
+    """Write the demo dataset into `out_dir` (created; must be empty or absent).
+
+    `generator_version` 2 (the default) is the plant the docs, evals and tests quote;
+    3 adds the ambiguity of real item masters (see `ambiguity.py`)."""
+    if generator_version not in GENERATOR_VERSIONS:
+        known = ", ".join(map(str, GENERATOR_VERSIONS))
+        raise ValueError(f"generator version must be one of {known}, got {generator_version}")
     if scale <= 0:
         raise ValueError(f"scale must be > 0, got {scale}")
     if fmt not in FORMATS:
@@ -65,10 +76,17 @@ def generate_demo(
     base = to_frame(named_rows() + filler_rows(rng, scale, ids))
     plans, product_rows = build_products(rng, scale, base, ids)
     items = to_frame(base.to_dict("records") + product_rows)
-    items = labels.plant_categories(items, rng)
+    roles = None
+    if generator_version >= 3:
+        # Its own stream: version 2's draws, and so its bytes, stay as they were.
+        rng3 = np.random.default_rng([seed, 3])
+        items, roles = ambiguity.assign_roles(items, plans, scale, rng3)
+    else:
+        items = labels.plant_categories(items, rng)
 
     report("production orders", 0.12)
-    orders, progress_rows = production.simulate_orders(plans, items, rng, clock, ledger)
+    running = plans if roles is None else roles.active(plans)
+    orders, progress_rows = production.simulate_orders(running, items, rng, clock, ledger)
     stalled_order, stalled_progress = production.plant_stalled_order(plans, items, clock, ledger)
     orders = pd.concat([orders, stalled_order], ignore_index=True)
     progress_rows = pd.concat([progress_rows, stalled_progress], ignore_index=True)
@@ -87,6 +105,11 @@ def generate_demo(
     wos = mro_use.number_work_orders(wos, ledger)
     mro_use.issue_work_order_parts(wos, kit, eqs, items, rng, clock, ledger)
     mro_use.background_issues(wos, eqs, items, kit, rng, clock, ledger)
+    if roles is not None:
+        movements.apply(items, roles, plans, orders, wos, eqs, rng3, clock, ledger)
+        items = v3_truth.settle_truth(items, roles, movements.use_shares(ledger, len(items)))
+        items = labels.plant_categories(items, rng)
+        items = v3_truth.stale_labels(items, roles, rng3)
 
     report("purchasing", 0.45)
     stock.transfers(items, rng, clock, ledger)
@@ -116,9 +139,16 @@ def generate_demo(
     facts = _facts(tables, variances, ledger, items, clock)
     tables["labels"] = labels.labels_frame(items)
     tables["planted_anomalies"] = labels.anomalies_frame(items, facts)
+    if roles is not None:
+        shares = movements.use_shares(ledger, len(items))
+        tables["labels"] = v3_truth.labels_with_shares(tables["labels"], roles, shares)
+        tables["boms"] = v3_truth.boms_with_extras(tables["boms"], roles, plans)
+        tables["planted_anomalies"] = v3_truth.planted(
+            tables["planted_anomalies"], items, roles, shares
+        )
     meta = {
         "name": "Stockwise demo plant",
-        "generator_version": GENERATOR_VERSION,
+        "generator_version": generator_version,
         "currency": catalog.CURRENCY,
         "scale": scale,
         "seed": seed,

@@ -22,6 +22,12 @@ ROW_FIELDS = (
     "recorded_category",
     "predicted_category",
     "probability",
+    "verdict",
+    "use_production",
+    "use_maintenance",
+    "use_other",
+    "use_sales",
+    "dual_use",
     "predicted_subtype",
     "corrected_category",
     "value_at_stake",
@@ -41,7 +47,28 @@ def _clean(value):  # type: ignore[no-untyped-def]
 
 
 def _record(item_id: str, row) -> dict:  # type: ignore[no-untyped-def]
-    return {"item_id": item_id, **{k: _clean(row[k]) for k in ROW_FIELDS}}
+    out = {"item_id": item_id, **{k: _clean(row[k]) for k in ROW_FIELDS}}
+    out["dual_use"] = bool(out["dual_use"])
+    return out
+
+
+def _print_item(item_id: str, row, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """One item: the call and its evidence, the use shares, what the plant lacked."""
+    console.print(
+        f"[bold]{escape(item_id)}[/] {escape(str(row['description'] or '(no description)'))}"
+    )
+    console.print(f"recorded: {row['recorded_category'] or '(blank)'}")
+    console.print(escape(row["explanation"]))
+    shares = [(u, row[f"use_{u}"]) for u in ("production", "maintenance", "other", "sales")]
+    shares = [(u, v) for u, v in shares if v > 0]
+    if shares:
+        text = ", ".join(f"{u} {v:.0%}" for u, v in sorted(shares, key=lambda kv: -kv[1]))
+        tag = " (dual use)" if row["dual_use"] else ""
+        console.print(f"uses by issued quantity{tag}: {text}")
+    else:
+        console.print("uses by issued quantity: none on record (never issued)")
+    for note in notes:
+        console.print(f"note: {escape(note)}")
 
 
 def _suspects_table(title: str, frame, limit: int) -> Table:  # type: ignore[no-untyped-def]
@@ -117,9 +144,7 @@ def classify(
         if as_json:
             print(json.dumps(_record(item_id, row), indent=2))
             return
-        console.print(f"[bold]{item_id}[/] {row['description'] or '(no description)'}")
-        console.print(f"recorded: {row['recorded_category'] or '(blank)'}")
-        console.print(row["explanation"])
+        _print_item(item_id, row, table.attrs.get("input_notes", []))
         return
     threshold = ctx.settings.classify_min_confidence
     if all_items:
@@ -140,8 +165,11 @@ def classify(
         return
     console.print(
         f"classifier v{model['version']} trained {model['trained_at']} on {model['n_train']} "
-        f"items; {len(table)} items classified"
+        f"items; {len(table)} items classified, {int((table['verdict'] == 'unsure').sum())} "
+        "unsure"
     )
+    for note in table.attrs.get("input_notes", []):
+        console.print(f"note: {escape(note)}")
     console.print(
         _suspects_table(
             f"{len(bad)} suspected misclassifications (p >= {threshold:g}), worst first",

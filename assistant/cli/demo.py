@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from stockwise.demo import GENERATOR_VERSION, GENERATOR_VERSIONS
 from stockwise.demo.ensure import build_atomically, is_current, rich_progress
 from stockwise.demo.generator import FORMATS
 from stockwise.tools.core.settings import get_settings
@@ -18,6 +19,12 @@ def demo(
     out: Path = typer.Option(None, "--out", help="Folder to write. Default: the demo folder."),
     seed: int = typer.Option(None, "--seed", help="Random seed; same seed, same files."),
     fmt: str = typer.Option("csv", "--format", help="csv or parquet (faster at large scale)."),
+    version: int = typer.Option(
+        GENERATOR_VERSION,
+        "--generator-version",
+        help="2: the default plant the docs quote; 3: the ambiguous item master of real "
+        "plants (needs --out).",
+    ),
 ) -> None:
     """Generate the demo plant (two sites, items, orders, maintenance, planted anomalies)."""
     console = Console(stderr=True)
@@ -28,6 +35,16 @@ def demo(
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
     if scale <= 0:
         raise typer.BadParameter("must be greater than 0", param_hint="--scale")
+    if version not in GENERATOR_VERSIONS:
+        known = ", ".join(map(str, GENERATOR_VERSIONS))
+        raise typer.BadParameter(f"use one of {known}", param_hint="--generator-version")
+    if version != GENERATOR_VERSION and out is None:
+        # The data directory's demo is the default plant; another version there would be
+        # rebuilt as the default by the next command that opens it.
+        raise typer.BadParameter(
+            f"version {version} is written to a folder you name: add --out DIR",
+            param_hint="--generator-version",
+        )
     in_data_dir = out is None
     if out is None:
         out = settings.model_copy(update={"demo_scale": scale, "demo_seed": seed}).demo_dir
@@ -39,6 +56,10 @@ def demo(
         console.print(f"[red]{out} exists and is not empty.[/red] Choose another --out.")
         raise typer.Exit(1)
     started = time.perf_counter()
-    with rich_progress(f"Generating the demo plant (scale {scale:g}, seed {seed})", console) as bar:
-        build_atomically(out, scale=scale, seed=seed, fmt=fmt, progress=bar)
+    with rich_progress(
+        f"Generating the demo plant (scale {scale:g}, seed {seed}, version {version})", console
+    ) as bar:
+        build_atomically(
+            out, scale=scale, seed=seed, fmt=fmt, progress=bar, generator_version=version
+        )
     console.print(f"Wrote {out} in {time.perf_counter() - started:.1f} s")

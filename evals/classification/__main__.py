@@ -2,7 +2,9 @@
 
     python -m evals.classification [--scale 1] [--data DIR] [--speed-data /tmp/demo20]
 
-Without --data a demo plant of --scale is generated in a temporary folder. The speed section
+Without --data a demo plant of --scale is generated in a temporary folder, by generator
+version 3 (the ambiguous item master; `--generator-version 2` for the default plant, whose
+supplier column alone gives the answer away). The speed section
 runs on --speed-data (a scale-20 demo folder) when it exists; it is never generated here, to
 spare the shared cores.
 """
@@ -17,8 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evals.classification.baselines import baseline_predictions, baseline_table
 from evals.classification.scores import (
     anomaly_scores,
+    dual_use_scores,
     holdout_scores,
     holdout_split,
     misclassification_scores,
@@ -61,6 +65,35 @@ def speed(path: Path) -> None:
         )
 
 
+def baselines(ds, features, texts, truth, train_ids, test_ids, held) -> None:  # type: ignore[no-untyped-def]
+    """The baseline table on the held-out items, with the model's row and its margin."""
+    items = ds.items.drop_duplicates("item_id").set_index("item_id")
+    labels = items.loc[train_ids, "recorded_category"]
+    true = truth.loc[test_ids, "true_category"].to_numpy()
+    preds = baseline_predictions(ds, features, texts, labels, test_ids)
+    preds["model (text + behaviour)"] = held["predicted"]
+    table = baseline_table(preds, true)
+    model = table.iloc[-1]["macro_F1"]
+    table["model margin"] = model - table["macro_F1"]
+    print(f"\n## Baselines on the same {len(test_ids):,} held-out items (vs labels.csv)")
+    print(table.round(3).to_string())
+    single = table.drop(index=["majority class", "depth-3 tree on the features", table.index[-1]])
+    best = single["macro_F1"].idxmax()
+    print(
+        f"best single-column baseline: {best} {single.loc[best, 'macro_F1']:.3f} (target <= "
+        f"0.85); model {model:.3f} (target >= 0.95), margin {model - single['macro_F1'].max():.3f}"
+        f" (target >= 0.10); margin over the depth-3 tree "
+        f"{model - table.loc['depth-3 tree on the features', 'macro_F1']:.3f}"
+    )
+    unsure = held["verdict"] == "unsure"
+    sure = ~unsure
+    print(
+        f"unsure: {int(unsure.sum())} of {len(unsure)} held-out items "
+        f"(accuracy {float((held['predicted'][unsure] == true[unsure]).mean()):.3f} among them, "
+        f"{float((held['predicted'][sure] == true[sure]).mean()):.3f} among the confident)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m evals.classification")
     parser.add_argument("--data", type=Path, default=None, help="demo folder with truth files")
@@ -68,6 +101,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--speed-data", type=Path, default=Path("/tmp/demo20"))
     parser.add_argument("--skip-ablation", action="store_true")
+    parser.add_argument("--generator-version", type=int, default=3)
     args = parser.parse_args()
     pd.set_option("display.width", 160)
 
@@ -75,7 +109,9 @@ def main() -> None:
         from stockwise.demo.generator import generate_demo
 
         args.data = Path(tempfile.mkdtemp(prefix="cls-eval-")) / "demo"
-        generate_demo(args.data, scale=args.scale, seed=args.seed)
+        generate_demo(
+            args.data, scale=args.scale, seed=args.seed, generator_version=args.generator_version
+        )
     ds = load_dataset(args.data)
     truth = load_evaluation_table(args.data, "labels").set_index("item_id")
     planted = load_evaluation_table(args.data, "planted_anomalies")
@@ -95,6 +131,8 @@ def main() -> None:
         held = holdout_scores(ds, features, texts, truth, train_ids, test_ids, **variant)
         table = product_table(ds, features, texts, **variant)
         mis = misclassification_scores(table, planted, truth, threshold)
+        if name == "both":
+            both_held = held
         rows[name] = {
             "macro_F1": held["macro_f1"],
             "subtype_acc": held["subtype_accuracy"],
@@ -107,6 +145,12 @@ def main() -> None:
     print(pd.DataFrame(rows).T.round(3).to_string())
     print(
         "targets: macro_F1 >= 0.95, subtype_acc >= 0.90, wrong recall >= 0.90 at precision >= 0.80"
+    )
+    baselines(ds, features, texts, truth, train_ids, test_ids, both_held)
+    dual = dual_use_scores(full, planted)
+    print(
+        f"\n## Dual use: {dual['planted']} planted dual-use items, {dual['flagged']} flagged; "
+        f"recall {dual['recall']:.3f} (target >= 0.80), precision {dual['precision']:.3f}"
     )
 
     print(f"\n## Robustness: 20% of training labels flipped at random ({FLIP_DRAWS} draws)")

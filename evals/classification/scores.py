@@ -16,6 +16,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
 from stockwise.tools.anomalies.run import KINDS, find_all, mro_items
+from stockwise.tools.classify.evidence import verdicts
 from stockwise.tools.classify.features import descriptions, item_features
 from stockwise.tools.classify.model import train
 from stockwise.tools.classify.service import auto_tags, predict_items, suspected
@@ -42,7 +43,7 @@ def holdout_split(ds: Dataset, seed: int) -> tuple[pd.Index, pd.Index]:
 
 def holdout_scores(
     ds, features, texts, truth, train_ids, test_ids, flip_share=0.0, seed=0, **variant
-) -> dict[str, float]:  # type: ignore[no-untyped-def]
+) -> dict:  # type: ignore[no-untyped-def]
     """Fit on `train_ids` (with `flip_share` of their labels made wrong), score `test_ids`."""
     items = ds.items.drop_duplicates("item_id").set_index("item_id")
     labels = items.loc[train_ids, "recorded_category"].copy()
@@ -59,6 +60,8 @@ def holdout_scores(
     sub_cols = [c for c in pred.columns if c.startswith("sub_")]
     sub_pred = np.array([c[4:] for c in sub_cols])[pred[sub_cols].to_numpy().argmax(1)]
     return {
+        "predicted": predicted,
+        "verdict": verdicts(pred[list(CATEGORIES)].to_numpy(), 2),
         "macro_f1": f1_score(true, predicted, average="macro"),
         "subtype_accuracy": accuracy_score(
             truth.loc[test_ids, "true_mro_subtype"].to_numpy()[mro], sub_pred[mro]
@@ -96,6 +99,19 @@ def misclassification_scores(
         "precision": hits / max(len(flagged), 1),
         "blank_tag_accuracy": float((tags["predicted_category"] == tag_truth).mean()),
         "n_blank": len(tags),
+    }
+
+
+def dual_use_scores(table: pd.DataFrame, planted: pd.DataFrame) -> dict[str, float]:
+    """Planted dual-use items the product flags as dual-use (with their use shares)."""
+    dual = set(planted.loc[planted["kind"] == "dual_use", "item_id"])
+    flagged = set(table.index[table["dual_use"].astype(bool)])
+    hits = len(dual & flagged)
+    return {
+        "planted": len(dual),
+        "flagged": len(flagged),
+        "recall": hits / max(len(dual), 1),
+        "precision": hits / max(len(flagged), 1),
     }
 
 

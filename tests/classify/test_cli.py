@@ -74,3 +74,23 @@ def test_anomalies_prints_readable_tables_not_a_python_dict(plant_folder):  # ty
     assert f"{first['value_at_stake']:,.0f}" in shown.output
     one = runner.invoke(app, ["anomalies", "--limit", "1", "--kind", first["kind"]])
     assert "1 finding" in one.output or "findings, the first 1 listed" in one.output
+
+
+def test_classify_item_shows_evidence_and_use_shares(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from .test_evidence import DUAL, dual_use_plant
+
+    folder = tmp_path / "plant"
+    folder.mkdir()
+    for name, frame in to_dataset(dual_use_plant()).tables.items():
+        if len(frame):
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    monkeypatch.setenv("STOCKWISE_DATASET", str(folder))
+    get_settings.cache_clear()
+    shown = CliRunner().invoke(app, ["classify", DUAL], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0, shown.output
+    assert "Raw material (" in shown.output and "issued to 144 production orders" in shown.output
+    assert "uses by issued quantity (dual use): production 75%, maintenance 25%" in shown.output
+    assert "note: no routings, no maintenance work orders in this plant" in shown.output
+    data = json.loads(CliRunner().invoke(app, ["classify", DUAL, "--json"]).output)
+    assert data["dual_use"] is True and data["verdict"] == "confident"
+    assert data["use_production"] == pytest.approx(0.75, abs=0.02)

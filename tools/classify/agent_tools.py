@@ -22,6 +22,11 @@ class ItemClassification(BaseModel):
     subtype_probability: float | None
     corrected_category: str | None
     value_at_stake: float
+    verdict: str = Field(description="'confident', or 'unsure' when the evidence is split")
+    use_shares: dict[str, float] = Field(
+        default_factory=dict, description="Share of issued quantity by use (production, ...)"
+    )
+    dual_use: bool = False
     explanation: str
 
 
@@ -41,6 +46,13 @@ def _to_model(item_id: str, row: pd.Series) -> ItemClassification:
         ),
         corrected_category=opt(row["corrected_category"]),
         value_at_stake=round(float(row["value_at_stake"]), 2),
+        verdict=str(row.get("verdict", "confident")),
+        use_shares={
+            use: round(float(row[f"use_{use}"]), 3)
+            for use in ("production", "maintenance", "other", "sales")
+            if f"use_{use}" in row and float(row[f"use_{use}"]) > 0
+        },
+        dual_use=bool(row.get("dual_use", False)),
         explanation=row["explanation"],
     )
 
@@ -49,7 +61,8 @@ def _model_notes(table: pd.DataFrame) -> list[str]:
     m = table.attrs.get("model", {})
     return [
         f"classifier v{m.get('version')} trained {m.get('trained_at')} on {m.get('n_train')} "
-        f"items with a recorded category; training items are judged out-of-fold"
+        f"items with a recorded category; training items are judged out-of-fold",
+        *table.attrs.get("input_notes", []),
     ]
 
 

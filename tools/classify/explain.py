@@ -6,7 +6,7 @@ PM kit of Press P-3; bought from an MRO distributor."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ class ExplainContext:
     bom_parents: dict[str, str]
     supplier_type: dict[str, str]
     descriptions: dict[str, str]
+    missing_tables: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, ds: Dataset) -> ExplainContext:
@@ -80,6 +81,16 @@ def missing_evidence(f: dict, has_supplier: bool) -> list[str]:
     if f["description_missing"] > 0:
         missing.append("an empty description")
     return missing
+
+
+def use_statement(uses: dict) -> str | None:
+    """'dual use: production 62%, maintenance 31%, other 7% of issued quantity'."""
+    parts = [(k, uses[k]) for k in ("production", "maintenance", "other", "sales")]
+    parts = [(k, v) for k, v in parts if v and v >= 0.005]
+    if not uses.get("dual_use") or len(parts) < 2:
+        return None
+    text = ", ".join(f"{k} {v:.0%}" for k, v in sorted(parts, key=lambda kv: -kv[1]))
+    return f"dual use: {text} of issued quantity (judged by the dominant use)"
 
 
 def behaviour_statements(item_id: str, category: str, f: dict, ctx: ExplainContext) -> list[str]:
@@ -158,7 +169,19 @@ def explain(
     label = CATEGORY_WORDS[category]
     if category == "mro" and subtype:
         label = f"MRO {subtype.replace('_', ' ')}"
+    uses = features.get("_uses", {})
+    if uses.get("verdict") == "unsure":
+        other = CATEGORY_WORDS[uses["runner_up"]].lower()
+        runner_up = uses["p_runner_up"]
+        label = (
+            f"Unsure: {label.lower()} is the only category it could learn"
+            if runner_up < 0.01  # a model that learnt one category weighs nothing against it
+            else f"Unsure: {label.lower()} ({probability:.2f}) or {other} ({runner_up:.2f})"
+        )
     facts = behaviour_statements(item_id, category, features, ctx)
+    shared = use_statement(uses)
+    if shared:
+        facts.insert(0, shared)
     desc = ctx.descriptions.get(item_id)
     if desc and text_probability is not None and text_probability >= 0.6:
         facts.append(f'the description "{desc}" reads like one')
@@ -169,6 +192,8 @@ def explain(
     missing = missing_evidence(features, item_id in ctx.supplier_type)
     if missing:
         facts.append(f"confidence lowered: {', '.join(missing)}")
+    if ctx.missing_tables:
+        facts.append(f"judged without {', '.join(ctx.missing_tables)} (none in this plant)")
     if recorded and recorded != category:
         facts.append(f"the ERP records it as {recorded}")
     elif category == "mro" and subtype and recorded_subtype and recorded_subtype != subtype:
@@ -180,4 +205,6 @@ def explain(
         facts.append(
             f'corrected to {what} by {correction.by} on {correction.at[:10]}: "{correction.why}"'
         )
+    if uses.get("verdict") == "unsure":
+        return f"{label}: " + "; ".join(facts) + "."
     return f"{label} ({probability:.2f}): " + "; ".join(facts) + "."

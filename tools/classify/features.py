@@ -21,9 +21,28 @@ ISSUE_KINDS = {
     "issue_other": "other",
 }
 COMMON_UOMS = ("EA", "L", "KG", "M", "BOX", "PK", "SET", "ROLL", "PR")
+# What clerks type when the contract forces a description they do not have.
+PLACEHOLDER = r"^\W*(?:n/?a|tbd|see dwg|tba|none|unknown|x+)?\W*$"
+RECENT_DAYS = 365
 
 
-def _codes(item_index: pd.Index, ids: pd.Series) -> np.ndarray:
+class Kinds:
+    """Transaction types as small integer codes: comparing seven million strings once per
+    mask took several seconds of a scale-20 classification."""
+
+    def __init__(self, types: pd.Series) -> None:
+        cat = pd.Categorical(types)
+        self._codes = np.asarray(cat.codes)
+        self._code = {str(c): i for i, c in enumerate(cat.categories)}
+
+    def is_(self, name: str) -> np.ndarray:
+        return self._codes == self._code.get(name, -2)
+
+    def any_of(self, names) -> np.ndarray:  # type: ignore[no-untyped-def]
+        return np.isin(self._codes, [self._code.get(n, -2) for n in names])
+
+
+def item_positions(item_index: pd.Index, ids: pd.Series) -> np.ndarray:
     """Position of each id in `item_index` (-1 when unknown)."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
         # Millions of rows, a few thousand distinct ids: look up the categories only.
@@ -52,37 +71,69 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 def transaction_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     n = len(items)
     txn = ds.transactions
-    codes = _codes(items, txn["item_id"])
+    codes = item_positions(items, txn["item_id"])
     qty = txn["qty"].to_numpy(dtype="float64")
-    kinds = txn["txn_type"].to_numpy()
+    kinds = Kinds(txn["txn_type"])
     out: dict[str, np.ndarray] = {"n_txn": _count(codes, n)}
 
     n_issues = np.zeros(n)
     for txn_type, short in ISSUE_KINDS.items():
-        mask = kinds == txn_type
+        mask = kinds.is_(txn_type)
         out[f"n_issue_{short}"] = _count(codes[mask], n)
         n_issues += out[f"n_issue_{short}"]
     for short in ISSUE_KINDS.values():
         out[f"share_{short}"] = _share(out[f"n_issue_{short}"], n_issues)
     out["n_issues"] = n_issues
+    # By quantity too: a lubricant drawn in litres per batch and in small top-ups has its
+    # dominant use in the quantity, not in the count of movements.
+    demand_qty = np.zeros(n)
+    for txn_type, short in ISSUE_KINDS.items():
+        mask = kinds.is_(txn_type)
+        out[f"qty_{short}"] = _count(codes[mask], n, -qty[mask])
+        demand_qty += out[f"qty_{short}"]
+    for short in ISSUE_KINDS.values():
+        out[f"qshare_{short}"] = _share(out.pop(f"qty_{short}"), demand_qty)
+    # The last year on record: an item whose use changed is what it is used as now.
+    if len(txn):
+        recent = (txn["ts"] >= txn["ts"].max() - pd.Timedelta(days=RECENT_DAYS)).to_numpy()
+    else:
+        recent = np.zeros(0, dtype=bool)
+    n_recent = np.zeros(n)
+    for txn_type, short in (("issue_production", "prod"), ("issue_maintenance", "maint")):
+        out[f"recent_{short}"] = _count(codes[recent & (kinds.is_(txn_type))], n)
+        n_recent += out[f"recent_{short}"]
+    n_recent += _count(codes[recent & kinds.any_of(["issue_sales", "issue_other"])], n)
+    for short in ("prod", "maint"):
+        out[f"recent_share_{short}"] = _share(out.pop(f"recent_{short}"), n_recent)
+    out["recent_issues"] = n_recent
+    # The dominant use now, by quantity: what a dual-use or changed item is judged by.
+    recent_qty = {}
+    for short, types in (("prod", ["issue_production"]),
+                         ("upkeep", ["issue_maintenance", "issue_other"])):  # fmt: skip
+        mask = recent & kinds.any_of(types)
+        recent_qty[short] = _count(codes[mask], n, -qty[mask])
+    out["recent_qshare_prod"] = _share(
+        recent_qty["prod"], recent_qty["prod"] + recent_qty["upkeep"]
+    )
+    out["prod_per_order_unit_cv"] = _per_order_unit_cv(ds, codes, kinds, qty, n)
 
-    maint = kinds == "issue_maintenance"
-    prod = kinds == "issue_production"
+    maint = kinds.is_("issue_maintenance")
+    prod = kinds.is_("issue_production")
     out["n_work_orders"] = _distinct(codes[maint], txn["ref_id"][maint], n)
     out["n_production_orders_fed"] = _distinct(codes[prod], txn["ref_id"][prod], n)
     out["n_sales_orders"] = _distinct(
-        codes[kinds == "issue_sales"], txn["ref_id"][kinds == "issue_sales"], n
+        codes[kinds.is_("issue_sales")], txn["ref_id"][kinds.is_("issue_sales")], n
     )
 
-    receipt = kinds == "receipt"
-    produced = kinds == "production_output"
+    receipt = kinds.is_("receipt")
+    produced = kinds.is_("production_output")
     out["n_receipts"] = _count(codes[receipt], n)
     out["n_produced"] = _count(codes[produced], n)
     out["ever_produced"] = (out["n_produced"] > 0).astype("float64")
     out["ever_received"] = (out["n_receipts"] > 0).astype("float64")
 
     # Lot sizes: mean absolute quantity per issue and per receipt (log scale).
-    demand = np.isin(kinds, DEMAND_TXN_TYPES)
+    demand = kinds.any_of(DEMAND_TXN_TYPES)
     size = np.abs(qty)
     issue_qty = _count(codes[demand], n, size[demand])
     out["log_issue_lot"] = np.log1p(_share(issue_qty, n_issues))
@@ -107,25 +158,51 @@ def transaction_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(out, index=items)
 
 
+def _per_order_unit_cv(ds: Dataset, codes, kinds, qty, n: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Spread of (quantity issued / order quantity) over an item's production issues: a BOM
+    material scales with the order (low spread), gloves and tape booked to the order do not.
+    NaN where there is nothing to measure (no production orders on record, or no issues)."""
+    orders = ds.production_orders
+    prod = (kinds.is_("issue_production")) & (codes >= 0)
+    if orders.empty or not prod.any():
+        return np.full(n, np.nan)
+    size = ds.transactions["ref_id"][prod].map(
+        orders.drop_duplicates("order_id").set_index("order_id")["qty"]
+    )
+    ratio = np.log(np.abs(qty[prod]) / size.to_numpy(dtype="float64"))
+    frame = pd.DataFrame({"c": codes[prod], "r": ratio}).replace([np.inf, -np.inf], np.nan)
+    spread = frame.dropna().groupby("c")["r"].agg(["std", "count"])
+    out = np.full(n, np.nan)
+    ok = spread["count"] >= 3
+    out[spread.index[ok].to_numpy()] = spread.loc[ok, "std"].to_numpy()
+    return out
+
+
 def structure_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     n = len(items)
     boms = ds.boms
     out: dict[str, np.ndarray] = {
-        "bom_as_component": _count(_codes(items, boms["component_item_id"]), n),
-        "bom_as_parent": _count(_codes(items, boms["parent_item_id"]), n),
-        "orders_as_product": _count(_codes(items, ds.production_orders["product_item_id"]), n),
-        "routing_stages": _count(_codes(items, ds.routings["product_item_id"]), n),
-        "pm_kits": _count(_codes(items, ds.pm_plan_parts["item_id"]), n),
+        "bom_as_component": _count(item_positions(items, boms["component_item_id"]), n),
+        "bom_as_parent": _count(item_positions(items, boms["parent_item_id"]), n),
+        "orders_as_product": _count(
+            item_positions(items, ds.production_orders["product_item_id"]), n
+        ),
+        "routing_stages": _count(item_positions(items, ds.routings["product_item_id"]), n),
+        "pm_kits": _count(item_positions(items, ds.pm_plan_parts["item_id"]), n),
     }
     out["bom_intermediate"] = ((out["bom_as_component"] > 0) & (out["bom_as_parent"] > 0)).astype(
         "float64"
     )
+    # The top of a BOM or a routing: what a finished good is even when nothing moved.
+    out["bom_top"] = (
+        ((out["bom_as_parent"] > 0) & (out["bom_as_component"] == 0)) | (out["routing_stages"] > 0)
+    ).astype("float64")
     # A component whose parent is itself a component sits inside the routing, not at its top.
     parents_used = set(boms["component_item_id"].dropna())
     deep = boms[boms["parent_item_id"].isin(parents_used)]
-    out["bom_in_subassembly"] = (_count(_codes(items, deep["component_item_id"]), n) > 0).astype(
-        "float64"
-    )
+    out["bom_in_subassembly"] = (
+        _count(item_positions(items, deep["component_item_id"]), n) > 0
+    ).astype("float64")
     return pd.DataFrame(out, index=items)
 
 
@@ -146,11 +223,13 @@ def master_features(ds: Dataset, items_df: pd.DataFrame) -> pd.DataFrame:
         out[f"uom_{u}"] = (uom == u).to_numpy(dtype="float64")
     for level in CRITICALITY:
         out[f"criticality_{level}"] = (items_df["criticality"] == level).to_numpy(dtype="float64")
-    desc = items_df["description"].fillna("").str.strip()
-    out["description_missing"] = (desc == "").to_numpy(dtype="float64")
+    desc = items_df["description"].fillna("").str.strip().str.lower()
+    out["description_missing"] = desc.str.fullmatch(PLACEHOLDER).to_numpy(dtype="float64")
 
     stock = ds.stock_levels
-    on_hand = _count(_codes(items, stock["item_id"]), len(items), stock["on_hand_qty"].to_numpy())
+    on_hand = _count(
+        item_positions(items, stock["item_id"]), len(items), stock["on_hand_qty"].to_numpy()
+    )
     out["log_on_hand_value"] = np.log1p(on_hand * items_df["unit_cost"].fillna(0).to_numpy())
     return pd.DataFrame(out, index=items)
 
@@ -168,7 +247,8 @@ def item_features(ds: Dataset) -> pd.DataFrame:
 
 
 def descriptions(ds: Dataset) -> pd.Series:
+    """Lower-cased descriptions; placeholders ("-", "N/A", "see dwg") count as blank."""
     items_df = ds.items.drop_duplicates("item_id")
-    return pd.Series(
-        items_df["description"].fillna("").str.lower().to_numpy(), index=items_df["item_id"]
-    )
+    text = items_df["description"].fillna("").str.lower()
+    text = text.where(~text.str.strip().str.fullmatch(PLACEHOLDER), "")
+    return pd.Series(text.to_numpy(), index=items_df["item_id"])

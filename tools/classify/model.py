@@ -21,12 +21,14 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from threadpoolctl import threadpool_limits
 
+from stockwise.tools.classify.evidence import by_dominant_use
 from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
-MODEL_VERSION = "1.2"
+MODEL_VERSION = "1.3"  # 1.3: use-share, recent-use and per-order-unit features
 FOLDS = 5
 # A training label whose out-of-fold probability is below this is dropped for the final fit.
 PRUNE_BELOW = 0.3
+PRUNE_ROUNDS = 2
 # The trees' own limit on distinct values per column.
 MAX_BINS = 255
 # Above this many labelled items the model learns from a stratified sample of them: accuracy
@@ -35,6 +37,7 @@ MAX_BINS = 255
 # out-of-sample too.
 MAX_TRAIN = 12_000
 MIN_PER_CATEGORY = 50  # in a sample, so a rare category is still learnt
+MIN_DESCRIBED = 20  # labelled items with a description needed to learn from the text
 
 
 def _text_model() -> Pipeline:
@@ -81,6 +84,11 @@ class BinnedTrees:
         out = np.empty(X.shape, dtype=np.float64)
         for j, cuts in enumerate(self.thresholds):
             col = X[:, j]
+            if not len(cuts):
+                # A column with one value (or none: a table the plant lacks) says nothing;
+                # all-NaN would make the trees' binner fail.
+                out[:, j] = 0.0
+                continue
             # A value equal to a cut point falls in the lower bin, as in the trees' own mapping.
             out[:, j] = np.where(np.isnan(col), np.nan, np.searchsorted(cuts, col, side="left"))
         return out
@@ -206,7 +214,11 @@ class FittedClassifier:
     # then "sub_" + MRO_SUBTYPES columns, NaN where the item had no subtype label).
     oof: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    def predict(self, features: pd.DataFrame, texts: pd.Series) -> pd.DataFrame:
+    def predict(
+        self, features: pd.DataFrame, texts: pd.Series, by_use: bool = True
+    ) -> pd.DataFrame:
+        """Category and subtype probabilities; `by_use` settles process dual-use items by
+        their dominant use (the definition), as `evidence.by_dominant_use` says."""
         X = features[self.feature_names].to_numpy(dtype="float64")
         t = texts.reindex(features.index).fillna("").to_numpy()
         cat = self.category.predict(X, t)
@@ -214,7 +226,7 @@ class FittedClassifier:
         frame = pd.DataFrame(cat, index=features.index, columns=list(CATEGORIES))
         for j, s in enumerate(MRO_SUBTYPES):
             frame[f"sub_{s}"] = sub[:, j]
-        return frame
+        return by_dominant_use(frame, features) if by_use else frame
 
 
 def _fit_heads(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed):  # type: ignore[no-untyped-def]
@@ -261,11 +273,16 @@ def _learn(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed, pru
     cat_head, cat_oof, sub_head, sub_oof = _fit_heads(
         X, t, y, w, sub_labels, use_text, use_behaviour, seed
     )
-    # Second pass without the labels the first pass confidently contradicts: wrong ERP
-    # labels otherwise teach the model their own mistakes. People's corrections stay.
-    own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
-    keep = (own >= PRUNE_BELOW) | (w > 1.0)
-    if prune and (~keep).sum() > 0 and keep.sum() >= 20:
+    # Further passes without the labels the previous pass confidently contradicts: wrong
+    # ERP labels otherwise teach the model their own mistakes. People's corrections stay.
+    # A second round catches labels the first model, itself taught by them, still backed.
+    keep = np.ones(len(y), dtype=bool)
+    for _ in range(PRUNE_ROUNDS if prune else 0):
+        own = cat_oof[np.arange(len(y)), [CATEGORIES.index(c) for c in y]]
+        drop = ~((own >= PRUNE_BELOW) | (w > 1.0))
+        if not (drop & keep).any() or (keep & ~drop).sum() < 20:
+            break
+        keep &= ~drop
         cat_head, kept_oof, sub_head, kept_sub = _fit_heads(
             X[keep], t[keep], y[keep], w[keep], sub_labels[keep], use_text, use_behaviour, seed
         )
@@ -304,6 +321,10 @@ def train(
     y = labels.to_numpy().astype(str)
     w = weights.reindex(ids).fillna(1.0).to_numpy()
 
+    if use_text and int((t != "").sum()) < MIN_DESCRIBED:
+        # Too few descriptions to learn words from (the vectoriser would find none at all
+        # in a master without descriptions): behaviour alone, as the notes say.
+        use_text, use_behaviour = False, True
     sub_labels = subtypes.reindex(ids)
     fit = training_sample(y, w, max_train, seed)
     # OpenMP and BLAS threads spin-wait; on a small plant or a busy machine one thread is

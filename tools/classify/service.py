@@ -11,6 +11,13 @@ import numpy as np
 import pandas as pd
 
 from stockwise.tools.classify.corrections import latest_corrections, trusted_labels
+from stockwise.tools.classify.evidence import (
+    by_dominant_use,
+    input_notes,
+    missing_tables,
+    use_shares,
+    verdicts,
+)
 from stockwise.tools.classify.explain import ExplainContext, explain
 from stockwise.tools.classify.features import descriptions, item_features
 from stockwise.tools.classify.model import FittedClassifier, train
@@ -60,7 +67,7 @@ def predict_items(model: FittedClassifier, ds: Dataset, features=None, texts=Non
     """Probabilities per item: out-of-fold for training items, the fitted model otherwise."""
     features = item_features(ds) if features is None else features
     texts = descriptions(ds) if texts is None else texts
-    proba = model.predict(features, texts)
+    proba = model.predict(features, texts, by_use=False)
     text_cat = model.category.predict_text(texts.reindex(features.index).fillna("").to_numpy())
     source = pd.Series("model", index=features.index)
     if model.fingerprint == dataset_fingerprint(ds) and len(model.oof):
@@ -71,6 +78,8 @@ def predict_items(model: FittedClassifier, ds: Dataset, features=None, texts=Non
         has_sub = oof[sub_cols].notna().all(axis=1)
         proba.loc[has_sub, sub_cols] = oof.loc[has_sub, sub_cols]
         source[has] = "out_of_fold"
+    # After the out-of-fold substitution, so training items are settled by use as well.
+    proba = by_dominant_use(proba, features)
     missing = _missing_count(features)
     cat = _shrink(proba[list(CATEGORIES)].to_numpy(), missing)
     sub = proba[[f"sub_{s}" for s in MRO_SUBTYPES]].to_numpy()
@@ -89,6 +98,15 @@ def predict_items(model: FittedClassifier, ds: Dataset, features=None, texts=Non
     else:
         out["text_probability"] = np.nan
     out["source"] = source
+    # A model that learnt a single category has nothing to weigh it against.
+    learnt = 1 if model.category.single_class is not None else len(CATEGORIES)
+    out["verdict"] = verdicts(cat, learnt)
+    order = np.argsort(cat, axis=1)
+    out["runner_up"] = np.array(CATEGORIES)[order[:, -2]]
+    shares = use_shares(features)
+    for use in ("production", "maintenance", "other", "sales"):
+        out[f"use_{use}"] = shares[use]
+    out["dual_use"] = shares["dual_use"]
     return out
 
 
@@ -113,7 +131,15 @@ def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.Da
         corrections[i].category if i in corrections else None for i in table.index
     ]
     ctx = ExplainContext.build(ds)
+    ctx.missing_tables = missing_tables(ds)
     rows = features.to_dict("index")  # dict lookups: 40,000 explanations in a second
+    for item_id, row in zip(table.index, table.itertuples(index=False), strict=True):
+        rows[item_id]["_uses"] = {
+            "production": row.use_production, "maintenance": row.use_maintenance,
+            "other": row.use_other, "sales": row.use_sales, "dual_use": row.dual_use,
+            "verdict": row.verdict, "runner_up": row.runner_up,
+            "p_runner_up": getattr(row, f"p_{row.runner_up}"),
+        }  # fmt: skip
     table["explanation"] = [
         explain(
             item_id,
@@ -136,6 +162,7 @@ def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.Da
         "n_train": model.n_train,
         "scores": model.scores,
     }
+    table.attrs["input_notes"] = input_notes(ds, features, items["recorded_category"])
     return table
 
 
