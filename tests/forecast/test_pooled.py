@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from stockwise.tools.forecast import pooled
+from stockwise.tools.forecast.discrete import nb_mean_size
 from stockwise.tools.forecast.periodic import (
     INTERVAL_BOUNDS,
+    LEVEL_GRID,
     QUANTILES,
     calibrate,
     dispersion,
@@ -15,7 +18,13 @@ from stockwise.tools.forecast.periodic import (
     nb_quantiles,
     widen,
 )
-from stockwise.tools.forecast.pooled import demand_groups, own_cdf, pooled_quantiles, record_start
+from stockwise.tools.forecast.pooled import (
+    demand_groups,
+    grid_quantiles,
+    own_cdf,
+    pooled_quantiles,
+    record_start,
+)
 
 
 def test_the_own_record_starts_at_the_first_demand_and_spans_at_least_three_periods():
@@ -67,10 +76,53 @@ def test_a_pool_quantile_lies_between_its_parts_and_chunking_changes_nothing(mon
     own = pooled_quantiles(history, mean, disp, np.ones(len(QUANTILES)), QUANTILES)
     low, high = np.minimum(model, own), np.maximum(model, own)
     assert np.all(low <= half) and np.all(half <= high)
-    monkeypatch.setattr(pooled, "GRID_CELLS", 500)  # a CDF grid of a few rows at a time
-    assert len(pooled.chunks(pooled.supports(history, mean, disp, 0.995), 3)) > 5
+    monkeypatch.setattr(pooled, "ROW_CHUNK", 7)
     again = pooled_quantiles(history, mean, disp, np.full(len(QUANTILES), 0.5), QUANTILES)
     assert np.array_equal(half, again)
+
+
+def _brute_force(history, mean, disp, weight, levels, support):
+    """The pool's quantiles read off its CDF on every count up to `support`."""
+    mu, size = (a[..., None] for a in nb_mean_size(mean, disp))
+    model = stats.nbinom.cdf(np.arange(support + 1), size, size / (size + mu))
+    cdf = (1 - weight) * model + weight * own_cdf(history, support)[:, None, :]
+    return (cdf[..., None] < np.asarray(levels) - 1e-12).sum(axis=2)
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.3, 0.6, 1.0])
+def test_quantiles_above_the_dense_grid_equal_the_full_grid(monkeypatch, weight):
+    """Series with single demands in the thousands and repeated large values (empty
+    segments between equal record values): with a dense grid of only 8 counts nearly every
+    quantile is found segment by segment, and must equal the one read off every count."""
+    rng = np.random.default_rng(5)
+    history = np.zeros((40, 24))
+    history[:, -12:] = rng.poisson(0.4, (40, 12)) * rng.choice([1, 5, 60, 60, 2000], (40, 12))
+    history[0, -1] = 2000.0  # a single demand, last period
+    mean = np.maximum(history.mean(axis=1, keepdims=True), 0.01) * rng.uniform(0.5, 2, (40, 2))
+    disp = dispersion(history)
+    levels = np.array([0.005, 0.165, 0.5, 0.835, 0.9, 0.975, 0.995])
+    monkeypatch.setattr(pooled, "DENSE_TOP", 8)
+    got = pooled_quantiles(history, mean, disp, np.full(len(levels), weight), levels)
+    want = _brute_force(history, mean, disp, weight, levels, 60_000)
+    assert (got > 8).mean() > 0.2  # the segment path is exercised
+    assert np.array_equal(got, want)
+
+
+def test_a_demand_of_ten_million_needs_no_grid_up_to_it():
+    """A series whose one demand was 10 million: its quantiles come out exact (scipy's
+    inverse for the model, the record value for the pool) without a CDF over every count up
+    to it, which would not fit in memory."""
+    history = np.zeros((1, 40))
+    history[0, -5] = 1e7
+    mean = np.full((1, 6), 0.5)
+    disp = dispersion(history)
+    q = grid_quantiles(history, mean, disp, (0.0, 0.6), LEVEL_GRID)
+    mu, size = nb_mean_size(mean, disp)
+    want = stats.nbinom.ppf(LEVEL_GRID, size[0, 0], size[0, 0] / (size[0, 0] + mu[0, 0]))
+    assert np.array_equal(q[0, 0, 0], want)
+    # The record (40% of the pool) holds one 1e7 among its 5 periods: the pool's top levels
+    # sit at the record value, not between.
+    assert q[1, 0, 0, -1] == 1e7
 
 
 def _mean_points(train, h, names):
