@@ -94,9 +94,10 @@ class EntityExtractor:
         text = self._described(text, out)
         if "item" in out:
             return text
-        text = self._by_tokens(text, out)
-        if "item" in out:
-            return text
+        span = self._token_span(text)
+        if span is not None and len(span[2]) == 1:  # the words fit exactly one item
+            out["item"] = next(iter(span[2]))
+            return text[: span[0]] + "{item}" + text[span[1] :]
         for m in re.finditer(r"\b[\w\-]+\b", text):
             token = m.group(0)
             if token in self.item_ids and not token.isalpha():
@@ -123,12 +124,17 @@ class EntityExtractor:
                     best = list(run)
             else:
                 run = []
+        if span is not None and len(text[span[0] : span[1]].split()) >= len(best):
+            # several items share the words: keep them all ("fuse 10a"), unless the fuzzy
+            # run is longer ("hydraulic seal kits" must keep "hydraulic")
+            out["item"] = text[span[0] : span[1]]
+            return text[: span[0]] + "{item}" + text[span[1] :]
         if best:
             out["item"] = " ".join(m.group(0) for m in best)
             return text[: best[0].start()] + "{item}" + text[best[-1].end() :]
         return text
 
-    def _by_tokens(self, text: str, out: dict) -> str:
+    def _token_span(self, text: str) -> tuple[int, int, set[str]] | None:
         """An item named by several words of its description, in any order ("juki 503
         nozzles", "the fuse 10a ceramic"): the longest run of question words that every
         word of some description holds. One item: its id; several: the words, for the tool
@@ -150,11 +156,9 @@ class EntityExtractor:
                 if j > i and (best is None or j - i > best[1] - best[0]):
                     best = (i, j, set(items))
         if best is None:
-            return text
+            return None
         i, j, items = best
-        start, end = spans[i].start(), spans[j].end()
-        out["item"] = next(iter(items)) if len(items) == 1 else text[start:end]
-        return text[:start] + "{item}" + text[end:]
+        return spans[i].start(), spans[j].end(), items
 
     def _is_item_word(self, word: str) -> bool:
         if word in NOT_ITEM_WORDS or word in self.intent_words or len(word) < 3:
