@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from stockwise.tools.dataset import Dataset, dataset_from_frames
+from stockwise.tools.dataset.schema import TABLES
 
 AS_OF = pd.Timestamp("2025-09-30 18:00")
 
@@ -38,17 +39,7 @@ def tiny_plant() -> Dataset:
             ("1001", "Steel bar 40mm", "KG", 2.2, "raw_material", None, "SUP-001", 21, None),
             ("2001", "PCB assy soldered", "EA", 40.0, "wip", None, None, None, None),
         ],
-        columns=[
-            "item_id",
-            "description",
-            "uom",
-            "unit_cost",
-            "recorded_category",
-            "mro_subtype",
-            "supplier_id",
-            "lead_time_days",
-            "criticality",
-        ],
+        columns=list(TABLES["items"].column_names),
     )
     suppliers = pd.DataFrame(
         [

@@ -1,4 +1,7 @@
-"""Running the real `stockwise` command in-process, on the dataset an import wrote."""
+"""Running the real `stockwise` command in-process, on the dataset an import wrote.
+
+An ERP test module names its export with SYSTEM (the `--from` value) and FIXTURE (the
+folder); `imported` is then that export imported once per test."""
 
 from __future__ import annotations
 
@@ -29,3 +32,11 @@ def stockwise(monkeypatch):  # type: ignore[no-untyped-def]
             return json.loads(result.stdout)
 
     return Cli()
+
+
+@pytest.fixture
+def imported(stockwise, tmp_path, request):  # type: ignore[no-untyped-def]
+    """(dataset folder, the import's --json report) of the test module's FIXTURE."""
+    module = request.module
+    out = tmp_path / "plant"
+    return out, stockwise.json("import", "--from", module.SYSTEM, module.FIXTURE, "--out", out)

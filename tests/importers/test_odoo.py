@@ -10,14 +10,9 @@ import pytest
 
 from stockwise.tools.dataset.load import load_dataset
 
+SYSTEM = "odoo"
 FIXTURE = Path(__file__).parent / "fixtures" / "odoo"
 MARCH = ("--start", "2025-03-01", "--end", "2025-03-31")
-
-
-@pytest.fixture
-def imported(stockwise, tmp_path):  # type: ignore[no-untyped-def]
-    out = tmp_path / "plant"
-    return out, stockwise.json("import", "--from", "odoo", FIXTURE, "--out", out)
 
 
 def test_figures_asked_equal_the_hand_computed_ones(stockwise, imported):

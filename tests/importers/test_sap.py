@@ -10,15 +10,9 @@ import pytest
 
 from stockwise.tools.dataset.load import load_dataset
 
+SYSTEM = "sap"
 FIXTURE = Path(__file__).parent / "fixtures" / "sap_de"
 MARCH = ("--start", "2025-03-01", "--end", "2025-03-31")
-
-
-@pytest.fixture
-def imported(stockwise, tmp_path):  # type: ignore[no-untyped-def]
-    out = tmp_path / "plant"
-    report = stockwise.json("import", "--from", "sap", FIXTURE, "--out", out)
-    return out, report
 
 
 def test_figures_asked_equal_the_hand_computed_ones(stockwise, imported):

@@ -207,3 +207,23 @@ def test_strict_refuses_an_import_that_would_drop_rows(stockwise, sheet, tmp_pat
     assert not out.exists()
     rejects = tmp_path / "stockwise-data" / "rejects" / "import-plant-rejects.csv"
     assert "Price is not a number" in rejects.read_text()  # kept to fix the sheet with
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("which critical spares should we reorder?", "recommend_reorder"),
+        # Once answered with a clarifying question (no intent compared the policy with the
+        # plant's own Min/Max); it must reach the service-level plan, which does.
+        ("how does your policy compare with our current Min/Max?", "plan_service_levels"),
+    ],
+)
+def test_the_planners_questions_answer_on_an_imported_sheet(
+    stockwise, sheet, tmp_path, question, tool
+):
+    source, mapping = sheet
+    out = tmp_path / "plant"
+    result = stockwise("import", "--from", "sheet", source, "--out", out, "--mapping", mapping)
+    assert result.exit_code == 0, result.output
+    answer = stockwise.json("ask", question, dataset=out)
+    assert [s["tool"] for s in answer["sources"]] == [tool], answer

@@ -22,11 +22,9 @@ import numpy as np
 import pandas as pd
 
 from stockwise.tools.importers.erpnext_maintenance import job_card_progress, maintenance_plans
-from stockwise.tools.importers.errors import ImportRefusedError
-from stockwise.tools.importers.files import find_file, read_text_table
-from stockwise.tools.importers.finish import with_provenance
+from stockwise.tools.importers.files import load_export
 from stockwise.tools.importers.report import ImportReport
-from stockwise.tools.importers.values import keep_parsed, text_of, to_date, to_number
+from stockwise.tools.importers.values import keep_parsed, to_date, to_number
 
 # voucher type (or Stock Entry purpose) -> (type when qty < 0, type when qty > 0, ref_type)
 LEDGER_TYPES: dict[str, tuple[str, str, str | None]] = {
@@ -53,20 +51,9 @@ GROUP_WORDS = (("spare", ("mro", "spare_part")), ("consumable", ("mro", "consuma
 
 
 def _load(folder: Path, name: str, fields: tuple[str, ...], required=True):
-    path = find_file(folder, (name, name.replace(" ", "_"), name.lower().replace(" ", "_")))
-    if path is None:
-        if required:
-            raise ImportRefusedError(f"no {name} export in {folder} ('{name}.csv')")
-        return None
-    frame = read_text_table(path)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [f for f in fields if f not in frame.columns]
-    if missing:
-        raise ImportRefusedError(
-            f"{path.name}: no column {missing[0]} (ERPNext field name); the file has "
-            f"{', '.join(frame.columns[:20])}"
-        )
-    return with_provenance(frame.apply(text_of), path.name)
+    # A doctype export is saved as "Stock Ledger Entry.csv" or stock_ledger_entry.csv.
+    names = (name, name.replace(" ", "_"), name.lower().replace(" ", "_"))
+    return load_export(folder, names, fields, hint="ERPNext field name", required=required)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:

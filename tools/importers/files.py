@@ -51,6 +51,31 @@ def read_text_table(path: Path, *, sheet: str | int | None = None, header_row: i
     return frame
 
 
+def load_export(
+    folder: Path, names: tuple[str, ...], fields: tuple[str, ...], *, hint: str, required=True
+) -> pd.DataFrame | None:
+    """One export of an ERP model or doctype, found under any of `names`, as text with
+    provenance; a missing required file or field refuses the import, the field named with
+    `hint` (e.g. "Odoo field name")."""
+    from stockwise.tools.importers.finish import with_provenance  # finish reads no files
+    from stockwise.tools.importers.values import text_of
+
+    path = find_file(folder, names)
+    if path is None:
+        if required:
+            raise ImportRefusedError(f"no {names[0]} export in {folder} ('{names[0]}.csv')")
+        return None
+    frame = read_text_table(path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [f for f in fields if f not in frame.columns]
+    if missing:
+        raise ImportRefusedError(
+            f"{path.name}: no column {missing[0]} ({hint}); the file has "
+            f"{', '.join(frame.columns[:20])}"
+        )
+    return with_provenance(frame.apply(text_of), path.name)
+
+
 def check_unique_columns(file: str, columns: list) -> None:
     seen: set[str] = set()
     for name in columns:

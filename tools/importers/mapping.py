@@ -14,22 +14,20 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from stockwise.tools.dataset.schema import CATEGORIES, CRITICALITY, MRO_SUBTYPES, TXN_SIGNS
+from stockwise.tools.dataset.schema import (
+    CATEGORIES,
+    CRITICALITY,
+    MRO_SUBTYPES,
+    TABLES,
+    TXN_SIGNS,
+)
 from stockwise.tools.importers.errors import ImportRefusedError
 
 # Targets a column can be mapped to: the contract's item and stock columns, plus
 # `max_stock` (a Min/Max policy's Max: the order quantity is Max - Min) and, for a long
 # sheet (one row per movement), the movement's columns.
 WIDE_TARGETS = (
-    "item_id",
-    "description",
-    "uom",
-    "unit_cost",
-    "recorded_category",
-    "mro_subtype",
-    "supplier_id",
-    "lead_time_days",
-    "criticality",
+    *TABLES["items"].column_names,
     "site_id",
     "on_hand_qty",
     "reorder_point",

@@ -21,8 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from stockwise.tools.importers.errors import ImportRefusedError
-from stockwise.tools.importers.files import find_file, read_text_table
-from stockwise.tools.importers.finish import with_provenance
+from stockwise.tools.importers.files import load_export
 from stockwise.tools.importers.odoo_moves import classify, convert
 from stockwise.tools.importers.odoo_orders import (
     boms,
@@ -32,7 +31,7 @@ from stockwise.tools.importers.odoo_orders import (
     work_orders_progress,
 )
 from stockwise.tools.importers.report import ImportReport
-from stockwise.tools.importers.values import keep_parsed, text_of, to_date, to_number
+from stockwise.tools.importers.values import keep_parsed, to_date, to_number
 
 # Words in an Odoo product category -> (recorded_category, mro_subtype): Odoo has no
 # WIP/MRO notion of its own, plants name their categories.
@@ -45,20 +44,9 @@ CATEGORY_WORDS = (("spare", ("mro", "spare_part")), ("consumable", ("mro", "cons
 
 
 def _load(folder: Path, names: tuple[str, ...], fields: tuple[str, ...], required=True):
-    path = find_file(folder, names)
-    if path is None:
-        if required:
-            raise ImportRefusedError(f"no {names[0]} export in {folder} ({names[0]}.csv)")
-        return None
-    frame = read_text_table(path)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [f for f in fields if f not in frame.columns]
-    if missing:
-        raise ImportRefusedError(
-            f"{path.name}: no column {missing[0]} (Odoo field name; export with "
-            f"'import-compatible' ticked); the file has {', '.join(frame.columns[:20])}"
-        )
-    return with_provenance(frame.apply(text_of), path.name)
+    # Odoo names its export columns as the import expects only with 'import-compatible'.
+    hint = "Odoo field name; export with 'import-compatible' ticked"
+    return load_export(folder, names, fields, hint=hint, required=required)
 
 
 def read_odoo(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFrame]:
