@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from evals.forecast.backtest import SharedPoints, print_table, run_backtest, standard_methods
+from evals.forecast.metrics import scales
 from evals.forecast.protocol import describe, load_matrix, origins
 
 
@@ -31,12 +32,18 @@ def monthly_benchmark(
         raise SystemExit(f"{length} months are too few for horizon {h} and window {last}")
     points = SharedPoints("month", n_jobs=n_jobs)
     rows = run_backtest(history, standard_methods(points), h=h, origins=used)
+    # A series with no change in its training months (all zero, or constant) has no naive-error
+    # scale: SPL and RMSSE leave it out rather than divide by zero (no NaN in the table).
+    scored = [int((scales(history[:, :t])[0] > 0).sum()) for t in used]
     default, *others = rows
     best = min(others, key=lambda r: r.spl)
     best_rmsse = min(r.rmsse for r in others)
     note = (
         f"{history.shape[0]} series x {length} months; horizon {h}; "
         f"{describe(used, window, length, h, last)}\n"
+        f"series scored per origin: {min(scored)}..{max(scored)} of {history.shape[0]} (the "
+        f"rest have no change in their training months, so no scale: left out of SPL and "
+        f"RMSSE).\n"
         f"negative months (returns above the month's issues) counted as 0 demand: {negative}.\n"
         f"default SPL vs best other ({best.method}): {default.spl / best.spl - 1:+.1%} "
         f"(target <= -5%); RMSSE {default.rmsse:.4f} vs best {best_rmsse:.4f}; "
