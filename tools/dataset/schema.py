@@ -302,6 +302,10 @@ TABLES: dict[str, Table] = {
                 Column("item_id", "id"),
                 Column("true_category", "str", choices=CATEGORIES),
                 Column("true_mro_subtype", "str", required=False, choices=MRO_SUBTYPES),
+                # Generator version 3 on: 1 for an item with a production and an upkeep use,
+                # and the share of issued quantity that went to its dominant use.
+                Column("dual_use", "float", required=False, min_value=0, max_value=1),
+                Column("dominant_use_share", "float", required=False, min_value=0, max_value=1),
             ),
             key=("item_id",),
             required_table=False,
