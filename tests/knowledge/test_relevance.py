@@ -98,3 +98,29 @@ def test_an_unknown_id_alone_is_an_error_naming_the_closest(ctx):
         _ask(ctx, "P-9")
     # A part number the documents contain is a fine query on its own.
     assert _ask(ctx, "HS-8040").passages
+
+
+def test_known_share_weighs_the_words_the_plant_never_uses():
+    from stockwise.tools.documents.relevance import known_share
+
+    vocabulary = {"policy", "plant", "employe", "press", "seal"}
+    idf = {"maternity": 5.0, "leav": 4.0}.get
+    # Rare words the plant never uses ("maternity", "leave") outweigh the common ones it does.
+    share = known_share("maternity leave policy for plant employees", vocabulary,
+                        lambda t: idf(t) or 1.0)  # fmt: skip
+    assert share == pytest.approx(3 / 12, abs=0.01)
+    assert known_share("press seal", vocabulary, lambda t: 1.0) == 1.0
+    # German function words count neither way; an empty question is not held against anyone.
+    assert known_share("wie oft die press", vocabulary, lambda t: 1.0) == 1.0
+    assert known_share("", vocabulary, lambda t: 1.0) == 1.0
+
+
+def test_judge_declines_a_question_whose_key_words_no_document_uses():
+    from stockwise.tools.documents.relevance import KNOWN_MIN, judge
+
+    near = [("POL-PUR-01", 0.82)]  # agreeing legs, a middling similarity
+    assert judge(near, ["POL-PUR-01"], known=1.0).covered
+    # A close passage is trusted whatever the words; a middling one is not.
+    assert judge([("POL-PUR-01", 0.95)], ["POL-PUR-01"], known=KNOWN_MIN - 0.01).covered
+    verdict = judge(near, ["POL-PUR-01"], known=KNOWN_MIN - 0.01)
+    assert not verdict.covered and "no document" in verdict.reason

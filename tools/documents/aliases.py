@@ -115,6 +115,18 @@ class MachineNames:
             else None
         )
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the machines are named by (ids, kinds, short forms, models, sites),
+        as keywords.tokenize spells them: such words are the plant's, even when no
+        document uses them ("VMC-600", "Lakeside")."""
+        from stockwise.tools.documents.keywords import tokenize
+
+        words = set(self._phrases) | set(self._ids)
+        for m in self.machines:
+            words |= m.descriptors | m.site_words
+        return frozenset(t for w in words for t in tokenize(w))
+
     def resolve(self, query: str) -> Resolution:
         """The machines a question names without their ids (ids it spells out are left to
         the caller's own expansion)."""

@@ -195,6 +195,11 @@ def english_terms(query: str, known: frozenset[str] | set[str] = frozenset()) ->
     """The English glossary terms for the foreign words in `query` (empty for English).
     Words in `known` (the documents' own terms, as keywords.tokenize spells them) are taken
     to be English already and left alone."""
+    return translate(query, known)[0]
+
+
+def translate(query: str, known: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], str]:
+    """(the English terms of the query's foreign words, the folded query without them)."""
     mapping, pattern, stems = _table()
     found: list[str] = []
 
@@ -210,8 +215,11 @@ def english_terms(query: str, known: frozenset[str] | set[str] = frozenset()) ->
     for word in re.findall(r"[a-z]{9,}", rest):
         if all(t in known for t in tokenize(word)):
             continue
+        glued = word
         for stem, english in stems:
-            if stem in word:
+            if stem in glued:
                 found.append(english)
-                word = word.replace(stem, " ")
-    return list(dict.fromkeys(found))
+                glued = glued.replace(stem, " ")
+        if glued != word:  # a compound the glossary read: none of it is left untranslated
+            rest = re.sub(rf"\b{word}\b", " ", rest)
+    return list(dict.fromkeys(found)), rest

@@ -24,9 +24,9 @@ import numpy as np
 
 from stockwise.tools.documents import e5
 from stockwise.tools.documents.aliases import MachineNames
-from stockwise.tools.documents.glossary import english_terms
+from stockwise.tools.documents.glossary import translate
 from stockwise.tools.documents.keywords import BM25, tokenize
-from stockwise.tools.documents.relevance import Verdict, judge
+from stockwise.tools.documents.relevance import Verdict, english, judge, known_share
 
 Mode = Literal["hybrid", "dense", "keyword"]
 DENSE_WEIGHT = 0.6  # keyword weight is 1 - this; chosen on evals/retrieval (0.4-0.6 all beat RRF)
@@ -118,6 +118,8 @@ class HybridRetriever:
         self._tag_case = {tag.lower(): tag for tag in self._types}
         self._machines = machines
         self._vocabulary = self._bm25.vocabulary
+        # The words the plant uses: its documents' and its machines' names.
+        self._plant_words = self._vocabulary | (machines.vocabulary if machines else frozenset())
 
     @property
     def equipment_types(self) -> dict[str, str]:
@@ -149,8 +151,15 @@ class HybridRetriever:
         filters = filters or Filters()
         if not self._ids:
             return Retrieval([], Verdict(False, 0.0, False, "the index is empty"))
+        # The expansion only adds English the documents use, which the glossary leaves
+        # alone: translating the question once serves both the keyword leg and `known`.
+        terms, untranslated = translate(query, self._vocabulary)
+        known = (
+            known_share(untranslated, self._plant_words, self._bm25.idf)
+            if english(untranslated, bool(terms))
+            else 1.0
+        )
         query = self.expand(query)
-        terms = english_terms(query, self._vocabulary)
         # The keyword leg sees the question and the English terms of its foreign words.
         keyword_query = f"{query} {' '.join(terms)}" if terms else query
         dense = self._dense(query, filters) if mode != "keyword" else []
@@ -171,6 +180,7 @@ class HybridRetriever:
         verdict = judge(
             [(self._metas[self._position[pid]].get("doc_id", ""), score) for pid, score in dense],
             [self._metas[self._position[pid]].get("doc_id", "") for pid, _ in keyword[:1]],
+            known,
         )
         return Retrieval(hits, verdict)
 
