@@ -7,7 +7,9 @@ over streamable HTTP on 127.0.0.1, driven by the official SDK's client.
 Prints, per transport:
 - the time to list the tools after start: from spawning the process to the tools/list
   answer (what a client waits for), and from the connection being ready (handshake done,
-  or the port accepting) to that answer; target <= 1 s;
+  or the port accepting) to that answer; target <= 1 s. First the first start after
+  install: a fresh, empty data folder (nothing generated, nothing kept from a run), then
+  the started servers the calls are timed on;
 - warm read calls, p50 and p90 per tool (on-hand, demand, cover, forecast, document
   search), after one warm-up call each; target p50 <= 50 ms;
 - beside them the baseline: the same tool function called directly in this process, so
@@ -136,7 +138,7 @@ async def run_http(env: dict[str, str], calls: int) -> tuple[float, float, dict]
 def baseline(env: dict[str, str], calls: int) -> dict[str, list[float]]:
     """The same tools called as plain functions in this process (no MCP)."""
     os.environ.update(env)
-    from stockwise.assistant.agent.registry import domain_tools
+    from stockwise.assistant.agent.tool_list import domain_tools
     from stockwise.assistant.startup import open_context
     from stockwise.tools.core.contract import input_model
     from stockwise.tools.core.settings import get_settings
@@ -186,12 +188,16 @@ def main() -> None:
     args = parser.parse_args()
     env = environment(args)
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; data in {args.data_dir}")
+    # The first start after install: a data folder nothing has written to yet (no demo
+    # plant, no index, no audit key), as a desktop client meets it the first time.
+    fresh = {**env, "STOCKWISE_DATA_DIR": tempfile.mkdtemp(prefix="stockwise-first-")}
+    cold, after_ready, _ = anyio.run(run_stdio, fresh, 0)
+    ok = "meets" if cold <= LIST_TARGET_S else "misses"
+    print(
+        f"first start, empty data folder: tools listed {cold:.2f} s after spawn ({ok} the "
+        f"{LIST_TARGET_S:g} s target), {after_ready * 1000:.0f} ms after the handshake"
+    )
     prepare(env)
-    # The first start of this code builds the tool listing (importing every tool) and keeps
-    # it in the data folder; later starts answer from it. Both are what a user meets.
-    cold, after_ready, _ = anyio.run(run_stdio, env, 0)
-    print(f"first start (no stored listing): tools listed {cold:.2f} s after spawn, "
-          f"{after_ready * 1000:.0f} ms after the handshake")  # fmt: skip
     runs: dict[str, Callable[[dict[str, str], int], Awaitable[tuple[float, float, dict]]]] = {}
     if args.transport in ("stdio", "both"):
         runs["stdio"] = run_stdio

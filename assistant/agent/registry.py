@@ -10,54 +10,23 @@ its tool first runs), so listing them costs little. Tools are plain functions
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 from collections.abc import Callable, Iterable
-from types import ModuleType
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
-from stockwise.tools import anomalies, classify, documents, forecast, replenish, stock
+from stockwise.assistant.agent.tool_list import (
+    domain_tools,
+    is_action,
+    unique_names,
+)
 from stockwise.tools.core.approval import Approval, NotAllowedError
 from stockwise.tools.core.contract import input_model, without_contract
 from stockwise.tools.dataset.context import ToolContext
-
-TOOL_PACKAGES = (stock, documents, forecast, classify, anomalies, replenish)
-
-# Tools that change something: the graph pauses for a person's approval before running them.
-# A tool function may also declare itself an action with `fn.is_action = True`.
-ACTION_TOOLS = {"draft_purchase_requisitions"}
-
-
-def is_action(fn: Callable) -> bool:
-    return bool(getattr(fn, "is_action", False)) or fn.__name__ in ACTION_TOOLS
-
-
-def unique_names(functions: Iterable[Callable]) -> list[Callable]:
-    """`functions` as a list; two tools of one name would shadow each other: refused."""
-    found: list[Callable] = []
-    seen: set[str] = set()
-    for fn in functions:
-        if fn.__name__ in seen:
-            raise ValueError(f"tool {fn.__name__!r} is registered twice")
-        seen.add(fn.__name__)
-        found.append(fn)
-    return found
-
-
-def package_tools(packages: Iterable[ModuleType]) -> list[Callable]:
-    """Every `AGENT_TOOLS` function of `packages`, in package order."""
-    return unique_names(fn for package in packages for fn in package.AGENT_TOOLS)
-
-
-@functools.cache
-def domain_tools() -> tuple[Callable, ...]:
-    """The domain tool packages' tools, listed (and checked) once per process."""
-    return tuple(package_tools(TOOL_PACKAGES))
 
 
 def result_to_json(result: Any) -> str:

@@ -22,9 +22,9 @@ def catalog() -> dict[str, McpTool]:
 
 @functools.cache
 def _catalog() -> dict[str, McpTool]:
-    # The registry is the one list of agent tools; it loads langchain, so it loads here, on
-    # the first listing (or the server's warm-up), not when the command starts.
-    from stockwise.assistant.agent.registry import domain_tools, is_action
+    # The agent's one list of tools, without the registry's langchain: the tool packages
+    # import their models, not pandas, so listing them all costs about 0.25 s of CPU.
+    from stockwise.assistant.agent.tool_list import domain_tools, is_action
 
     tools = [from_function(fn, action=is_action(fn)) for fn in domain_tools()]
     tools += [report_tool(), decide_tool()]

@@ -11,7 +11,6 @@ import anyio
 from starlette.types import ASGIApp
 
 from stockwise.assistant.mcp.identity import ApiKeys, local_principal
-from stockwise.assistant.mcp.listing_cache import ListingCache, cache_path
 from stockwise.assistant.mcp.server import build_server, tool_listing
 from stockwise.assistant.mcp.workspace import Workspace
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
@@ -35,9 +34,8 @@ def run_stdio(settings: Settings) -> None:
     from mcp.server.stdio import stdio_server
 
     space = Workspace(settings)
-    cache = ListingCache(cache_path(settings.data_dir))
-    server = build_server(space, local_principal(settings), cache)
-    space.warm(lambda: (tool_listing(), cache.listing(tool_listing)))
+    server = build_server(space, local_principal(settings))
+    space.warm(tool_listing)
 
     async def serve() -> None:
         async with stdio_server() as (read_stream, write_stream):
@@ -57,10 +55,9 @@ def http_app(
     """The streamable HTTP app at /mcp, behind the API key check (and, when open without
     keys beyond this machine, a warning per request, as the service logs one)."""
     space = space or Workspace(settings)
-    cache = ListingCache(cache_path(settings.data_dir))
-    server = build_server(space, None, cache)
+    server = build_server(space, None)
     app = server.streamable_http_app(streamable_http_path=PATH, host=host)
-    space.warm(lambda: (tool_listing(), cache.listing(tool_listing)))
+    space.warm(tool_listing)
     checked = ApiKeys(app, keys_of(settings), RateLimiter(settings.rate_limit_per_minute))
     return OpenAccessWarning(checked) if insecure_open else checked
 

@@ -17,7 +17,6 @@ from stockwise.assistant.mcp import documents, prompts
 from stockwise.assistant.mcp.calls import call, one_line
 from stockwise.assistant.mcp.catalog import McpTool
 from stockwise.assistant.mcp.identity import caller
-from stockwise.assistant.mcp.listing_cache import ListingCache
 from stockwise.assistant.mcp.offered import catalog
 from stockwise.assistant.mcp.workspace import Workspace
 from stockwise.assistant.service.auth import Principal
@@ -52,19 +51,16 @@ def _invalid(error: Exception) -> MCPError:
     return MCPError(types.INVALID_PARAMS, one_line(error))
 
 
-def build_server(
-    space: Workspace, local: Principal | None, cache: ListingCache | None = None
-) -> Server[Any]:
-    """The server over `space`; `local` is who stdio callers are (None over HTTP); `cache`
-    keeps the tool listing between starts."""
+def build_server(space: Workspace, local: Principal | None) -> Server[Any]:
+    """The server over `space`; `local` is who stdio callers are (None over HTTP)."""
 
     def listed() -> list[types.Tool]:
-        tools = cache.listing(tool_listing) if cache is not None else tool_listing()
+        tools = tool_listing()
         space.listed.set()  # the warm-up may start loading the tools and the dataset
         return tools
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
-        # The catalog imports the agent's tool registry on first use: off the event loop.
+        # The first listing imports the tool packages (about 0.25 s): off the event loop.
         return types.ListToolsResult(tools=await anyio.to_thread.run_sync(listed))
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:

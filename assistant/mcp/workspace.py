@@ -41,8 +41,9 @@ class Workspace:
         ).start()
 
     def _warm(self, prepare: Callable[[], Any]) -> None:
-        # Importing the tools holds the interpreter lock for a second or more: it waits until
-        # the client has the listing it asks for right after starting (or a grace period).
+        # Opening the dataset (pandas, the tables) holds the interpreter lock for a second or
+        # more: it waits until the client has the listing it asks for right after starting
+        # (or a grace period).
         self.listed.wait(LISTING_GRACE_S)
         try:
             prepare()

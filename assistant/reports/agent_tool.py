@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from stockwise.assistant.reports.prose import prose_model
 from stockwise.assistant.reports.write import Format
 from stockwise.tools.core.contract import fills
 from stockwise.tools.core.results import Evidence, ToolResult
@@ -87,6 +86,10 @@ def write_audit_report(
 def report_tools(choice: ModelChoice) -> list[Callable]:
     """The tools a surface adds to an agent session: `write_audit_report`, its prose written
     by the session's model choice."""
+    # langchain_core (the prose model) loads when a session adds the tool, not when the MCP
+    # server lists it: listing every tool took 1.28 s of CPU with it at the top of this module.
+    from stockwise.assistant.reports.prose import prose_model
+
     model = prose_model(choice)
 
     def tool(ctx: ToolContext, args: WriteAuditReportInput) -> WriteAuditReportResult:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stockwise.tools.dataset import Dataset, dataset_from_frames
+from stockwise.tools.dataset.frames import dataset_from_frames
+from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import TABLES
 
 AS_OF = pd.Timestamp("2025-09-30 18:00")

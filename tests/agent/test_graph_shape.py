@@ -11,12 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from stockwise.assistant.agent.graph import build_graph
-from stockwise.assistant.agent.registry import (
-    TOOL_PACKAGES,
-    ToolRegistry,
-    domain_tools,
-    package_tools,
-)
+from stockwise.assistant.agent.registry import ToolRegistry
+from stockwise.assistant.agent.tool_list import TOOL_PACKAGES, domain_tools, package_tools
 
 from . import fakes
 from .fakes import ScriptedChatModel

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stockwise.tools.dataset import Dataset, dataset_from_frames
+from stockwise.tools.dataset.frames import dataset_from_frames
+from stockwise.tools.dataset.model import Dataset
 
 AS_OF = pd.Timestamp("2025-01-01 12:00")
 START = pd.Timestamp("2024-01-01")

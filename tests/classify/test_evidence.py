@@ -9,7 +9,7 @@ import pytest
 
 from stockwise.tools.classify.evidence import by_dominant_use, process_dual_use
 from stockwise.tools.classify.service import build_classifications
-from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.dataset.schema import CATEGORIES
 
 from .plant import START, build_plant, to_dataset

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from stockwise.tools.classify.features import item_features
-from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.dataset.frames import dataset_from_frames
 
 
 @pytest.fixture

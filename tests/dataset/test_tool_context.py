@@ -4,8 +4,8 @@ function that builds it, and a test can provide its own."""
 from __future__ import annotations
 
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 
 calls: list[str] = []
 

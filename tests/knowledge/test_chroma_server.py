@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.documents import SearchDocumentsInput, search_documents
 from stockwise.tools.documents.embedding import E5EmbeddingFunction
 from stockwise.tools.documents.index import build_index

@@ -10,8 +10,8 @@ import pytest
 
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.documents import AGENT_TOOLS, SearchDocumentsInput, search_documents
 from stockwise.tools.documents.retriever import Filters, HybridRetriever
 from stockwise.tools.documents.search import build_retriever

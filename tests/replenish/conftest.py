@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 
 AS_OF = pd.Timestamp("2026-03-31")
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish import RecommendReorderInput, recommend_reorder
 from stockwise.tools.replenish.leadtime_demand import (
     empirical_samples,

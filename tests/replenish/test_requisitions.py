@@ -11,8 +11,8 @@ import pytest
 from stockwise.tools.core.approval import Approval, NotAllowedError
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish import (
     AGENT_TOOLS,
     DraftRequisitionsInput,

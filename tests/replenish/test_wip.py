@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stockwise.tools.dataset import dataset_from_frames
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish import (
     StockoutRiskInput,
     WipNeedsInput,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stockwise.tools.dataset import Dataset, dataset_from_frames
+from stockwise.tools.dataset.frames import dataset_from_frames
+from stockwise.tools.dataset.model import Dataset
 
 AS_OF = "2025-06-30 12:00"
 

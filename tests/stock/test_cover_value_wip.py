@@ -246,8 +246,8 @@ def test_index_is_built_once_per_dataset(plant):
 def test_ledger_in_time_order_gives_the_same_answers(ctx, plant):
     """Exports sorted by time take a faster path to the same arrays."""
     from stockwise.tools.core.settings import Settings
-    from stockwise.tools.dataset import Dataset
     from stockwise.tools.dataset.context import ToolContext
+    from stockwise.tools.dataset.model import Dataset
     from stockwise.tools.stock.flow import DemandInput, demand
 
     tables = dict(plant.tables)

@@ -6,8 +6,7 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from stockwise.tools.anomalies.detectors import Finding
-from stockwise.tools.anomalies.run import KINDS, find_all, mro_items
+from stockwise.tools.anomalies.finding import KINDS, Finding
 from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
@@ -35,6 +34,7 @@ class FindAnomaliesResult(ToolResult):
 
 
 def mro_items_for(ctx: ToolContext) -> set[str]:
+    from stockwise.tools.anomalies.run import mro_items
     from stockwise.tools.classify.service import classifications
 
     return mro_items(classifications(ctx), ctx.settings.classify_min_confidence)
@@ -46,6 +46,8 @@ def find_anomalies(ctx: ToolContext, args: FindAnomaliesInput) -> FindAnomaliesR
     production and maintenance, on hand vs book balance variances, negative book balances,
     demand spikes far outside an item's history, dead stock, probable duplicate items, excess
     stock and production orders stalled at a stage."""
+    from stockwise.tools.anomalies.run import find_all
+
     kinds = tuple(args.kinds or KINDS)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:

@@ -7,39 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
 
+from stockwise.tools.anomalies.finding import Finding
 from stockwise.tools.anomalies.ledger import Ledger
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
-from stockwise.tools.stock.common import DemandWindow
 
 MAX_EVIDENCE_ROWS = 10
 # Stock worth less than this (in the dataset's currency) is not raised on its own as dead or
 # excess: a write-off or return review starts above it; idle stock below it is summarised.
 MIN_STOCK_VALUE = 1_000.0
-
-
-class Finding(BaseModel):
-    kind: str
-    item_id: str | None = None
-    ref_id: str | None = Field(default=None, description="site, parent item or twin item id")
-    related_ids: list[str] = Field(
-        default_factory=list, description="every item the finding is about (duplicate groups)"
-    )
-    severity: str = Field(description="high, medium or low")
-    confidence: float = Field(
-        default=1.0,
-        description="how sure the check is: 1 for facts read off the books, lower for "
-        "judgements such as a probable duplicate",
-    )
-    value_at_stake: float = Field(description="money the finding puts at risk")
-    summary: str
-    evidence_rows: list[dict] = Field(default_factory=list)
-    demand_windows: list[DemandWindow] = Field(
-        default_factory=list,
-        description="the demand windows behind the finding's daily rates and days of cover",
-    )
 
 
 def _rows(frame: pd.DataFrame, limit: int = MAX_EVIDENCE_ROWS) -> list[dict]:

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 from stockwise.tools.anomalies.detectors import (
-    Finding,
     count_variances,
     demand_spikes,
     dual_use,
     mro_in_bom,
     negative_books,
 )
+from stockwise.tools.anomalies.finding import KINDS, Finding
 from stockwise.tools.anomalies.idle import dead_stock, idle_stock, slow_moving
 from stockwise.tools.anomalies.ledger import Ledger
 from stockwise.tools.anomalies.master_data import duplicate_items
 from stockwise.tools.anomalies.operations import cover_table, excess_stock, stalled_orders
 from stockwise.tools.dataset.model import Dataset
 
-KINDS = (
-    "mro_in_bom",
-    "dual_use",
-    "count_variance",
-    "negative_book",
-    "demand_spike",
-    "dead_stock",
-    "slow_moving",
-    "duplicate_item",
-    "excess_stock",
-    "stalled_order",
-)
 # Stock that is used but covers more than this many days is excess.
 EXCESS_COVER_DAYS = 365.0
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}

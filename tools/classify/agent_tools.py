@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
-from stockwise.tools.classify.corrections import suggest_items
 from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownItemError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class ItemClassification(BaseModel):
@@ -31,6 +34,8 @@ class ItemClassification(BaseModel):
 
 
 def _to_model(item_id: str, row: pd.Series) -> ItemClassification:
+    import pandas as pd
+
     def opt(v):  # type: ignore[no-untyped-def]
         return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
 
@@ -80,6 +85,7 @@ def classify_item(ctx: ToolContext, args: ClassifyItemInput) -> ClassifyItemResu
     category the ERP records for it."""
     # The classifier (scikit-learn, joblib) loads on first use, not with the tool list:
     # importing stockwise.tools.classify took 2.0 s of CPU with it, 0.7 s without.
+    from stockwise.tools.classify.corrections import suggest_items
     from stockwise.tools.classify.service import classifications
 
     table = classifications(ctx)

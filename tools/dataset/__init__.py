@@ -1,6 +1,5 @@
-"""The dataset layer: the contract's tables, loaded, validated and typed."""
+"""The dataset layer: the contract's tables, loaded, validated and typed.
 
-from stockwise.tools.dataset.frames import dataset_from_frames
-from stockwise.tools.dataset.model import Dataset
-
-__all__ = ["Dataset", "dataset_from_frames"]
+Import from the modules (`dataset.model`, `dataset.frames`, ...): this package imports
+nothing, so a module that only needs `dataset.schema` or `dataset.context` does not load
+pandas with it (the MCP server lists the tools from their models before pandas is loaded)."""

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.dataset.model import Dataset
+
+if TYPE_CHECKING:  # pandas: a tool's module names ToolContext without loading it
+    from stockwise.tools.dataset.model import Dataset
 
 T = TypeVar("T")
 

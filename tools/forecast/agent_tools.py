@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.forecast.classify import adi_cv2, classify
-from stockwise.tools.forecast.combined import forecast_data
-from stockwise.tools.forecast.history import aggregate, daily_series
-from stockwise.tools.forecast.leadtime import item_lead_time_days, lead_time_distribution
 from stockwise.tools.forecast.results import ItemForecast, Quantiles, finite
-from stockwise.tools.stock.common import open_index
 
 
 def _resolve(ctx: ToolContext, item: str, site: str | None) -> tuple[str, str | None]:
+    from stockwise.tools.stock.common import open_index
+
     index, resolve = open_index(ctx)
     item_id = str(index.items.iloc[resolve.item(item)]["item_id"])
     site_id = str(index.sites.iloc[resolve.site(site)]["site_id"]) if site else None
@@ -29,6 +25,8 @@ def _resolve(ctx: ToolContext, item: str, site: str | None) -> tuple[str, str | 
 def _evidence(
     ctx: ToolContext, tool: str, args: BaseModel, item_id: str, notes: list[str]
 ) -> Evidence:
+    from stockwise.tools.forecast.combined import forecast_data
+
     data = forecast_data(ctx)
     ds = ctx.dataset
     return Evidence(
@@ -75,6 +73,7 @@ def forecast_demand(ctx: ToolContext, args: ForecastDemandInput) -> ForecastDema
     per month or week and a one-line explanation."""
     # The statistical models (statsforecast, scipy) load on the first forecast, not with the
     # tool list: importing stockwise.tools.forecast took 2.0 s of CPU with them, 0.7 s without.
+    from stockwise.tools.forecast.combined import forecast_data
     from stockwise.tools.forecast.item import forecast_item, parse_horizon
 
     horizon = parse_horizon(args.horizon)
@@ -119,6 +118,10 @@ def lead_time_demand(ctx: ToolContext, args: LeadTimeDemandInput) -> LeadTimeDem
     """Distribution of an item's demand over its replenishment lead time: the mean and the
     quantile at the service level (the stock a reorder point must hold to cover it), counting
     PM kits due and expected breakdowns within the lead time."""
+    import numpy as np
+
+    from stockwise.tools.forecast.leadtime import item_lead_time_days, lead_time_distribution
+
     if not 0.5 <= args.service_level <= 0.999:
         raise InvalidArgumentError(
             f"service level {args.service_level}: give a probability between 0.5 and 0.999"
@@ -177,6 +180,12 @@ def demand_profile(ctx: ToolContext, args: DemandProfileInput) -> DemandProfileR
     """How an item's demand behaves: Syntetos-Boylan class (smooth, erratic, intermittent,
     lumpy) with ADI and CV^2, months with demand, the last 12 months, and how much of it went
     to preventive and to corrective maintenance."""
+    import numpy as np
+
+    from stockwise.tools.forecast.classify import adi_cv2, classify
+    from stockwise.tools.forecast.combined import forecast_data
+    from stockwise.tools.forecast.history import aggregate, daily_series
+
     item_id, site_id = _resolve(ctx, args.item, args.site)
     data = forecast_data(ctx)
     rows = data.issues.of_item(item_id, site_id)

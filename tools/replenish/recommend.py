@@ -3,15 +3,11 @@ value each implies."""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
-from stockwise.tools.replenish.policy import plan_policies
 from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
 
 
@@ -65,6 +61,8 @@ class RecommendReorderResult(ToolResult):
 
 
 def _none(value):
+    import numpy as np
+
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
@@ -73,6 +71,9 @@ def recommend_reorder(ctx: ToolContext, args: RecommendReorderInput) -> Recommen
     service target of its criticality (A 99%, B 95%, C 90% by default), from the demand over
     the lead time in the last year; side by side with the current policy and the average
     stock value each implies. Filter by item, group (mro/raw/wip), site or critical only."""
+    from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
+    from stockwise.tools.replenish.policy import plan_policies
+
     ds = ctx.dataset
     facts = select_rows(
         ds,
@@ -109,6 +110,8 @@ def recommend_reorder(ctx: ToolContext, args: RecommendReorderInput) -> Recommen
 
 
 def _row(r) -> ReorderRecommendation:
+    import pandas as pd
+
     return ReorderRecommendation(
         item_id=r.item_id,
         site_id=r.site_id,

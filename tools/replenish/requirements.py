@@ -3,19 +3,18 @@ still need and when, and which items will fall below safety stock within their l
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.replenish.items import item_site_facts
-from stockwise.tools.replenish.policy import plan_policies
-from stockwise.tools.replenish.risk import risk_table
 from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, check_item, select_rows
-from stockwise.tools.replenish.wip import OPEN_STATUSES, component_needs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class ComponentNeed(BaseModel):
@@ -85,6 +84,8 @@ def bought_only(ds, facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date(value) -> str | None:
+    import pandas as pd
+
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
@@ -96,6 +97,9 @@ def _day(value) -> str:
 
 
 def _alerts(ds, risk: pd.DataFrame, needs: pd.DataFrame) -> list[StockAlert]:
+    import numpy as np
+    import pandas as pd
+
     today = ds.as_of.normalize()
     alerts = []
     # Soonest first: the day stock falls below safety, then the day it runs out (never last),
@@ -143,6 +147,8 @@ def _alerts(ds, risk: pd.DataFrame, needs: pd.DataFrame) -> list[StockAlert]:
 def _can_wait(ds, risk: pd.DataFrame, needs: pd.DataFrame) -> list[str]:
     """Purchases a stalled order lets wait: the item falls below safety stock later than it
     would with every order on schedule (or not at all within the horizon)."""
+    import pandas as pd
+
     today = ds.as_of.normalize()
     out = []
     for r in risk.dropna(subset=["below_safety_on_schedule_on"]).itertuples():
@@ -190,6 +196,11 @@ def wip_component_needs(ctx: ToolContext, args: WipNeedsInput) -> WipNeedsResult
     exploded through sub-assemblies, with the date each is needed given where the order is
     (a stalled order moves its later needs back); alerts where the needs push a component
     below safety stock within its lead time, and purchases that can wait."""
+    from stockwise.tools.replenish.items import item_site_facts
+    from stockwise.tools.replenish.policy import plan_policies
+    from stockwise.tools.replenish.risk import risk_table
+    from stockwise.tools.replenish.wip import OPEN_STATUSES, component_needs
+
     ds = ctx.dataset
     orders = ds.production_orders
     if args.order_id is not None:
@@ -240,6 +251,11 @@ def stockout_risk(ctx: ToolContext, args: StockoutRiskInput) -> StockoutRiskResu
     production orders will take and when) falls below safety stock within the horizon
     (default: each item's lead time), soonest first, with the orders causing it and the
     latest date to order; plus purchases a stalled production order lets wait."""
+    from stockwise.tools.replenish.items import item_site_facts
+    from stockwise.tools.replenish.policy import plan_policies
+    from stockwise.tools.replenish.risk import risk_table
+    from stockwise.tools.replenish.wip import component_needs
+
     ds = ctx.dataset
     facts = select_rows(
         ds,

@@ -14,8 +14,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.approval import Approval
@@ -24,8 +22,6 @@ from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.core.safe_text import csv_cell
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
-from stockwise.tools.replenish.policy import plan_policies
 from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
 
 CSV_COLUMNS = [
@@ -110,6 +106,12 @@ def draft_purchase_requisitions(
 
 
 def _drafts(ctx: ToolContext, args: DraftRequisitionsInput) -> DraftRequisitionsResult:
+    import numpy as np
+    import pandas as pd
+
+    from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
+    from stockwise.tools.replenish.policy import plan_policies
+
     ds = ctx.dataset
     facts = select_rows(
         ds, item_site_facts(ds), group=args.group, site_id=args.site_id,
@@ -173,6 +175,8 @@ def write_purchase_requisitions(
     first; each file is rewritten through a temporary file and an atomic rename, so a
     failure leaves it as it was. Lines already there (same requisition id) are not written
     twice. Append-only: nothing already written is changed."""
+    import pandas as pd
+
     approved_by = approval.by
     if not drafts:
         raise InvalidArgumentError("no requisitions to write: the approved set is empty")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import pandas as pd
 from pydantic import Field
 from rapidfuzz import process
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError, UnknownItemError
-from stockwise.tools.dataset.model import Dataset
-from stockwise.tools.replenish.items import GROUPS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stockwise.tools.dataset.model import Dataset
 
 # The selection every replenishment tool takes, declared once (planner entity, CLI option).
 Group = Annotated[
@@ -54,6 +56,8 @@ def select_rows(
     critical_only: bool = False,
 ) -> pd.DataFrame:
     """The rows of `facts` matching the filters (all filters optional)."""
+    from stockwise.tools.replenish.items import GROUPS
+
     rows = facts
     if item_id is not None:
         check_item(ds, item_id)

@@ -6,13 +6,15 @@ quantities, each starting at reorder point + order quantity, unmet demand lost).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import BaseModel, Field
 
-from stockwise.tools.replenish.cost_aware import MIN_FIT_PERIODS, StorePlanner
-from stockwise.tools.replenish.simulate import simulate
-from stockwise.tools.replenish.store_history import StoreHistory
+if TYPE_CHECKING:
+    import numpy as np
+
+    from stockwise.tools.replenish.cost_aware import StorePlanner
+    from stockwise.tools.replenish.store_history import StoreHistory
 
 REPLAY_MONTHS = 12
 
@@ -29,6 +31,8 @@ class ReplayComparison(BaseModel):
 
 
 def _replay(store: StoreHistory, rop: np.ndarray) -> tuple[float, float]:
+    from stockwise.tools.replenish.simulate import simulate
+
     test = store.monthly[:, -REPLAY_MONTHS:]
     out = simulate(test, rop, store.qty, store.lead_months, store.price, rop + store.qty)
     demand = out.demand.sum()
@@ -39,6 +43,8 @@ def compare_with_current(
     store: StoreHistory, make_planner: Callable[[StoreHistory], StorePlanner]
 ) -> tuple[ReplayComparison | None, list[str]]:
     """The replayed comparison, or None with the reason when it cannot be made."""
+    from stockwise.tools.replenish.cost_aware import MIN_FIT_PERIODS
+
     months = store.monthly.shape[1]
     if months < REPLAY_MONTHS + MIN_FIT_PERIODS:
         return None, [

@@ -5,20 +5,22 @@ that compares with the plant's current reorder points."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.replenish.cost_aware import StorePlanner
-from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.selection import Group, Site, select_rows
 from stockwise.tools.replenish.service_comparison import ReplayComparison, compare_with_current
-from stockwise.tools.replenish.store_history import StoreHistory, store_history
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from stockwise.tools.replenish.cost_aware import StorePlanner
+    from stockwise.tools.replenish.store_history import StoreHistory
 
 # Critical (class A) items keep a reorder point whose own expected fill is at least this,
 # whatever the store target: the greedy would otherwise leave a dear critical spare bare.
@@ -142,6 +144,8 @@ def _goal(args: ServiceLevelsInput) -> tuple[str, float | None, float | None]:
 
 
 def _planner(store: StoreHistory) -> StorePlanner:
+    from stockwise.tools.replenish.cost_aware import StorePlanner
+
     return StorePlanner(
         store.monthly, store.lead_months, store.qty, store.price, current=store.current,
         klass=store.klass, critical_floor=CRITICAL_FLOOR,
@@ -156,6 +160,11 @@ def plan_service_levels(ctx: ToolContext, args: ServiceLevelsInput) -> ServiceLe
     replayed on the last 12 months. Items with little demand and a low price get more
     service, dear ones less; critical (A) items keep a floor. Monthly review; the order
     quantity is the current one (else the EOQ)."""
+    import numpy as np
+
+    from stockwise.tools.replenish.items import item_site_facts
+    from stockwise.tools.replenish.store_history import store_history
+
     ds = ctx.dataset
     mode, fill, budget = _goal(args)
     facts = select_rows(ds, item_site_facts(ds), group=args.group, site_id=args.site_id)
@@ -251,6 +260,8 @@ def _weighted(fill: np.ndarray, demand: np.ndarray, rows: np.ndarray) -> float:
 
 
 def _rows(store, rop, fill, stock, cur_stock, modelled, limit) -> list[ServiceLevelRow]:  # type: ignore[no-untyped-def]
+    import numpy as np
+
     change = np.where(modelled, (stock - cur_stock) * store.price, 0.0)
     order = np.argsort(-np.abs(change), kind="stable")[:limit]
     facts = store.facts

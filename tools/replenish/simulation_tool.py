@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.replenish.backtest import Backtest, backtest, plannable, window
-from stockwise.tools.replenish.items import item_site_facts
-from stockwise.tools.replenish.policy import plan_policies
 from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
+
+if TYPE_CHECKING:
+    from stockwise.tools.replenish.backtest import Backtest
 
 
 class SimulatePolicyInput(BaseModel):
@@ -91,6 +90,12 @@ def simulate_policy(ctx: ToolContext, args: SimulatePolicyInput) -> SimulatePoli
     fill rate, stockout days, emergency orders (stockouts of A items), average and peak
     inventory value and number of orders, per group and criticality, next to the current
     policy."""
+    import numpy as np
+
+    from stockwise.tools.replenish.backtest import backtest, plannable, window
+    from stockwise.tools.replenish.items import item_site_facts
+    from stockwise.tools.replenish.policy import plan_policies
+
     ds = ctx.dataset
     if args.policy == "given" and (
         args.item_id is None or args.reorder_point is None or args.order_qty is None

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence
@@ -17,10 +16,9 @@ from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import CATEGORIES, CRITICALITY, MRO_SUBTYPES
 from stockwise.tools.stock.index import UNCLASSIFIED, StockIndex, stock_index
 from stockwise.tools.stock.resolve import Resolver, resolver
+from stockwise.tools.stock.rows import COVER_WINDOW_DAYS, DemandWindow
 
 DAY_NS = 86_400 * 10**9
-# The data contract's window for average daily demand (and so days of cover).
-COVER_WINDOW_DAYS = 90
 
 
 def open_index(ctx: ToolContext) -> tuple[StockIndex, Resolver]:
@@ -58,21 +56,6 @@ def text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
-
-
-class DemandWindow(BaseModel):
-    """The demand a daily rate is computed from: demand booked after `start`, up to and
-    including `end` (the snapshot), divided by `days`."""
-
-    start: datetime = Field(description="Exclusive: demand booked after this moment counts.")
-    end: datetime = Field(description="Inclusive: the snapshot time (as_of).")
-    days: int
-
-    def label(self) -> str:
-        """'the 90 days to 2025-09-30 18:00 (after 2025-07-02 18:00)'."""
-        return (
-            f"the {self.days} days to {self.end:%Y-%m-%d %H:%M} (after {self.start:%Y-%m-%d %H:%M})"
-        )
 
 
 def demand_window(as_of: Any, days: int = COVER_WINDOW_DAYS) -> DemandWindow:
@@ -157,13 +140,6 @@ def item_mask(
         wanted = _check_choice("MRO subtype", mro_subtype, MRO_SUBTYPES)
         mask &= (items["mro_subtype"] == wanted).to_numpy()
     return mask
-
-
-class ItemRow(BaseModel):
-    item_id: str
-    description: str
-    category: str
-    uom: str
 
 
 def item_fields(index: StockIndex, code: int) -> dict[str, Any]:

@@ -9,35 +9,28 @@ site asked) has no on hand figure, so no days of cover either.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.stock.common import (
-    COVER_WINDOW_DAYS,
-    DemandWindow,
-    ItemRow,
-    demand_window,
-    evidence,
-    finite,
-    item_mask,
-    open_index,
-    text,
-)
-from stockwise.tools.stock.index import StockIndex
-from stockwise.tools.stock.levels import item_records
+from stockwise.tools.stock.rows import COVER_WINDOW_DAYS, DemandWindow, ItemRow
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from stockwise.tools.stock.index import StockIndex
 
 WINDOW_DAYS = COVER_WINDOW_DAYS
 
 
 def site_on_hand(index: StockIndex, site: int | None) -> np.ndarray:
     """Per item: on hand at one site, or across all sites."""
+    import numpy as np
+
     if site is None:
         return index.on_hand_by_item
     at = index.lv_site == site
@@ -45,6 +38,8 @@ def site_on_hand(index: StockIndex, site: int | None) -> np.ndarray:
 
 
 def demand_90d(index: StockIndex, site: int | None) -> np.ndarray:
+    import pandas as pd
+
     if site is None:
         return index.demand_90d_by_item
     return index.demand_in_window(index.as_of - pd.Timedelta(days=WINDOW_DAYS), index.as_of, site)
@@ -57,6 +52,8 @@ def window_note(window: DemandWindow) -> str:
 def cover_days(on_hand: np.ndarray, daily: np.ndarray) -> np.ndarray:
     """on hand / daily demand; NaN where there is no demand (cover unbounded). The one
     days-of-cover formula: the stock tools and the anomaly checks both call it."""
+    import numpy as np
+
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(daily > 0, on_hand / np.where(daily > 0, daily, 1), np.nan)
 
@@ -73,6 +70,9 @@ class CoverRow(ItemRow):
 
 
 def _cover_rows(index: StockIndex, codes: np.ndarray, on_hand, demand) -> list[CoverRow]:
+    from stockwise.tools.stock.common import finite, text
+    from stockwise.tools.stock.levels import item_records
+
     items = index.items
     lead = items["effective_lead_time_days"].to_numpy(dtype=float)
     rows = []
@@ -123,6 +123,10 @@ class DaysOfCoverResult(ToolResult):
 def days_of_cover(ctx: ToolContext, args: DaysOfCoverInput) -> DaysOfCoverResult:
     """Days of cover of one item: on hand / average daily demand of the last 90 days, and
     whether it runs out within its lead time. days_of_cover null means no recent demand."""
+    import numpy as np
+
+    from stockwise.tools.stock.common import demand_window, evidence, open_index
+
     index, resolve = open_index(ctx)
     code = resolve.item(args.item)
     site = resolve.site(args.site) if args.site else None
@@ -199,6 +203,10 @@ def run_out_within(ctx: ToolContext, args: RunOutWithinInput) -> RunOutWithinRes
     (days of cover < lead time): e.g. "which critical spare parts run out within their lead
     time?" = within='lead_time', criticality='A', category='mro', mro_subtype='spare_part'.
     Filters use the category, subtype and criticality recorded in the ERP."""
+    import numpy as np
+
+    from stockwise.tools.stock.common import demand_window, evidence, item_mask, open_index
+
     index, resolve = open_index(ctx)
     if isinstance(args.within, int) and args.within <= 0:
         raise InvalidArgumentError(f"'within' must be a positive number of days, not {args.within}")

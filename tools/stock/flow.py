@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
@@ -16,16 +14,7 @@ from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES, TXN_SIGNS
-from stockwise.tools.stock.common import (
-    ItemRow,
-    evidence,
-    item_fields,
-    item_mask,
-    open_index,
-    period,
-    text,
-)
-from stockwise.tools.stock.levels import item_records
+from stockwise.tools.stock.rows import ItemRow
 
 _DATES = "YYYY-MM-DD, both ends included"
 
@@ -88,6 +77,11 @@ class MovementsResult(ToolResult):
 def movements(ctx: ToolContext, args: MovementsInput) -> MovementsResult:
     """Stock movements (transactions) of one item over a period, latest first, with totals
     by transaction type. Quantities are signed: + into stock, - out of stock."""
+    import numpy as np
+    import pandas as pd
+
+    from stockwise.tools.stock.common import evidence, item_fields, open_index, period, text
+
     index, resolve = open_index(ctx)
     code = resolve.item(args.item)
     span = period(args.start, args.end, index.as_of, default_days=30)
@@ -215,6 +209,11 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
     demand. The period is whole days, start and end included. `value` is the demand at
     standard unit cost: what was used (or spent on) in money.
     """
+    import numpy as np
+
+    from stockwise.tools.stock.common import evidence, item_fields, item_mask, open_index, period
+    from stockwise.tools.stock.levels import item_records
+
     index, resolve = open_index(ctx)
     if bool(args.item) == bool(args.category or args.mro_subtype):
         raise InvalidArgumentError("give either an item, or a category and/or MRO subtype")

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.stock.common import (
-    ItemRow,
-    evidence,
-    finite,
-    item_fields,
-    item_mask,
-    open_index,
-    text,
-)
-from stockwise.tools.stock.index import StockIndex
+from stockwise.tools.stock.rows import ItemRow
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from stockwise.tools.stock.index import StockIndex
 
 
 def item_records(index: StockIndex, codes: np.ndarray | list[int]) -> list[dict]:
     """`item_fields` for many items at once."""
+    import numpy as np
+
     rows = index.items.iloc[np.asarray(codes, dtype=np.int64)]
     return [
         {"item_id": str(i), "description": str(d), "category": str(c), "uom": str(u)}
@@ -63,6 +62,8 @@ def find_items(ctx: ToolContext, args: FindItemsInput) -> FindItemsResult:
     Use it to turn what the user typed ("hydralic seal", "hyd pump 40") into item ids before
     asking other tools. Returns id, description, recorded category, unit and on hand.
     """
+    from stockwise.tools.stock.common import evidence, open_index
+
     index, resolve = open_index(ctx)
     matches = resolve.items.search(args.query, args.limit)
     codes = [m.code for m in matches]
@@ -118,6 +119,8 @@ def on_hand(ctx: ToolContext, args: OnHandInput) -> OnHandResult:
     On hand is the stock snapshot (stock_levels.on_hand_qty at as_of); the total is the sum
     over sites. A description matching several items returns them all, so the user can pick.
     """
+    from stockwise.tools.stock.common import evidence, finite, item_fields, open_index
+
     index, resolve = open_index(ctx)
     codes = resolve.item_candidates(args.item)
     site = resolve.site(args.site) if args.site else None
@@ -213,6 +216,10 @@ def below_reorder_point(ctx: ToolContext, args: BelowReorderPointInput) -> Below
     Only rows that have a reorder point count. Most critical first (A, B, C, none), then the
     largest shortfall. Filters use the category and criticality recorded in the ERP.
     """
+    import numpy as np
+
+    from stockwise.tools.stock.common import evidence, finite, item_mask, open_index, text
+
     index, resolve = open_index(ctx)
     has_rop = ~np.isnan(index.lv_reorder_point)
     hit = has_rop & (index.lv_on_hand <= np.where(has_rop, index.lv_reorder_point, 0))

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.stock.common import (
-    DAY_NS,
-    DemandWindow,
-    ItemRow,
-    demand_window,
-    evidence,
-    item_mask,
-    open_index,
-)
-from stockwise.tools.stock.cover import WINDOW_DAYS, cover_days, window_note
-from stockwise.tools.stock.index import StockIndex
-from stockwise.tools.stock.levels import item_records
+from stockwise.tools.stock.rows import DemandWindow, ItemRow
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from stockwise.tools.stock.index import StockIndex
 
 GroupBy = Literal["category", "site", "supplier", "criticality", "mro_subtype", "uom"]
 _BLANK = {
@@ -103,6 +96,10 @@ def _group_codes(index: StockIndex, by: str) -> tuple[np.ndarray, np.ndarray]:
 def inventory_value(ctx: ToolContext, args: InventoryValueInput) -> InventoryValueResult:
     """Inventory value (on hand x unit cost) grouped by category, site, supplier, criticality,
     MRO subtype or unit, with the total. Category is the one recorded in the ERP."""
+    import numpy as np
+
+    from stockwise.tools.stock.common import evidence, item_mask, open_index
+
     index, resolve = open_index(ctx)
     rows = np.ones(len(index.lv_item), dtype=bool)
     if args.site:
@@ -230,6 +227,9 @@ def held_reasons(index: StockIndex, kit_item_ids: pd.Series) -> np.ndarray:
     """Per item code: why its stock is kept on purpose, or None. Idle stock of a critical
     spare, a PM kit part or an item within its reorder policy (on hand <= reorder point +
     reorder qty at every site that holds it) is insurance, not a write-off candidate."""
+    import numpy as np
+    import pandas as pd
+
     rop = index.lv_reorder_point
     within = ~np.isnan(rop) & (index.lv_on_hand <= policy_max(index.levels).to_numpy(float))
     outside = (index.lv_on_hand > 0) & ~within
@@ -251,6 +251,13 @@ def slow_moving_and_excess(ctx: ToolContext, args: SlowMovingInput) -> SlowMovin
     stake. Cover uses the average daily demand of the last 90 days. Slow-moving items held on
     purpose (critical spares, PM kit parts, within their reorder policy) are counted apart and
     listed after the stock nothing holds."""
+    import numpy as np
+    import pandas as pd
+
+    from stockwise.tools.stock.common import DAY_NS, demand_window, evidence, item_mask, open_index
+    from stockwise.tools.stock.cover import WINDOW_DAYS, cover_days, window_note
+    from stockwise.tools.stock.levels import item_records
+
     index, _ = open_index(ctx)
     group = item_mask(index, args.category)
     on_hand, cost = index.on_hand_by_item, index.unit_cost
@@ -353,6 +360,11 @@ def variance(ctx: ToolContext, args: VarianceInput) -> VarianceResult:
     """Book balance vs on hand: per item and site, variance = on_hand_qty - book balance
     (the sum of qty over all transactions up to as_of), with its value, largest first.
     A variance points at unbooked movements, count errors or theft."""
+    import numpy as np
+
+    from stockwise.tools.stock.common import evidence, open_index
+    from stockwise.tools.stock.levels import item_records
+
     index, resolve = open_index(ctx)
     if args.min_abs_value < 0:
         raise InvalidArgumentError("min_abs_value cannot be negative")

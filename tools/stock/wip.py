@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import pandas as pd
 from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
@@ -17,16 +16,11 @@ from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
-from stockwise.tools.stock.common import evidence, finite, open_index
-from stockwise.tools.stock.wip_frames import (
-    NOT_STARTED,
-    current_stages,
-    order_wip_values,
-    typical_stage_days,
-)
 
 
 def _nullable(value: Any) -> Any:
+    import pandas as pd
+
     return None if pd.isna(value) else value
 
 
@@ -74,6 +68,11 @@ class OpenWipResult(ToolResult):
 def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
     """Open production orders (released or in progress) with their current stage (the
     highest stage reached), and how many orders sit at each stage."""
+    import pandas as pd
+
+    from stockwise.tools.stock.common import evidence, open_index
+    from stockwise.tools.stock.wip_frames import NOT_STARTED, current_stages
+
     index, resolve = open_index(ctx)
     frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
     if args.site:
@@ -172,6 +171,9 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
     issued to the order (issue_production transactions whose ref_id is the order, at unit
     cost) plus the conversion cost of its finished stages (qty_good x std hours x (labor +
     overhead rate), from the product's routing)."""
+    from stockwise.tools.stock.common import evidence, open_index
+    from stockwise.tools.stock.wip_frames import order_wip_values
+
     index, _ = open_index(ctx)
     orders = ctx.dataset.production_orders
     notes: list[str] = [] if args.order else [WIP_ORDERS_NOTE]
@@ -274,6 +276,9 @@ def stalled_orders(ctx: ToolContext, args: StalledInput) -> StalledResult:
     """Open production orders stuck at their current stage: time at the stage (as_of - the
     stage's start, stage not finished) more than `factor` times that stage's typical time
     (median of finished rows of the same product and stage)."""
+    from stockwise.tools.stock.common import evidence, finite, open_index
+    from stockwise.tools.stock.wip_frames import current_stages, typical_stage_days
+
     index, _ = open_index(ctx)
     if args.factor <= 1:
         raise InvalidArgumentError("factor must be above 1")
