@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.agent.session import AgentSession
+from stockwise.assistant.service.alerting import Alerting
 from stockwise.assistant.service.audit import open_audit_log
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
@@ -39,6 +40,7 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
         keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         events=EventStore(settings.service_db_path),
+        alerting=Alerting(settings),
     )
 
 
@@ -90,9 +92,12 @@ def create_app(
             stack.callback(app.state.services.owners.close)
             stack.callback(app.state.services.audit.close)
             stack.callback(app.state.services.events.close)
+            stack.callback(app.state.services.alerting.close)
             stack.callback(app.state.services.turns.shutdown)  # first: running turns finish
             opened = app.state.services.runner.session
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
+            if settings.alerts_on_start:  # what changed while the service was down
+                await run_in_threadpool(app.state.services.alerting.start, opened.ctx)
             if warm_up:  # after the replay: the tools warm up on today's stock
                 app.state.warm = await run_in_threadpool(warmup.warm_up, opened)
             yield

@@ -1,0 +1,85 @@
+"""The service's alerting: after each applied batch of movements (and purchase orders), the
+alert engine re-plans what the batch can move and the messages go to delivery. Re-planning
+runs on the caller's worker thread, one batch at a time (the alert state is one file)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from stockwise.assistant.service.limits import CleanStr
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.replenish.alert_state import AlertMessage, AlertStore
+from stockwise.tools.replenish.alerts import AlertEngine, alerts_path
+
+log = logging.getLogger("stockwise.alerts")
+
+
+class PurchaseOrderEvent(BaseModel):
+    """An open purchase order as the ERP reports it when placed (or changed)."""
+
+    po_id: CleanStr = Field(min_length=1, max_length=128)
+    item_id: CleanStr = Field(min_length=1, max_length=128)
+    site_id: CleanStr = Field(min_length=1, max_length=128)
+    qty: float = Field(gt=0, le=1e9, allow_inf_nan=False)
+    due_date: date
+
+
+def purchase_problems(orders: list[PurchaseOrderEvent], ctx: ToolContext) -> list[str]:
+    items = set(ctx.dataset.items["item_id"])
+    sites = set(ctx.dataset.sites["site_id"])
+    found = []
+    for n, po in enumerate(orders):
+        if po.item_id not in items:
+            found.append(f"purchase order {n} ({po.po_id}): no item {po.item_id!r}")
+        if po.site_id not in sites:
+            found.append(f"purchase order {n} ({po.po_id}): no site {po.site_id!r}")
+    return found
+
+
+class Alerting:
+    """The engine over the data directory's alert state, and who hears of each message."""
+
+    def __init__(self, settings: Settings):
+        self.engine = AlertEngine(AlertStore(alerts_path(settings)), settings)
+        self._lock = threading.Lock()
+        self.listeners: list[Callable[[list[AlertMessage]], None]] = []
+        self.replanned: list[int] = []  # item-sites re-planned per batch, for the figures
+
+    def start(self, ctx: ToolContext) -> int:
+        """Bring every bought item's state up to date (what changed while we were down)."""
+        with self._lock:
+            done = self.engine.replan(ctx.dataset)
+        self._tell(done.messages)
+        return done.pairs
+
+    def after_batch(
+        self, ctx: ToolContext, applied: list, purchases: list[PurchaseOrderEvent]
+    ) -> dict:
+        moved = pd.DataFrame([e.model_dump() for e in applied])
+        if len(moved):
+            moved["ts"] = [e.naive_ts() for e in applied]
+        rows = [p.model_dump() for p in purchases]
+        with self._lock:
+            done = self.engine.on_batch(ctx.dataset, moved, rows)
+        self.replanned.append(done.pairs)
+        self._tell(done.messages)
+        return {"replanned": done.pairs, "alerts": [[m.alert_id, m.kind] for m in done.messages]}
+
+    def _tell(self, messages: list[AlertMessage]) -> None:
+        if not messages:
+            return
+        for listener in self.listeners:
+            try:
+                listener(messages)
+            except Exception:  # a broken channel never stops the event path
+                log.exception("alert listener failed")
+
+    def close(self) -> None:
+        self.engine.store.close()
