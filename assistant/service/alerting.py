@@ -12,11 +12,19 @@ from datetime import date
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.assistant.service.alert_delivery import Dispatcher
+from stockwise.assistant.service.alert_subscriptions import (
+    Subscription,
+    SubscriptionIn,
+    SubscriptionStore,
+)
 from stockwise.assistant.service.limits import CleanStr
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.alert_state import AlertMessage, AlertStore
+from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.replenish.alerts import AlertEngine, alerts_path
+from stockwise.tools.replenish.items import GROUP_OF_CATEGORY
 
 log = logging.getLogger("stockwise.alerts")
 
@@ -46,11 +54,34 @@ def purchase_problems(orders: list[PurchaseOrderEvent], ctx: ToolContext) -> lis
 class Alerting:
     """The engine over the data directory's alert state, and who hears of each message."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, dataset: Callable[[], Dataset]):
         self.engine = AlertEngine(AlertStore(alerts_path(settings)), settings)
         self._lock = threading.Lock()
-        self.listeners: list[Callable[[list[AlertMessage]], None]] = []
         self.replanned: list[int] = []  # item-sites re-planned per batch, for the figures
+        self.subscriptions = SubscriptionStore(settings.data_dir / "alert_delivery.sqlite")
+        self.dataset = dataset
+        self.dispatcher = Dispatcher(settings, self.subscriptions, self.category_of)
+        self.listeners: list[Callable[[list[AlertMessage]], None]] = [self.dispatcher.submit]
+
+    def category_of(self, item_id: str) -> str | None:
+        items = self.dataset().items
+        found = items.loc[items["item_id"] == item_id, "recorded_category"]
+        return GROUP_OF_CATEGORY.get(found.iloc[0]) if len(found) else None
+
+    def subscribe(self, sub: SubscriptionIn, who: str) -> Subscription:
+        """A new subscription, or SubscriptionError naming what is wrong with it."""
+        known = set(self.dataset().sites["site_id"])
+        unknown = [s for s in sub.sites if s not in known]
+        if unknown:
+            raise SubscriptionError(
+                f"no site {', '.join(map(repr, unknown))}; sites: {', '.join(sorted(known))}"
+            )
+        if sub.channel == "webhook":
+            if not sub.target.startswith(("http://", "https://")):
+                raise SubscriptionError("a webhook target is an http:// or https:// URL")
+            if not sub.secret:
+                raise SubscriptionError("a webhook needs a secret (16+ characters) to sign with")
+        return self.subscriptions.add(sub, who)
 
     def start(self, ctx: ToolContext) -> int:
         """Bring every bought item's state up to date (what changed while we were down)."""
@@ -82,4 +113,11 @@ class Alerting:
                 log.exception("alert listener failed")
 
     def close(self) -> None:
+        self.dispatcher.drain(timeout=10)
+        self.dispatcher.close()
+        self.subscriptions.close()
         self.engine.store.close()
+
+
+class SubscriptionError(ValueError):
+    """A subscription that cannot be kept (unknown site, webhook without a secret)."""

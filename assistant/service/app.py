@@ -40,7 +40,7 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
         keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         events=EventStore(settings.service_db_path),
-        alerting=Alerting(settings),
+        alerting=Alerting(settings, lambda: session.ctx.dataset),
     )
 
 
@@ -57,6 +57,7 @@ def create_app(
     requests would be answered at warm speed (see `warmup`); tests turn it off."""
     from stockwise.assistant.service import (
         routes_chat,
+        routes_alerts,
         routes_events,
         routes_openai,
         routes_reports,
@@ -117,6 +118,7 @@ def create_app(
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_events.router)
+    app.include_router(routes_alerts.router)
     app.include_router(routes_reports.router)
 
     @app.post("/slack/events", include_in_schema=False)
