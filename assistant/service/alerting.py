@@ -21,8 +21,8 @@ from stockwise.assistant.service.alert_subscriptions import (
 from stockwise.assistant.service.limits import CleanStr
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
-from stockwise.tools.replenish.alert_state import AlertMessage, AlertStore
 from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.alert_state import AlertMessage, AlertStore
 from stockwise.tools.replenish.alerts import AlertEngine, alerts_path
 from stockwise.tools.replenish.items import GROUP_OF_CATEGORY
 

@@ -56,8 +56,8 @@ def create_app(
     loopback): every request logs a warning. `warm_up`: be ready only once the first
     requests would be answered at warm speed (see `warmup`); tests turn it off."""
     from stockwise.assistant.service import (
-        routes_chat,
         routes_alerts,
+        routes_chat,
         routes_events,
         routes_openai,
         routes_reports,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-
 import time
 
 import httpx
@@ -47,8 +46,16 @@ class Receiver:
 
 def message(seq: int, item: str = "1002", kind: str = "raised", crit: str = "A") -> AlertMessage:
     alert_id = f"{item}@S1#1"
-    body = {"item_id": item, "site_id": "S1", "criticality": crit, "alert_id": alert_id,
-            "kind": kind, "text": f"{kind} {alert_id}", "why": "test", "todo": "order 5"}  # fmt: skip
+    body = {
+        "item_id": item,
+        "site_id": "S1",
+        "criticality": crit,
+        "alert_id": alert_id,
+        "kind": kind,
+        "text": f"{kind} {alert_id}",
+        "why": "test",
+        "todo": "order 5",
+    }
     return AlertMessage(seq, alert_id, kind, "2025-10-01T00:00:00", body)
 
 
