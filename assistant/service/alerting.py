@@ -4,10 +4,11 @@ runs on the caller's worker thread, one batch at a time (the alert state is one 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -111,6 +112,23 @@ class Alerting:
                 listener(messages)
             except Exception:  # a broken channel never stops the event path
                 log.exception("alert listener failed")
+
+    def send_digests(self) -> int:
+        live = self.engine.store.live()
+        return self.dispatcher.digest(live, datetime.now(UTC).date().isoformat())
+
+    async def daily_digests(self) -> None:
+        """Each subscription's digest at 06:00 UTC every day, until the service stops."""
+        while True:
+            now = datetime.now(UTC)
+            next_run = now.replace(hour=6, minute=0, second=0, microsecond=0)
+            if next_run <= now:
+                next_run += timedelta(days=1)
+            await asyncio.sleep((next_run - now).total_seconds())
+            try:
+                await asyncio.to_thread(self.send_digests)
+            except Exception:
+                log.exception("daily alert digest failed")
 
     def close(self) -> None:
         self.dispatcher.drain(timeout=10)

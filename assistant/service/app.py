@@ -3,6 +3,7 @@ dataset, model and memory at startup; tests pass an already-open session instead
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
@@ -99,6 +100,10 @@ def create_app(
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
             if settings.alerts_on_start:  # what changed while the service was down
                 await run_in_threadpool(app.state.services.alerting.start, opened.ctx)
+            digests = asyncio.get_running_loop().create_task(
+                app.state.services.alerting.daily_digests()
+            )
+            stack.callback(digests.cancel)
             if warm_up:  # after the replay: the tools warm up on today's stock
                 app.state.warm = await run_in_threadpool(warmup.warm_up, opened)
             yield

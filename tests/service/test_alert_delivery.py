@@ -210,7 +210,11 @@ def test_a_movement_posted_reaches_a_subscribed_webhook(demo_dataset, keyed_sett
             f"{served.url}/api/events", json={"events": [empty]}, headers=admin, timeout=60
         ).json()
         assert again["duplicates"] == ["ALERT-1"] and again["replanned"] == 0
-    assert len(receiver.accepted) == 1
+        viewer = httpx.post(f"{served.url}/api/alerts/digest", headers=served.auth("ana"))
+        assert viewer.status_code == 403
+        digest = httpx.post(f"{served.url}/api/alerts/digest", headers=admin, timeout=30)
+        assert digest.json() == {"sent": 1}
+    assert len(receiver.accepted) == 2 and alert_id in receiver.accepted[1][1]["open"]
     # A restart keeps the state: the alert is still open and not raised again.
     with serve_demo(demo_dataset, settings) as restarted:
         listed = httpx.get(f"{restarted.url}/api/alerts", headers=restarted.auth("ana")).json()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from stockwise.tools.core.contract import fills
 from stockwise.tools.core.errors import UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.core.settings import Settings
@@ -93,9 +94,11 @@ class AlertEngine:
 
 class StockAlertsInput(BaseModel):
     item_id: str | None = Field(
-        None, description="An item: why it was alerted (every episode). Omit: the open alerts."
+        None,
+        description="An item: why it was alerted (every episode). Omit: the open alerts.",
+        json_schema_extra=fills("item"),
     )
-    site_id: str | None = Field(None, description="Only this site")
+    site_id: str | None = Field(None, description="Only this site", json_schema_extra=fills("site"))
 
 
 class AlertView(BaseModel):
