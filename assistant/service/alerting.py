@@ -137,5 +137,18 @@ class Alerting:
         self.engine.store.close()
 
 
+def subscribe_words(words: list[str]) -> dict[str, list[str]]:
+    """`S1 A mro` -> sites, criticalities, categories (what Slack and Teams users type)."""
+    found: dict[str, list[str]] = {"sites": [], "criticalities": [], "categories": []}
+    for word in words:
+        if word.upper() in ("A", "B", "C"):
+            found["criticalities"].append(word.upper())
+        elif word.lower() in ("mro", "raw"):
+            found["categories"].append(word.lower())
+        else:
+            found["sites"].append(word)
+    return found
+
+
 class SubscriptionError(ValueError):
     """A subscription that cannot be kept (unknown site, webhook without a secret)."""

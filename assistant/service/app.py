@@ -91,6 +91,7 @@ def create_app(
                 from stockwise.assistant.service.teams import TeamsChannel
 
                 app.state.teams = TeamsChannel(app.state.services, teams_connections)
+                app.state.services.alerting.dispatcher.teams_send = app.state.teams.send_proactive
             stack.callback(app.state.services.owners.close)
             stack.callback(app.state.services.audit.close)
             stack.callback(app.state.services.events.close)

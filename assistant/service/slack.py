@@ -27,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.service.alert_subscriptions import SubscriptionIn
-from stockwise.assistant.service.alerting import SubscriptionError
+from stockwise.assistant.service.alerting import SubscriptionError, subscribe_words
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.limits import clean_text, question_problem
@@ -196,29 +196,19 @@ def alert_command(svc: Services, text: str, command: dict[str, Any]) -> str:
     who = _who(svc, command.get("user_id", ""))
     if not who.can("approve"):
         return f"Only managers and admins may subscribe a channel to alerts (you are {who.role})."
-    sites, crits, groups = [], [], []
-    for word in words[1:]:
-        if word.upper() in ("A", "B", "C"):
-            crits.append(word.upper())
-        elif word.lower() in ("mro", "raw"):
-            groups.append(word.lower())
-        else:
-            sites.append(word)
+    scope = subscribe_words(words[1:])
     try:
         sub = svc.alerting.subscribe(
-            SubscriptionIn(
-                channel="slack",
-                target=command["channel_id"],
-                sites=sites,
-                criticalities=crits,
-                categories=groups,
-            ),
+            SubscriptionIn(channel="slack", target=command["channel_id"], **scope),  # type: ignore[arg-type]
             who.user,
         )
     except (SubscriptionError, ValidationError) as error:
         return f"Not subscribed: {error}"
-    scope = " ".join(sites + crits + groups) or "every alert"
-    return f"Subscribed this channel to stock alerts ({scope}); subscription {sub.sub_id}."
+    named = " ".join(scope["sites"] + scope["criticalities"] + scope["categories"])
+    return (
+        f"Subscribed this channel to stock alerts ({named or 'every alert'}); "
+        f"subscription {sub.sub_id}."
+    )
 
 
 def build_slack(svc: Services) -> SlackChannel:
