@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import tempfile
 import threading
@@ -80,7 +81,7 @@ def main() -> None:
         url, server = _serve(create_app(settings.model_copy(update={"dataset": ds.source})))
         while httpx.get(f"{url}/readyz", timeout=600).status_code != 200:
             time.sleep(0.2)
-        latencies, replanned, baseline = [], [], []
+        latencies, replanned, baseline, cpus = [], [], [], []
         auth = {"Authorization": f"Bearer {KEY}"}
         httpx.post(
             f"{url}/api/alerts/subscriptions",
@@ -99,12 +100,14 @@ def main() -> None:
             }
             key = row.item_id
             arrived.pop(key, None)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             reply = httpx.post(
                 f"{url}/api/events", json={"events": [event]}, headers=auth, timeout=60
             )
             reply = reply.raise_for_status().json()
             posted = time.perf_counter() - started
+            cpus.append(time.process_time() - cpu)  # server, client and receiver: one process
+            print(f"  {row.item_id}@{row.site_id}: answered in {posted * 1000:.0f} ms", flush=True)
             replanned.append(reply["replanned"])
             if not any(kind in ("raised", "escalated") for _, kind in reply["alerts"]):
                 baseline.append(posted)
@@ -129,6 +132,12 @@ def main() -> None:
         f"baseline, POST /api/events answered (apply + re-plan): p50 "
         f"{np.percentile(base, 50):.0f} ms, p95 {np.percentile(base, 95):.0f} ms; item-sites "
         f"re-planned per one-movement batch: {np.mean(replanned):.1f}"
+    )
+    cpu = np.array(cpus) * 1000
+    print(
+        f"CPU per posted movement (this process: service, client, receiver): p50 "
+        f"{np.percentile(cpu, 50):.0f} ms, p95 {np.percentile(cpu, 95):.0f} ms; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 

@@ -190,7 +190,10 @@ class EventStore:
             for txn_id, body in stored.items():
                 if body != seen[txn_id]:
                     raise EventConflict(f"txn_id {txn_id} was already applied with other content")
-            in_dataset = set(ctx.dataset.transactions["txn_id"]) & (set(seen) - set(stored))
+            asked = list(set(seen) - set(stored))
+            txn_ids = ctx.dataset.transactions["txn_id"]
+            # isin, not a set of the whole ledger: that took ~0.1 s a batch at scale 1.
+            in_dataset = set(txn_ids[txn_ids.isin(asked)])
             if in_dataset:
                 raise EventConflict(
                     f"txn_id {', '.join(sorted(in_dataset))} is already in the dataset"
