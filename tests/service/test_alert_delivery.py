@@ -219,3 +219,40 @@ def test_a_movement_posted_reaches_a_subscribed_webhook(demo_dataset, keyed_sett
     with serve_demo(demo_dataset, settings) as restarted:
         listed = httpx.get(f"{restarted.url}/api/alerts", headers=restarted.auth("ana")).json()
         assert alert_id in [a["alert_id"] for a in listed["open"]]
+
+
+def test_purchase_orders_on_the_event_path_and_their_bad_input(served):
+    admin = served.auth("di")
+
+    def post(body: dict) -> httpx.Response:
+        return httpx.post(f"{served.url}/api/events", json=body, headers=admin, timeout=60)
+
+    po = {
+        "po_id": "PO-T1",
+        "item_id": "1002",
+        "site_id": "S2",
+        "qty": 500,
+        "due_date": "2025-10-09",
+    }
+    assert post({"events": [], "purchase_orders": []}).status_code == 422  # nothing sent
+    bad = post({"purchase_orders": [{**po, "site_id": "S9"}, {**po, "item_id": "nope"}]})
+    assert bad.status_code == 422
+    assert "purchase order 0 (PO-T1): no site 'S9'" in bad.json()["detail"]
+    assert "purchase order 1 (PO-T1): no item 'nope'" in bad.json()["detail"]
+    ok = post({"purchase_orders": [po]})
+    assert ok.status_code == 200 and ok.json()["replanned"] == 1
+    late = post(
+        {
+            "events": [
+                {
+                    "txn_id": "LATE-1",
+                    "ts": "2025-09-01T08:00:00",
+                    "item_id": "1002",
+                    "site_id": "S2",
+                    "qty": 1,
+                    "txn_type": "receipt",
+                }
+            ]
+        }
+    )
+    assert late.status_code == 422 and "before the stock snapshot" in late.json()["detail"]
