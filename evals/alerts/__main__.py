@@ -184,7 +184,7 @@ def main() -> None:
         f"demo scale {args.scale:g} seed {args.seed}: replay {rp.days[0].date()} .. "
         f"{rp.days[-1].date()} ({len(rp.days)} days, "
         f"{sum(len(b) for b in rp.batches.values())} movements, {len(rp.purchases)} purchase "
-        f"orders, {len(rp.stockouts)} stockout days); {len(universe)} bought item-sites"
+        f"orders, {len(rp.stockouts)} stockouts); {len(universe)} bought item-sites"
     )
     print(f"{'':24}{'naive (on hand <= ROP)':>24}{'Stockwise':>12}")
     print(f"{'alerts raised':24}{naive['raised']:>24}{ours['raised']:>12}")
