@@ -3,6 +3,7 @@ dataset, model and memory at startup; tests pass an already-open session instead
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.agent.session import AgentSession
+from stockwise.assistant.service.alerting import Alerting
 from stockwise.assistant.service.audit import open_audit_log
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
@@ -39,6 +41,7 @@ def build_services(settings: Settings, session: AgentSession) -> Services:
         keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         events=EventStore(settings.service_db_path),
+        alerting=Alerting(settings, lambda: session.ctx.dataset),
     )
 
 
@@ -54,6 +57,7 @@ def create_app(
     loopback): every request logs a warning. `warm_up`: be ready only once the first
     requests would be answered at warm speed (see `warmup`); tests turn it off."""
     from stockwise.assistant.service import (
+        routes_alerts,
         routes_chat,
         routes_events,
         routes_openai,
@@ -87,12 +91,20 @@ def create_app(
                 from stockwise.assistant.service.teams import TeamsChannel
 
                 app.state.teams = TeamsChannel(app.state.services, teams_connections)
+                app.state.services.alerting.dispatcher.teams_send = app.state.teams.send_proactive
             stack.callback(app.state.services.owners.close)
             stack.callback(app.state.services.audit.close)
             stack.callback(app.state.services.events.close)
+            stack.callback(app.state.services.alerting.close)
             stack.callback(app.state.services.turns.shutdown)  # first: running turns finish
             opened = app.state.services.runner.session
             await run_in_threadpool(app.state.services.events.replay, opened.ctx)
+            if settings.alerts_on_start:  # what changed while the service was down
+                await run_in_threadpool(app.state.services.alerting.start, opened.ctx)
+            digests = asyncio.get_running_loop().create_task(
+                app.state.services.alerting.daily_digests()
+            )
+            stack.callback(digests.cancel)
             if warm_up:  # after the replay: the tools warm up on today's stock
                 app.state.warm = await run_in_threadpool(warmup.warm_up, opened)
             yield
@@ -112,6 +124,7 @@ def create_app(
     app.include_router(routes_chat.router)
     app.include_router(routes_openai.router)
     app.include_router(routes_events.router)
+    app.include_router(routes_alerts.router)
     app.include_router(routes_reports.router)
 
     @app.post("/slack/events", include_in_schema=False)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
+from stockwise.assistant.service.alerting import Alerting
 from stockwise.assistant.service.audit import AuditLog
 from stockwise.assistant.service.auth import AuthError, KeyStore, Principal, RateLimiter
 from stockwise.assistant.service.events import EventStore
@@ -31,6 +32,7 @@ class Services:
     keys: KeyStore | None
     limiter: RateLimiter
     events: EventStore
+    alerting: Alerting
 
 
 def _services(request: Request) -> Services:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from stockwise.assistant.service.alerting import PurchaseOrderEvent, purchase_problems
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services, principal, services
 from stockwise.assistant.service.events import EventConflict, EventError, TxnEvent
@@ -16,7 +17,18 @@ router = APIRouter(prefix="/api", tags=["events"])
 
 
 class EventBatch(BaseModel):
-    events: list[TxnEvent] = Field(min_length=1, max_length=10_000)
+    events: list[TxnEvent] = Field(default_factory=list, max_length=10_000)
+    purchase_orders: list[PurchaseOrderEvent] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Open purchase orders placed or changed; receipts naming one close it",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> EventBatch:
+        if not self.events and not self.purchase_orders:
+            raise ValueError("send at least one event or purchase order")
+        return self
 
 
 @router.post("/events")
@@ -27,11 +39,24 @@ async def post_events(
         raise HTTPException(403, f"Role {who.role} cannot post stock movements.")
 
     def apply() -> dict[str, Any]:  # SQLite, the dataset and the audit file: off the loop
-        outcome = svc.events.apply(svc.runner.session.ctx, body.events)
+        ctx = svc.runner.session.ctx
+        problems = purchase_problems(body.purchase_orders, ctx)
+        if problems:
+            raise EventError("; ".join(problems))
+        outcome = (
+            svc.events.apply(ctx, body.events)
+            if body.events
+            else {
+                "applied": [],
+                "duplicates": [],
+            }
+        )
         svc.audit.append(
             "events", who.user, "api", applied=outcome["applied"], duplicates=outcome["duplicates"]
         )
-        return outcome
+        fresh = set(outcome["applied"])
+        applied = [e for e in body.events if e.txn_id in fresh]
+        return {**outcome, **svc.alerting.after_batch(ctx, applied, body.purchase_orders)}
 
     try:
         return await run_in_threadpool(apply)

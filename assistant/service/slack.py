@@ -20,10 +20,14 @@ from urllib.parse import parse_qs
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
+from starlette.concurrency import run_in_threadpool
 
+from stockwise.assistant.service.alert_subscriptions import SubscriptionIn
+from stockwise.assistant.service.alerting import SubscriptionError, subscribe_words
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.limits import clean_text, question_problem
@@ -159,6 +163,9 @@ def _bolt(svc: Services) -> AsyncApp:
     @bolt.command("/stockwise")
     async def on_command(ack, command):
         text = clean_text(command.get("text", ""))
+        if text.lower().split()[:1] == ["alerts"]:
+            await ack(await run_in_threadpool(alert_command, svc, text, command))
+            return
         problem = question_problem(text)
         if problem:
             await ack(problem)
@@ -172,6 +179,36 @@ def _bolt(svc: Services) -> AsyncApp:
         await client.chat_postMessage(channel=command["channel_id"], text=reply)
 
     return bolt
+
+
+ALERTS_USAGE = (
+    "Usage: /stockwise alerts subscribe [SITE ...] [A|B|C ...] [mro|raw] "
+    "(e.g. `/stockwise alerts subscribe S1 A`)"
+)
+
+
+def alert_command(svc: Services, text: str, command: dict[str, Any]) -> str:
+    """`/stockwise alerts subscribe S1 A mro`: this channel gets those alerts, threaded per
+    item. Only mapped managers and admins may subscribe a channel."""
+    words = text.split()[1:]
+    if words[:1] != ["subscribe"]:
+        return ALERTS_USAGE
+    who = _who(svc, command.get("user_id", ""))
+    if not who.can("approve"):
+        return f"Only managers and admins may subscribe a channel to alerts (you are {who.role})."
+    scope = subscribe_words(words[1:])
+    try:
+        sub = svc.alerting.subscribe(
+            SubscriptionIn(channel="slack", target=command["channel_id"], **scope),  # type: ignore[arg-type]
+            who.user,
+        )
+    except (SubscriptionError, ValidationError) as error:
+        return f"Not subscribed: {error}"
+    named = " ".join(scope["sites"] + scope["criticalities"] + scope["categories"])
+    return (
+        f"Subscribed this channel to stock alerts ({named or 'every alert'}); "
+        f"subscription {sub.sub_id}."
+    )
 
 
 def build_slack(svc: Services) -> SlackChannel:

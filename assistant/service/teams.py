@@ -17,12 +17,14 @@ from typing import Any
 import jwt
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from microsoft_agents.activity import Activity, Attachment
+from microsoft_agents.activity import Activity, Attachment, ConversationReference
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
 from microsoft_agents.hosting.fastapi import CloudAdapter, start_agent_process
 from pydantic import ValidationError
 
+from stockwise.assistant.service.alert_subscriptions import SubscriptionIn
+from stockwise.assistant.service.alerting import SubscriptionError, subscribe_words
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.limits import clean_text, question_problem
@@ -137,6 +139,7 @@ class TeamsChannel:
             storage=MemoryStorage(), adapter=self.adapter, connection_manager=connections
         )
         self.agent.activity("message")(self.on_message)
+        self.loop = asyncio.get_running_loop()  # built in the app's lifespan
 
     async def on_message(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
@@ -146,6 +149,10 @@ class TeamsChannel:
         who = Principal(f"teams:{user_id}", role, f"teams:{user_id}")
         thread_id = f"teams-{activity.conversation.id}"
         text = clean_text(MENTION.sub("", activity.text or "")).strip()
+        if text.lower().split()[:2] == ["alerts", "subscribe"]:
+            reply = await asyncio.to_thread(self.subscribe, who, text, activity)
+            await context.send_activity(Activity(type="message", text=reply))
+            return
         problem = question_problem(text)
         if problem:
             await context.send_activity(
@@ -159,6 +166,40 @@ class TeamsChannel:
 
         result = await self.svc.turns.run(work)
         await context.send_activity(Activity(type="message", attachments=[_card(result)]))
+
+    def subscribe(self, who: Principal, text: str, activity: Activity) -> str:
+        """`alerts subscribe S1 A`: this conversation gets those alerts as proactive
+        messages; its conversation reference is what the service keeps to reach it."""
+        if not who.can("approve"):
+            return f"Only managers and admins may subscribe to alerts (you are {who.role})."
+        reference = activity.get_conversation_reference().model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        scope = subscribe_words(text.split()[2:])
+        try:
+            sub = self.svc.alerting.subscribe(
+                SubscriptionIn(channel="teams", target=json.dumps(reference), **scope),  # type: ignore[arg-type]
+                who.user,
+            )
+        except (SubscriptionError, ValidationError) as error:
+            return f"Not subscribed: {error}"
+        return f"Subscribed this conversation to stock alerts; subscription {sub.sub_id}."
+
+    def send_proactive(self, target: str, text: str) -> None:
+        """Post `text` into the subscribed conversation (called from the delivery thread;
+        the SDK runs on the service's event loop)."""
+        reference = ConversationReference.model_validate(json.loads(target))
+
+        async def post(context: TurnContext) -> None:
+            await context.send_activity(Activity(type="message", text=text))
+
+        done = asyncio.run_coroutine_threadsafe(
+            self.adapter.continue_conversation(
+                self.svc.settings.teams_app_id or "", reference.get_continuation_activity(), post
+            ),
+            self.loop,
+        )
+        done.result(timeout=30)
 
     async def handle(self, request: Request):
         try:

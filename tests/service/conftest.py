@@ -93,7 +93,8 @@ def keyed_settings(tmp_path) -> Settings:
     path = tmp_path / "keys.json"
     entries = [{"user": u, "role": r, "key_sha256": hash_key(k)} for u, (k, r) in KEYS.items()]
     path.write_text(json.dumps(entries))
-    return Settings(api_keys_file=path, rate_limit_per_minute=1000)
+    # A full re-plan at each start costs seconds per server; tests/service/test_alerts.py has it.
+    return Settings(api_keys_file=path, rate_limit_per_minute=1000, alerts_on_start=False)
 
 
 @pytest.fixture

@@ -43,6 +43,10 @@ def test_no_server_error_on_any_generated_input(live, key):
     tested, calls = [], []
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.label == "POST /api/alerts/subscriptions":
+            # Generated webhook URLs would make the service call arbitrary hosts; its bad
+            # input is tested in test_alert_delivery.py instead.
+            continue
         tested.append(operation.label)
 
         @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))

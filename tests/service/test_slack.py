@@ -201,3 +201,36 @@ def test_a_message_over_the_limit_is_answered_with_the_limit_not_run(slack):
     reply = post(served, long_command, signed(long_command), "application/x-www-form-urlencoded")
     assert reply.status_code == 200 and "limit is 4,000" in reply.text
     assert not [e for e in served.session_audit() if e["kind"] == "question"]
+
+
+def test_a_manager_subscribes_a_channel_to_alerts_with_the_slash_command(slack):
+    served, fake = slack
+
+    def command(text: str, user: str, trigger: str) -> str:
+        body = command_body(text, trigger).replace("user_id=U1", f"user_id={user}")
+        return post(served, body, signed(body), "application/x-www-form-urlencoded").text
+
+    assert "Only managers and admins" in command("alerts subscribe S1 A", "U1", "trig-a1")
+    assert "no site 'S9'" in command("alerts subscribe S9", "UMGR", "trig-a2")
+    assert "Usage" in command("alerts please", "UMGR", "trig-a3")
+    reply = command("alerts subscribe S1 A mro", "UMGR", "trig-a4")
+    assert "Subscribed this channel to stock alerts (S1 A mro)" in reply
+    (sub,) = served_subscriptions(served)
+    assert (sub.channel, sub.target, sub.sites, sub.criticalities, sub.categories) == (
+        "slack",
+        "C9",
+        ["S1"],
+        ["A"],
+        ["mro"],
+    )
+    assert fake.posted() == []  # answered in the acknowledgement, no question asked
+
+
+def served_subscriptions(served):
+    from stockwise.assistant.service.alert_subscriptions import SubscriptionStore
+
+    store = SubscriptionStore(served.settings.data_dir / "alert_delivery.sqlite")
+    try:
+        return store.active()
+    finally:
+        store.close()

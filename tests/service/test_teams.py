@@ -206,3 +206,54 @@ def test_a_message_over_the_limit_gets_a_card_saying_so(teams, signing_key):
     (message,) = [p for p in bot_service.posted if p[1]["type"] == "message"]
     assert "limit is 4,000" in card_of(message[1])["body"][0]["text"]
     assert not [e for e in served.session_audit() if e["kind"] == "question"]
+
+
+def test_a_manager_subscribes_the_conversation_and_alerts_arrive_proactively(
+    teams, signing_key, demo_dataset
+):
+    served, bot_service = teams
+    viewer = activity(bot_service.url, "alerts subscribe S1 A")
+    assert send(served, viewer, token(signing_key[0])).status_code == 202
+    manager = activity(
+        bot_service.url,
+        "alerts subscribe S9",
+        **{"from": {"id": "29:mgr", "aadObjectId": "aad-manager"}, "id": "act-2"},
+    )
+    send(served, manager, token(signing_key[0]))
+    ok = {**manager, "text": "<at>Stockwise</at> alerts subscribe S1 A", "id": "act-3"}
+    send(served, ok, token(signing_key[0]))
+    replies = [p[1]["text"] for p in bot_service.posted if p[1]["type"] == "message"]
+    assert "Only managers and admins" in replies[0]
+    assert "no site 'S9'" in replies[1]
+    assert "Subscribed this conversation" in replies[2]
+    made = set(demo_dataset.boms["parent_item_id"])
+    rows = demo_dataset.stock_levels.merge(demo_dataset.items, on="item_id")
+    pick = rows[
+        (rows["criticality"] == "A")
+        & (rows["site_id"] == "S1")
+        & (rows["on_hand_qty"] >= 1)
+        & ~rows["item_id"].isin(made)
+    ].iloc[0]
+    event = {
+        "txn_id": "TEAMS-ALERT-1",
+        "ts": "2025-10-01T08:00:00",
+        "item_id": pick.item_id,
+        "site_id": "S1",
+        "qty": -float(pick.on_hand_qty),
+        "txn_type": "issue_maintenance",
+    }
+    admin = {"Authorization": "Bearer key-di-admin"}
+    httpx.post(f"{served.url}/api/events", json={"events": [event]}, headers=admin, timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pushed = [
+            p for p in bot_service.posted
+            if p[1]["type"] == "message" and f"{pick.item_id}@S1#1" in (p[1].get("text") or "")
+        ]  # fmt: skip
+        if pushed:
+            break
+        time.sleep(0.05)
+    path, body, auth = pushed[0]
+    # Into the conversation that subscribed (replying to the SDK's continuation activity).
+    assert path.startswith("/v3/conversations/conv-1/activities")
+    assert auth == "Bearer outgoing-test-token" and "Stock alert" in body["text"]

@@ -176,6 +176,20 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Teams user (AAD object id) -> role, as JSON. Others: viewer.",
     )
+    alerts_on_start: bool = Field(
+        default=True,
+        description="Re-plan every bought item when the service starts (alert state is "
+        "kept in data_dir/alerts.sqlite either way; events re-plan what they move).",
+    )
+    alert_rate_per_hour: int = Field(
+        default=30,
+        description="Alert messages one subscription receives per hour at most; the rest "
+        "wait for its daily digest (no alert storm, nothing lost).",
+    )
+    alert_retries: int = Field(default=4, description="Delivery retries before dead-letter.")
+    alert_backoff_s: float = Field(
+        default=1.0, description="First retry wait; doubled each retry (1, 2, 4, 8 s)."
+    )
 
     @property
     def demo_dir(self) -> Path:

@@ -1,6 +1,7 @@
 """Replenishment: reorder points for a service level, WIP-aware component needs, policy
 simulation on history, and purchase requisitions that wait for a person's approval."""
 
+from stockwise.tools.replenish.alerts import StockAlertsInput, stock_alerts
 from stockwise.tools.replenish.recommend import RecommendReorderInput, recommend_reorder
 from stockwise.tools.replenish.requirements import (
     StockoutRiskInput,
@@ -23,6 +24,7 @@ AGENT_TOOLS = [
     simulate_policy,
     plan_service_levels,
     draft_purchase_requisitions,
+    stock_alerts,
 ]
 
 __all__ = [
@@ -31,12 +33,14 @@ __all__ = [
     "RecommendReorderInput",
     "ServiceLevelsInput",
     "SimulatePolicyInput",
+    "StockAlertsInput",
     "StockoutRiskInput",
     "WipNeedsInput",
     "draft_purchase_requisitions",
     "plan_service_levels",
     "recommend_reorder",
     "simulate_policy",
+    "stock_alerts",
     "stockout_risk",
     "wip_component_needs",
     "write_purchase_requisitions",

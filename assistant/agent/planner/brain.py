@@ -193,6 +193,8 @@ class Brain:
             match = self.matcher(set(tools)).match(found.shape, meaning)
         short = len(q.split()) <= 7
         asks_why = short and any(q.startswith(w) or q == w for w in WHY_WORDS)
+        # "why did you alert on 4412?" is a question of its own, not a "why?" follow-up.
+        asks_why = asks_why and not (match.intent == "stock_alerts" and _decisive(match))
         if asks_why:
             if not previous:
                 return Plan(

@@ -398,6 +398,23 @@ INTENTS: tuple[Intent, ...] = (
         "Stockout risk{at_site}{within}:",
     ),
     Intent(
+        "stock_alerts",
+        "the stock alerts raised on incoming movements, and why one was raised",
+        ("stock_alerts",),
+        (
+            "what alerts are open",
+            "which stock alerts are open at {site}",
+            "show the open alerts",
+            "why did you alert on {item}",
+            "why was there an alert for {item}",
+            "alert history of {item}",
+        ),
+        "Stock alerts{for_item}{at_site}:",
+        explain="An alert is raised when projected stock (on hand, the 90-day draw, open "
+        "production orders' needs, open purchases) falls below safety stock (zero for B and "
+        "C items) within the lead time; one per episode, cleared by an order or a receipt.",
+    ),
+    Intent(
         "wip_component_needs",
         "components open production orders still need",
         ("wip_component_needs",),

@@ -10,7 +10,14 @@ import logging
 from typing import Any
 
 # The writer modules register their writers on import.
-from stockwise.assistant.agent.planner.answers import planning, quality, stock, value, wip  # noqa: F401
+from stockwise.assistant.agent.planner.answers import (  # noqa: F401
+    alerts,
+    planning,
+    quality,
+    stock,
+    value,
+    wip,
+)
 from stockwise.assistant.agent.planner.answers.registry import WRITERS, failures
 from stockwise.assistant.agent.planner.answers.words import Scope
 

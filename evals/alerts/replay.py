@@ -1,0 +1,152 @@
+"""The demo plant as it stood 90 days before its snapshot, and the days after it as the
+service would receive them: movements as `POST /api/events` batches (one a day, through the
+real `EventStore`), the buyer's purchase orders as the ERP would report them when placed,
+and production orders' progress as of each day.
+
+What the demo's ledger does not say is reconstructed, and said here: a purchase order is
+placed one lead time (the item's) before its receipt; a receipt that leaves the day's
+closing stock under one unit was an emergency (the demo's buyer expedites a shortfall that
+morning), placed that day. Those emergency days are the stockouts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stockwise.assistant.service.events import TxnEvent
+from stockwise.tools.dataset.frames import coerce_table
+from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.replenish.items import item_site_facts
+
+REPLAY_DAYS = 90
+EMPTY_BELOW = 1.0  # closing stock under one unit: the day's demand was not met from stock
+
+
+def orders_at(full: Dataset, t: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """production_orders and order_progress as they stood at `t`."""
+    orders = full.production_orders.copy()
+    orders = orders[orders["released_at"].isna() | (orders["released_at"] <= t)]
+    progress = full.order_progress[full.order_progress["started_at"] <= t].copy()
+    progress.loc[progress["finished_at"] > t, "finished_at"] = pd.NaT
+    done_later = orders["completed_at"] > t
+    started = orders["order_id"].isin(progress["order_id"])
+    orders.loc[done_later & started, "status"] = "in_progress"
+    orders.loc[done_later & ~started, "status"] = "released"
+    orders.loc[done_later, "completed_at"] = pd.NaT
+    return orders.reset_index(drop=True), progress.reset_index(drop=True)
+
+
+def with_orders_at(ds: Dataset, full: Dataset, t: pd.Timestamp) -> Dataset:
+    orders, progress = orders_at(full, t)
+    tables = {
+        **ds.tables,
+        "production_orders": coerce_table("production_orders", orders),
+        "order_progress": coerce_table("order_progress", progress),
+    }
+    return dataclasses.replace(ds, tables=tables)
+
+
+@dataclass
+class Replay:
+    start: Dataset  # the plant at the cut
+    cut: pd.Timestamp
+    days: list[pd.Timestamp]
+    batches: dict[pd.Timestamp, list[TxnEvent]]
+    purchases: pd.DataFrame  # po_id, item_id, site_id, qty, due_date, placed_on
+    closing: pd.DataFrame  # item_id, site_id, day, closing (book stock at the day's end)
+    stockouts: pd.DataFrame  # item_id, site_id, day
+    facts: pd.DataFrame  # item_site_facts at the cut (criticality, lead time, reorder point)
+
+
+def _closing(txns: pd.DataFrame, opening: pd.Series, days: list[pd.Timestamp]) -> pd.DataFrame:
+    """Book stock at each day's end, for every pair with an opening balance or a movement."""
+    net = (
+        txns.assign(day=txns["ts"].dt.normalize())
+        .groupby(["item_id", "site_id", "day"], observed=True)["qty"]
+        .sum()
+    )
+    grid = net.unstack("day", fill_value=0.0).reindex(columns=days, fill_value=0.0)
+    grid = grid.reindex(grid.index.union(opening.index), fill_value=0.0)
+    stock = grid.cumsum(axis=1).add(opening.reindex(grid.index, fill_value=0.0), axis=0)
+    out = stock.stack().rename("closing").reset_index()
+    return out.rename(columns={"level_2": "day"})
+
+
+def _episodes(receipts: pd.DataFrame, emergency: pd.Series) -> pd.DataFrame:
+    """The first day of each stockout: emergency days of a pair with no regular receipt
+    between them are one shortage, the buyer expediting it day after day."""
+    marked = receipts.assign(emergency=emergency.to_numpy()).sort_values(
+        ["item_id", "site_id", "day"]
+    )
+    regular = (
+        (~marked["emergency"]).astype(int).groupby([marked["item_id"], marked["site_id"]]).cumsum()
+    )
+    first = marked[marked["emergency"]].assign(after=regular[marked["emergency"]])
+    first = first.drop_duplicates(["item_id", "site_id", "after"])
+    return first[["item_id", "site_id", "day"]].reset_index(drop=True)
+
+
+def build(full: Dataset) -> Replay:
+    cut = full.as_of.normalize() - pd.Timedelta(days=REPLAY_DAYS)
+    txns = full.transactions
+    before, after = txns[txns["ts"] < cut], txns[txns["ts"] >= cut].sort_values("ts")
+    before = before.assign(
+        item_id=before["item_id"].astype(str), site_id=before["site_id"].astype(str)
+    )
+    after = after.assign(item_id=after["item_id"].astype(str), site_id=after["site_id"].astype(str))
+    book = before.groupby(["item_id", "site_id"])["qty"].sum()
+    levels = full.stock_levels.copy()
+    keys = pd.MultiIndex.from_frame(levels[["item_id", "site_id"]].astype(str))
+    # The book at the cut: the snapshot's counted variances happen later, not in the replay.
+    levels["on_hand_qty"] = np.maximum(book.reindex(keys, fill_value=0.0).to_numpy(), 0.0)
+    levels["as_of"] = cut
+    tables = {
+        **full.tables,
+        "transactions": coerce_table("transactions", before),
+        "stock_levels": coerce_table("stock_levels", levels),
+    }
+    start = with_orders_at(dataclasses.replace(full, tables=tables), full, cut)
+    days = list(pd.date_range(cut, full.as_of.normalize(), freq="D"))
+    opening = book.reindex(book.index.union(keys), fill_value=0.0)
+    closing = _closing(after, opening, days)
+    facts = item_site_facts(start)
+    receipts = after[(after["txn_type"] == "receipt") & (after["ref_type"] == "purchase_order")]
+    receipts = receipts.assign(day=receipts["ts"].dt.normalize())
+    marked = receipts.merge(closing, on=["item_id", "site_id", "day"], how="left")
+    emergency = marked["closing"] < EMPTY_BELOW
+    lead = facts.set_index(["item_id", "site_id"])["lead_time_days"]
+    pair_lead = lead.reindex(pd.MultiIndex.from_frame(marked[["item_id", "site_id"]])).to_numpy()
+    placed = marked["day"] - pd.to_timedelta(np.nan_to_num(pair_lead, nan=14.0), unit="D")
+    marked["placed_on"] = np.where(emergency, marked["day"], placed).astype("datetime64[ns]")
+    purchases = marked.rename(columns={"ref_id": "po_id", "day": "due_date"})[
+        ["po_id", "item_id", "site_id", "qty", "due_date", "placed_on"]
+    ]
+    stockouts = _episodes(marked, emergency)
+    batches: dict[pd.Timestamp, list[TxnEvent]] = {}
+    for row in after.itertuples():
+        batches.setdefault(row.ts.normalize(), []).append(
+            TxnEvent(
+                txn_id=row.txn_id,
+                ts=row.ts.to_pydatetime(),
+                item_id=row.item_id,
+                site_id=row.site_id,
+                qty=row.qty,
+                txn_type=str(row.txn_type),
+                ref_type=None if pd.isna(row.ref_type) else str(row.ref_type),
+                ref_id=None if pd.isna(row.ref_id) else str(row.ref_id),
+            )
+        )
+    return Replay(
+        start=start,
+        cut=cut,
+        days=days,
+        batches=batches,
+        purchases=purchases.reset_index(drop=True),
+        closing=closing,
+        stockouts=stockouts,
+        facts=facts,
+    )

@@ -1,0 +1,289 @@
+"""Alert state per item and site, kept in SQLite in the data directory so a restart loses
+nothing: one alert per episode (raised once, escalated at most once, cleared once), the
+messages each change produced (an outbox that delivery reads), and the open purchase
+orders the projection counts on. Each batch of changes is one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stockwise.tools.replenish.projection import PURCHASE_COLUMNS
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS alert (
+    alert_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, site_id TEXT NOT NULL,
+    episode INTEGER NOT NULL, state TEXT NOT NULL, criticality TEXT,
+    raised_at TEXT NOT NULL, escalated_at TEXT, cleared_at TEXT, body TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS one_live_alert ON alert (item_id, site_id)
+    WHERE state != 'cleared';
+CREATE TABLE IF NOT EXISTS message (
+    seq INTEGER PRIMARY KEY, alert_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
+    logged_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS purchase (
+    po_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, site_id TEXT NOT NULL,
+    qty REAL NOT NULL, due_date TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """One change of an alert: `kind` is raised, escalated or cleared."""
+
+    seq: int
+    alert_id: str
+    kind: str
+    at: str
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.body["text"])
+
+
+def _day(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
+    """Why (the projection and what is behind it) and what to do, for one assessed row."""
+    lead = 0 if pd.isna(row.lead_days) else int(row.lead_days)
+    breach = pd.Timestamp(row.breach_on) if pd.notna(row.breach_on) else None
+    order_by = max(breach - pd.Timedelta(days=lead), today) if breach is not None else None
+    urgent = pd.notna(row.runs_out_on) and (row.runs_out_on - today).days < lead
+    below = f"safety stock {row.level:g}" if row.level > 1e-3 else "zero"
+    horizon = (
+        f"lead time {lead} days"
+        if pd.notna(row.lead_days)
+        else f"no lead time known: looked {row.horizon_days:g} days ahead"
+    )
+    why = (
+        f"on hand {row.on_hand:g}, drawing {row.daily_rate:.2f}/day over the last 90 days"
+        f"{'; open production orders take ' + ', '.join(row.needs) if row.needs else ''}"
+        f"{'; open purchases ' + ', '.join(row.inbound) if row.inbound else '; no open purchase'}"
+        f": projected {row.lowest:.1f} at lowest, below {below} on {_day(breach)}"
+        f"{'; runs out ' + str(_day(row.runs_out_on)) if pd.notna(row.runs_out_on) else ''}"
+        f" ({horizon})"
+    )
+    if urgent and row.inbound:
+        todo = f"expedite {row.inbound[0].split(' ')[0]} or order {row.order_qty:g} now, by express"
+    elif urgent:
+        todo = f"order {row.order_qty:g} now, by express: a normal order arrives after the run-out"
+    else:
+        todo = f"order {row.order_qty:g} by {_day(order_by)}"
+    return {
+        "item_id": row.item_id,
+        "site_id": row.site_id,
+        "description": row.description,
+        "criticality": row.criticality,
+        "on_hand": float(row.on_hand),
+        "level": float(row.level),
+        "lowest_projected": float(row.lowest),
+        "breach_on": _day(breach),
+        "runs_out_on": _day(row.runs_out_on),
+        "order_by": _day(order_by),
+        "lead_days": lead,
+        "order_qty": float(row.order_qty),
+        "production_orders": list(row.needs),
+        "open_purchases": list(row.inbound),
+        "urgent": bool(urgent),
+        "why": why,
+        "todo": todo,
+    }
+
+
+class AlertStore:
+    """The alert states, their messages and the open purchases, in one SQLite file."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+        self._conn.executescript(SCHEMA)
+
+    # -- open purchase orders -------------------------------------------------------------
+    def add_purchases(self, rows: Iterable[dict[str, Any]]) -> int:
+        with self._lock, self._conn:
+            self._conn.execute("BEGIN")
+            n = 0
+            for r in rows:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO purchase VALUES (?, ?, ?, ?, ?)",
+                    (r["po_id"], r["item_id"], r["site_id"], float(r["qty"]), str(r["due_date"])),
+                )
+                n += 1
+            return n
+
+    def receive(self, po_id: str, qty: float) -> None:
+        """A receipt against `po_id` lowers what is still open; a PO received in full goes."""
+        with self._lock, self._conn:
+            self._conn.execute("UPDATE purchase SET qty = qty - ? WHERE po_id = ?", (qty, po_id))
+            self._conn.execute("DELETE FROM purchase WHERE qty <= 1e-9")
+
+    def purchases(self) -> pd.DataFrame:
+        with self._lock:
+            rows = self._conn.execute("SELECT * FROM purchase ORDER BY po_id").fetchall()
+        frame = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
+        frame["due_date"] = pd.to_datetime(frame["due_date"])
+        return frame
+
+    # -- alert states ---------------------------------------------------------------------
+    def update(self, assessed: pd.DataFrame, today: pd.Timestamp) -> list[AlertMessage]:
+        """Move each assessed (item, site) to its new state; the messages that produced."""
+        at = pd.Timestamp(today).isoformat()
+        logged = datetime.now(UTC).isoformat(timespec="milliseconds")
+        out: list[AlertMessage] = []
+        with self._lock, self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            for row in assessed.itertuples():
+                live = self._conn.execute(
+                    "SELECT alert_id, state, episode FROM alert WHERE item_id = ? AND site_id = ? "
+                    "AND state != 'cleared'",
+                    (row.item_id, row.site_id),
+                ).fetchone()
+                body = explain(row, pd.Timestamp(today).normalize()) if row.needs_alert else None
+                kind = None
+                if live is None and body is not None:
+                    kind, alert_id = "raised", self._new_id(row.item_id, row.site_id)
+                    state = "escalated" if body["urgent"] else "open"
+                    self._conn.execute(
+                        "INSERT INTO alert VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                        (
+                            alert_id,
+                            row.item_id,
+                            row.site_id,
+                            int(alert_id.rsplit("#", 1)[1]),
+                            state,
+                            row.criticality,
+                            at,
+                            at if body["urgent"] else None,
+                            json.dumps(body),
+                        ),
+                    )
+                elif live is not None and body is not None:
+                    alert_id = live[0]
+                    if body["urgent"] and live[1] == "open":
+                        kind = "escalated"
+                        self._conn.execute(
+                            "UPDATE alert SET state = 'escalated', escalated_at = ? "
+                            "WHERE alert_id = ?",
+                            (at, alert_id),
+                        )
+                    first = json.loads(
+                        self._conn.execute(
+                            "SELECT body FROM alert WHERE alert_id = ?", (alert_id,)
+                        ).fetchone()[0]
+                    )
+                    # The latest why and to-do, against the stock seen when it was raised.
+                    body = {**body, "on_hand": first["on_hand"], "on_hand_now": body["on_hand"]}
+                    self._conn.execute(
+                        "UPDATE alert SET body = ? WHERE alert_id = ?", (json.dumps(body), alert_id)
+                    )
+                elif live is not None and self._fixed(live[0], row):
+                    kind, alert_id = "cleared", live[0]
+                    body = {
+                        "item_id": row.item_id,
+                        "site_id": row.site_id,
+                        "criticality": row.criticality,
+                        "why": (
+                            f"projected stock stays at or above {row.level:g} through the lead "
+                            f"time (lowest {row.lowest:.1f})"
+                            + (f"; open purchases {', '.join(row.inbound)}" if row.inbound else "")
+                        ),
+                        "todo": "nothing",
+                    }
+                    self._conn.execute(
+                        "UPDATE alert SET state = 'cleared', cleared_at = ? WHERE alert_id = ?",
+                        (at, alert_id),
+                    )
+                if kind is None:
+                    continue
+                assert body is not None
+                body = {**body, "alert_id": alert_id, "kind": kind}
+                body["text"] = _text(kind, body)
+                seq = self._conn.execute(
+                    "INSERT INTO message (alert_id, kind, at, logged_at, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (alert_id, kind, at, logged, json.dumps(body)),
+                ).lastrowid
+                assert seq is not None
+                out.append(AlertMessage(seq, alert_id, kind, at, body))
+        return out
+
+    def _fixed(self, alert_id: str, row: Any) -> bool:
+        """Only an order or a receipt clears an alert: a projection that recovers because the
+        average draw moved would clear and re-raise the same shortage day after day."""
+        if row.inbound:
+            return True
+        raised = self._conn.execute("SELECT body FROM alert WHERE alert_id = ?", (alert_id,))
+        return float(row.on_hand) > json.loads(raised.fetchone()[0])["on_hand"] + 1e-9
+
+    def _new_id(self, item: str, site: str) -> str:
+        last = self._conn.execute(
+            "SELECT MAX(episode) FROM alert WHERE item_id = ? AND site_id = ?", (item, site)
+        ).fetchone()[0]
+        return f"{item}@{site}#{(last or 0) + 1}"
+
+    def live(self) -> list[dict[str, Any]]:
+        """Open and escalated alerts, soonest breach first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT alert_id, state, raised_at, escalated_at, body FROM alert "
+                "WHERE state != 'cleared'"
+            ).fetchall()
+        found = [
+            {"alert_id": a, "state": s, "raised_at": r, "escalated_at": e, **json.loads(b)}
+            for a, s, r, e, b in rows
+        ]
+        return sorted(found, key=lambda x: (x.get("breach_on") or "", x["alert_id"]))
+
+    def history(self, item_id: str) -> list[dict[str, Any]]:
+        """Every alert of an item (any site), newest first, with its messages."""
+        with self._lock:
+            alerts = self._conn.execute(
+                "SELECT alert_id, state, raised_at, escalated_at, cleared_at, body FROM alert "
+                "WHERE item_id = ? ORDER BY raised_at DESC, alert_id DESC",
+                (item_id,),
+            ).fetchall()
+        return [
+            {
+                "alert_id": a,
+                "state": s,
+                "raised_at": r,
+                "escalated_at": e,
+                "cleared_at": c,
+                **json.loads(b),
+            }
+            for a, s, r, e, c, b in alerts
+        ]
+
+    def messages(self, after: int = 0, limit: int = 10_000) -> list[AlertMessage]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT seq, alert_id, kind, at, body FROM message WHERE seq > ? ORDER BY seq "
+                "LIMIT ?",
+                (after, limit),
+            ).fetchall()
+        return [AlertMessage(s, a, k, t, json.loads(b)) for s, a, k, t, b in rows]
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _text(kind: str, body: dict[str, Any]) -> str:
+    head = {"raised": "Stock alert", "escalated": "ESCALATED", "cleared": "Cleared"}[kind]
+    name = f"{body['item_id']}" + (f" {body['description']}" if body.get("description") else "")
+    return (
+        f"{head} [{body['alert_id']}] {name} at {body['site_id']} "
+        f"(criticality {body.get('criticality')}): {body['why']}. To do: {body['todo']}."
+    )
