@@ -39,6 +39,8 @@ ALLOWED = [
     "raise PRs for critical spare parts",
     "create purchase requisitions for items below their reorder point",
     "order what we need for consumables",
+    "issue purchase requisitions for the spares we are short of",
+    "buy whatever is below its reorder point",
     "should we change the reorder point of 4412",
     "what should the safety stock be set to for 4412",
     "who has to approve a purchase requisition above the limit?",

@@ -74,12 +74,12 @@ NOT_OBJECT = (
 CHANGE = re.compile(
     rf"^(?P<verb>{DELETE_VERBS}|{EDIT_VERBS}|{SEND_VERBS})\b(?!\s+{NOT_OBJECT})(?P<rest>.*)"
 )
-# Buying from a supplier, which only a person does: "place an order", "buy 50 of 4412",
-# "order 20 bearings from the supplier" (but "order what we need" drafts requisitions).
+# Buying from a supplier, which only a person does: "place an order", "order 20 bearings
+# from the supplier". "Buy what we need" or "order what is short" is a requisition draft.
 SUPPLIER_ORDER = re.compile(
-    r"^(?:buy|procure|place|submit|purchase(?! requisitions?| reqs?| prs?| history| price| value"
-    r"| cost)|send (?:the |a |an )?(?:purchase order|po)|order\b.*\b(?:from|with) (?:the |our |a )"
-    r"?(?:supplier|vendor|distributor|manufacturer)s?)\b"
+    r"^(?:place|submit|send) (?:the |a |an |our )?(?:purchase |supplier )?(?:orders?|pos?)\b"
+    r"|^(?:order|buy|purchase|procure)\b.*\b(?:from|with) (?:the |our |a )?(?:supplier|vendor"
+    r"|distributor|manufacturer)s?\b"
 )
 DRAFTING = re.compile(r"\b(?:requisitions?|reqs?|prs?)\b")
 # "the price of 4412 should be changed to 5", "can the reorder point be set to 40"
@@ -183,8 +183,8 @@ def _clause_change(clause: str) -> str | None:
         return DECIDE_REASON
     if re.fullmatch(SEND_VERBS, verb):
         return SEND_REASON
-    if DRAFTING.search(asked) and verb in ("add", "put", "release"):
-        return None  # "add 4412 to the requisitions": drafting, which waits for approval
+    if DRAFTING.search(asked) and verb not in ("delete", "remove", "cancel", "approve"):
+        return None  # "issue PRs for ...", "add 4412 to the requisitions": a draft to approve
     named = re.match(r"\s+(?:the|this|that|these|those|it|them|all)\b", m["rest"])
     if verb == "correct" and not named:
         return None  # "correct on hand for 4412?" asks for a figure
