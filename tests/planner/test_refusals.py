@@ -41,6 +41,8 @@ ALLOWED = [
     "order what we need for consumables",
     "issue purchase requisitions for the spares we are short of",
     "buy whatever is below its reorder point",
+    "draft requisitions for the critical spares and send them to me for approval",
+    "prepare PRs for consumables so I can approve them",
     "should we change the reorder point of 4412",
     "what should the safety stock be set to for 4412",
     "who has to approve a purchase requisition above the limit?",

@@ -81,6 +81,9 @@ SUPPLIER_ORDER = re.compile(
     r"|^(?:order|buy|purchase|procure)\b.*\b(?:from|with) (?:the |our |a )?(?:supplier|vendor"
     r"|distributor|manufacturer)s?\b"
 )
+FOR_APPROVAL = re.compile(
+    r"\bfor (?:my |your |his |her |their |an? )?(?:approval|sign[- ]?off|review)\b"
+)
 DRAFTING = re.compile(r"\b(?:requisitions?|reqs?|prs?)\b")
 # "the price of 4412 should be changed to 5", "can the reorder point be set to 40"
 PASSIVE = re.compile(
@@ -162,8 +165,9 @@ def refusal(q: str) -> str | None:
         return CODE_REASON
     if SKIP_APPROVAL.search(q):
         return APPROVAL_REASON
+    drafting = DRAFTING.search(q) is not None
     for clause in clauses(q):
-        reason = _clause_change(clause)
+        reason = _clause_change(clause, drafting)
         if reason:
             return reason
     if not WH_START.match(q) and PASSIVE.search(q):
@@ -171,7 +175,7 @@ def refusal(q: str) -> str | None:
     return None
 
 
-def _clause_change(clause: str) -> str | None:
+def _clause_change(clause: str, drafting: bool = False) -> str | None:
     asked = REQUEST.sub("", clause, count=1).strip()
     if SUPPLIER_ORDER.match(asked):
         return None if DRAFTING.search(asked) else ORDER_REASON
@@ -179,6 +183,14 @@ def _clause_change(clause: str) -> str | None:
     if m is None:
         return None
     verb = m.group("verb")
+    # Within a request to draft requisitions, "so I can approve them" and "send them for
+    # approval" are the approval step itself, which the draft's pause gives.
+    said_by_user = re.search(r"\b(?:i|we)\b", clause[: clause.find(verb)]) is not None
+    for_approval = drafting and (
+        (verb in ("approve", "reject") and said_by_user) or FOR_APPROVAL.search(asked) is not None
+    )
+    if for_approval:
+        return None
     if verb in ("approve", "reject"):
         return DECIDE_REASON
     if re.fullmatch(SEND_VERBS, verb):
