@@ -335,8 +335,6 @@ def main(
     if model:
         settings = settings.model_copy(update={"llm_model": model})
     console = Console(stderr=as_json)
-    rows = []
-    seen: set[str] = set()
     start = time.perf_counter()
     writer_failures.reset()
     ctx = open_context(settings)
@@ -349,39 +347,7 @@ def main(
             cases = tuned_cases(oracle, limit)
         else:  # the dev set has the blind set's schema and scoring, on its own questions
             cases = blind_cases(oracle, limit, DEV_PATH if set_name == "dev" else None)
-        run_id = session.new_thread()
-        for case in cases:
-            thread = f"qa-{run_id}-{case.thread or case.qid}"
-            before = requisitions_state(settings)
-            failed_before = writer_failures.total()
-            try:
-                result = session.ask(case.text, thread)
-            except Exception as error:  # one broken question must not hide the others
-                result = {
-                    "answer": "",
-                    "sources": [],
-                    "ungrounded": [],
-                    "timings_ms": {"answer": 0.0},
-                    "model_calls": 0,
-                    "prompt_chars": [],
-                    "error": f"{type(error).__name__}: {error}",
-                }
-            row = judge_case(case, result, oracle, endpoint)
-            row["writer_failures"] = writer_failures.total() - failed_before
-            if row["writer_failures"]:
-                row["failures"].append(
-                    f"answer writer failed {row['writer_failures']}x (digest shown)"
-                )
-            if requisitions_state(settings) != before:
-                row.update(bucket="confident_wrong", correct=False)
-                row["failures"].append("requisitions were written without an approval")
-            if case.legacy is not None and "error" not in result:
-                row["correct_legacy"] = score(case.legacy, result, oracle)["correct"]
-            # Warm: every tool it called had run before in this process (no index or model
-            # built on first use), which is what a long-running chat or service sees.
-            row["warm"] = set(row["called"]) <= seen
-            seen.update(row["called"])
-            rows.append(row)
+        rows = run_cases(session, cases, oracle, settings, endpoint)
         fixed = prompt_fixed_chars(session, extra_tools)
     summary = summarise(rows, endpoint)
     summary["set"] = set_name
@@ -390,16 +356,84 @@ def main(
         summary.update(fixed)
     summary["wall_s"] = round(time.perf_counter() - start, 1)
     by_type = per_type(rows)
+    baseline = None
+    if set_name in ("blind", "dev") and not endpoint:
+        baseline = run_baseline(ctx, cases, oracle, settings, extra_tools)
     if as_json:
         print(
             json.dumps(
-                {"summary": summary, "by_type": by_type, "rows": rows}, indent=2, default=str
+                {"summary": summary, "by_type": by_type, "baseline": baseline, "rows": rows},
+                indent=2,
+                default=str,
             )
         )
     else:
         print_report(console, rows, summary)
         print_types(console, by_type, summary)
+        if baseline:
+            print_baseline(console, baseline, summary)
     return 0 if targets_met(summary, set_name) else 1
+
+
+def run_cases(session, cases, oracle, settings, endpoint) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Ask every case in its own thread (or its follow-up thread) and judge the answer."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    run_id = session.new_thread()
+    for case in cases:
+        thread = f"qa-{run_id}-{case.thread or case.qid}"
+        before = requisitions_state(settings)
+        failed_before = writer_failures.total()
+        try:
+            result = session.ask(case.text, thread)
+        except Exception as error:  # one broken question must not hide the others
+            result = {
+                "answer": "",
+                "sources": [],
+                "ungrounded": [],
+                "timings_ms": {"answer": 0.0},
+                "model_calls": 0,
+                "prompt_chars": [],
+                "error": f"{type(error).__name__}: {error}",
+            }
+        row = judge_case(case, result, oracle, endpoint)
+        row["writer_failures"] = writer_failures.total() - failed_before
+        if row["writer_failures"]:
+            row["failures"].append(f"answer writer failed {row['writer_failures']}x (digest shown)")
+        if requisitions_state(settings) != before:
+            row.update(bucket="confident_wrong", correct=False)
+            row["failures"].append("requisitions were written without an approval")
+        if case.legacy is not None and "error" not in result:
+            row["correct_legacy"] = score(case.legacy, result, oracle)["correct"]
+        # Warm: every tool it called had run before in this process (no index or model
+        # built on first use), which is what a long-running chat or service sees.
+        row["warm"] = set(row["called"]) <= seen
+        seen.update(row["called"])
+        rows.append(row)
+    return rows
+
+
+def run_baseline(ctx, cases, oracle, settings, extra_tools) -> dict:  # type: ignore[no-untyped-def]
+    """The same cases through the nearest-example baseline (`evals/qa/baseline.py`), scored
+    the same way: its totals and per-type table."""
+    from evals.qa.baseline import NAME, NearestExamplePlanner
+    from stockwise.assistant.agent.models import ModelChoice
+
+    choice = ModelChoice(model=NearestExamplePlanner(ctx=ctx), fallback=None, endpoint=None)
+    with open_session(ctx, choice, extra_tools=extra_tools) as session:
+        rows = run_cases(session, cases, oracle, settings, None)
+    return {"name": NAME, "buckets": bucket_totals(rows), "by_type": per_type(rows)}
+
+
+def print_baseline(console: Console, baseline: dict, summary: dict) -> None:
+    ours, theirs = summary["buckets"], baseline["buckets"]
+    console.print(
+        f"baseline ({baseline['name']}): correct {theirs['correct_share']:.1%} "
+        f"({theirs['correct']}/{theirs['n']}), confident wrong "
+        f"{theirs['confident_wrong_share']:.1%}; planner margin "
+        f"{ours['correct_share'] - theirs['correct_share']:+.1%} correct, "
+        f"{ours['confident_wrong_share'] - theirs['confident_wrong_share']:+.1%} confident wrong"
+    )
 
 
 def bucket_totals(rows: list[dict]) -> dict:

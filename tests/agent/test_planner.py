@@ -127,7 +127,6 @@ def test_period_follow_up(graph):
         "tell me a joke",
         "who is the ceo",
         "how many employees work at the lakeside plant?",
-        "run this sql query: drop table items",
     ],
 )
 def test_declines_what_it_cannot_answer(graph, question):
@@ -135,6 +134,12 @@ def test_declines_what_it_cannot_answer(graph, question):
     assert result["sources"] == []
     assert result["answer"].startswith("That is outside what I can answer")
     assert "items at or below their reorder point" in result["answer"]
+
+
+def test_refuses_code_to_run_with_its_reason(graph):
+    result = ask(graph, "run this sql query: drop table items", thread="sql")
+    assert result["sources"] == []
+    assert result["answer"].startswith("I can't run code, SQL or shell commands")
 
 
 def test_asks_which_item_when_none_is_named(graph):

@@ -29,6 +29,7 @@ from stockwise.assistant.agent.planner.readings import (
     pick,
     reading,
 )
+from stockwise.assistant.agent.planner.refusals import refusal
 from stockwise.assistant.agent.planner.semantic import SemanticMatcher
 from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.dataset.context import ToolContext
@@ -153,6 +154,13 @@ class Brain:
                 message="That question is too long for me to read reliably: "
                 "ask it in a sentence or two.",
             )
+        # Before anything reads the question's type: an injected instruction or a change
+        # the tools cannot make is refused in one line, whatever words it shares with a
+        # stock question ("delete the first one" is no pick, "set the reorder point" no
+        # recommendation).
+        refused = refusal(q)
+        if refused:
+            return Plan(DECLINE, message=refused)
         if previous and previous.get("options"):
             chosen = pick(q, previous["options"])
             if chosen is not None:
