@@ -8,15 +8,10 @@ import pandas as pd
 import pytest
 
 from stockwise.tools.core.errors import UnknownEntityError
-from stockwise.tools.dataset import dataset_from_frames
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish.alert_state import AlertStore
-from stockwise.tools.replenish.alerts import (
-    AlertEngine,
-    StockAlertsInput,
-    affected_pairs,
-    alerts_path,
-    stock_alerts,
-)
+from stockwise.tools.replenish.alerts import AlertEngine, affected_pairs, alerts_path
+from stockwise.tools.replenish.alerts_tool import StockAlertsInput, stock_alerts
 
 from .conftest import plant_frames
 

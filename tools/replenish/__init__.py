@@ -1,7 +1,7 @@
 """Replenishment: reorder points for a service level, WIP-aware component needs, policy
 simulation on history, and purchase requisitions that wait for a person's approval."""
 
-from stockwise.tools.replenish.alerts import StockAlertsInput, stock_alerts
+from stockwise.tools.replenish.alerts_tool import StockAlertsInput, stock_alerts
 from stockwise.tools.replenish.recommend import RecommendReorderInput, recommend_reorder
 from stockwise.tools.replenish.requirements import (
     StockoutRiskInput,
