@@ -162,7 +162,7 @@ class StorePlanner:
 
     def _prior(self, history: np.ndarray) -> tuple[NewItemPrior | None, np.ndarray]:
         """The new-item prior for a history, and the rows modelled with it."""
-        seen = (history > 0).any(axis=1)
+        seen: np.ndarray = np.asarray((history > 0).any(axis=1))
         prior = new_item_prior(history, self.scale, self.klass)
         if not prior.usable:
             return None, seen
