@@ -5,7 +5,9 @@ Their options come from the tools' input models (assistant/cli/from_model.py).""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -14,6 +16,8 @@ from stockwise.assistant.cli.from_model import with_model_options
 from stockwise.assistant.cli.output import console, evidence_line, fail, pairs_table, rows_table
 from stockwise.assistant.startup import open_context
 from stockwise.tools.core.errors import StockwiseError
+from stockwise.tools.core.results import ToolResult
+from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish import (
     RecommendReorderInput,
     ServiceLevelsInput,
@@ -25,6 +29,9 @@ from stockwise.tools.replenish import (
 from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.selection import select_rows
 from stockwise.tools.replenish.tradeoff import tradeoff_chart, tradeoff_curve
+
+In = TypeVar("In")
+Out = TypeVar("Out", bound=ToolResult)
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 
@@ -69,6 +76,22 @@ def _whole(value: float | None) -> float | None:
     return None if value is None else float(round(value))
 
 
+def _run(tool: Callable[[ToolContext, In], Out], args: In, as_json: bool) -> Out | None:
+    """The tool's result, or None once printed as JSON; a tool error ends the command."""
+    try:
+        result = tool(open_context(), args)
+    except StockwiseError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return None
+    return result
+
+
+def _item(row: Any) -> str:
+    return f"{row.item_id}@{row.site_id} {row.criticality}"
+
+
 # A terminal shows 30 rows; the tool's own default (50) is what the agent gets.
 @with_model_options(RecommendReorderInput, defaults={"limit": 30})
 def reorder(
@@ -108,16 +131,11 @@ def reorder(
             fail(exc)
         _service_levels(levels, as_json)
         return
-    try:
-        result = recommend_reorder(open_context(), args)
-    except StockwiseError as exc:
-        fail(exc)
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
+    result = _run(recommend_reorder, args, as_json)
+    if result is None:
         return
     rows = [
-        {"item": f"{r.item_id}@{r.site_id} {r.criticality}"}
-        | {REORDER_COLUMNS[k]: _whole(getattr(r, k)) for k in REORDER_COLUMNS}
+        {"item": _item(r)} | {REORDER_COLUMNS[k]: _whole(getattr(r, k)) for k in REORDER_COLUMNS}
         for r in result.rows
     ]
     title = f"Reorder policy ({result.measure.replace('_', ' ')} targets)"
@@ -135,16 +153,12 @@ def reorder(
 
 
 def _service_levels(args: ServiceLevelsInput, as_json: bool) -> None:
-    try:
-        result = plan_service_levels(open_context(), args)
-    except StockwiseError as exc:
-        fail(exc)
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
+    result = _run(plan_service_levels, args, as_json)
+    if result is None:
         return
     rows = [
         {
-            "item": f"{r.item_id}@{r.site_id} {r.criticality}",
+            "item": _item(r),
             "price": _whole(r.unit_cost),
             "rop now": r.current_reorder_point,
             "rop new": r.recommended_reorder_point,

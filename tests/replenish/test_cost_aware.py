@@ -124,19 +124,11 @@ def test_a_folder_without_plant_files_is_one_clear_error(tmp_path):
         real.find_files(tmp_path)
 
 
-def test_the_share_without_history_is_carried_forward_and_never_grows():
-    from stockwise.tools.replenish.cost_aware import carried_share
-
-    assert carried_share([0.2, 0.4]) == pytest.approx(0.1)
-    assert carried_share([0.3, 0.2]) == pytest.approx(0.3)
-    assert carried_share([0.25]) == pytest.approx(0.25)
-
-
-def _calibration(fills, values, share=0.0, new_fill=1.0):  # type: ignore[no-untyped-def]
+def _calibration(fills, values):  # type: ignore[no-untyped-def]
     from stockwise.tools.replenish.cost_aware import Calibration, GroupCalibration
 
     targets = (0.0, 0.5, 0.9, 0.99)
-    group = GroupCalibration(np.array(fills, float), np.array(values, float), share, new_fill)
+    group = GroupCalibration(np.array(fills, float), np.array(values, float))
     return Calibration(((0.0, None), (0.5, None)), targets, {"all": group})
 
 
@@ -158,13 +150,37 @@ def test_an_unreachable_target_stops_half_a_point_below_the_best():
     assert not choice.reachable and choice.predicted_fill == pytest.approx(0.945)
 
 
-def test_demand_without_history_counts_in_the_predicted_store_fill():
-    # 20% of demand from items without history at 50% fill: store = 0.8 x modelled + 0.1,
-    # so 86% needs 95% on the modelled rows (model target 0.9 here) and 95% is out of reach.
-    cal = _calibration([[0.5, 0.9, 0.95, 1.0], [0.5, 0.9, 0.95, 1.0]],
-                       [[1, 2, 3, 4], [1, 2, 3, 4]], share=0.2, new_fill=0.5)  # fmt: skip
-    assert cal.choose(0.86).model_target == pytest.approx(0.9)
-    assert not cal.choose(0.95).reachable
+def test_the_new_item_prior_is_pooled_from_silent_items_that_started():
+    from stockwise.tools.replenish.new_items import new_item_prior
+
+    # 24 periods, cut at 12: rows 0-1 silent before it, row 0 then used in 3 of 12 periods
+    # with sizes 4 (scale 2 -> ratio 2); row 1 never. Class B has no silent row: the store.
+    history = np.zeros((4, 24))
+    history[0, [13, 15, 20]] = 4.0
+    history[2:, :] = 1.0
+    klass = np.array(["A", "A", "B", "B"])
+    prior = new_item_prior(history, np.full(4, 2.0), klass)
+    store = 3 / 24
+    assert prior.rate[0] == pytest.approx((3 + 100 * store) / (24 + 100))
+    assert prior.rate[2] == pytest.approx(store)
+    assert sorted(prior.ratios) == [2.0, 2.0, 2.0]
+
+
+def test_rows_without_history_are_modelled_from_the_prior_above_their_current_point():
+    from stockwise.tools.replenish.cost_aware import StorePlanner
+
+    # Half the rows start being used halfway through: a silent row is expected to be used.
+    rng = np.random.default_rng(6)
+    history = _intermittent(rng, 40, 36)
+    history[20:, :18] = 0.0
+    history[0] = 0.0
+    current = np.full(40, 1.0)
+    planner = StorePlanner(history, np.full(40, 2.0), np.full(40, 2.0), np.ones(40),
+                           current=current, calibrate=False)  # fmt: skip
+    assert planner.modelled[0] and not planner.seen[0]
+    low, _ = planner.for_fill(0.5)
+    high, _ = planner.for_fill(0.99)
+    assert low[0] >= 1.0 and high[0] > low[0]
 
 
 def test_rows_without_demand_keep_their_current_reorder_point():

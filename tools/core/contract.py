@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, Literal, get_args, get_type_hints
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 ENTITIES_KEY = "x-entities"
@@ -105,3 +105,9 @@ def input_model(fn: Callable) -> type[BaseModel]:
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(f"tool {fn.__name__}: its args parameter must be a pydantic model")
     return model
+
+
+def optional_number(description: str, schema_extra: dict[str, Any], **bounds: float) -> Any:
+    """An optional number field (None: not given) within `bounds` (ge, gt, le, lt), with
+    its planner and command-line declarations."""
+    return Field(None, description=description, json_schema_extra=schema_extra, **bounds)  # type: ignore[call-overload]

@@ -57,8 +57,8 @@ def _hull_segments(value: np.ndarray, served: np.ndarray, start: np.ndarray) -> 
 class Greedy:
     """The greedy order for the items in `rows` (default all), computed once; then a
     policy per fill target or budget is a search. Each item starts at the smallest
-    reorder point whose own expected fill reaches `floor` (per item or one for all);
-    value = expected average on hand x price."""
+    reorder point whose own expected fill reaches `floor` (per item or one for all) and
+    that is at least `least` (per item); value = expected average on hand x price."""
 
     def __init__(
         self,
@@ -67,12 +67,15 @@ class Greedy:
         *,
         floor: np.ndarray | float = 0.0,
         rows: np.ndarray | None = None,
+        least: np.ndarray | None = None,
     ) -> None:
         self.curves = curves
         n = len(curves.fill)
         self.rows = np.arange(n) if rows is None else np.asarray(rows, int)
         self.all_value = curves.value(np.nan_to_num(np.asarray(price, float)))
         self.start = curves.for_target(floor)
+        if least is not None:
+            self.start = np.maximum(self.start, curves.at_least(least))
         value = self.all_value[self.rows]
         served = curves.fill[self.rows] * curves.mean_demand[self.rows][:, None]
         local = np.arange(len(self.rows))

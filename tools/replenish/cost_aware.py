@@ -4,17 +4,15 @@ store's own history (items x periods, e.g. months).
 Why a calibration step: replayed on real plants, reorder points computed from each item's
 own past fall short of their target for reasons that past cannot show - demands larger
 than any seen (the record tail of `service_curve`, whose right weight differs by plant)
-and items with no demand at all in the history (they keep their current reorder point;
-14% of the refinery's replayed demand). Both are measured on the history itself: its last
+and items with no demand at all in the history (14% of the refinery's replayed demand,
+40% of its class A). Items without history are modelled from the store's pooled new-item
+demand (`new_items`) and keep their current reorder point as a floor: the plant's own
+setting is the only item-specific knowledge there is about them. The history's last
 `replay` periods (and the `replay` before them, when the history is long enough) are
-replayed under policies fitted on the periods before, for every tail weight and model
-target on a grid. Per group (the store, each criticality class):
-- the fill reached on the items with history, pooled over those replays;
-- the share of demand from items with no history: it shrinks as the history grows, so it
-  is carried forward geometrically from the two replays to the full history's length;
-- the fill those items got at their current reorder point.
-A target then gets the tail weight and model target whose predicted fill, (1 - share) x
-fill with history + share x fill without, reaches it at the least replayed stock value.
+replayed under policies fitted on the periods before, prior included, for every tail
+weight, demand-rate half-life and model target on a grid. A target for a group (the store,
+each criticality class) gets the setting whose replayed fill reaches it at the least
+replayed stock value.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stockwise.tools.replenish.allocation import Allocation, Greedy
+from stockwise.tools.replenish.new_items import NewItemPrior, new_item_prior, size_scale
 from stockwise.tools.replenish.service_curve import ServiceCurves, service_curves
 from stockwise.tools.replenish.simulate import simulate
 
@@ -51,13 +50,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class GroupCalibration:
-    history_fill: np.ndarray  # settings x model targets, items with history
-    value: np.ndarray  # settings x model targets, replayed stock value of the group
-    new_share: float
-    new_fill: float
-
-    def predicted(self) -> np.ndarray:
-        return (1.0 - self.new_share) * self.history_fill + self.new_share * self.new_fill
+    fill: np.ndarray  # settings x model targets: replayed fill of the group
+    value: np.ndarray  # settings x model targets: replayed stock value of the group
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ class Calibration:
         """The setting and model target predicted to reach `target` at the least value; the
         highest predicted fill when none reaches it."""
         cal = self.groups.get(group, self.groups["all"])
-        fills = np.maximum.accumulate(cal.predicted(), axis=1)
+        fills = np.maximum.accumulate(cal.fill, axis=1)
         best: Choice | None = None
         best_value = np.inf
         for t, setting in enumerate(self.settings):
@@ -99,7 +93,7 @@ class Calibration:
         """Store fill the replays predict when the modelled rows expect `modelled_fill`
         under `setting` (the calibration read backwards)."""
         t = self.settings.index(setting) if setting in self.settings else 0
-        predicted = np.maximum.accumulate(self.groups["all"].predicted()[t])
+        predicted = np.maximum.accumulate(self.groups["all"].fill[t])
         return float(np.interp(modelled_fill, self.targets, predicted))
 
     def setting_for_budget(self, budget: float) -> tuple[Setting, float]:
@@ -108,7 +102,7 @@ class Calibration:
         best = (self.settings[0], -1.0)
         for t, setting in enumerate(self.settings):
             order = np.argsort(cal.value[t])
-            got = float(np.interp(budget, cal.value[t][order], cal.predicted()[t][order]))
+            got = float(np.interp(budget, cal.value[t][order], cal.fill[t][order]))
             if got > best[1]:
                 best = (setting, got)
         return best
@@ -116,26 +110,18 @@ class Calibration:
 
 def _uncalibrated(note: str) -> Calibration:
     grid = np.asarray(MODEL_TARGETS)[None, :]
-    identity = GroupCalibration(grid.copy(), np.zeros_like(grid), 0.0, 1.0)
+    identity = GroupCalibration(grid.copy(), np.zeros_like(grid))
     return Calibration(((0.0, None),), MODEL_TARGETS, {"all": identity}, note)
-
-
-def carried_share(shares: list[float]) -> float:
-    """The share of demand from items without history at the full history's length, from
-    the replays' shares (latest first, each one `replay` periods shorter than the last)."""
-    if len(shares) < 2 or shares[1] <= 0:
-        return shares[0]
-    # Geometric: each further year of history leaves the same fraction of the share;
-    # a share that grew is kept as it is rather than extrapolated upwards.
-    return shares[0] * min(shares[0] / shares[1], 1.0)
 
 
 class StorePlanner:
     """Reorder points for every row of a store from its history, for a store fill
     target, a fill target per criticality class, or a budget of average stock value.
 
-    Rows with no demand in the history keep `current` (0 when not given); `critical` rows
-    never go below a reorder point whose own expected fill is `critical_floor`.
+    Rows with no demand in the history are modelled from the store's pooled new-item
+    demand and never go below `current` (0 when not given); without a prior (no silent
+    item ever started) they keep `current`. Class A rows never go below a reorder point
+    whose own expected fill is `critical_floor`.
     """
 
     def __init__(
@@ -159,7 +145,10 @@ class StorePlanner:
         self.current = np.zeros(n) if current is None else np.nan_to_num(np.asarray(current))
         self.klass = np.full(n, "C", dtype=object) if klass is None else np.asarray(klass)
         self.floor = np.where(self.klass == "A", critical_floor, 0.0)
-        self.modelled: np.ndarray = np.asarray((self.history > 0).any(axis=1))
+        self.seen: np.ndarray = np.asarray((self.history > 0).any(axis=1))
+        self.scale = size_scale(self.current, self.qty)
+        self.prior, self.modelled = self._prior(self.history)
+        self.least = np.where(self.seen, 0.0, self.current)
         self._curves: dict[Setting, ServiceCurves] = {}
         periods = self.history.shape[1]
         if not calibrate:
@@ -171,16 +160,28 @@ class StorePlanner:
         else:
             self.calibration = self._calibrate(replay)
 
+    def _prior(self, history: np.ndarray) -> tuple[NewItemPrior | None, np.ndarray]:
+        """The new-item prior for a history, and the rows modelled with it."""
+        seen: np.ndarray = np.asarray((history > 0).any(axis=1))
+        prior = new_item_prior(history, self.scale, self.klass)
+        if not prior.usable:
+            return None, seen
+        return prior, seen | (prior.rate > 0)
+
     def curves(self, setting: Setting) -> ServiceCurves:
         if setting not in self._curves:
             tail, half_life = setting
             self._curves[setting] = service_curves(
-                self.history, self.lead, self.qty, tail=tail, half_life=half_life
-            )
+                self.history, self.lead, self.qty, tail=tail, half_life=half_life,
+                prior=self.prior,
+            )  # fmt: skip
         return self._curves[setting]
 
-    def _greedy(self, curves: ServiceCurves, rows: np.ndarray) -> Greedy:
-        return Greedy(curves, self.price, floor=self.floor, rows=rows)
+    def _greedy(
+        self, curves: ServiceCurves, rows: np.ndarray, least: np.ndarray | None = None
+    ) -> Greedy:
+        least = self.least if least is None else least
+        return Greedy(curves, self.price, floor=self.floor, rows=rows, least=least)
 
     def _calibrate(self, replay: int) -> Calibration:
         periods = self.history.shape[1]
@@ -189,50 +190,43 @@ class StorePlanner:
         served = {g: np.zeros(shape) for g in GROUPS}
         demand = dict.fromkeys(GROUPS, 0.0)
         value = {g: np.zeros(shape) for g in GROUPS}
-        new_served, new_demand = dict.fromkeys(GROUPS, 0.0), dict.fromkeys(GROUPS, 0.0)
-        shares: dict[str, list[float]] = {g: [] for g in GROUPS}
+        member = {"all": np.ones(len(self.history), bool)} | {k: self.klass == k for k in CLASSES}
         for end in ends:
             fit, test = self.history[:, : end - replay], self.history[:, end - replay : end]
-            seen = (fit > 0).any(axis=1)
-            member = {"all": np.ones(len(fit), bool)} | {k: self.klass == k for k in CLASSES}
+            prior, modelled = self._prior(fit)
+            least = np.where((fit > 0).any(axis=1), 0.0, self.current)
             for g, m in member.items():
-                total = test[m].sum()
-                shares[g].append(float(test[m & ~seen].sum() / total) if total > 0 else 0.0)
-                demand[g] += float(test[m & seen].sum())
+                demand[g] += float(test[m].sum())
             for t, (tail, half_life) in enumerate(SETTINGS):
                 curves = service_curves(
                     fit, self.lead, self.qty, tail=tail, half_life=half_life,
-                    samples=CALIBRATION_SAMPLES,
+                    samples=CALIBRATION_SAMPLES, prior=prior,
                 )  # fmt: skip
-                greedy = {g: self._greedy(curves, np.flatnonzero(seen & member[g])) for g in GROUPS}
+                greedy = {
+                    g: self._greedy(curves, np.flatnonzero(modelled & member[g]), least)
+                    for g in GROUPS
+                }
                 for j, target in enumerate(MODEL_TARGETS):
-                    by_class = curves.for_target(self.floor)
+                    by_class = greedy["all"].start.copy()
                     for k in CLASSES:
                         rows = greedy[k].rows
                         by_class[rows] = greedy[k].at_fill(target).index[rows]
                     for label, index in (("all", greedy["all"].at_fill(target).index),
                                          ("class", by_class)):  # fmt: skip
-                        s = np.where(seen, curves.pick(index), self.current)
+                        s = np.where(modelled, np.maximum(curves.pick(index), least), self.current)
                         out = simulate(test, s, self.qty, self.lead, self.price, s + self.qty)
                         for g in ("all",) if label == "all" else CLASSES:
                             m = member[g]
-                            served[g][t, j] += out.served[m & seen].sum()
+                            served[g][t, j] += out.served[m].sum()
                             value[g][t, j] += out.average_value[m].sum() / len(ends)
-                            if t == 0 and j == 0:
-                                new_served[g] += out.served[m & ~seen].sum()
-                                new_demand[g] += out.demand[m & ~seen].sum()
-        groups = {}
-        for g in GROUPS:
-            if demand[g] <= 0 and new_demand[g] <= 0:
-                continue
-            history_fill = served[g] / demand[g] if demand[g] > 0 else np.ones(shape)
-            new_fill = new_served[g] / new_demand[g] if new_demand[g] > 0 else 1.0
-            groups[g] = GroupCalibration(history_fill, value[g], carried_share(shares[g]), new_fill)
+        groups = {
+            g: GroupCalibration(served[g] / demand[g], value[g]) for g in GROUPS if demand[g] > 0
+        }
         note = f"replayed {len(ends)} x {replay} periods of the history"
         return Calibration(SETTINGS, MODEL_TARGETS, groups, note)
 
     def _finish(self, index: np.ndarray, curves: ServiceCurves) -> np.ndarray:
-        return np.where(self.modelled, curves.pick(index), self.current)
+        return np.where(self.modelled, np.maximum(curves.pick(index), self.least), self.current)
 
     def for_fill(self, fill: float) -> tuple[np.ndarray, Choice]:
         """Least stock value for a store-wide fill rate."""
@@ -244,7 +238,7 @@ class StorePlanner:
     def for_classes(self, targets: dict[str, float]) -> tuple[np.ndarray, dict[str, Choice]]:
         """A store-wide fill target per criticality class (classes not named: the floor)."""
         base = self.curves(SETTINGS[0])
-        s = self._finish(base.for_target(self.floor), base)
+        s = self._finish(self._greedy(base, np.flatnonzero(self.modelled)).start, base)
         choices = {}
         for k, fill in targets.items():
             rows = np.flatnonzero(self.modelled & (self.klass == k))
@@ -267,7 +261,7 @@ class StorePlanner:
         return self._finish(plan.index, curves), plan, replayed
 
     def kept_value(self) -> float:
-        """Value held by the rows without history at their current reorder point: with no
-        demand expected they keep what they start with (reorder point + order)."""
+        """Value held by the rows not modelled (no history, no prior) at their current
+        reorder point: with no demand expected they keep what they start with."""
         held = np.where(self.modelled, 0.0, self.current + self.qty)
         return float((held * self.price).sum())

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
+from stockwise.tools.core.results import Evidence
 from stockwise.tools.dataset.model import Dataset
 
 # recorded_category -> replenishment group; finished goods are made, not bought.
@@ -93,3 +95,16 @@ def lead_time_problems(facts: pd.DataFrame) -> list[str]:
             " planned with 1 day, the daily review period"
         )
     return notes
+
+
+def store_evidence(
+    tool: str, args: BaseModel, ds: Dataset, stock_rows: int, transactions: int,
+    ids: list[str], notes: list[str],
+) -> Evidence:  # fmt: skip
+    """The evidence of a replenishment tool: its arguments, the `stock_levels` rows and
+    transactions it used, the ids listed and how it computed."""
+    return Evidence(
+        tool=tool, params=args.model_dump(), as_of=ds.as_of,
+        rows_used={"stock_levels": stock_rows, "transactions": transactions},
+        ids=ids, notes=notes,
+    )  # fmt: skip

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from stockwise.tools.core.contract import fills
+from stockwise.tools.core.contract import fills, optional_number
 from stockwise.tools.core.errors import InvalidArgumentError, UnknownEntityError
 from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
 from stockwise.tools.dataset.context import ToolContext
@@ -57,12 +57,8 @@ class WipNeedsResult(ToolResult):
 
 
 class StockoutRiskInput(BaseModel):
-    horizon_days: float | None = Field(
-        None,
-        gt=0,
-        le=730,
-        description="Days ahead; omit to use each item's own lead time",
-        json_schema_extra=fills("days"),
+    horizon_days: float | None = optional_number(
+        "Days ahead; omit to use each item's own lead time", fills("days"), gt=0, le=730
     )
     group: Group = None
     site_id: Site = None

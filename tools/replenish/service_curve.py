@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stockwise.tools.forecast.leadtime_stats import occurrence_probability
+from stockwise.tools.replenish.new_items import NewItemPrior
 
 N_SAMPLES = 1000
 N_CANDIDATES = 64
@@ -52,6 +53,12 @@ class ServiceCurves:
         target = np.broadcast_to(np.asarray(target, float), (len(self.fill),))
         ok = self.fill >= target[:, None] - 1e-12
         return np.where(ok.any(axis=1), ok.argmax(axis=1), self.fill.shape[1] - 1)
+
+    def at_least(self, reorder_point: np.ndarray) -> np.ndarray:
+        """Index of the smallest candidate at or above each row's reorder point (the
+        largest candidate when none is)."""
+        ok = self.reorder_point >= np.asarray(reorder_point, float)[:, None] - 1e-9
+        return np.where(ok.any(axis=1), ok.argmax(axis=1), self.reorder_point.shape[1] - 1)
 
     def pick(self, index: np.ndarray) -> np.ndarray:
         return self.reorder_point[np.arange(len(index)), index]
@@ -102,22 +109,30 @@ def demand_samples(
     seed: int = 0,
     tail: float = 1.0,
     half_life: float | None = None,
+    prior: NewItemPrior | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Samples of demand over `periods` and over `periods` + 1 (rows x n each)."""
+    """Samples of demand over `periods` and over `periods` + 1 (rows x n each). Rows with
+    no demand in `history` draw from `prior` when given (else they have none)."""
     rng = np.random.default_rng(seed)
     rows = len(history)
     p = occurrence(history, half_life)
     sizes, n_sizes = _sizes(history)
+    new = (n_sizes == 0) & (prior is not None and prior.usable)
+    if prior is not None and new.any():
+        p = np.where(new, prior.rate, p)
+        pool_mean, pool_sd = prior.ratios.mean(), prior.ratios.std()
     largest = history.max(axis=1, initial=0.0)
-    record = tail / (n_sizes + 1.0)
+    # A record needs a largest seen: rows drawing from the prior have none.
+    record = np.where(new, 0.0, tail / (n_sizes + 1.0))
     safe_n = np.maximum(n_sizes, 1)
     periods = np.asarray(periods, float)
     whole = np.floor(periods).astype(np.int64)
     count = rng.binomial(whole[:, None], p[:, None], size=(rows, n))
     count += rng.random((rows, n)) < ((periods - whole) * p)[:, None]
     extra = rng.random((rows, n)) < p[:, None]
-    count[n_sizes == 0] = 0
-    extra[n_sizes == 0] = False
+    blank = (n_sizes == 0) & ~new
+    count[blank] = 0
+    extra[blank] = False
     has_ratio = len(ratios) > 0
 
     def draw() -> np.ndarray:
@@ -125,6 +140,9 @@ def demand_samples(
             np.arange(rows)[:, None],
             np.floor(rng.random((rows, n)) * safe_n[:, None]).astype(np.int64),
         ]
+        if prior is not None and new.any():
+            pooled = prior.ratios[rng.integers(0, len(prior.ratios), size=(rows, n))]
+            own = np.where(new[:, None], pooled * prior.scale[:, None], own)
         if not has_ratio:
             return own
         beyond = largest[:, None] * ratios[rng.integers(0, len(ratios), size=(rows, n))]
@@ -139,6 +157,9 @@ def demand_samples(
         # The normal approximation for many demands: mean and spread of the item's sizes.
         mean = history.clip(0).sum(axis=1) / safe_n
         sd = np.sqrt(np.clip((history.clip(0) ** 2).sum(axis=1) / safe_n - mean**2, 0, None))
+        if prior is not None and new.any():
+            mean = np.where(new, pool_mean * prior.scale, mean)
+            sd = np.where(new, pool_sd * prior.scale, sd)
         z = rng.standard_normal((rows, n))
         total += np.clip(over * mean[:, None] + np.sqrt(over) * sd[:, None] * z, 0.0, None)
     return total, total + np.where(extra, draw(), 0.0)
@@ -182,10 +203,12 @@ def service_curves(
     tail: float = 1.0,
     samples: int = N_SAMPLES,
     half_life: float | None = None,
+    prior: NewItemPrior | None = None,
 ) -> ServiceCurves:
     """Expected fill and average stock at `candidates` reorder points per row, from 0 to
     the largest sampled demand over lead time + review. `lead`, `review` and the rows of
-    `history` in the same periods; `ratios` default to the record ratios of `history`."""
+    `history` in the same periods; `ratios` default to the record ratios of `history`;
+    rows without demand in `history` are modelled from `prior` when given."""
     history = np.clip(np.nan_to_num(np.asarray(history, float)), 0.0, None)
     lead = np.maximum(np.asarray(lead, float), 0.0)
     qty = np.maximum(np.nan_to_num(np.asarray(qty, float), nan=1.0), 1e-9)
@@ -204,6 +227,7 @@ def service_curves(
             seed=start,
             tail=tail,
             half_life=half_life,
+            prior=None if prior is None else prior.part(part),
         )
         d_lead, d_cover = np.sort(d_lead, axis=1), np.sort(d_cover, axis=1)
         top = np.ceil(d_cover[:, -1])

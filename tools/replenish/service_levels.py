@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from stockwise.tools.core.contract import cli, fills
+from stockwise.tools.core.contract import cli, fills, optional_number
 from stockwise.tools.core.errors import InvalidArgumentError
-from stockwise.tools.core.results import MAX_EVIDENCE_IDS, Evidence, ToolResult
+from stockwise.tools.core.results import MAX_EVIDENCE_IDS, ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.selection import Group, Site, select_rows
 from stockwise.tools.replenish.service_comparison import ReplayComparison, compare_with_current
@@ -46,13 +46,10 @@ def parse_amount(text: str) -> float | None:
 
 
 class ServiceLevelsInput(BaseModel):
-    fill: float | None = Field(
-        None,
-        ge=0.5,
-        le=0.999,
-        description="Store-wide fill rate to reach at the least stock value (0.9 = 90%).",
-        json_schema_extra=cli("--fill"),
-    )
+    fill: float | None = optional_number(
+        "Store-wide fill rate to reach at the least stock value (0.9 = 90%).",
+        cli("--fill"), ge=0.5, le=0.999,
+    )  # fmt: skip
     budget: float | None = Field(
         None,
         gt=0,
@@ -112,7 +109,8 @@ class ServiceLevelsResult(ToolResult):
     current_stock_value: float | None
     rows_planned: int
     rows_without_history: int = Field(
-        description="rows with no demand: they keep their current reorder point"
+        description="rows with no demand: modelled from the store's silent items that "
+        "started, never below their current reorder point"
     )
     replay: ReplayComparison | None = Field(
         None,
@@ -162,7 +160,7 @@ def plan_service_levels(ctx: ToolContext, args: ServiceLevelsInput) -> ServiceLe
     quantity is the current one (else the EOQ)."""
     import numpy as np
 
-    from stockwise.tools.replenish.items import item_site_facts
+    from stockwise.tools.replenish.items import item_site_facts, store_evidence
     from stockwise.tools.replenish.store_history import store_history
 
     ds = ctx.dataset
@@ -226,8 +224,9 @@ def plan_service_levels(ctx: ToolContext, args: ServiceLevelsInput) -> ServiceLe
         "expected fill: each item's demand over lead time + one month (review), sizes "
         "resampled from its own history with a tail for sizes never seen; calibrated on "
         "the history's own last 12 months",
-        f"{int((~modelled).sum())} rows with no demand in {store.monthly.shape[1]} months "
-        "keep their current reorder point",
+        f"{int((~planner.seen).sum())} rows with no demand in {store.monthly.shape[1]} months:"
+        " modelled from the store's silent items that started, never below their current "
+        "reorder point",
     ]
     if store.left_out:
         notes.append(f"{store.left_out} rows without a lead time left out")
@@ -239,18 +238,19 @@ def plan_service_levels(ctx: ToolContext, args: ServiceLevelsInput) -> ServiceLe
         current_expected_fill=float(current_expected),
         current_stock_value=current_value,
         rows_planned=len(store.facts),
-        rows_without_history=int((~modelled).sum()),
+        rows_without_history=int((~planner.seen).sum()),
         replay=replay,
         rows=rows,
         notes=notes,
-        evidence=Evidence(
-            tool="plan_service_levels",
-            params=args.model_dump(),
-            as_of=ds.as_of,
-            rows_used={"stock_levels": len(store.facts), "transactions": len(ds.transactions)},
+        evidence=store_evidence(
+            "plan_service_levels",
+            args,
+            ds,
+            len(store.facts),
+            len(ds.transactions),
             ids=[f"{r.item_id}@{r.site_id}" for r in rows[:MAX_EVIDENCE_IDS]],
             notes=[f"{store.monthly.shape[1]} months of demand up to {store.end.date()}"],
-        ),
+        ),  # fmt: skip
     )
 
 

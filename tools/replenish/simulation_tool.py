@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from stockwise.tools.core.contract import cli, fills
 from stockwise.tools.core.errors import InvalidArgumentError
-from stockwise.tools.core.results import Evidence, ToolResult
+from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.replenish.selection import CriticalOnly, Group, Site, select_rows
 
@@ -93,7 +93,7 @@ def simulate_policy(ctx: ToolContext, args: SimulatePolicyInput) -> SimulatePoli
     import numpy as np
 
     from stockwise.tools.replenish.backtest import backtest, plannable, window
-    from stockwise.tools.replenish.items import item_site_facts
+    from stockwise.tools.replenish.items import item_site_facts, store_evidence
     from stockwise.tools.replenish.policy import plan_policies
 
     ds = ctx.dataset
@@ -142,14 +142,12 @@ def simulate_policy(ctx: ToolContext, args: SimulatePolicyInput) -> SimulatePoli
         figures=figures,
         inventory_change=change,
         emergency_change=emergency,
-        evidence=Evidence(
-            tool="simulate_policy",
-            params=args.model_dump(),
-            as_of=ds.as_of,
-            rows_used={
-                "stock_levels": len(plan),
-                "transactions": plan.attrs.get("demand_rows_used", 0),
-            },
+        evidence=store_evidence(
+            "simulate_policy",
+            args,
+            ds,
+            len(plan),
+            plan.attrs.get("demand_rows_used", 0),
             ids=list(plan["item_id"].head(50)),
             notes=[
                 "policy computed from the history before the start (no look-ahead)",
