@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from stockwise.tools.documents.aliases import MachineNames
-from stockwise.tools.documents.glossary import english_terms
+from stockwise.tools.documents.glossary import translate
 
 ROWS = [
     {"equipment_id": f"P-{n}", "name": f"Hydraulic Press 250t P-{n}",
@@ -50,6 +50,6 @@ def test_a_name_that_fits_every_unit_adds_only_the_type():
 
 
 def test_foreign_words_gain_english_terms_and_english_is_left_alone():
-    assert english_terms("Wie nehme ich eine Hydraulikölprobe?") == ["hydraulic oil", "sample"]
-    assert "lockout tagout" in english_terms("Freischalten und Sichern einer Maschine")
-    assert english_terms("the number four machining centre", known={"number"}) == []
+    assert translate("Wie nehme ich eine Hydraulikölprobe?")[0] == ["hydraulic oil", "sample"]
+    assert "lockout tagout" in translate("Freischalten und Sichern einer Maschine")[0]
+    assert translate("the number four machining centre", known={"number"})[0] == []

@@ -26,6 +26,31 @@ KEYS = {
 }
 
 
+def bought_critical_item(dataset, site_id: str = "S1"):
+    """A bought (not made) criticality-A item with stock at `site_id`: issuing all of it
+    must raise an alert."""
+    made = set(dataset.boms["parent_item_id"])
+    levels = dataset.stock_levels.merge(dataset.items, on="item_id")
+    return levels[
+        (levels["criticality"] == "A")
+        & (levels["site_id"] == site_id)
+        & (levels["on_hand_qty"] >= 1)
+        & ~levels["item_id"].isin(made)
+    ].iloc[0]
+
+
+def issue_all(pick, txn_id: str, site_id: str = "S1") -> dict:
+    """A maintenance issue of the whole stock of `pick` the day after the demo's snapshot."""
+    return {
+        "txn_id": txn_id,
+        "ts": "2025-10-01T08:00:00",
+        "item_id": pick.item_id,
+        "site_id": site_id,
+        "qty": -float(pick.on_hand_qty),
+        "txn_type": "issue_maintenance",
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -18,7 +18,7 @@ from stockwise.assistant.service.alert_subscriptions import SubscriptionIn, Subs
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.replenish.alert_state import AlertMessage
 
-from .conftest import free_port, running, serve_demo
+from .conftest import bought_critical_item, free_port, issue_all, running, serve_demo
 from .fake_slack import FakeSlack
 
 SECRET = "a-webhook-secret-of-some-length"
@@ -160,14 +160,7 @@ def test_slack_threads_per_item_and_skips_a_channel_that_removed_the_app(setting
 def test_a_movement_posted_reaches_a_subscribed_webhook(demo_dataset, keyed_settings):
     receiver = Receiver()
     settings = keyed_settings.model_copy(update={"alert_backoff_s": 0.01})
-    levels = demo_dataset.stock_levels.merge(demo_dataset.items, on="item_id")
-    made = set(demo_dataset.boms["parent_item_id"])
-    pick = levels[
-        (levels["criticality"] == "A")
-        & (levels["site_id"] == "S1")
-        & (levels["on_hand_qty"] >= 1)
-        & ~levels["item_id"].isin(made)
-    ].iloc[0]
+    pick = bought_critical_item(demo_dataset)
     with running(receiver.app) as url, serve_demo(demo_dataset, settings) as served:
         admin = served.auth("di")
         bad = httpx.post(
@@ -184,14 +177,7 @@ def test_a_movement_posted_reaches_a_subscribed_webhook(demo_dataset, keyed_sett
             headers=served.auth("bo"),
         )  # fmt: skip
         assert ok.status_code == 201
-        empty = {
-            "txn_id": "ALERT-1",
-            "ts": "2025-10-01T08:00:00",
-            "item_id": pick.item_id,
-            "site_id": "S1",
-            "qty": -float(pick.on_hand_qty),
-            "txn_type": "issue_maintenance",
-        }
+        empty = issue_all(pick, "ALERT-1")
         started = time.monotonic()
         posted = httpx.post(
             f"{served.url}/api/events", json={"events": [empty]}, headers=admin, timeout=60

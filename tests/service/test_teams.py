@@ -16,7 +16,7 @@ from microsoft_agents.hosting.core.authorization.anonymous_token_provider import
     AnonymousTokenProvider,
 )
 
-from .conftest import serve_demo
+from .conftest import bought_critical_item, issue_all, serve_demo
 
 APP_ID = "00000000-0000-0000-0000-00000000b0a7"
 ISSUER = "https://api.botframework.com"
@@ -226,22 +226,8 @@ def test_a_manager_subscribes_the_conversation_and_alerts_arrive_proactively(
     assert "Only managers and admins" in replies[0]
     assert "no site 'S9'" in replies[1]
     assert "Subscribed this conversation" in replies[2]
-    made = set(demo_dataset.boms["parent_item_id"])
-    rows = demo_dataset.stock_levels.merge(demo_dataset.items, on="item_id")
-    pick = rows[
-        (rows["criticality"] == "A")
-        & (rows["site_id"] == "S1")
-        & (rows["on_hand_qty"] >= 1)
-        & ~rows["item_id"].isin(made)
-    ].iloc[0]
-    event = {
-        "txn_id": "TEAMS-ALERT-1",
-        "ts": "2025-10-01T08:00:00",
-        "item_id": pick.item_id,
-        "site_id": "S1",
-        "qty": -float(pick.on_hand_qty),
-        "txn_type": "issue_maintenance",
-    }
+    pick = bought_critical_item(demo_dataset)
+    event = issue_all(pick, "TEAMS-ALERT-1")
     admin = {"Authorization": "Bearer key-di-admin"}
     httpx.post(f"{served.url}/api/events", json={"events": [event]}, headers=admin, timeout=60)
     deadline = time.monotonic() + 30

@@ -191,13 +191,6 @@ def _table() -> tuple[dict[str, str], re.Pattern[str], list[tuple[str, str]]]:
 ENGLISH = frozenset({"as", "four", "lot", "slot", "probe", "band", "haut", "kom", "mes", "rol"})
 
 
-def english_terms(query: str, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
-    """The English glossary terms for the foreign words in `query` (empty for English).
-    Words in `known` (the documents' own terms, as keywords.tokenize spells them) are taken
-    to be English already and left alone."""
-    return translate(query, known)[0]
-
-
 def translate(query: str, known: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], str]:
     """(the English terms of the query's foreign words, the folded query without them)."""
     mapping, pattern, stems = _table()

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from stockwise.tools.core.stopwords import STOPWORDS
+from stockwise.tools.core.stopwords import FOREIGN_FUNCTION_WORDS, STOPWORDS
 from stockwise.tools.documents.keywords import tokenize
 
 DENSE_SURE = 0.875  # at or above: covered, whatever the keyword leg says
@@ -40,17 +40,8 @@ AGREE_DEPTH = 3  # the keyword leg's best document must be among this many dense
 KNOWN_MIN = 0.68
 KNOWN_DENSE = 0.845
 
-# German, Dutch and French function words: like English stopwords they name no subject,
-# so they count neither for nor against a question's coverage.
-_FOREIGN = """wie was wer wo wann warum welche welcher welches der die das den dem des ein eine
-    einer einem einen und oder nicht ist sind wird werden wurde darf muss kann soll mit von
-    zu zum zur im am auf bei fur uber aus nach vor bis ich wir man es sie er oft lange
-    hoe wat waar wanneer welke het een en niet zijn wordt worden mag moet kan voor met op
-    bij naar uit aan te je er vaak lang ik
-    quel quelle quels quelles comment qui que quoi ou quand le la les un une des du de et
-    pas est sont pour avec sur dans par au aux ce cette il on faut souvent"""
-FOREIGN_FUNCTION_WORDS = frozenset(_FOREIGN.split())
-# Those that are not English words too: one of them marks a question as not English.
+# Foreign function words that are not English words too: one of them marks a question as
+# not English.
 _FOREIGN_MARKERS = FOREIGN_FUNCTION_WORDS - STOPWORDS - {"die", "am", "man", "us", "pas"}
 
 
