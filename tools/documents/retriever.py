@@ -135,6 +135,20 @@ class HybridRetriever:
         self._vocabulary = self._bm25.vocabulary
         # The words the plant uses: its documents' and its machines' names.
         self._plant_words = self._vocabulary | (machines.vocabulary if machines else frozenset())
+        self._plant_list = sorted(self._plant_words)
+
+    def _near(self, term: str) -> bool:
+        """Whether `term` is one typing slip (an edit) from a word the plant uses; words
+        under five letters are too short to tell a slip from another word."""
+        if len(term) < 5 or not term.isalpha():
+            return False
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        return (
+            process.extractOne(term, self._plant_list, scorer=Levenshtein.distance, score_cutoff=1)
+            is not None
+        )
 
     @property
     def equipment_types(self) -> dict[str, str]:
@@ -172,7 +186,7 @@ class HybridRetriever:
         # alone: translating the question once serves both the keyword leg and `known`.
         terms, untranslated = translate(query, self._vocabulary)
         foreign = not english(untranslated, bool(terms))
-        known = known_share(untranslated, self._plant_words, self._bm25.idf, terms)
+        known = known_share(untranslated, self._plant_words, self._bm25.idf, terms, self._near)
         query = self.expand(query)
         # The keyword leg sees the question and the English terms of its foreign words.
         keyword_query = f"{query} {' '.join(terms)}" if terms else query
