@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from stockwise.tools.core.stopwords import FOREIGN_FUNCTION_WORDS, STOPWORDS
 from stockwise.tools.documents.keywords import tokenize
@@ -95,16 +95,6 @@ class Verdict:
     probability: float = 0.0  # fitted probability that the documents cover the question
     signals: Signals | None = None
 
-    def as_dict(self) -> dict[str, float | bool | str]:
-        out: dict[str, float | bool | str] = {
-            "covered": self.covered,
-            "probability": round(self.probability, 4),
-            "reason": self.reason,
-        }
-        if self.signals is not None:
-            out.update({k: v for k, v in asdict(self.signals).items()})
-        return out
-
 
 def known_share(
     text: str,
@@ -125,11 +115,11 @@ def known_share(
     a typing slip away from one it does ("cylindr"): such a word counts as known too."""
     # Function words go before the words are stemmed ("welche" would be "welch"), and
     # numbers (amounts, counts) are never what a question is about.
-    words = " ".join(
+    kept = " ".join(
         w for w in re.findall(r"[\w-]+", text.lower()) if w not in FOREIGN_FUNCTION_WORDS
     )
-    terms = [t for t in tokenize(words) if t not in FOREIGN_FUNCTION_WORDS and not t.isdigit()]
-    weights = []
+    terms = [t for t in tokenize(kept) if t not in FOREIGN_FUNCTION_WORDS and not t.isdigit()]
+    weights: list[float] = []
     for english_term in translated:
         words = tokenize(english_term)
         if words:
