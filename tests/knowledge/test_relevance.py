@@ -110,17 +110,44 @@ def test_known_share_weighs_the_words_the_plant_never_uses():
                         lambda t: idf(t) or 1.0)  # fmt: skip
     assert share == pytest.approx(3 / 12, abs=0.01)
     assert known_share("press seal", vocabulary, lambda t: 1.0) == 1.0
-    # German function words count neither way; an empty question is not held against anyone.
+    # German function words count neither way (stemmed or not: "welche" would be "welch");
+    # an empty question is not held against anyone.
     assert known_share("wie oft die press", vocabulary, lambda t: 1.0) == 1.0
+    assert known_share("welche press", vocabulary, lambda t: 1.0) == 1.0
     assert known_share("", vocabulary, lambda t: 1.0) == 1.0
 
 
-def test_judge_declines_a_question_whose_key_words_no_document_uses():
-    from stockwise.tools.documents.relevance import KNOWN_MIN, judge
+def test_translated_foreign_words_count_as_known_at_their_english_rarity():
+    from stockwise.tools.documents.relevance import known_share
 
-    near = [("POL-PUR-01", 0.82)]  # agreeing legs, a middling similarity
-    assert judge(near, ["POL-PUR-01"], known=1.0).covered
-    # A close passage is trusted whatever the words; a middling one is not.
-    assert judge([("POL-PUR-01", 0.95)], ["POL-PUR-01"], known=KNOWN_MIN - 0.01).covered
-    verdict = judge(near, ["POL-PUR-01"], known=KNOWN_MIN - 0.01)
+    vocabulary = {"belt", "conveyor", "maintenanc"}
+    idf = {"belt": 3.0, "conveyor": 3.0, "maintenanc": 1.0}.get  # stems, as tokenize spells them
+    # "Förderband läuft schief" with every word translated: all of it is the plant's.
+    assert known_share(" ", vocabulary, lambda t: idf(t) or 6.0, ["belt conveyor"]) == 1.0
+    # "Wartung der Spritzgießmaschine": a common translated word, a machine no one has.
+    share = known_share("spritzgiessmaschine", vocabulary, lambda t: idf(t) or 6.0, ["maintenance"])
+    assert share == pytest.approx(1 / 7)
+
+
+def test_judge_weighs_the_signals_and_says_why_it_declines():
+    from stockwise.tools.documents.relevance import Signals, judge, probability, signals
+
+    covered = signals(
+        [("MAN-HP-250", 0.90), ("MAN-HP-250", 0.88), ("SOP-LOTO-01", 0.85)],
+        [("MAN-HP-250", 12.0)],
+        keyword_ceiling=20.0,
+        known=1.0,
+    )
+    assert covered.agree and covered.dense_gap == pytest.approx(0.05)
+    assert covered.keyword_share == pytest.approx(0.6)
+    assert judge(covered).covered
+    # Far from every passage, no word in common, words no document uses: declined.
+    uncovered = Signals(dense_top=0.80, dense_gap=0.001, keyword_share=0.05, known=0.2)
+    verdict = judge(uncovered)
     assert not verdict.covered and "no document" in verdict.reason
+    assert verdict.probability == pytest.approx(probability(uncovered))
+    # Each signal pulls the way its name says (the fit's signs).
+    assert probability(Signals(0.85, 0.02, 0.3, 1.0)) > probability(Signals(0.85, 0.02, 0.3, 0.3))
+    assert probability(Signals(0.87, 0.02, 0.3, 1.0)) > probability(Signals(0.82, 0.02, 0.3, 1.0))
+    # No passage at all is never covered.
+    assert not judge(signals([], [], 0.0)).covered

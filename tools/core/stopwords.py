@@ -26,5 +26,8 @@ _FOREIGN = """wie was wer wo wann warum welche welcher welches der die das den d
     hoe wat waar wanneer welke het een en niet zijn wordt worden mag moet kan voor met op
     bij naar uit aan te je er vaak lang ik
     quel quelle quels quelles comment qui que quoi ou quand le la les un une des du de et
-    pas est sont pour avec sur dans par au aux ce cette il on faut souvent"""
+    pas est sont pour avec sur dans par au aux ce cette il on faut souvent
+    haben habe viele wieviel diese dieser dieses auch noch wenn dann sich mich mir uns
+    van heb hebben nog hoeveel dit dat deze om als mijn ons onze
+    je nous vous mon ma mes faire lors apres sans d l"""
 FOREIGN_FUNCTION_WORDS = frozenset(_FOREIGN.split())

@@ -90,6 +90,12 @@ class BM25:
         """The term's inverse document frequency; a term no text has gets the highest."""
         return self._idf.get(term, math.log(1 + (self._size + 0.5) / 0.5))
 
+    def ceiling(self, query: str) -> float:
+        """The most any text could score for `query`: every term of it matched, with a
+        term frequency so high the saturation is reached. A term no text has counts at
+        its (highest) idf, so a query the texts only half cover scores half of this."""
+        return sum(self.idf(term) * (self.k1 + 1) for term in set(tokenize(query)))
+
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self._size, dtype=np.float64)
         if not self._size:

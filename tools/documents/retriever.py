@@ -10,8 +10,8 @@ Fusion is a weighted sum of each list's min-max normalised scores ("relative sco
 fusion"). On the retrieval eval it beat reciprocal rank fusion (MRR 0.92 vs 0.88): RRF
 throws away how far ahead a clear keyword hit on a part number or fault code is.
 
-Built once per context (it loads every passage's text for the keyword index); a search
-costs one query embedding, one Chroma query and a BM25 pass over the passages.
+Built once per context (it loads every passage's text and vector); a search costs one
+query embedding, one matrix product over the passages' vectors and a BM25 pass.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from stockwise.tools.documents import e5
 from stockwise.tools.documents.aliases import MachineNames
 from stockwise.tools.documents.glossary import translate
 from stockwise.tools.documents.keywords import BM25, tokenize
-from stockwise.tools.documents.relevance import Verdict, english, judge, known_share
+from stockwise.tools.documents.relevance import (
+    Signals,
+    Verdict,
+    english,
+    judge,
+    known_share,
+    signals,
+)
 
 Mode = Literal["hybrid", "dense", "keyword"]
 DENSE_WEIGHT = 0.6  # keyword weight is 1 - this; chosen on evals/retrieval (0.4-0.6 all beat RRF)
@@ -101,8 +108,16 @@ class HybridRetriever:
         """`equipment_types` (id -> type, e.g. from the dataset) extends the pairs the
         documents' front matter already gives; `machines` resolves names without ids."""
         self._collection = collection
-        got = collection.get(include=["documents", "metadatas"])
+        got = collection.get(include=["documents", "metadatas", "embeddings"])
         self._ids: list[str] = list(got["ids"])
+        # The passages' vectors, searched exactly with one matrix product: cheaper than a
+        # Chroma query (its HNSW, SQLite and Python layers cost ~2 ms a search here).
+        vectors = got.get("embeddings")
+        self._vectors = (
+            np.asarray(vectors, dtype=np.float32).reshape(len(self._ids), -1)
+            if vectors is not None and len(self._ids)
+            else np.zeros((0, e5.DIMENSIONS), dtype=np.float32)
+        )
         self._texts: list[str] = list(got["documents"])
         self._metas: list[dict] = [m or {} for m in got["metadatas"]]
         self._position = {pid: i for i, pid in enumerate(self._ids)}
@@ -120,6 +135,20 @@ class HybridRetriever:
         self._vocabulary = self._bm25.vocabulary
         # The words the plant uses: its documents' and its machines' names.
         self._plant_words = self._vocabulary | (machines.vocabulary if machines else frozenset())
+        self._plant_list = sorted(self._plant_words)
+
+    def _near(self, term: str) -> bool:
+        """Whether `term` is one typing slip (an edit) from a word the plant uses; words
+        under five letters are too short to tell a slip from another word."""
+        if len(term) < 5 or not term.isalpha():
+            return False
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        return (
+            process.extractOne(term, self._plant_list, scorer=Levenshtein.distance, score_cutoff=1)
+            is not None
+        )
 
     @property
     def equipment_types(self) -> dict[str, str]:
@@ -150,15 +179,14 @@ class HybridRetriever:
     ) -> Retrieval:
         filters = filters or Filters()
         if not self._ids:
-            return Retrieval([], Verdict(False, 0.0, False, "the index is empty"))
+            return Retrieval(
+                [], Verdict(False, 0.0, False, "the index is empty", signals=Signals())
+            )
         # The expansion only adds English the documents use, which the glossary leaves
         # alone: translating the question once serves both the keyword leg and `known`.
         terms, untranslated = translate(query, self._vocabulary)
-        known = (
-            known_share(untranslated, self._plant_words, self._bm25.idf)
-            if english(untranslated, bool(terms))
-            else 1.0
-        )
+        foreign = not english(untranslated, bool(terms))
+        known = known_share(untranslated, self._plant_words, self._bm25.idf, terms, self._near)
         query = self.expand(query)
         # The keyword leg sees the question and the English terms of its foreign words.
         keyword_query = f"{query} {' '.join(terms)}" if terms else query
@@ -178,11 +206,18 @@ class HybridRetriever:
             dense = dense or self._dense(query, filters)
             keyword = keyword or self._keyword(keyword_query, filters)
         verdict = judge(
-            [(self._metas[self._position[pid]].get("doc_id", ""), score) for pid, score in dense],
-            [self._metas[self._position[pid]].get("doc_id", "") for pid, _ in keyword[:1]],
-            known,
+            signals(
+                [(self._doc(pid), score) for pid, score in dense],
+                [(self._doc(pid), score) for pid, score in keyword[:1]],
+                self._bm25.ceiling(keyword_query),
+                known,
+                foreign,
+            )
         )
         return Retrieval(hits, verdict)
+
+    def _doc(self, pid: str) -> str:
+        return str(self._metas[self._position[pid]].get("doc_id", ""))
 
     def expand(self, query: str) -> str:
         """Name the type of each equipment tag in the query ("P-3" means nothing to the
@@ -201,16 +236,16 @@ class HybridRetriever:
         return f"{query} ({', '.join(words)})" if words else query
 
     def _dense(self, query: str, filters: Filters) -> list[tuple[str, float]]:
-        vector = e5.embed_queries([query])
-        result = self._collection.query(
-            query_embeddings=vector,
-            n_results=min(CANDIDATES, len(self._ids)),
-            where=filters.where(),
-            include=["distances"],
-        )
-        return [
-            (pid, 1.0 - d) for pid, d in zip(result["ids"][0], result["distances"][0], strict=True)
-        ]
+        """The passages by cosine similarity to the query (the vectors are unit length)."""
+        vector = e5.embed_queries([query])[0]
+        sims = self._vectors @ vector
+        if filters.where() is not None:
+            allowed = np.fromiter((filters.accepts(m) for m in self._metas), bool, len(self._metas))
+            sims = np.where(allowed, sims, -np.inf)
+        depth = min(CANDIDATES, len(sims))
+        best = np.argpartition(-sims, depth - 1)[:depth] if depth else np.array([], dtype=int)
+        best = best[np.argsort(-sims[best], kind="stable")]
+        return [(self._ids[i], float(sims[i])) for i in best if np.isfinite(sims[i])]
 
     def _keyword(self, query: str, filters: Filters) -> list[tuple[str, float]]:
         scores = self._bm25.scores(query)
