@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from stockwise.tools.dataset.load import load_dataset
@@ -49,6 +50,13 @@ def test_ledger_lines_map_by_voucher_and_purpose(imported):
     assert progress == [["MFG-WO-2025-00001", 1, "Mixing"], ["MFG-WO-2025-00001", 2, "Baking"]]
     plans = data["pm_plans"].set_index("description")["interval"].to_dict()
     assert plans == {"Replace oven door seal": 91, "Calibrate thermostat": 365}  # not cancelled
+    last = data["pm_plans"].set_index("description")["last_done_at"]
+    assert last["Calibrate thermostat"] == pd.Timestamp("2025-04-02")  # from the log
+    assert last["Replace oven door seal"] == pd.Timestamp("2025-03-15")
+    jobs = data["work_orders"].set_index("wo_id")
+    assert list(jobs["wo_type"]) == ["preventive", "inspection", "preventive"]
+    assert list(jobs["status"]) == ["completed", "completed", "scheduled"]
+    assert jobs.loc["ACC-AML-2025-00002", "completed_at"] == pd.Timestamp("2025-04-02")
     assert report["dropped"] == {
         "ledger line of a cancelled document (is_cancelled = 1)": 2,
         "voucher type Pick List not mapped": 1,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from stockwise.tools.dataset.load import load_dataset
@@ -63,6 +64,34 @@ def test_movement_types_map_onto_the_contract(imported):
     assert boms.to_dict() == {"100001": 2.0, "100003": 25.0}  # per 10 pumps: 20 and 250
 
 
+def test_confirmations_counters_and_plans_map_onto_wip_and_maintenance(imported):
+    out, report = imported
+    tables = load_dataset(out).tables
+    progress = tables["order_progress"].set_index("stage_seq")
+    assert list(progress["order_id"]) == ["1000123", "1000123"]  # not the PM order's AFRU
+    assert progress.loc[1, "stage"] == "Zuschnitt Blech"  # AFVC's text, via AFKO-AUFPL
+    assert progress.loc[1, "finished_at"] == pd.Timestamp("2025-03-06")  # final (AUERU)
+    assert (progress.loc[1, "qty_good"], progress.loc[1, "qty_scrap"]) == (10, 1)
+    assert progress.loc[2, "started_at"] == pd.Timestamp("2025-03-10")  # cancelled one gone
+    assert pd_isna(progress.loc[2, "finished_at"]) and progress.loc[2, "qty_good"] == 5
+    usage = tables["equipment_usage"].set_index("date")["run_hours"]
+    # 60 h between 1 and 5 March over four days; 40 h on 6 March capped at 24
+    assert usage.to_dict() == {pd.Timestamp(f"2025-03-0{d}"): 15.0 for d in (2, 3, 4, 5)} | {
+        pd.Timestamp("2025-03-06"): 24.0
+    }
+    assert (
+        report["guessed"]["counter ran more than 24 h a day between two readings: capped at 24"]
+        == 1
+    )
+    plans = tables["pm_plans"].set_index("plan_id")
+    assert (plans.loc["11", "interval_unit"], plans.loc["11", "interval"]) == ("days", 30)
+    assert (plans.loc["12", "interval_unit"], plans.loc["12", "interval"]) == ("run_hours", 500)
+    assert plans.loc["12", "last_done_at"] == pd.Timestamp("2025-01-06")  # order 4000003
+    assert pd_isna(plans.loc["11", "last_done_at"])  # its order is not completed
+    parts = tables["pm_plan_parts"].set_index(["plan_id", "item_id"])["qty"].to_dict()
+    assert parts == {("11", "100001"): 2.0, ("12", "100002"): 20.0}  # deleted line left out
+
+
 def test_what_could_not_be_mapped_is_counted_and_listed(imported):
     _, report = imported
     assert report["dropped"] == {
@@ -71,6 +100,8 @@ def test_what_could_not_be_mapped_is_counted_and_listed(imported):
         "reversal netted against the line it reverses": 2,
         "transactions: item not in the item master": 1,
         "transactions: txn_id seen before (a duplicated document)": 1,
+        "confirmation cancelled, or the record cancelling one (STOKZ/STZHL)": 2,
+        "measurement document cancelled (IMRG-CANCL)": 1,
     }
     assert report["guessed"]["material type ZZZ1 has no contract category: left blank"] == 1
     rejects = Path(report["rejects_path"]).read_text(encoding="utf-8").splitlines()

@@ -4,7 +4,7 @@ doctypes' field names as headers.
 
 Needed: Item, Bin, Stock Ledger Entry. Used when present: Stock Entry (its purpose says
 what a stock entry's ledger lines are), Item Reorder, Work Order, Job Card, BOM + BOM
-Item, Asset, Asset Maintenance Task (erpnext_maintenance.py).
+Item, Asset, Asset Maintenance Task and Log (erpnext_maintenance.py).
 Field layouts: frappe/erpnext erpnext/stock/doctype/{item, item_reorder, bin,
 stock_ledger_entry, stock_entry}/*.json, erpnext/manufacturing/doctype/{work_order, bom,
 bom_item}/*.json, erpnext/assets/doctype/asset/asset.json.
@@ -21,7 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stockwise.tools.importers.erpnext_maintenance import job_card_progress, maintenance_plans
+from stockwise.tools.importers.erpnext_maintenance import (
+    job_card_progress,
+    last_done_from_log,
+    maintenance_log,
+    maintenance_plans,
+)
 from stockwise.tools.importers.files import load_export
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.values import keep_parsed, to_date, to_number
@@ -115,6 +120,12 @@ def read_erpnext(source: Path, report: ImportReport, **_) -> dict[str, pd.DataFr
                       required=False)  # fmt: skip
         if tasks is not None:
             frames.update(maintenance_plans(tasks, report))
+        log = _load(folder, "Asset Maintenance Log", ("name", "asset_maintenance"),
+                    required=False)  # fmt: skip
+        if log is not None and len(log):
+            frames["work_orders"] = maintenance_log(log, report)
+            if "pm_plans" in frames:
+                frames["pm_plans"] = last_done_from_log(frames["pm_plans"], log)
     cards = _load(folder, "Job Card", ("work_order", "operation"), required=False)
     if cards is not None and "production_orders" in frames:
         frames["order_progress"] = job_card_progress(cards, report)

@@ -22,6 +22,9 @@ from stockwise.tools.importers.errors import ImportRefusedError
 FIRST_DATA_ROW = 2
 TEXT = pd.StringDtype("pyarrow")
 _BLANK_LINE = re.compile(rb"\n[ \t;,|]*\r?\n")
+# A block of a streamed CSV: large enough that Arrow's per-block cost vanishes, small
+# enough that one block's text and its mapping's copies stay well under a gigabyte.
+CHUNK_BYTES = 16 << 20
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
@@ -49,6 +52,79 @@ def read_text_table(path: Path, *, sheet: str | int | None = None, header_row: i
         raise ImportRefusedError(f"{path.name}: cannot be read ({exc})") from exc
     check_unique_columns(path.name, list(frame.columns))
     return frame
+
+
+def iter_text_table(path: Path, *, chunk_bytes: int = CHUNK_BYTES):
+    """The file's rows as frames of text indexed by spreadsheet row, a block of about
+    `chunk_bytes` of the file at a time: a ten-million-line movement extract is mapped a
+    block at a time instead of being held, with every step's copies, all at once.
+
+    Only a plain CSV streams; a spreadsheet, or a CSV with blank lines (whose row numbers
+    only the slow reader keeps right), comes whole as one frame."""
+    if path.suffix.lower() not in (".csv", ".txt") or not _streamable(path):
+        yield read_text_table(path)
+        return
+    try:
+        yield from _stream_csv_arrow(path, chunk_bytes)
+    except pa.ArrowInvalid as exc:
+        raise ImportRefusedError(f"{path.name}: {exc}") from exc
+
+
+def _streamable(path: Path) -> bool:
+    """A non-empty CSV without blank lines (checked a block at a time, with the block
+    boundary overlapping so a blank line across it is seen)."""
+    tail, size = b"", 0
+    with path.open("rb") as handle:
+        while block := handle.read(16 << 20):
+            size += len(block.strip())
+            if _BLANK_LINE.search(tail + block):
+                return False
+            tail = block[-64:]
+    return size > 0
+
+
+def _encoding(path: Path) -> str:
+    # SAP GUI exports are often Windows-1252: strict UTF-8 first, so a real UTF-8 file is
+    # never mis-decoded, decided over the whole file before any row is mapped.
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while block := handle.read(16 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf8"
+
+
+def _stream_csv_arrow(path: Path, chunk_bytes: int):
+    encoding = _encoding(path)
+    with path.open("rb") as handle:
+        first = handle.readline()
+    delimiter = max((";", ",", "\t", "|"), key=first.decode("latin-1").count)
+    header_text = first.decode("utf-8-sig" if encoding == "utf8" else encoding).rstrip("\r\n")
+    header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    check_unique_columns(path.name, header)
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            encoding=encoding, column_names=header, skip_rows=1, block_size=chunk_bytes
+        ),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+        ),
+    )
+    start = FIRST_DATA_ROW
+    for batch in reader:
+        frame = batch.to_pandas(types_mapper=lambda t: TEXT if t == pa.string() else None)
+        frame.index = pd.RangeIndex(start, start + len(frame))
+        start += len(frame)
+        yield frame
+    if start == FIRST_DATA_ROW:  # a header and no rows: one empty block, not none
+        yield pd.DataFrame({h: pd.Series([], dtype=TEXT) for h in header})
 
 
 def load_export(

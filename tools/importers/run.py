@@ -77,7 +77,7 @@ def run_import(
     report = ImportReport(system, str(source), str(out), since=since.isoformat() if since else None)
     existing = existing_dataset(out) if since is not None else None
     step(f"reading the {system} export", 0.05)
-    frames = _reader(system)(source, report, mapping=mapping, since=since)
+    frames = _reader(system)(source, report, mapping=mapping, since=since, progress=progress)
     step("checking references and duplicates", 0.5)
     known = set(existing.tables["items"]["item_id"]) if existing is not None else set()
     frames = finish(frames, report, known)
@@ -87,9 +87,8 @@ def run_import(
         frames["suppliers"] = pd.DataFrame([PLACEHOLDER_SUPPLIER])
         report.guess("no supplier master in the export: one placeholder supplier added")
     if since is not None and "transactions" in frames:
-        txns = frames["transactions"]
-        old = pd.to_datetime(txns["ts"]) < pd.Timestamp(since)
-        frames["transactions"] = txns[~old]
+        old = pd.to_datetime(frames["transactions"]["ts"]) < pd.Timestamp(since)
+        frames["transactions"] = frames["transactions"][~old]
         report.note(f"--since {since}: {int(old.sum()):,} movements before it left as they were")
     if report.rejects and rejects_path is not None:
         write_csv_atomically(report.rejects_frame(), rejects_path)
@@ -104,6 +103,8 @@ def run_import(
         )
     meta = {"name": out.name, "currency": report.currency or "USD", "imported_from": system}
     step("writing and validating the dataset", 0.6)
+    # write_import takes the frames out of the dict as it writes them: nothing here holds
+    # ten million movements while the written dataset is loaded back to be checked.
     write_import(strip(frames), out, report, existing=existing, fmt=fmt, meta=meta)
     _save_report(out, report)
     step("done", 1.0)

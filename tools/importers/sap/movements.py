@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stockwise.tools.dataset.schema import TXN_SIGNS
+from stockwise.tools.dataset.schema import REF_TYPES, TXN_SIGNS
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.sap.tables import SapTable, sap_id
-from stockwise.tools.importers.values import text_of, to_date, to_number
+from stockwise.tools.importers.values import TEXT, text_of, to_date, to_number
 
 # BWART -> (txn_type, ref_type). "order" issues are resolved by the order's category;
 # "transfer" legs by their sign. SAP's standard movement types (customising table T156).
@@ -62,32 +62,79 @@ for _t in ("302", "304", "306", "312", "314", "316"):  # transfer reversals are 
 PRODUCTION, MAINTENANCE = "10", "30"  # AUFK-AUTYP
 
 
-def movement_lines(mseg: SapTable, mkpf: SapTable | None) -> pd.DataFrame:
-    """The document lines with their posting date: MATDOC and newer MSEG extracts carry
-    BUDAT themselves (BUDAT_MKPF), older ones need MKPF's header."""
+class PostingDates:
+    """MKPF's posting date (BUDAT) per material document, looked up for MSEG's lines a
+    block at a time. Documents are keyed by number and year as one integer when both are
+    digits (SAP's material document numbers always are): five million headers then cost
+    16 bytes each instead of a string each."""
+
+    def __init__(self, mkpf: SapTable):
+        head = mkpf.frame
+        mblnr, mjahr = sap_id(head["MBLNR"]), text_of(head["MJAHR"])
+        raw = text_of(head["BUDAT"])
+        dates = to_date(raw)
+        self.numeric = bool(_digits(mblnr, 12).all() and _digits(mjahr, 4).all())
+        key = self._key(mblnr, mjahr)
+        self.dates = pd.Series(dates.to_numpy(), index=key.to_numpy()).groupby(level=0).first()
+        bad = dates.isna() & raw.ne("")
+        # Headers whose BUDAT is not a date: few; kept as text so a reject can show it.
+        self.unreadable = dict(zip(key[bad].tolist(), raw[bad].tolist(), strict=True))
+
+    def _key(self, mblnr: pd.Series, mjahr: pd.Series) -> pd.Series:
+        if not self.numeric:
+            return (mblnr + "/" + mjahr).astype(object)
+        ok = _digits(mblnr, 12) & _digits(mjahr, 4)
+        number = pd.to_numeric(mblnr.where(ok, "0")).astype("int64")
+        year = pd.to_numeric(mjahr.where(ok, "0")).astype("int64")
+        return (number * 10_000 + year).where(ok, -1)  # -1: in no header
+
+    def lookup(self, mblnr: pd.Series, mjahr: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """(posting date, BUDAT text for the lines whose header's date did not read)."""
+        key = self._key(mblnr, mjahr)
+        ts = pd.Series(self.dates.reindex(key.to_numpy()).to_numpy(), index=mblnr.index)
+        raw = pd.Series("", index=mblnr.index, dtype=TEXT)
+        if self.unreadable:
+            hit = ts.isna() & key.isin(list(self.unreadable))
+            raw[hit] = key[hit].map(self.unreadable)
+        return ts.astype("datetime64[ns]"), raw
+
+
+def _digits(values: pd.Series, width: int) -> pd.Series:
+    return values.str.fullmatch(rf"\d{{1,{width}}}").fillna(False).astype(bool)
+
+
+def movement_lines(mseg: SapTable, dates: PostingDates | None) -> pd.DataFrame:
+    """The document lines with their posting date (`_ts`, and `_budat`: the text behind a
+    date that did not read): MATDOC and newer MSEG extracts carry BUDAT themselves
+    (BUDAT_MKPF), older ones need MKPF's header."""
     lines = mseg.frame
     if "RECORD_TYPE" in lines.columns:  # MATDOC also holds non-movement records
         lines = lines[text_of(lines["RECORD_TYPE"]).isin(["", "MDOC"])]
-    key = sap_id(lines["MBLNR"]) + "/" + text_of(lines["MJAHR"])
-    if "BUDAT" in lines.columns:
-        budat = lines["BUDAT"]
-    elif "BUDAT_MKPF" in lines.columns:
-        budat = lines["BUDAT_MKPF"]
-    elif mkpf is not None:
-        head = mkpf.frame
-        head_key = sap_id(head["MBLNR"]) + "/" + text_of(head["MJAHR"])
-        budat = key.map(
-            pd.Series(head["BUDAT"].to_numpy(), index=head_key.to_numpy()).groupby(level=0).first()
-        )
+    mblnr, mjahr = sap_id(lines["MBLNR"]), text_of(lines["MJAHR"])
+    own = next((c for c in ("BUDAT", "BUDAT_MKPF") if c in lines.columns), None)
+    if own is not None:
+        raw = text_of(lines[own])
+        ts = to_date(raw)
+    elif dates is not None:
+        ts, raw = dates.lookup(mblnr, mjahr)
     else:
-        budat = pd.Series("", index=lines.index)
-    return lines.assign(_doc=key, _budat=budat.fillna(""))
+        ts = pd.Series(pd.NaT, index=lines.index, dtype="datetime64[ns]")
+        raw = pd.Series("", index=lines.index, dtype=TEXT)
+    return lines.assign(_doc=mblnr + "/" + mjahr, _ts=ts, _budat=raw)
 
 
-def map_movements(
+# Fixed categories, so the blocks of one extract concatenate as categoricals.
+_TXN_TYPE = pd.CategoricalDtype(sorted(TXN_SIGNS))
+_REF_TYPE = pd.CategoricalDtype(sorted(REF_TYPES))
+_BWART = pd.CategoricalDtype(sorted(MOVEMENT_TYPES))
+
+
+def map_lines(
     mseg: SapTable, lines: pd.DataFrame, order_types: pd.Series, report: ImportReport
 ) -> pd.DataFrame:
-    """`transactions` rows (with provenance) from the document lines."""
+    """`transactions` rows (with provenance) from one block of document lines, before
+    reversals are netted (`net_movements`, once the whole extract is read): every column
+    typed compactly, because ten million of these rows are held at once."""
     file = mseg.file
     bwart = text_of(lines["BWART"])
     known = bwart.isin(list(MOVEMENT_TYPES))
@@ -96,7 +143,7 @@ def map_movements(
                     group.set_index("_row"), "BWART")  # fmt: skip
     if not known.all():  # filtering copies every column: only when something goes
         lines, bwart = lines[known], bwart[known]
-    ts = to_date(lines["_budat"])
+    ts = lines["_ts"]
     bad = ts.isna()
     missing = lines[bad].set_index("_row")
     report.drop("posting date BUDAT missing or not a date", file,
@@ -112,9 +159,10 @@ def map_movements(
     sign = np.where(shkzg == "H", -1.0, 1.0)
     qty = menge.abs() * sign
     aufnr = sap_id(lines["AUFNR"]) if "AUFNR" in lines.columns else pd.Series("", index=lines.index)
-    base = bwart.map(lambda t: REVERSALS.get(t, t))
-    txn_type = base.map(lambda t: MOVEMENT_TYPES[t][0])
-    ref_type = base.map(lambda t: MOVEMENT_TYPES[t][1])
+    base = bwart.astype(_BWART).map(lambda t: REVERSALS.get(t, t))
+    txn_type = base.map(lambda t: MOVEMENT_TYPES[t][0]).astype(object)
+    ref_type = base.map(lambda t: MOVEMENT_TYPES[t][1]).astype(object)
+    base = base.astype(object)
     ref_id = pd.Series(None, index=lines.index, dtype=object)
     # Orders: 261 issues and 101 receipts against an order, by its category.
     category = aufnr.map(order_types).fillna("")
@@ -133,15 +181,28 @@ def map_movements(
     txn_type = txn_type.mask(
         txn_type == "transfer", np.where(qty > 0, "transfer_in", "transfer_out")
     )
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "txn_id": lines["_doc"] + "/" + sap_id(lines["ZEILE"]),
         "ts": ts, "item_id": sap_id(lines["MATNR"]), "site_id": sap_id(lines["WERKS"]),
-        "qty": qty, "txn_type": txn_type, "ref_type": ref_type, "ref_id": ref_id,
-        "_bwart": bwart, "_shkzg": shkzg, "_file": lines["_file"], "_row": lines["_row"],
-        "_reverses": _reversed_line(lines),
+        "qty": qty, "txn_type": txn_type.astype(_TXN_TYPE),
+        "ref_type": ref_type.astype(_REF_TYPE), "ref_id": ref_id.astype(TEXT),
+        "_bwart": bwart.astype(_BWART), "_shkzg": shkzg,
+        "_file": pd.Categorical([file] * len(lines), categories=[file]),
+        "_row": lines["_row"].astype("int64"), "_reverses": _reversed_line(lines),
     })  # fmt: skip
-    frame = _net_reversals(frame, report, file)
+
+
+def net_movements(frame: pd.DataFrame, report: ImportReport, file: str) -> pd.DataFrame:
+    """The extract's mapped lines with reversals netted and wrong signs dropped."""
+    frame = _net_reversals(frame.reset_index(drop=True), report, file)
     return _check_signs(frame, report, file).drop(columns=["_bwart", "_shkzg", "_reverses"])
+
+
+def map_movements(
+    mseg: SapTable, lines: pd.DataFrame, order_types: pd.Series, report: ImportReport
+) -> pd.DataFrame:
+    """`transactions` rows (with provenance) from the document lines, in one go."""
+    return net_movements(map_lines(mseg, lines, order_types, report), report, mseg.file)
 
 
 def _reversed_line(lines: pd.DataFrame) -> pd.Series:
@@ -155,30 +216,38 @@ def _reversed_line(lines: pd.DataFrame) -> pd.Series:
 
 
 def _net_reversals(frame: pd.DataFrame, report: ImportReport, file: str) -> pd.DataFrame:
+    # Works on the few lines reversals name, then filters the extract once: the extract
+    # itself (millions of lines) is never re-indexed or copied twice.
     is_rev = frame["_bwart"].isin(list(REVERSALS))
     if not is_rev.any():
         return frame
-    originals = frame[~is_rev].set_index("txn_id")
     revs = frame[is_rev]
-    matched = revs["_reverses"].isin(originals.index)
-    taken = revs[matched].groupby("_reverses")["qty"].sum().abs()
-    remaining = originals["qty"].abs() - taken.reindex(originals.index).fillna(0)
+    matched = revs["_reverses"].isin(frame.loc[~is_rev, "txn_id"])
+    named = ~is_rev & frame["txn_id"].isin(revs.loc[matched, "_reverses"])
+    originals = frame[named]
+    taken = revs[matched].groupby("_reverses", observed=True)["qty"].sum().abs()
+    by_id = pd.Series(originals.index, index=originals["txn_id"].astype(object))
+    taken.index = taken.index.astype(object)
+    remaining = originals["qty"].abs() - taken.reindex(by_id.index).fillna(0).to_numpy()
     cancelled = remaining.index[remaining <= 1e-12]
     report.drop("cancelled by its reversal (SMBLN)", file,
-                originals.loc[cancelled].reset_index().set_index("_row"), "txn_id")  # fmt: skip
+                frame.loc[cancelled].set_index("_row"), "txn_id")  # fmt: skip
     report.dropped["reversal netted against the line it reverses"] += int(matched.sum())
     partial = remaining[(remaining > 1e-12) & (remaining < originals["qty"].abs())]
     report.guess("partly reversed: quantity reduced by the reversal", len(partial))
-    originals.loc[partial.index, "qty"] = partial * np.sign(originals.loc[partial.index, "qty"])
-    originals = originals.drop(index=cancelled).reset_index()
-    orphans = revs[~matched].copy()
+    frame.loc[partial.index, "qty"] = partial * np.sign(frame.loc[partial.index, "qty"])
+    orphans = revs.index[~matched]
     report.guess("reversal whose original is not in the export: adjustment", len(orphans))
-    orphans["txn_type"], orphans["ref_type"] = "adjustment", None
-    return pd.concat([originals, orphans], ignore_index=True)
+    frame.loc[orphans, "txn_type"] = "adjustment"
+    frame.loc[orphans, "ref_type"] = None
+    keep = ~is_rev
+    keep[orphans] = True
+    keep[cancelled] = False
+    return frame[keep]
 
 
 def _check_signs(frame: pd.DataFrame, report: ImportReport, file: str) -> pd.DataFrame:
-    wanted = frame["txn_type"].map(TXN_SIGNS)
+    wanted = frame["txn_type"].astype(object).map(TXN_SIGNS)
     wrong = (wanted != 0) & (np.sign(frame["qty"]) != wanted)
     rows = frame[wrong].set_index("_row")
     report.drop("SHKZG does not fit the movement type (S = into stock, H = out)", file,

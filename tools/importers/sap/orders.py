@@ -73,6 +73,17 @@ def production_orders(aufk, afko, afpo, report: ImportReport) -> pd.DataFrame:
     return out
 
 
+def completion_dates(aufk: SapTable | None, afko: SapTable | None) -> pd.Series:
+    """AUFNR -> the date a completed order finished (AFKO-GETRI, actual finish)."""
+    if aufk is None or afko is None:
+        return pd.Series(dtype="datetime64[ns]")
+    done = set(aufk.ids("AUFNR")[_phase(aufk).eq("completed")])
+    ids = afko.ids("AUFNR")
+    finish = pd.Series(to_date(afko.text("GETRI")).to_numpy(), index=ids.to_numpy())
+    finish = finish[~finish.index.duplicated()]
+    return finish[finish.index.isin(done)].dropna()
+
+
 def equipment(equi: SapTable | None, eqkt, default_site: str) -> pd.DataFrame:
     if equi is None:
         return pd.DataFrame()

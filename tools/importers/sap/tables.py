@@ -9,13 +9,14 @@ compared without them, as SAP's own screens show them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from stockwise.tools.importers.errors import ImportRefusedError
-from stockwise.tools.importers.files import find_file, read_text_table
+from stockwise.tools.importers.files import find_file, iter_text_table, read_text_table
 from stockwise.tools.importers.finish import with_provenance
 from stockwise.tools.importers.report import ImportReport
 from stockwise.tools.importers.values import (
@@ -85,7 +86,33 @@ def load_table(
                 f"no {name} extract in {folder} (a file named {name}.csv or {name}.xlsx)"
             )
         return None
-    frame = read_text_table(path)
+    frame = _checked(read_text_table(path), path, fields)
+    present = [frame[f] for f in numeric if f in frame.columns]
+    decimal = decimal_mark(*present) if present else "."
+    return SapTable(name, path.name, with_provenance(frame, path.name), decimal)
+
+
+def iter_table(
+    folder: Path, name: str, fields: tuple[str, ...], *, numeric: tuple[str, ...] = ()
+) -> Iterator[SapTable]:
+    """The extract of table `name` a block of rows at a time (see `iter_text_table`),
+    for the one table that runs to millions of rows: the material documents. The decimal
+    mark is decided on the first block (a file never mixes the two)."""
+    path = find_file(folder, (name,))
+    if path is None:
+        raise ImportRefusedError(
+            f"no {name} extract in {folder} (a file named {name}.csv or {name}.xlsx)"
+        )
+    decimal = None
+    for frame in iter_text_table(path):
+        frame = _checked(frame, path, fields)
+        if decimal is None:
+            present = [frame[f] for f in numeric if f in frame.columns]
+            decimal = decimal_mark(*present) if present else "."
+        yield SapTable(name, path.name, with_provenance(frame, path.name), decimal)
+
+
+def _checked(frame: pd.DataFrame, path: Path, fields: tuple[str, ...]) -> pd.DataFrame:
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     missing = [f for f in fields if f not in frame.columns]
     if missing:
@@ -93,6 +120,4 @@ def load_table(
             f"{path.name}: no column {missing[0]} (SAP field name); the file has "
             f"{', '.join(frame.columns[:25])}"
         )
-    present = [frame[f] for f in numeric if f in frame.columns]
-    decimal = decimal_mark(*present) if present else "."
-    return SapTable(name, path.name, with_provenance(frame, path.name), decimal)
+    return frame
