@@ -7,9 +7,9 @@ It reads the source with `ast` and imports nothing, so it counts any checkout wh
 layout it has: the folders `assistant/`, `tools/`, `knowledge/` and `demo/`, whether their
 imports are spelled `stockwise.tools.x` (one installed package) or `tools.x` (the layout
 before it). Every import counts, those inside functions too (they are dependencies all the
-same, and import-linter counts them). A package cycle is the same between packages, each
-package standing for the modules directly in it. A cycle is a group of modules that import each other
-directly or through others (a strongly connected component of more than one module). An
+same, and import-linter counts them). A cycle is a group of modules that import each other
+directly or through others (a strongly connected component of more than one module); a
+package cycle is the same between packages, each standing for the modules directly in it. An
 upward import goes from a lower layer to a higher one, with the layers of issue 16 read
 from the folder a module sits in (the most specific folder listed in LAYERS wins):
 
@@ -186,9 +186,7 @@ def main() -> None:
     if not modules:
         sys.exit(f"no {', '.join(PACKAGES)} folders under {root}")
     groups = cycles(modules, edges)
-    upward = sorted(
-        (a, b) for a, targets in edges.items() for b in targets if layer(b) > layer(a)
-    )
+    upward = sorted((a, b) for a, targets in edges.items() for b in targets if layer(b) > layer(a))
     print(f"import graph of {root}")
     print(f"  modules                {len(modules)}")
     print(f"  internal import edges  {sum(len(t) for t in edges.values())}")
