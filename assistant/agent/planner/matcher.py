@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,13 +88,16 @@ class _Tfidf:
 
 
 class IntentMatcher:
-    def __init__(self, intents: list[Intent]) -> None:
+    def __init__(self, intents: list[Intent], shape: Callable[[str], str] | None = None) -> None:
+        """`shape` spells an example the way the entity extractor spells a question (a
+        period written out in an example, "within their lead time", becomes the {days} a
+        question's period becomes), so the same wording scores as the same words."""
         self.labels: list[str] = []
         texts: list[str] = []
         for intent in intents:
             for example in intent.examples:
                 self.labels.append(intent.name)
-                texts.append(_normal(example))
+                texts.append(_normal(shape(example.lower()) if shape else example))
         self.chars = _Tfidf([char_grams(t) for t in texts])
         self.words = _Tfidf([word_grams(t) for t in texts])
 
