@@ -40,8 +40,12 @@ def load_matrix(path: Path) -> tuple[np.ndarray, int]:
     """Series x months from a long `unique_id, ds, y` file (a missing month is no demand),
     and the number of negative months. A negative month is a return to stores larger than
     the month's issues: returns are not demand (data contract), and the month's issues are
-    unknown but at least 0, so the month counts as 0 demand, in training and in scoring."""
+    unknown but at least 0, so the month counts as 0 demand, in training and in scoring.
+    Every month from the file's first to its last is a column, even one that no series
+    reports (else the months around a gap would sit side by side as if consecutive)."""
     frame = pd.read_csv(path, usecols=["unique_id", "ds", "y"])
-    wide = frame.pivot(index="unique_id", columns="ds", values="y")
-    values = wide.fillna(0.0).to_numpy(dtype=float)
+    frame["ds"] = pd.to_datetime(frame["ds"]).dt.to_period("M")
+    wide = frame.pivot_table(index="unique_id", columns="ds", values="y", aggfunc="sum")
+    months = pd.period_range(wide.columns.min(), wide.columns.max(), freq="M")
+    values = wide.reindex(columns=months).fillna(0.0).to_numpy(dtype=float)
     return np.clip(values, 0.0, None), int((values < 0).sum())

@@ -54,7 +54,10 @@ def poisson_ppf(mean: np.ndarray, probs: np.ndarray) -> np.ndarray:
 
 
 def _walk(mu: np.ndarray, r: np.ndarray | None, probs: np.ndarray) -> np.ndarray:
-    """Quantiles by accumulating the pmf from k = 0 until every level is reached."""
+    """Quantiles by accumulating the pmf from k = 0 until every level is reached. Each step
+    works only on the elements with a level still pending: most spare-parts cells are done
+    after a count or two, so the walk's cost follows the cells that need it, not the
+    largest one times all."""
     if r is None:
         pmf = np.exp(-mu)
         ratio = mu
@@ -65,11 +68,19 @@ def _walk(mu: np.ndarray, r: np.ndarray | None, probs: np.ndarray) -> np.ndarray
     cdf = pmf.copy()
     out = np.zeros((mu.size, probs.size))
     pending = cdf[:, None] < probs[None, :] - _EPS
+    live = np.nonzero(pending.any(axis=1))[0]
+    pmf, cdf, ratio, pending = pmf[live], cdf[live], ratio[live], pending[live]
+    size = None if r is None else r[live]
     k = 0
-    while pending.any() and k < MAX_WALK:
+    while live.size and k < MAX_WALK:
         k += 1
-        pmf = pmf * ratio / k if r is None else pmf * ratio * (k - 1 + r) / k
+        pmf = pmf * ratio / k if size is None else pmf * ratio * (k - 1 + size) / k
         cdf = cdf + pmf
-        out += pending  # a level still pending after step k - 1 is at least k
+        out[live] += pending  # a level still pending after step k - 1 is at least k
         pending &= cdf[:, None] < probs[None, :] - _EPS
+        keep = pending.any(axis=1)
+        if not keep.all():
+            live, pmf, cdf, ratio, pending = (a[keep] for a in (live, pmf, cdf, ratio, pending))
+            if size is not None:
+                size = size[keep]
     return out

@@ -55,6 +55,8 @@ PointFn = Callable[[np.ndarray, int, list[str]], dict[str, np.ndarray]]
 
 def dispersion(history: np.ndarray) -> np.ndarray:
     """Variance / mean per row (at least 1: a count is never less dispersed than Poisson)."""
+    if history.shape[1] == 0:
+        return np.ones(len(history))
     mean = history.mean(axis=1)
     var = history.var(axis=1)
     return np.maximum(var / np.maximum(mean, 1e-9), 1.0)
@@ -187,16 +189,19 @@ def _pool_levels(
         return weights, levels, [f"under {MIN_GROUP_ROWS} validation series: pool off"]
     groups = demand_groups(train)
     members = [groups == g for g in range(N_GROUPS)] + [np.ones(len(train), bool)]
+    # Mean over each member set's rows, as one product: member sets x rows.
+    share = np.stack(members).astype(float)
+    share /= np.maximum(share.sum(axis=1, keepdims=True), 1.0)
     # loss[w, member set, quantile, level]
     loss = np.zeros((len(POOL_WEIGHTS), len(members), len(QUANTILES), len(LEVEL_GRID)))
     grids = grid_quantiles(train, point, disp, POOL_WEIGHTS, LEVEL_GRID)
     for i, grid in enumerate(grids):
+        # pinball_p(d) = p d + max(-d, 0): the two means over the window serve every p.
         diff = actual[:, :, None] - grid
+        mean_diff = share @ (diff.mean(axis=1) / scale[:, None])
+        under = share @ (np.maximum(-diff, 0.0).mean(axis=1) / scale[:, None])
         for j, p in enumerate(QUANTILES):
-            per_row = np.maximum(p * diff, (p - 1.0) * diff).mean(axis=1) / scale[:, None]
-            for m, rows in enumerate(members):
-                if rows.any():
-                    loss[i, m, j] = per_row[rows].mean(axis=0)
+            loss[i, :, j] = p * mean_diff + under
     for j, p in enumerate(QUANTILES):
         allowed = np.ones((len(POOL_WEIGHTS), len(LEVEL_GRID)), bool)
         if float(p) in INTERVAL_BOUNDS:

@@ -158,14 +158,21 @@ def _tail_quantiles(
 
 
 def _pool_one_weight(
-    history: np.ndarray, mean: np.ndarray, disp: np.ndarray, weight: float, levels: np.ndarray
+    history: np.ndarray,
+    mean: np.ndarray,
+    disp: np.ndarray,
+    weight: float,
+    levels: np.ndarray,
+    cdfs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Quantiles (rows x h x L) of the pool at one weight; `levels`: L shared by all rows,
-    or rows x L."""
+    or rows x L; `cdfs`: the dense negative binomial and own CDFs, when already built."""
     top = DENSE_TOP
-    cdf = (1.0 - weight) * nb_cdf(mean, disp, top)
+    model, own = cdfs or (nb_cdf(mean, disp, top), None)
+    cdf = (1.0 - weight) * model
     if weight > 0:
-        cdf = cdf + weight * own_cdf(history, top)[:, None, :]
+        own = own_cdf(history, top) if own is None else own
+        cdf = cdf + weight * own[:, None, :]
     out = _dense_quantiles(cdf, levels)
     row, period, level = np.nonzero(out > top)
     if len(row):
@@ -212,6 +219,7 @@ def grid_quantiles(
     for lo in range(0, rows, ROW_CHUNK):
         part = slice(lo, lo + ROW_CHUNK)
         levels = np.asarray(grid, float)
+        cdfs = (nb_cdf(mean[part], disp[part], DENSE_TOP), own_cdf(history[part], DENSE_TOP))
         for i, w in enumerate(weights):
-            out[i, part] = _pool_one_weight(history[part], mean[part], disp[part], w, levels)
+            out[i, part] = _pool_one_weight(history[part], mean[part], disp[part], w, levels, cdfs)
     return out
