@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pandas: loaded with the dataset, not with the server
     from stockwise.tools.dataset.context import ToolContext
 
 CHANNEL = "mcp"
-LISTING_GRACE_S = 1.0
+LISTING_GRACE_S = 30.0
 log = logging.getLogger("stockwise.mcp")
 
 
