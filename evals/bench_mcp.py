@@ -9,11 +9,16 @@ Prints, per transport:
   answer (what a client waits for), and from the connection being ready (handshake done,
   or the port accepting) to that answer; target <= 1 s. First the first start after
   install: a fresh, empty data folder (nothing generated, nothing kept from a run), then
-  the started servers the calls are timed on;
+  the started servers the calls are timed on; then `--starts` more starts per transport,
+  with the server's CPU time (user + system, read from /proc right after the answer) beside
+  the wall time: the load inflates the wall time by the time the server waits for a CPU,
+  the CPU time far less;
 - warm read calls, p50 and p90 per tool (on-hand, demand, cover, forecast, document
   search), after one warm-up call each; target p50 <= 50 ms;
 - beside them the baseline: the same tool function called directly in this process, so
-  the MCP overhead (protocol, JSON, worker thread, audit entry) is the difference.
+  the MCP overhead (protocol, JSON, worker thread, audit entry) is the difference; and CPU
+  time, which the load inflates far less: the server's CPU ms per call (mean of the timed
+  calls, from /proc) beside the direct call's (p50, time.process_time).
 
 Wall-clock figures: on a shared machine they include other processes' load; the run says
 how many CPUs it saw and the load average. Figures, not a test: nothing here fails a build.
@@ -72,19 +77,57 @@ def percentiles(ms: list[float]) -> str:
     return f"p50 {p50:7.1f} ms  p90 {p90:7.1f} ms"
 
 
-async def measure_calls(client: Client, calls: int) -> dict[str, list[float]]:
+async def measure_calls(
+    client: Client, calls: int, server_cpu: Callable[[], float]
+) -> dict[str, list[float]]:
+    """Wall ms per call, by tool; the server's CPU ms per call (mean over the timed calls,
+    from /proc) goes to CALL_CPU[tool]."""
     timings: dict[str, list[float]] = {}
     for tool, arguments in READ_CALLS.items():
         warm = await client.call_tool(tool, arguments)
         if warm.is_error:
             raise SystemExit(f"{tool} failed: {warm.content[0].text}")  # type: ignore[union-attr]
         spent = []
+        cpu_before = server_cpu()
         for _ in range(calls):
             start = time.perf_counter()
             await client.call_tool(tool, arguments)
             spent.append((time.perf_counter() - start) * 1000)
+        CALL_CPU[tool] = (server_cpu() - cpu_before) * 1000 / calls
         timings[tool] = spent
     return timings
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children() -> list[int]:
+    """This process's child processes (the stdio server the SDK's client spawned)."""
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name.isdigit() and int(fields[1]) == os.getpid():
+            found.append(int(entry.name))
+    return found
+
+
+# The last start's server CPU time at its tools/list answer, by transport; the last run's
+# server CPU ms per call, by tool.
+LISTING_CPU: dict[str, float] = {}
+CALL_CPU: dict[str, float] = {}
+
+
+def stdio_server_cpu() -> float:
+    return sum(cpu_seconds(pid) for pid in children())
 
 
 async def run_stdio(env: dict[str, str], calls: int) -> tuple[float, float, dict]:
@@ -94,7 +137,8 @@ async def run_stdio(env: dict[str, str], calls: int) -> tuple[float, float, dict
         ready = time.perf_counter()
         await client.list_tools()
         listed = time.perf_counter()
-        timings = await measure_calls(client, calls) if calls else {}
+        LISTING_CPU["stdio"] = stdio_server_cpu()
+        timings = await measure_calls(client, calls, stdio_server_cpu) if calls else {}
     return listed - start, listed - ready, timings
 
 
@@ -128,7 +172,10 @@ async def run_http(env: dict[str, str], calls: int) -> tuple[float, float, dict]
         ):
             await client.list_tools()
             listed = time.perf_counter()
-            timings = await measure_calls(client, calls)
+            LISTING_CPU["http"] = cpu_seconds(server.pid)
+            timings = (
+                await measure_calls(client, calls, lambda: cpu_seconds(server.pid)) if calls else {}
+            )
     finally:
         server.terminate()
         server.wait(20)
@@ -151,16 +198,20 @@ def baseline(env: dict[str, str], calls: int) -> dict[str, list[float]]:
         fn = tools[tool]
         args = input_model(fn).model_validate(arguments)
         fn(ctx, args)
-        spent = []
+        spent, cpu = [], []
         for _ in range(calls):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             fn(ctx, input_model(fn).model_validate(arguments)).model_dump_json()
             spent.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - cpu_start) * 1000)
         timings[tool] = spent
+        timings[f"{tool} cpu"] = cpu
     return timings
 
 
-def report(name: str, cold: float, after_ready: float, timings: dict, base: dict) -> None:
+def report(
+    name: str, cold: float, after_ready: float, timings: dict, base: dict, cpus: dict
+) -> None:
     ok = "meets" if cold <= LIST_TARGET_S else "misses"
     print(f"\n{name}, a later start: tools listed {cold:.2f} s after spawn ({ok} the "
           f"{LIST_TARGET_S:g} s target), {after_ready * 1000:.0f} ms after the connection "
@@ -169,8 +220,10 @@ def report(name: str, cold: float, after_ready: float, timings: dict, base: dict
     for tool, spent in timings.items():
         direct = float(np.median(base[tool]))
         overhead = float(np.median(spent)) - direct
+        cpu = float(np.median(base[f"{tool} cpu"]))
         print(f"  {tool:<18} {percentiles(spent)}   direct p50 {direct:7.1f} ms"
-              f"   MCP overhead {overhead:+6.1f} ms")  # fmt: skip
+              f"   MCP overhead {overhead:+6.1f} ms   CPU: server {cpus[tool]:5.1f} ms/call,"
+              f" direct p50 {cpu:5.1f} ms")  # fmt: skip
     p50 = float(np.median(every))
     ok = "meets" if p50 <= CALL_TARGET_MS else "misses"
     print(
@@ -179,11 +232,28 @@ def report(name: str, cold: float, after_ready: float, timings: dict, base: dict
     )
 
 
+def starts(name: str, run: Callable, env: dict[str, str], count: int) -> None:
+    """`count` more starts: wall time and the server's CPU time to the tools/list answer."""
+    walls, cpus = [], []
+    for _ in range(count):
+        wall, _, _ = anyio.run(run, env, 0)
+        walls.append(wall)
+        cpus.append(LISTING_CPU["stdio" if run is run_stdio else "http"])
+
+    def spread(values: list[float]) -> str:
+        p50, p90 = np.percentile(values, [50, 90])
+        return f"p50 {p50:.2f}  p90 {p90:.2f}  max {max(values):.2f} s"
+
+    print(f"  {count} starts: tools listed after spawn, wall {spread(walls)}; "
+          f"server CPU {spread(cpus)}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", help="a dataset folder or URL (default: the demo plant)")
     parser.add_argument("--calls", type=int, default=50, help="timed calls per tool")
     parser.add_argument("--transport", choices=["stdio", "http", "both"], default="both")
+    parser.add_argument("--starts", type=int, default=5, help="timed starts per transport")
     parser.add_argument("--data-dir", default=str(Path(tempfile.mkdtemp()) / "stockwise-data"))
     args = parser.parse_args()
     env = environment(args)
@@ -195,7 +265,8 @@ def main() -> None:
     ok = "meets" if cold <= LIST_TARGET_S else "misses"
     print(
         f"first start, empty data folder: tools listed {cold:.2f} s after spawn ({ok} the "
-        f"{LIST_TARGET_S:g} s target), {after_ready * 1000:.0f} ms after the handshake"
+        f"{LIST_TARGET_S:g} s target), {after_ready * 1000:.0f} ms after the handshake; "
+        f"server CPU {LISTING_CPU['stdio']:.2f} s"
     )
     prepare(env)
     runs: dict[str, Callable[[dict[str, str], int], Awaitable[tuple[float, float, dict]]]] = {}
@@ -203,10 +274,16 @@ def main() -> None:
         runs["stdio"] = run_stdio
     if args.transport in ("http", "both"):
         runs["streamable HTTP"] = run_http
-    results = {name: anyio.run(run, env, args.calls) for name, run in runs.items()}
+    results, call_cpu = {}, {}
+    for name, run in runs.items():
+        results[name] = anyio.run(run, env, args.calls)
+        call_cpu[name] = dict(CALL_CPU)
     base = baseline(env, args.calls)
     for name, (cold, after_ready, timings) in results.items():
-        report(name, cold, after_ready, timings, base)
+        report(name, cold, after_ready, timings, base, call_cpu[name])
+        if args.starts:
+            starts(name, runs[name], env, args.starts)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -76,6 +76,9 @@ def test_demand_figures_match_the_tool(client_as, space):
         ("on_hand", {"item": "zzqx nothing like it"}, "no item 'zzqx nothing like it'"),
         ("on_hand", {"item": "seal", "colour": "red"}, "on_hand has no argument 'colour'"),
         ("on_hand", {"item": "x" * (MAX_ARGUMENT_CHARS + 1)}, "the limit is 16,384"),
+        ("forecast_demand", {"item": "4410", "horizon": "forever"}, "horizon 'forever'"),
+        ("forecast_demand", {"item": "4410", "horizon": "5y"}, "between 1 day and 730 days"),
+        ("forecast_demand", {"item": "4410", "grain": "day"}, "invalid argument: grain:"),
     ],
 )
 def test_bad_input_is_a_one_line_tool_error_and_the_server_goes_on(

@@ -10,7 +10,12 @@ import pandas as pd
 
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.forecast.classify import adi_cv2, classify
-from stockwise.tools.forecast.combined import ForecastData, ItemDemand, item_demand
+from stockwise.tools.forecast.combined import (
+    ForecastData,
+    ItemDemand,
+    item_demand,
+    window_samples,
+)
 from stockwise.tools.forecast.history import GRAIN_DAYS, aggregate, daily_series
 from stockwise.tools.forecast.periodic import dispersion, forecast_periods, nb_quantiles, widen
 from stockwise.tools.forecast.results import (
@@ -101,17 +106,11 @@ def _period_rows(
         if statistical:
             mean, (p10, p50, p90) = means[k], q[k]
         else:
-            part = item_demand(
-                data,
-                demand.item_id,
-                demand.site_id,
-                float(end),
-                origin=origin,
-                start_days=float(start),
-                n_samples=2000,
-                seed=seed + k,
+            # The window's samples from the model the horizon's forecast built: the
+            # maintenance model (schedules, kit coverage) once per call, not once a period.
+            samples = window_samples(
+                data, demand, float(start), float(end), n_samples=2000, seed=seed + k
             )
-            samples = part.samples
             mean = samples.mean()
             p10, p50, p90 = np.quantile(samples, [0.1, 0.5, 0.9], method="inverted_cdf")
         first = (origin + pd.Timedelta(days=float(start))).date()
