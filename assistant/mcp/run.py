@@ -11,7 +11,8 @@ import anyio
 from starlette.types import ASGIApp
 
 from stockwise.assistant.mcp.identity import ApiKeys, local_principal
-from stockwise.assistant.mcp.server import build_server, tool_listing
+from stockwise.assistant.mcp.offered import catalog
+from stockwise.assistant.mcp.server import build_server
 from stockwise.assistant.mcp.workspace import Workspace
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.exposure import OpenAccessWarning
@@ -35,7 +36,7 @@ def run_stdio(settings: Settings) -> None:
 
     space = Workspace(settings)
     server = build_server(space, local_principal(settings))
-    space.warm(tool_listing)
+    space.warm(catalog)  # the tool modules, for the first call
 
     async def serve() -> None:
         async with stdio_server() as (read_stream, write_stream):
@@ -57,7 +58,7 @@ def http_app(
     space = space or Workspace(settings)
     server = build_server(space, None)
     app = server.streamable_http_app(streamable_http_path=PATH, host=host)
-    space.warm(tool_listing)
+    space.warm(catalog)  # the tool modules, for the first call
     checked = ApiKeys(app, keys_of(settings), RateLimiter(settings.rate_limit_per_minute))
     return OpenAccessWarning(checked) if insecure_open else checked
 

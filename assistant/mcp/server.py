@@ -18,6 +18,7 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
+from stockwise.assistant.mcp import manifest
 from stockwise.assistant.mcp.catalog import McpTool
 from stockwise.assistant.mcp.identity import caller
 from stockwise.assistant.mcp.offered import catalog
@@ -37,7 +38,9 @@ INSTRUCTIONS = (
 
 @functools.cache
 def tool_listing() -> list[types.Tool]:
-    return [tool.listing() for tool in catalog().values()]
+    # The written listing (manifest.py): the catalog's own, checked by a test, without
+    # importing the tool modules before the first answer.
+    return manifest.listing()
 
 
 def find_tool(name: str) -> McpTool:
