@@ -213,6 +213,10 @@ def test_wip_value_contract_definition(ctx):
     assert mo3.total_value == 920 and "not open" in mo3.evidence.notes[0]
     with pytest.raises(UnknownEntityError, match="no production order 'MO9'"):
         wip_value(ctx, WipValueInput(order="MO9"))
+    # All three open orders are at S1; S2 has none open (MO3 is completed).
+    assert wip_value(ctx, WipValueInput(site="S1")).total_value == 3340
+    at_s2 = wip_value(ctx, WipValueInput(site="S2"))
+    assert at_s2.total_value == 0 and at_s2.orders == []
 
 
 def test_stalled_orders(ctx):

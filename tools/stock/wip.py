@@ -126,6 +126,11 @@ class WipValueInput(BaseModel):
         description="A production order id; omit for all open orders.",
         json_schema_extra=cli(positional=True),
     )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name: only that site's open orders; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     limit: int = Field(
         default=50,
         ge=1,
@@ -167,14 +172,14 @@ WIP_ORDERS_NOTE = (
 
 
 def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
-    """WIP value of one production order, or of every open order with the total: material
-    issued to the order (issue_production transactions whose ref_id is the order, at unit
-    cost) plus the conversion cost of its finished stages (qty_good x std hours x (labor +
-    overhead rate), from the product's routing)."""
+    """WIP value of one production order, or of every open order (of one site, if given)
+    with the total: material issued to the order (issue_production transactions whose
+    ref_id is the order, at unit cost) plus the conversion cost of its finished stages
+    (qty_good x std hours x (labor + overhead rate), from the product's routing)."""
     from stockwise.tools.stock.common import evidence, open_index
     from stockwise.tools.stock.wip_frames import order_wip_values
 
-    index, _ = open_index(ctx)
+    index, resolve = open_index(ctx)
     orders = ctx.dataset.production_orders
     notes: list[str] = [] if args.order else [WIP_ORDERS_NOTE]
     if args.order:
@@ -199,6 +204,9 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
         wanted = index.memo(
             "open_orders", lambda: orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
         )
+    if args.site:
+        site_id = index.sites["site_id"].iat[resolve.site(args.site)]
+        wanted = wanted[wanted["site_id"] == site_id]
     values, value_notes = order_wip_values(ctx.dataset, index, wanted)
     notes += value_notes
     listed = values.sort_values("wip_value", ascending=False, kind="stable").head(args.limit)
