@@ -132,11 +132,21 @@ def test_critical_is_matched_fuzzily(graph):
     assert tool == "run_out_within" and args["criticality"] == "A"
 
 
-def test_a_filter_the_tool_cannot_apply_is_named(graph):
+def test_wip_value_is_read_for_the_site_asked(graph):
     result = ask(graph, "what's the WIP worth at riverside")
-    assert [t for t, _ in calls(result)] == ["wip_value"]
-    assert "not applied" in result["answer"] and "site S1" in result["answer"]
+    assert calls(result) == [("wip_value", {"site": "S1"})]
+    assert "site S1 (Riverside" in result["answer"] and "not applied" not in result["answer"]
     assert result["ungrounded"] == []
+
+
+def test_a_filter_the_tool_cannot_apply_is_asked_about_not_dropped(graph):
+    thread = "unapplied-filter"
+    first = ask(graph, "which critical items are slow moving", thread)
+    assert first["sources"] == []  # no answer for all items passed off as the critical ones
+    assert "criticality A" in first["answer"] and "Do you mean" in first["answer"]
+    second = ask(graph, "yes", thread)
+    ((tool, args),) = calls(second)
+    assert tool == "slow_moving_and_excess" and "criticality" not in str(args)
 
 
 def test_several_matching_items_get_a_question_and_the_reply_continues(graph, ctx):

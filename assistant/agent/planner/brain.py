@@ -48,6 +48,11 @@ UNSURE = 0.5  # ... when the better one is itself no stronger than this
 MAX_QUESTION_CHARS = 1000
 ITEM_QUESTIONS = ("on_hand", "demand", "days_of_cover")  # offered when only the item is clear
 # Pairs whose examples overlap on purpose and that the entities settle (an item named or not).
+# Filters a question can ask for that some tools cannot apply; asked about, never dropped.
+FILTERS = ("site", "criticality", "category")
+# Types where a filter the tool lacks changes nothing the answer claims: a lookup by id or
+# words, a classification, a document search (it reads the question's own words).
+UNFILTERED_OK = frozenset({"find_items", "classify_item", "search_documents"})
 SETTLED_PAIRS = {
     frozenset({"run_out_within", "days_of_cover"}),
     frozenset({"run_out_within", "stockout_risk"}),
@@ -165,6 +170,8 @@ class Brain:
             chosen = pick(q, previous["options"])
             if chosen is not None:
                 entities = {**previous["entities"], **chosen.get("entities", {})}
+                for key in chosen.get("without", ()):
+                    entities.pop(key, None)
                 intent = chosen.get("intent", previous["intent"])
                 return self._calls(
                     Plan(intent, entities, question=previous.get("question", "")), tools
@@ -304,9 +311,18 @@ class Brain:
             for entities in declared_entities(tools[n]).values()
         )
 
-    def _reading(self, what: str, tool: BaseTool, values: dict, args: dict, question: str) -> str:
+    def _dropped(self, tool: BaseTool, values: dict, args: dict, question: str) -> list[str]:
+        """The entities the question named that `tool` does not take, as the reading names
+        them. A tool that reads the question's own words (document search) takes its item
+        and category words that way; an item's category or criticality describes the item
+        named, not a filter."""
         declared = declared_entities(tool)
         taken = {e for field_, es in declared.items() if field_ in args for e in es}
+        free_text = any("question" in es for es in declared.values())
+        named_item = any("item" in es for f, es in declared.items() if f in args)
+        described = {"item", "category", "criticality", "equipment"} if free_text else set()
+        if named_item:
+            described |= {"category", "criticality"}
         shown = {
             "site": "site",
             "item": "item",
@@ -315,16 +331,60 @@ class Brain:
             "criticality": "criticality",
             "equipment": "equipment",
         }
-        dropped = [
+        return [
             f"{word} {values[key]}"
             if key in ("site", "equipment") or str(values[key]).lower() in question
             else word
             for key, word in shown.items()
-            if key in values and key not in taken and not (key == "start" and "days" in taken)
+            if key in values
+            and key not in taken
+            and key not in described
+            and not (key == "start" and "days" in taken)
         ]
+
+    def _reading(self, what: str, tool: BaseTool, args: dict, dropped: list[str]) -> str:
+        declared = declared_entities(tool)
         takes_site = any("site" in es for es in declared.values())
         sites = {sid: name.title() for name, sid in self.extractor.sites.names.items()}
         return reading(what, args, sites, dropped, takes_site)
+
+    def _unapplied(self, plan: Plan, tool: BaseTool, values: dict, args: dict) -> list[str]:
+        """The filters (site, criticality, category) the question asked for that the chosen
+        tool cannot apply: answering without them would be a confident answer to another
+        question."""
+        if plan.intent in UNFILTERED_OK:
+            return []
+        declared = declared_entities(tool)
+        taken = {e for field_, es in declared.items() if field_ in args for e in es}
+        if any("question" in es for es in declared.values()):
+            return []
+        keys = [k for k in FILTERS if k in values and values[k] and k not in taken]
+        if any("item" in es for f, es in declared.items() if f in args):
+            keys = [k for k in keys if k == "site"]
+        return keys
+
+    def _ask_unfiltered(self, plan: Plan, intent: Intent, keys: list[str]) -> Plan:
+        sites = {sid: name.title() for name, sid in self.extractor.sites.names.items()}
+        named = []
+        for k in keys:
+            v = plan.entities[k]
+            named.append(
+                f"site {v} ({sites.get(v, v)})"
+                if k == "site"
+                else f"criticality {v}"
+                if k == "criticality"
+                else f"{str(plan.entities.get('mro_subtype') or v).replace('_', ' ')}"
+            )
+        everything = "all sites" if keys == ["site"] else "everything, without that filter"
+        plan.message = (
+            f"I can answer {intent.label}, but not narrowed to {' and '.join(named)}: that "
+            f"filter is not one this question type takes. Do you mean {everything}? "
+            "Reply yes for that, or ask it another way."
+        )
+        without = list(keys) + (["mro_subtype"] if "category" in keys else [])
+        plan.options = [{"intent": plan.intent, "entities": {}, "without": without}]
+        plan.calls = []
+        return plan
 
     def decline(self, tools: dict[str, BaseTool]) -> str:
         can = "\n".join(f"- {c}" for c in self.capabilities(set(tools)))
@@ -344,10 +404,12 @@ class Brain:
                 plan.message = clarify(missing)
                 plan.calls = []
                 return plan
+            unapplied = self._unapplied(plan, tools[name], values, args)
+            if unapplied:
+                return self._ask_unfiltered(plan, intent, unapplied)
             if not plan.reading:
-                plan.reading = self._reading(
-                    plan.what or intent.label, tools[name], values, args, plan.question.lower()
-                )
+                dropped = self._dropped(tools[name], values, args, plan.question.lower())
+                plan.reading = self._reading(plan.what or intent.label, tools[name], args, dropped)
             plan.calls.append(
                 {
                     "name": name,
