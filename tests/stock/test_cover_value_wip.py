@@ -227,6 +227,9 @@ def test_stalled_orders(ctx):
     assert [(o.order_id, o.days_at_stage, o.typical_days, o.ratio) for o in result.orders] == [
         ("MO5", 117.5, 2.0, 58.75)
     ]
+    # MO5 is at S1; S2 has no open order, so nothing there is stalled.
+    assert [o.order_id for o in stalled_orders(ctx, StalledInput(site="S1")).orders] == ["MO5"]
+    assert stalled_orders(ctx, StalledInput(site="S2")).count == 0
     assert stalled_orders(ctx, StalledInput(factor=60)).count == 0
 
 

@@ -250,6 +250,11 @@ class StalledInput(BaseModel):
         description="Stalled when the time at the current "
         "stage exceeds this many times the stage's typical time.",
     )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name: only that site's orders; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     limit: int = Field(
         default=50,
         ge=1,
@@ -283,14 +288,16 @@ class StalledResult(ToolResult):
 def stalled_orders(ctx: ToolContext, args: StalledInput) -> StalledResult:
     """Open production orders stuck at their current stage: time at the stage (as_of - the
     stage's start, stage not finished) more than `factor` times that stage's typical time
-    (median of finished rows of the same product and stage)."""
+    (median of finished rows of the same product and stage), of one site if given."""
     from stockwise.tools.stock.common import evidence, finite, open_index
     from stockwise.tools.stock.wip_frames import current_stages, typical_stage_days
 
-    index, _ = open_index(ctx)
+    index, resolve = open_index(ctx)
     if args.factor <= 1:
         raise InvalidArgumentError("factor must be above 1")
     frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
+    if args.site:
+        frame = frame[frame["site_id"] == index.sites["site_id"].iat[resolve.site(args.site)]]
     frame = frame[frame["stage_seq"].notna() & frame["finished_at"].isna()].copy()
     frame["stage_seq"] = frame["stage_seq"].astype(int)
     frame = typical_stage_days(ctx.dataset, index, frame)

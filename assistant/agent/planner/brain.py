@@ -49,10 +49,14 @@ MAX_QUESTION_CHARS = 1000
 ITEM_QUESTIONS = ("on_hand", "demand", "days_of_cover")  # offered when only the item is clear
 # Pairs whose examples overlap on purpose and that the entities settle (an item named or not).
 # Filters a question can ask for that some tools cannot apply; asked about, never dropped.
-FILTERS = ("site", "criticality", "category")
+FILTERS = ("site", "criticality", "category", "mro_subtype")
 # Types where a filter the tool lacks changes nothing the answer claims: a lookup by id or
 # words, a classification, a document search (it reads the question's own words).
-UNFILTERED_OK = frozenset({"find_items", "classify_item", "search_documents"})
+# A requisition draft shows its arguments in the approval it waits for (MRO drafts cover
+# spare parts and consumables alike), so nothing is passed off there.
+UNFILTERED_OK = frozenset(
+    {"find_items", "classify_item", "search_documents", "draft_purchase_requisitions"}
+)
 SETTLED_PAIRS = {
     frozenset({"run_out_within", "days_of_cover"}),
     frozenset({"run_out_within", "stockout_risk"}),
@@ -365,17 +369,21 @@ class Brain:
 
     def _ask_unfiltered(self, plan: Plan, intent: Intent, keys: list[str]) -> Plan:
         sites = {sid: name.title() for name, sid in self.extractor.sites.names.items()}
+        values = plan.entities
         named = []
         for k in keys:
-            v = plan.entities[k]
-            named.append(
-                f"site {v} ({sites.get(v, v)})"
-                if k == "site"
-                else f"criticality {v}"
-                if k == "criticality"
-                else f"{str(plan.entities.get('mro_subtype') or v).replace('_', ' ')}"
-            )
-        everything = "all sites" if keys == ["site"] else "everything, without that filter"
+            if k == "site":
+                named.append(f"site {values[k]} ({sites.get(values[k], values[k])})")
+            elif k == "criticality":
+                named.append(f"criticality {values[k]}")
+            elif k == "category" or "category" not in keys:
+                named.append(group_words(values.get("mro_subtype") or values.get("category")))
+        if keys == ["site"]:
+            everything = "all sites"
+        elif keys == ["mro_subtype"]:
+            everything = f"all {group_words(values.get('category'))}, without that filter"
+        else:
+            everything = "everything, without that filter"
         plan.message = (
             f"I can answer {intent.label}, but not narrowed to {' and '.join(named)}: that "
             f"filter is not one this question type takes. Do you mean {everything}? "
@@ -421,6 +429,12 @@ class Brain:
         if not plan.calls:
             plan.message = "I have no tool for that question yet."
         return plan
+
+
+def group_words(value: object) -> str:
+    """A category or MRO subtype as a person says it: "spare parts", "MRO items"."""
+    text = str(value or "items")
+    return {"mro": "MRO items", "wip": "WIP items"}.get(text, text.replace("_", " ") + "s")
 
 
 def clarify(missing: list[str]) -> str:
