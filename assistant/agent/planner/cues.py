@@ -65,7 +65,8 @@ PROFILE_CUES = re.compile(
 
 SLOW_CUES = re.compile(
     r"\b(?:not|n't|never) (?:been )?(?:touched|moved|used|issued|consumed|picked|drawn)\b"
-    r"|\bno (?:movement|issues|consumption|usage)\b|\bidle\b|\bdormant\b|\bobsolete\b"
+    r"|\bno (?:movements?|issues|consumption|usage|demand|activity|transactions)\b"
+    r"|\bidle\b|\bdormant\b|\bobsolete\b"
     r"|\bdead stock\b|\bgathering dust\b|\bslow[- ]?mov\w+|\bexcess\b|\boverstock\w*"
 )
 
@@ -124,6 +125,19 @@ SIMULATE_CUES = re.compile(
     r"|performed|worked|coped)|would have (?:done|performed|worked))\b"
 )
 
+# Stock that will not last a horizon: "what will be out of stock within two weeks", "which
+# consumables won't last the next 30 days". A risk is the stockout-risk projection.
+RUN_OUT_CUES = re.compile(
+    r"\b(?:out of stock|run (?:out|dry|short)|running (?:out|dry|low|short)|stock ?outs?"
+    r"|won'?t last|will not last|not last|last (?:the|until|through)|be empty)\b"
+)
+RISK_WORDS = re.compile(r"\b(?:risk\w*|likely|danger|threat\w*|exposed)\b")
+# Due for reordering: "what needs to be reordered", "items at or below min".
+BELOW_ROP_CUES = re.compile(
+    r"\b(?:needs?|due|ready) (?:to be )?re-?order(?:ed|ing)?\b|\bat or (?:below|under)\b"
+    r"|\b(?:below|under|beneath) (?:the |their |its )?(?:reorder|re-order|rop|min\b|minimum)"
+)
+
 ORDER_WORDS = re.compile(r"\b(?:orders?|mos|jobs|batches|work orders)\b")
 LATE_WORDS = re.compile(r"\b(?:stuck|stalled|late|delayed|overdue|past due|behind)\b")
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
@@ -144,6 +158,11 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "simulate_policy"
     if item_known and CLASSIFY_CUES.search(q) and not figure:
         return "classify_item"
+    horizon = "days" in entities or "lead_time" in entities
+    if not item_known and horizon and RUN_OUT_CUES.search(q):
+        return "stockout_risk" if RISK_WORDS.search(q) else "run_out_within"
+    if not item_known and BELOW_ROP_CUES.search(q) and not figure:
+        return "below_reorder_point"
     if ANOMALY_CUES.search(q):
         return "find_anomalies"
     open_orders = OPEN_ORDERS.search(q) and not MONEY_WORDS.search(q)
