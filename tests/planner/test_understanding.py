@@ -242,3 +242,16 @@ def test_ambiguity_reaches_an_endpoint_model_as_a_message_it_can_act_on():
     assert asked is not None
     message, options = asked
     assert [o["item"] for o in options] == ["10099", "11259"] and "1) 10099" in message
+
+
+def test_one_item_named_in_a_question_about_no_item_asks_what_about_it(graph):
+    thread = "item-in-a-list-question"
+    first = ask(graph, "is 4412 slow moving", thread)
+    assert first["sources"] == []  # not the whole slow-moving list as if it were about 4412
+    assert "I see item 4412" in first["answer"] and "not about one item" in first["answer"]
+    ((tool, args),) = calls(ask(graph, "1", thread))
+    assert tool == "slow_moving_and_excess" and "4412" not in str(args)
+    third = ask(graph, "is 4412 slow moving", thread)
+    assert third["sources"] == []
+    ((tool, args),) = calls(ask(graph, "2", thread))
+    assert tool == "on_hand" and args["item"] == "4412"
