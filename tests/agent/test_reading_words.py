@@ -100,6 +100,7 @@ def test_words_no_description_holds_name_no_item_by_token(extractor):
         ("what do we do with scrap and quarantined stock", False, "search_documents"),
         ("replay the current min/max of 4444 on history", True, "simulate_policy"),
         ("what raw materials need to be reordered", False, "below_reorder_point"),
+        ("recommended reorder point for the chiller fan motor", True, "recommend_reorder"),
     ],
 )
 def test_cue_words_settle_the_question_type(question, item_known, intent):

@@ -138,6 +138,13 @@ BELOW_ROP_CUES = re.compile(
     r"|\b(?:below|under|beneath) (?:the |their |its )?(?:reorder|re-order|rop|min\b|minimum)"
 )
 
+# A policy asked for, not replayed: "recommended reorder point for the chiller fan motor".
+RECOMMEND_CUES = re.compile(
+    r"\b(?:recommend\w*|suggest\w*|optimal|ideal|best|right|should)\b.{0,30}\b(?:reorder "
+    r"(?:points?|levels?|quantit\w+|qty)|rops?|safety stocks?|min(?:/| and | ?- ?)max"
+    r"|order quantit\w+|order qty|eoq)\b"
+)
+
 ORDER_WORDS = re.compile(r"\b(?:orders?|mos|jobs|batches|work orders)\b")
 LATE_WORDS = re.compile(r"\b(?:stuck|stalled|late|delayed|overdue|past due|behind)\b")
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
@@ -156,6 +163,8 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "demand_profile"
     if SIMULATE_CUES.search(q) and (item_known or POLICY.search(q) or "min" in q):
         return "simulate_policy"
+    if item_known and RECOMMEND_CUES.search(q):
+        return "recommend_reorder"
     if item_known and CLASSIFY_CUES.search(q) and not figure:
         return "classify_item"
     horizon = "days" in entities or "lead_time" in entities
