@@ -278,7 +278,7 @@ class Brain:
             elif str(item).lower() in self.extractor.item_ids and intent not in UNFILTERED_OK:
                 # One exact item named, and the question type read is about no item: the
                 # answer would be a list that never looks at it.
-                return self._ask_about_item(item, found.values, question, tools, read=intent)
+                return self._ask_about_item(str(item), found.values, question, tools, read=intent)
         elif self._close_call(match, found.values, tools):
             return self._ask_intent(match, found.values, question)
         return self._calls(Plan(intent, found.values, question=question), tools)
