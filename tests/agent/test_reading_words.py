@@ -91,7 +91,30 @@ def test_words_no_description_holds_name_no_item_by_token(extractor):
         ("transactions of 4412 in august", True, "movements"),
         ("how much 4412 did we use in august", True, None),
         ("how many 4412 do we have", True, None),
+        # requests to buy are the requisition draft; questions about ordering are not
+        ("order 20 of 4412", True, "draft_purchase_requisitions"),
+        ("can you raise a pr for the critical spares", False, "draft_purchase_requisitions"),
+        ("how much should we order of 4412", True, None),
+        ("is 10826 a spare or a component", True, "classify_item"),
+        ("how variable is the demand for 4507", True, "demand_profile"),
+        ("what do we do with scrap and quarantined stock", False, "search_documents"),
+        ("replay the current min/max of 4444 on history", True, "simulate_policy"),
+        ("what raw materials need to be reordered", False, "below_reorder_point"),
+        ("recommended reorder point for the chiller fan motor", True, "recommend_reorder"),
     ],
 )
 def test_cue_words_settle_the_question_type(question, item_known, intent):
     assert cue_intent(question, {}, item_known) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what will be out of stock within two weeks", "run_out_within"),
+        ("which consumables won't last the next 30 days", "run_out_within"),
+        ("which items are at risk of running out in 2 weeks", "stockout_risk"),
+    ],
+)
+def test_a_horizon_with_running_out_is_a_run_out_question(question, intent):
+    assert cue_intent(question, {"days": 14}, False) == intent
+    assert cue_intent(question, {}, False) is None  # no horizon: the matcher decides

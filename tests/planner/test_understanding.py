@@ -132,11 +132,21 @@ def test_critical_is_matched_fuzzily(graph):
     assert tool == "run_out_within" and args["criticality"] == "A"
 
 
-def test_a_filter_the_tool_cannot_apply_is_named(graph):
+def test_wip_value_is_read_for_the_site_asked(graph):
     result = ask(graph, "what's the WIP worth at riverside")
-    assert [t for t, _ in calls(result)] == ["wip_value"]
-    assert "not applied" in result["answer"] and "site S1" in result["answer"]
+    assert calls(result) == [("wip_value", {"site": "S1"})]
+    assert "site S1 (Riverside" in result["answer"] and "not applied" not in result["answer"]
     assert result["ungrounded"] == []
+
+
+def test_a_filter_the_tool_cannot_apply_is_asked_about_not_dropped(graph):
+    thread = "unapplied-filter"
+    first = ask(graph, "which critical items are slow moving", thread)
+    assert first["sources"] == []  # no answer for all items passed off as the critical ones
+    assert "criticality A" in first["answer"] and "Do you mean" in first["answer"]
+    second = ask(graph, "yes", thread)
+    ((tool, args),) = calls(second)
+    assert tool == "slow_moving_and_excess" and "criticality" not in str(args)
 
 
 def test_several_matching_items_get_a_question_and_the_reply_continues(graph, ctx):
@@ -232,3 +242,16 @@ def test_ambiguity_reaches_an_endpoint_model_as_a_message_it_can_act_on():
     assert asked is not None
     message, options = asked
     assert [o["item"] for o in options] == ["10099", "11259"] and "1) 10099" in message
+
+
+def test_one_item_named_in_a_question_about_no_item_asks_what_about_it(graph):
+    thread = "item-in-a-list-question"
+    first = ask(graph, "is 4412 slow moving", thread)
+    assert first["sources"] == []  # not the whole slow-moving list as if it were about 4412
+    assert "I see item 4412" in first["answer"] and "not about one item" in first["answer"]
+    ((tool, args),) = calls(ask(graph, "1", thread))
+    assert tool == "slow_moving_and_excess" and "4412" not in str(args)
+    third = ask(graph, "is 4412 slow moving", thread)
+    assert third["sources"] == []
+    ((tool, args),) = calls(ask(graph, "2", thread))
+    assert tool == "on_hand" and args["item"] == "4412"

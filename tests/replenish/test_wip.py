@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from stockwise.tools.core.errors import UnknownEntityError
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish import (
@@ -101,3 +102,14 @@ def test_cycle_in_the_data_is_a_clear_error(plant_ctx):
     ctx = ToolContext(dataset_from_frames(frames), plant_ctx.settings)
     with pytest.raises(BomCycleError, match="SA -> C3 -> SA"):
         wip_component_needs(ctx, WipNeedsInput(order_id="O1"))
+
+
+def test_component_needs_keep_to_the_site_asked(plant_ctx):
+    frames = plant_frames()
+    frames["sites"] = pd.DataFrame({"site_id": ["S1", "S2"], "name": ["Plant 1", "Plant 2"]})
+    ctx = ToolContext(dataset_from_frames(frames), plant_ctx.settings)
+    here = wip_component_needs(ctx, WipNeedsInput(site_id="S1"))
+    assert {n.order_id for n in here.needs} == {"O1"}
+    assert wip_component_needs(ctx, WipNeedsInput(site_id="S2")).needs == []
+    with pytest.raises(UnknownEntityError):
+        wip_component_needs(ctx, WipNeedsInput(site_id="S9"))

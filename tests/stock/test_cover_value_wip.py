@@ -213,6 +213,10 @@ def test_wip_value_contract_definition(ctx):
     assert mo3.total_value == 920 and "not open" in mo3.evidence.notes[0]
     with pytest.raises(UnknownEntityError, match="no production order 'MO9'"):
         wip_value(ctx, WipValueInput(order="MO9"))
+    # All three open orders are at S1; S2 has none open (MO3 is completed).
+    assert wip_value(ctx, WipValueInput(site="S1")).total_value == 3340
+    at_s2 = wip_value(ctx, WipValueInput(site="S2"))
+    assert at_s2.total_value == 0 and at_s2.orders == []
 
 
 def test_stalled_orders(ctx):
@@ -223,6 +227,9 @@ def test_stalled_orders(ctx):
     assert [(o.order_id, o.days_at_stage, o.typical_days, o.ratio) for o in result.orders] == [
         ("MO5", 117.5, 2.0, 58.75)
     ]
+    # MO5 is at S1; S2 has no open order, so nothing there is stalled.
+    assert [o.order_id for o in stalled_orders(ctx, StalledInput(site="S1")).orders] == ["MO5"]
+    assert stalled_orders(ctx, StalledInput(site="S2")).count == 0
     assert stalled_orders(ctx, StalledInput(factor=60)).count == 0
 
 

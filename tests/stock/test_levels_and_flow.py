@@ -83,6 +83,10 @@ def test_below_reorder_point(ctx):
     assert [r.item_id for r in only_c.rows] == ["I3"]
     mro = below_reorder_point(ctx, BelowReorderPointInput(category="MRO"))
     assert [r.item_id for r in mro.rows] == ["I1", "I2"]
+    spares = BelowReorderPointInput(category="mro", mro_subtype="spare_part")
+    assert [r.item_id for r in below_reorder_point(ctx, spares).rows] == ["I1", "I2"]
+    tools = BelowReorderPointInput(category="mro", mro_subtype="tool")
+    assert below_reorder_point(ctx, tools).count == 0
 
 
 def test_demand_counts_issues_only_with_both_ends_included(ctx):

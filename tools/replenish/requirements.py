@@ -48,6 +48,7 @@ class StockAlert(BaseModel):
 class WipNeedsInput(BaseModel):
     order_id: str | None = Field(None, description="One production order")
     product_item_id: str | None = Field(None, description="All open orders of a product")
+    site_id: Site = None
 
 
 class WipNeedsResult(ToolResult):
@@ -188,10 +189,10 @@ def _need_rows(needs: pd.DataFrame) -> list[ComponentNeed]:
 
 
 def wip_component_needs(ctx: ToolContext, args: WipNeedsInput) -> WipNeedsResult:
-    """Components the open production orders (one order, or all of a product) still need,
-    exploded through sub-assemblies, with the date each is needed given where the order is
-    (a stalled order moves its later needs back); alerts where the needs push a component
-    below safety stock within its lead time, and purchases that can wait."""
+    """Components the open production orders (one order, all of a product, or those of one
+    site) still need, exploded through sub-assemblies, with the date each is needed given
+    where the order is (a stalled order moves its later needs back); alerts where the needs
+    push a component below safety stock within its lead time, and purchases that can wait."""
     from stockwise.tools.replenish.items import item_site_facts
     from stockwise.tools.replenish.policy import plan_policies
     from stockwise.tools.replenish.risk import risk_table
@@ -213,6 +214,11 @@ def wip_component_needs(ctx: ToolContext, args: WipNeedsInput) -> WipNeedsResult
             check_item(ds, args.product_item_id)
             orders = orders[orders["product_item_id"] == args.product_item_id]
         orders = orders[orders["status"].isin(OPEN_STATUSES)]
+    if args.site_id is not None:
+        sites = set(ds.sites["site_id"])
+        if args.site_id not in sites:
+            raise UnknownEntityError("site", args.site_id, sorted(sites)[:5])
+        orders = orders[orders["site_id"] == args.site_id]
     all_needs = component_needs(ds)  # every open order competes for the same stock
     needs = all_needs[all_needs["order_id"].isin(orders["order_id"])]
     facts = bought_only(ds, item_site_facts(ds))

@@ -187,6 +187,11 @@ class BelowReorderPointInput(BaseModel):
         description="A (stops a line), B or C.",
         json_schema_extra=fills("criticality"),
     )
+    mro_subtype: str | None = Field(
+        default=None,
+        description="Recorded MRO subtype: spare_part, consumable, tool or safety.",
+        json_schema_extra=fills("mro_subtype"),
+    )
     limit: int = Field(
         default=100,
         ge=1,
@@ -214,7 +219,8 @@ def below_reorder_point(ctx: ToolContext, args: BelowReorderPointInput) -> Below
     """Item-site rows whose on hand is at or below their reorder point (on hand <= reorder_point).
 
     Only rows that have a reorder point count. Most critical first (A, B, C, none), then the
-    largest shortfall. Filters use the category and criticality recorded in the ERP.
+    largest shortfall. Filters use the category, MRO subtype and criticality recorded in the
+    ERP.
     """
     import numpy as np
 
@@ -223,7 +229,7 @@ def below_reorder_point(ctx: ToolContext, args: BelowReorderPointInput) -> Below
     index, resolve = open_index(ctx)
     has_rop = ~np.isnan(index.lv_reorder_point)
     hit = has_rop & (index.lv_on_hand <= np.where(has_rop, index.lv_reorder_point, 0))
-    hit &= item_mask(index, args.category, args.criticality)[index.lv_item]
+    hit &= item_mask(index, args.category, args.criticality, args.mro_subtype)[index.lv_item]
     if args.site:
         hit &= index.lv_site == resolve.site(args.site)
     rows = np.flatnonzero(hit)

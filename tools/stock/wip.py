@@ -126,6 +126,11 @@ class WipValueInput(BaseModel):
         description="A production order id; omit for all open orders.",
         json_schema_extra=cli(positional=True),
     )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name: only that site's open orders; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     limit: int = Field(
         default=50,
         ge=1,
@@ -167,14 +172,14 @@ WIP_ORDERS_NOTE = (
 
 
 def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
-    """WIP value of one production order, or of every open order with the total: material
-    issued to the order (issue_production transactions whose ref_id is the order, at unit
-    cost) plus the conversion cost of its finished stages (qty_good x std hours x (labor +
-    overhead rate), from the product's routing)."""
+    """WIP value of one production order, or of every open order (of one site, if given)
+    with the total: material issued to the order (issue_production transactions whose
+    ref_id is the order, at unit cost) plus the conversion cost of its finished stages
+    (qty_good x std hours x (labor + overhead rate), from the product's routing)."""
     from stockwise.tools.stock.common import evidence, open_index
     from stockwise.tools.stock.wip_frames import order_wip_values
 
-    index, _ = open_index(ctx)
+    index, resolve = open_index(ctx)
     orders = ctx.dataset.production_orders
     notes: list[str] = [] if args.order else [WIP_ORDERS_NOTE]
     if args.order:
@@ -199,6 +204,9 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
         wanted = index.memo(
             "open_orders", lambda: orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
         )
+    if args.site:
+        site_id = index.sites["site_id"].iat[resolve.site(args.site)]
+        wanted = wanted[wanted["site_id"] == site_id]
     values, value_notes = order_wip_values(ctx.dataset, index, wanted)
     notes += value_notes
     listed = values.sort_values("wip_value", ascending=False, kind="stable").head(args.limit)
@@ -242,6 +250,11 @@ class StalledInput(BaseModel):
         description="Stalled when the time at the current "
         "stage exceeds this many times the stage's typical time.",
     )
+    site: str | None = Field(
+        default=None,
+        description="Site id or name: only that site's orders; omit for all sites.",
+        json_schema_extra=fills("site"),
+    )
     limit: int = Field(
         default=50,
         ge=1,
@@ -275,14 +288,16 @@ class StalledResult(ToolResult):
 def stalled_orders(ctx: ToolContext, args: StalledInput) -> StalledResult:
     """Open production orders stuck at their current stage: time at the stage (as_of - the
     stage's start, stage not finished) more than `factor` times that stage's typical time
-    (median of finished rows of the same product and stage)."""
+    (median of finished rows of the same product and stage), of one site if given."""
     from stockwise.tools.stock.common import evidence, finite, open_index
     from stockwise.tools.stock.wip_frames import current_stages, typical_stage_days
 
-    index, _ = open_index(ctx)
+    index, resolve = open_index(ctx)
     if args.factor <= 1:
         raise InvalidArgumentError("factor must be above 1")
     frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
+    if args.site:
+        frame = frame[frame["site_id"] == index.sites["site_id"].iat[resolve.site(args.site)]]
     frame = frame[frame["stage_seq"].notna() & frame["finished_at"].isna()].copy()
     frame["stage_seq"] = frame["stage_seq"].astype(int)
     frame = typical_stage_days(ctx.dataset, index, frame)

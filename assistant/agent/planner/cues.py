@@ -25,7 +25,12 @@ DOCUMENT_CUES = re.compile(
     r"|lubricat\w+|who (?:has to|must|"
     r"can|should|needs to) approve|approval (?:limit|rule|policy)|datasheet"
     r"|how (?:do|does|should|can|must) (?:i|we|you|one|they|it|the \w+) (?!have\b|hold\b)"
-    r"|how to\b|what (?:does|do) the (?:\w+ )?(?:say|recommend)|what should (?:i|we) do)\b"
+    r"|how to\b|what (?:does|do) the (?:\w+ )?(?:say|recommend)|what should (?:i|we) do"
+    r"|what (?:are|is) the (?:steps|procedure|process|rules?|checks?|precautions)"
+    r"|what (?:do|must|should) (?:i|we|you) do (?:with|about|if|when|after|before)"
+    r"|precautions?|checklists?|daily checks?|safety (?:rules|precautions|measures)"
+    r"|what (?:gloves|goggles|glasses|protection|protective \w+|respirator|mask)"
+    r"|(?:gloves|goggles|protection) (?:and \w+ )?(?:for|when|to wear))\b"
     # how a thing is done to something: "how should solder paste be stored"
     r"|\bhow (?:should|must|can|do|does|often should) .{0,40}\b(?:be )?(?:stored|handled|cleaned"
     r"|replaced|installed|changed|disposed of|inspected|calibrated|adjusted|repaired|tested"
@@ -51,14 +56,17 @@ LEAD_TIME_CUES = re.compile(
 COVER_WORDS = re.compile(r"\brun (?:out|short|dry)\b|\bcover\b|\benough\b|\bstock ?outs?\b")
 
 PROFILE_CUES = re.compile(
-    r"\b(?:intermittent|lumpy|erratic|sporadic|steady|regular|irregular|smooth|demand "
-    r"(?:pattern|profile|class)|usage pattern|adi|cv2|cv²|how (?:often|frequently) (?:do|does|"
+    r"\b(?:intermittent\w*|lumpy|erratic|sporadic|steady|regular|regularly|irregular\w*|smooth"
+    r"|variable|variability|predictable|unpredictable|spiky|bursty|now and then|every (?:day|"
+    r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type)|usage (?:pattern|profile)"
+    r"|consumption (?:pattern|profile)|adi|cv2|cv²|how (?:often|frequently) (?:do|does|"
     r"is|are) (?:we )?(?:use|consume|need|issue|draw)\w*)\b"
 )
 
 SLOW_CUES = re.compile(
     r"\b(?:not|n't|never) (?:been )?(?:touched|moved|used|issued|consumed|picked|drawn)\b"
-    r"|\bno (?:movement|issues|consumption|usage)\b|\bidle\b|\bdormant\b|\bobsolete\b"
+    r"|\bno (?:movements?|issues|consumption|usage|demand|activity|transactions)\b"
+    r"|\bidle\b|\bdormant\b|\bobsolete\b"
     r"|\bdead stock\b|\bgathering dust\b|\bslow[- ]?mov\w+|\bexcess\b|\boverstock\w*"
 )
 
@@ -80,6 +88,63 @@ NEED_WORDS = re.compile(
 )
 
 
+# A request to buy, in the mood of a request: "order 20 of 4412", "raise a PR for the
+# critical spares", "can you buy what we need". Drafting requisitions is the one action the
+# tools take, and it pauses for approval; a question about ordering ("how much should we
+# order", "what should we reorder") is not a request.
+ASK_TO = (
+    r"^(?:(?:ok(?:ay)?|so|now|then|please|pls|kindly|just|go ahead and|can you|could you"
+    r"|would you|will you|i'?d like to|i want to|i need to|we need to|let'?s|let us)\b[\s,]*)*"
+)
+REQUISITION_CUES = re.compile(
+    r"\b(?:raise|create|draft|prepare|make|open|put together|generate|issue|submit|write up"
+    r"|start)\b.{0,30}\b(?:purchase (?:requisitions?|requests?|reqs?)|requisitions?"
+    r"|reqs|prs?)\b"
+    rf"|{ASK_TO}(?:order|buy|purchase|procure|requisition|restock|replenish)\b"
+    r"(?! (?:points?|levels?|list|history|status|quantit\w+|qty|policy|polic\w+|of (?:the )?"
+    r"(?:rows|items|list)))"
+)
+
+# What an item is: "what kind of part is 4412", "is 10826 a spare or a component", "which
+# category does 10182 belong in".
+KINDS = (
+    r"(?:spare(?: part)?|component|raw(?: material)?|consumable|wip|mro|finished(?: good)?"
+    r"|production (?:input|material)|maintenance (?:item|part|material)|work in progress"
+    r"|semi[- ]finished|sub[- ]?assembly|tool)s?"
+)
+CLASSIFY_CUES = re.compile(
+    r"\bwhat (?:kind|type|sort) of (?:an? )?(?:item|part|material|thing|product|stock)\b"
+    r"|\b(?:which|what) (?:category|bucket|class|group|type)\b.{0,30}\b(?:belong|go|fall|sit"
+    r"|be|is it|in)\b|\bclassif(?:y|ied|ication)\b"
+    rf"|\b{KINDS}\b,? (?:or|vs\.?|versus) (?:an? |the )?{KINDS}\b"
+)
+
+# Replaying a policy on history: "replay the current min/max of 4444", "backtest ...".
+SIMULATE_CUES = re.compile(
+    r"\b(?:replay|backtest\w*|simulat\w+|would (?:it|they|that|this|the \w+) have (?:done"
+    r"|performed|worked|coped)|would have (?:done|performed|worked))\b"
+)
+
+# Stock that will not last a horizon: "what will be out of stock within two weeks", "which
+# consumables won't last the next 30 days". A risk is the stockout-risk projection.
+RUN_OUT_CUES = re.compile(
+    r"\b(?:out of stock|run (?:out|dry|short)|running (?:out|dry|low|short)|stock ?outs?"
+    r"|won'?t last|will not last|not last|last (?:the|until|through)|be empty)\b"
+)
+RISK_WORDS = re.compile(r"\b(?:risk\w*|likely|danger|threat\w*|exposed)\b")
+# Due for reordering: "what needs to be reordered", "items at or below min".
+BELOW_ROP_CUES = re.compile(
+    r"\b(?:needs?|due|ready) (?:to be )?re-?order(?:ed|ing)?\b|\bat or (?:below|under)\b"
+    r"|\b(?:below|under|beneath) (?:the |their |its )?(?:reorder|re-order|rop|min\b|minimum)"
+)
+
+# A policy asked for, not replayed: "recommended reorder point for the chiller fan motor".
+RECOMMEND_CUES = re.compile(
+    r"\b(?:recommend\w*|suggest\w*|optimal|ideal|best|right|should)\b.{0,30}\b(?:reorder "
+    r"(?:points?|levels?|quantit\w+|qty)|rops?|safety stocks?|min(?:/| and | ?- ?)max"
+    r"|order quantit\w+|order qty|eoq)\b"
+)
+
 ORDER_WORDS = re.compile(r"\b(?:orders?|mos|jobs|batches|work orders)\b")
 LATE_WORDS = re.compile(r"\b(?:stuck|stalled|late|delayed|overdue|past due|behind)\b")
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
@@ -88,12 +153,25 @@ MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
 def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None:
     """The question type the wording settles, or None to leave it to the matcher."""
     figure = FIGURE_WORDS.search(q) is not None
+    if REQUISITION_CUES.search(q):
+        return "draft_purchase_requisitions"
     if item_known and MOVEMENT_CUES.search(q) and not USE_WORDS.search(q):
         return "movements"
     if item_known and LEAD_TIME_CUES.search(q) and not COVER_WORDS.search(q):
         return "lead_time_demand"
     if item_known and PROFILE_CUES.search(q) and not figure:
         return "demand_profile"
+    if SIMULATE_CUES.search(q) and (item_known or POLICY.search(q) or "min" in q):
+        return "simulate_policy"
+    if item_known and RECOMMEND_CUES.search(q):
+        return "recommend_reorder"
+    if item_known and CLASSIFY_CUES.search(q) and not figure:
+        return "classify_item"
+    horizon = "days" in entities or "lead_time" in entities
+    if not item_known and horizon and RUN_OUT_CUES.search(q):
+        return "stockout_risk" if RISK_WORDS.search(q) else "run_out_within"
+    if not item_known and BELOW_ROP_CUES.search(q) and not figure:
+        return "below_reorder_point"
     if ANOMALY_CUES.search(q):
         return "find_anomalies"
     open_orders = OPEN_ORDERS.search(q) and not MONEY_WORDS.search(q)

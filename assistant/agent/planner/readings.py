@@ -14,7 +14,8 @@ from typing import Any
 # orders, not sales, prices charged or the books.
 OUTSIDE_MONEY = re.compile(
     r"\b(?:revenues?|profits?|margins?|turnover|ebitda|earnings|income|p&l|"
-    r"sales (?:in|revenue|figures?|value)|customers?|clients?|share price)\b"
+    r"sales (?:in|revenue|figures?|value)|customers?|clients?|share price|discounts?|rebates?"
+    r"|cheapest (?:supplier|vendor)|best price)\b"
     # prices or costs to come: the data has today's unit costs, not a price forecast
     r"|\b(?:price|prices|cost|costs)\b.*\b(?:next (?:year|month|quarter)|in the future)\b"
     r"|\bwill\b.*\b(?:cost|costs|be priced)\b"
@@ -39,6 +40,8 @@ PICK_WORDS = {
     "5th": 4,
     "sixth": 5,
 }
+# A reply that accepts the one option a clarifying question offered.
+YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "ok", "okay", "sure", "fine", "please", "go"})
 DECLINE_MONEY = (
     "Revenue, profit, margins and prices are not in the plant's data (it holds stock, "
     "movements, unit costs and production orders), so I can't answer that without guessing."
@@ -68,6 +71,8 @@ def pick(reply: str, options: list[dict]) -> dict | None:
     if not text or len(text.split()) > 6:
         return None
     words = text.split()
+    if len(options) == 1 and words[0] in YES_WORDS:
+        return options[0]
     for option in options:
         if option.get("item") and option["item"].lower() in words:
             return option
