@@ -135,7 +135,9 @@ def demand_samples(
     periods = np.asarray(periods, float)
     whole = np.floor(periods).astype(np.int64)
     count = rng.binomial(whole[:, None], p[:, None], size=(rows, n))
-    count += rng.random((rows, n)) < ((periods - whole) * p)[:, None]
+    part = (periods - whole) * p
+    if part.any():  # a fraction of a period (monthly periods are whole: no draw needed)
+        count += rng.random((rows, n)) < part[:, None]
     extra = rng.random((rows, n)) < p[:, None]
     blank = (n_sizes == 0) & ~new
     count[blank] = 0
