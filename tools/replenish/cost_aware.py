@@ -260,22 +260,22 @@ class StorePlanner:
             for t in range(len(SETTINGS)):
                 for j in range(len(MODEL_TARGETS)):
                     at = 2 * (t * len(MODEL_TARGETS) + j)
-                    for label, k in (("all", at), ("class", at + 1)):
+                    for label, col in (("all", at), ("class", at + 1)):
                         for g in ("all",) if label == "all" else CLASSES:
                             m = member[g]
-                            value[g][t, j] += got_value[k, m].sum() / len(ends)
+                            value[g][t, j] += got_value[col, m].sum() / len(ends)
                             for p, rows in pop.items():
-                                served[g, p][t, j] += got_served[k, m & rows].sum()
+                                served[g, p][t, j] += got_served[col, m & rows].sum()
         # The plan's own share of demand from rows without history, expected as the
         # replays' shares were predicted (the prior's rate x size, the rest at their mean).
         prior, _ = self._prior(self.history)
         share = new_share(self.history, prior, self.klass, replay)
         # The estimate is corrected, per group, by what it missed in the replays (actual /
         # expected share); the store's correction for a group never expected any.
-        bias = {}
-        for g in ("all", *CLASSES):
-            expected, actual = sum(a[g] for a, _ in shares), sum(b[g] for _, b in shares)
-            bias[g] = actual / expected if expected > 0 else bias.get("all", 1.0)
+        bias: dict[str, float] = {}
+        for g in GROUPS:
+            want, got = sum(a[g] for a, _ in shares), sum(b[g] for _, b in shares)
+            bias[g] = got / want if want > 0 else bias.get("all", 1.0)
         share = {g: min(w * bias[g], 1.0) for g, w in share.items()}
         groups = {}
         for g in GROUPS:
