@@ -122,6 +122,7 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
     points = CALIBRATION_TOLERANCE * 100
     print(f"\ncalibration (within {points:.0f} points?); tail weight, half-life and model "
           "target chosen on replays inside the fit window")  # fmt: skip
+    print(f"  {planner.calibration.note}")
     present = [k for k in CLASSES if (data.klass == k).any()]
     for target in CALIBRATION:
         row = project[np.isclose(project.target, target)].iloc[0]

@@ -215,3 +215,57 @@ def test_eoq_where_the_items_file_has_order_costs_with_moq_and_multiple(tmp_path
     # a: sqrt(2 x 120 x 50 / (0.25 x 200)) = 15.5 -> 16 (within 7-180 days of demand);
     # b: raised to its MOQ; c: no order cost, so the plant's Max - Min stays.
     assert list(qty) == [16.0, 700.0, 5.0] and changed == 2
+
+
+def test_greedies_sharing_one_hull_pass_equal_their_own():
+    # The calibration builds the greedy of every class from one pass over all rows' hulls:
+    # each must be the greedy computed on its rows alone.
+    from stockwise.tools.replenish.allocation import Greedy, hulls
+
+    rng = np.random.default_rng(5)
+    history = _intermittent(rng, 60, 36)
+    lead, qty = rng.integers(1, 4, 60).astype(float), np.full(60, 3.0)
+    price = rng.random(60) * 50
+    curves = service_curves(history, lead, qty, samples=300)
+    floor = np.where(np.arange(60) % 3 == 0, 0.5, 0.0)
+    shared = hulls(curves, price, floor=floor)
+    for rows in (np.arange(60), np.arange(0, 60, 2), np.arange(10, 25)):
+        alone = Greedy(curves, price, floor=floor, rows=rows)
+        joint = Greedy(curves, price, rows=rows, shared=shared)
+        for fill in (0.6, 0.9, 0.97):
+            assert np.array_equal(alone.at_fill(fill).index[rows], joint.at_fill(fill).index[rows])
+        assert np.array_equal(alone.at_budget(500.0).index, joint.at_budget(500.0).index)
+
+
+def test_curves_at_any_point_interpolate_between_candidates():
+    rng = np.random.default_rng(6)
+    curves = service_curves(_intermittent(rng, 40, 30), np.full(40, 2.0), np.full(40, 2.0))
+    points = rng.random(40) * curves.reorder_point[:, -1] * 1.3
+    fill, stock = curves.at(points)
+    for i, s in enumerate(points):
+        assert fill[i] == pytest.approx(np.interp(s, curves.reorder_point[i], curves.fill[i]))
+        top = curves.reorder_point[i, -1]
+        want = np.interp(s, curves.reorder_point[i], curves.stock[i]) + max(s - top, 0.0)
+        assert stock[i] == pytest.approx(want)
+
+
+def test_rows_with_nothing_to_sample_hold_half_an_order():
+    history = np.array([[0, 0, 0, 0], [0, 2, 0, 1]], float)
+    curves = service_curves(history, np.array([2.0, 2.0]), np.array([5.0, 5.0]))
+    assert np.all(curves.reorder_point[0] == 0) and np.all(curves.fill[0] == 1.0)
+    assert np.all(curves.stock[0] == 3.0) and curves.mean_demand[0] == 0.0
+    assert curves.mean_demand[1] > 0
+
+
+def test_the_expected_share_of_rows_without_history_follows_their_prior():
+    from stockwise.tools.replenish.cost_aware import new_share
+    from stockwise.tools.replenish.new_items import NewItemPrior
+
+    history = np.array([[2, 2, 2, 2], [0, 0, 0, 0], [0, 0, 0, 0]], float)
+    prior = NewItemPrior(np.array([0.5, 0.5, 0.5]), np.array([4.0, 4.0, 4.0]), np.array([0.5]))
+    klass = np.array(["A", "A", "C"], dtype=object)
+    share = new_share(history, prior, klass, 4)
+    # Row 0 expects 2 a period; each silent row 0.5 x 0.5 x 4 = 1.
+    assert share["all"] == pytest.approx(0.5)
+    assert share["A"] == pytest.approx(1 / 3) and share["C"] == pytest.approx(1.0)
+    assert new_share(history, None, klass, 4)["all"] == 0.0

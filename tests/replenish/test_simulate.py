@@ -72,3 +72,19 @@ def test_a_run_of_short_days_is_one_stockout_and_no_quantity_never_orders():
     assert out.stockout_days[0] == 4
     assert out.stockouts[0] == 2
     assert out.orders[0] == 0
+
+
+def test_replaying_many_policies_at_once_equals_one_replay_each():
+    from stockwise.tools.replenish.simulate import replay_policies
+
+    rng = np.random.default_rng(3)
+    n = 200
+    demand = rng.poisson(0.5, (n, 12)) * rng.integers(1, 5, (n, 1))
+    demand[:40] = 0  # no demand: they hold their starting stock throughout
+    points = rng.integers(0, 6, (5, n)).astype(float)
+    qty, lead = rng.integers(1, 4, n).astype(float), rng.integers(1, 4, n).astype(float)
+    cost = rng.random(n) * 10
+    served, value = replay_policies(demand, points, qty, lead, cost)
+    for k in range(5):
+        out = simulate(demand, points[k], qty, lead, cost, points[k] + qty)
+        assert np.allclose(out.served, served[k]) and np.allclose(out.average_value, value[k])

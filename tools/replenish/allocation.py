@@ -28,30 +28,69 @@ class Allocation:
 
 def _hull_segments(value: np.ndarray, served: np.ndarray, start: np.ndarray) -> tuple:
     """Segments of each row's upper concave hull from its start index: (row, to_index,
-    added value, added served). Walks all rows at once, one hull vertex per step."""
+    added value, added served). Walks all rows at once, one hull vertex per step; a row
+    whose hull has ended leaves the walk (most hulls have a few vertices, not 64)."""
     rows, k = value.shape
-    r = np.arange(rows)
+    live_rows = np.arange(rows)
     at = start.copy()
     out = []
-    columns = np.arange(k)[None, :]
     for _ in range(k):
-        dv = value - value[r, at][:, None]
-        du = served - served[r, at][:, None]
-        ahead = (columns > at[:, None]) & (du > 1e-12)
+        if not len(live_rows):
+            break
+        r = np.arange(len(live_rows))
+        a = at[live_rows]
+        # Only the columns past the lowest vertex reached can come next.
+        c0 = int(a.min()) + 1
+        v, u = value[live_rows, c0:], served[live_rows, c0:]
+        dv = v - value[live_rows, a][:, None]
+        du = u - served[live_rows, a][:, None]
+        ahead = (np.arange(c0, k)[None, :] > a[:, None]) & (du > 1e-12)
         # A free step (no added value) that serves more is always taken first.
         slope = np.where(ahead, du / np.maximum(dv, 1e-12), -np.inf)
-        best = slope.argmax(axis=1)
-        live = np.isfinite(slope[r, best])
-        if not live.any():
-            break
-        # Among equally steep points, go furthest: fewer, longer segments.
-        rr = r[live]
-        out.append((rr, best[live], dv[rr, best[live]], du[rr, best[live]]))
-        at = np.where(live, best, at)
+        best = slope.argmax(axis=1) if k > c0 else np.zeros(len(r), int)
+        live = np.isfinite(slope[r, best]) if k > c0 else np.zeros(len(r), bool)
+        rr, bb = r[live], best[live]
+        out.append((live_rows[live], bb + c0, dv[rr, bb], du[rr, bb]))
+        live_rows = live_rows[live]
+        at[live_rows] = bb + c0
     if not out:
         empty = np.zeros(0)
         return empty.astype(int), empty.astype(int), empty, empty
     return tuple(np.concatenate([seg[i] for seg in out]) for i in range(4))
+
+
+@dataclass(frozen=True)
+class Hulls:
+    """The hull segments of every row from one start (shared by the greedy of any subset
+    of rows: a row's hull does not depend on the others)."""
+
+    start: np.ndarray
+    value: np.ndarray  # rows x candidates: expected average stock value
+    row: np.ndarray
+    to: np.ndarray
+    dv: np.ndarray
+    du: np.ndarray
+
+
+def hulls(
+    curves: ServiceCurves,
+    price: np.ndarray,
+    *,
+    floor: np.ndarray | float = 0.0,
+    least: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
+) -> Hulls:
+    """Each row starts at the smallest reorder point whose own expected fill reaches
+    `floor` and that is at least `least`; the hull segments of `rows` (default all) from
+    there."""
+    value = curves.value(np.nan_to_num(np.asarray(price, float)))
+    start = curves.for_target(floor)
+    if least is not None:
+        start = np.maximum(start, curves.at_least(least))
+    rows = np.arange(len(value)) if rows is None else np.asarray(rows, int)
+    served = curves.fill[rows] * curves.mean_demand[rows][:, None]
+    row, to, dv, du = _hull_segments(value[rows], served, start[rows])
+    return Hulls(start, value, rows[row], to, dv, du)
 
 
 class Greedy:
@@ -68,23 +107,26 @@ class Greedy:
         floor: np.ndarray | float = 0.0,
         rows: np.ndarray | None = None,
         least: np.ndarray | None = None,
+        shared: Hulls | None = None,
     ) -> None:
+        """`shared`: the hulls of all rows from the same floor and least, when several
+        greedies are built on one set of curves (then `price`, `floor`, `least` are theirs)."""
         self.curves = curves
         n = len(curves.fill)
         self.rows = np.arange(n) if rows is None else np.asarray(rows, int)
-        self.all_value = curves.value(np.nan_to_num(np.asarray(price, float)))
-        self.start = curves.for_target(floor)
-        if least is not None:
-            self.start = np.maximum(self.start, curves.at_least(least))
-        value = self.all_value[self.rows]
-        served = curves.fill[self.rows] * curves.mean_demand[self.rows][:, None]
-        local = np.arange(len(self.rows))
-        self.demand = float(curves.mean_demand[self.rows].sum())
-        self.base_value = float(value[local, self.start[self.rows]].sum())
-        self.base_served = float(served[local, self.start[self.rows]].sum())
-        seg_row, self.seg_to, seg_dv, seg_du = _hull_segments(value, served, self.start[self.rows])
+        if shared is None:
+            shared = hulls(curves, price, floor=floor, least=least, rows=self.rows)
+        keep = np.isin(shared.row, self.rows)
+        self.all_value = shared.value
+        self.start = shared.start
+        local = self.rows
+        served_at_start = curves.fill[local, self.start[local]] * curves.mean_demand[local]
+        self.demand = float(curves.mean_demand[local].sum())
+        self.base_value = float(self.all_value[local, self.start[local]].sum())
+        self.base_served = float(served_at_start.sum())
+        self.seg_row, self.seg_to = shared.row[keep], shared.to[keep]
+        seg_dv, seg_du = shared.dv[keep], shared.du[keep]
         self.order = np.argsort(-(seg_du / np.maximum(seg_dv, 1e-12)), kind="stable")
-        self.seg_row = self.rows[seg_row]
         self.cum_value = self.base_value + np.cumsum(seg_dv[self.order])
         self.cum_served = self.base_served + np.cumsum(seg_du[self.order])
 

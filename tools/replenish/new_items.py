@@ -32,7 +32,7 @@ class NewItemPrior:
     def usable(self) -> bool:
         return len(self.ratios) > 0 and bool((self.rate > 0).any())
 
-    def part(self, rows: slice) -> NewItemPrior:
+    def part(self, rows: slice | np.ndarray) -> NewItemPrior:
         return NewItemPrior(self.rate[rows], self.scale[rows], self.ratios)
 
 

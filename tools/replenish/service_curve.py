@@ -66,13 +66,20 @@ class ServiceCurves:
     def at(self, reorder_point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Expected fill and average stock (units) at any reorder points, one per row,
         interpolated between candidates (the last candidate beyond them)."""
-        fill, stock = np.ones(len(self.fill)), np.zeros(len(self.fill))
-        for i, s in enumerate(np.nan_to_num(np.asarray(reorder_point, float))):
-            fill[i] = np.interp(s, self.reorder_point[i], self.fill[i])
-            # Beyond the largest candidate every extra unit stays on the shelf.
-            top = self.reorder_point[i, -1]
-            stock[i] = np.interp(s, self.reorder_point[i], self.stock[i]) + max(s - top, 0.0)
-        return fill, stock
+        s = np.nan_to_num(np.asarray(reorder_point, float))
+        xp = self.reorder_point
+        rows, k = xp.shape
+        r = np.arange(rows)
+        # Candidates at or below s: interpolate from the last of them to the next one.
+        j = np.clip((xp <= s[:, None]).sum(axis=1), 1, k - 1) if k > 1 else np.ones(rows, int)
+        lo, hi = xp[r, j - 1], xp[r, min(k - 1, 1) * j]
+        w = np.clip((s - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0, 1.0)
+
+        def at(f: np.ndarray) -> np.ndarray:
+            return f[r, j - 1] + w * (f[r, min(k - 1, 1) * j] - f[r, j - 1])
+
+        # Beyond the largest candidate every extra unit stays on the shelf.
+        return at(self.fill), at(self.stock) + np.maximum(s - xp[:, -1], 0.0)
 
 
 def occurrence(history: np.ndarray, half_life: float | None = None) -> np.ndarray:
@@ -128,30 +135,33 @@ def demand_samples(
     periods = np.asarray(periods, float)
     whole = np.floor(periods).astype(np.int64)
     count = rng.binomial(whole[:, None], p[:, None], size=(rows, n))
-    count += rng.random((rows, n)) < ((periods - whole) * p)[:, None]
+    part = (periods - whole) * p
+    if part.any():  # a fraction of a period (monthly periods are whole: no draw needed)
+        count += rng.random((rows, n)) < part[:, None]
     extra = rng.random((rows, n)) < p[:, None]
     blank = (n_sizes == 0) & ~new
     count[blank] = 0
     extra[blank] = False
     has_ratio = len(ratios) > 0
 
-    def draw() -> np.ndarray:
-        own = sizes[
-            np.arange(rows)[:, None],
-            np.floor(rng.random((rows, n)) * safe_n[:, None]).astype(np.int64),
-        ]
+    def draw(cells: np.ndarray) -> np.ndarray:
+        """One demand size for each of `cells` (flat indices into rows x n)."""
+        r = cells // n
+        m = len(cells)
+        own = sizes[r, np.floor(rng.random(m) * safe_n[r]).astype(np.int64)]
         if prior is not None and new.any():
-            pooled = prior.ratios[rng.integers(0, len(prior.ratios), size=(rows, n))]
-            own = np.where(new[:, None], pooled * prior.scale[:, None], own)
+            pooled = prior.ratios[rng.integers(0, len(prior.ratios), size=m)] * prior.scale[r]
+            own = np.where(new[r], pooled, own)
         if not has_ratio:
             return own
-        beyond = largest[:, None] * ratios[rng.integers(0, len(ratios), size=(rows, n))]
-        return np.where(rng.random((rows, n)) < record[:, None], beyond, own)
+        beyond = largest[r] * ratios[rng.integers(0, len(ratios), size=m)]
+        return np.where(rng.random(m) < record[r], beyond, own)
 
+    # Only the demands that occur are drawn, then summed per sample: intermittent rows
+    # (most months without demand) cost what they use, not rows x n x the largest count.
     exact = np.minimum(count, EXACT_DRAWS)
-    total = np.zeros((rows, n))
-    for k in range(int(exact.max(initial=0))):
-        total += np.where(k < exact, draw(), 0.0)
+    cells = np.repeat(np.arange(rows * n), exact.ravel())
+    total = np.bincount(cells, weights=draw(cells), minlength=rows * n).reshape(rows, n)
     over = count - exact
     if over.any():
         # The normal approximation for many demands: mean and spread of the item's sizes.
@@ -162,7 +172,10 @@ def demand_samples(
             sd = np.where(new, pool_sd * prior.scale, sd)
         z = rng.standard_normal((rows, n))
         total += np.clip(over * mean[:, None] + np.sqrt(over) * sd[:, None] * z, 0.0, None)
-    return total, total + np.where(extra, draw(), 0.0)
+    cover = total.copy()
+    more = np.flatnonzero(extra)
+    cover.ravel()[more] += draw(more)
+    return total, cover
 
 
 def _loss_moments(ordered: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,9 +200,10 @@ def _loss_moments(ordered: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, 
 def _mean_loss(ordered: np.ndarray, s: np.ndarray, qty: np.ndarray) -> np.ndarray:
     """Mean of E(D - y)+ over positions y = s+1 .. s+Q (exact for integer demand)."""
     q = qty[:, None]
-    g0, i0 = _loss_moments(ordered, s)
-    g1, i1 = _loss_moments(ordered, s + q)
-    return (i0 - i1 - (g0 - g1) / 2.0) / q
+    k = s.shape[1]
+    # One pass over the sorted samples for both ends (s and s + Q).
+    g, i = _loss_moments(ordered, np.concatenate([s, s + q], axis=1))
+    return (i[:, :k] - i[:, k:] - (g[:, :k] - g[:, k:]) / 2.0) / q
 
 
 def service_curves(
@@ -216,9 +230,17 @@ def service_curves(
     rows = len(history)
     out = {k: np.zeros((rows, candidates)) for k in ("s", "fill", "stock")}
     mean, lead_mean = np.zeros(rows), np.zeros(rows)
+    # Rows with no demand and none expected (no history, no prior rate): nothing to
+    # sample. Their only candidate is 0, always filled, holding half an order on average.
+    work = (history > 0).any(axis=1)
+    if prior is not None and prior.usable:
+        work |= prior.rate > 0
+    out["fill"][~work] = 1.0
+    out["stock"][~work] = ((qty[~work] + 1.0) / 2.0)[:, None]
+    todo = np.flatnonzero(work)
     # Demand over the lead time, and over one more review period (the exposure).
-    for start in range(0, rows, ROW_CHUNK):
-        part = slice(start, start + ROW_CHUNK)
+    for start in range(0, len(todo), ROW_CHUNK):
+        part = todo[start : start + ROW_CHUNK]
         d_lead, d_cover = demand_samples(
             history[part],
             lead[part] + review - 1.0,
@@ -233,12 +255,13 @@ def service_curves(
         top = np.ceil(d_cover[:, -1])
         s = np.round(np.linspace(0.0, 1.0, candidates)[None, :] * top[:, None])
         mu = d_cover.mean(axis=1) - d_lead.mean(axis=1)
-        short = _mean_loss(d_cover, s, qty[part]) - _mean_loss(d_lead, s, qty[part])
+        cover_loss = _mean_loss(d_cover, s, qty[part])
+        short = cover_loss - _mean_loss(d_lead, s, qty[part])
         fill = np.where(
             mu[:, None] > 0, 1.0 - np.maximum(short, 0.0) / np.maximum(mu, 1e-12)[:, None], 1.0
         )
         positions = s + (qty[part][:, None] + 1.0) / 2.0
-        stock = positions - d_cover.mean(axis=1)[:, None] + _mean_loss(d_cover, s, qty[part])
+        stock = positions - d_cover.mean(axis=1)[:, None] + cover_loss
         out["s"][part], out["fill"][part], out["stock"][part] = s, np.clip(fill, 0.0, 1.0), stock
         mean[part], lead_mean[part] = mu, d_cover.mean(axis=1)
     # More stock never serves less: sampling noise must not make a curve dip.

@@ -174,8 +174,8 @@ def plan_service_levels(ctx: ToolContext, args: ServiceLevelsInput) -> ServiceLe
             f"{store.monthly.shape[1]} months of demand history: need at least 3 to plan"
         )
     planner = _planner(store)
+    # Curves are built for the setting the goal needs (each costs a pass over all rows).
     setting = planner.calibration.choose(0.9).setting
-    curves = planner.curves(setting)
     notes = [planner.calibration.note] if planner.calibration.note else []
     replay = None
     reachable = True
@@ -184,6 +184,7 @@ def plan_service_levels(ctx: ToolContext, args: ServiceLevelsInput) -> ServiceLe
         notes += note
         fill = replay.current_fill if replay is not None else None
         if fill is None:
+            curves = planner.curves(setting)
             cur_fill, _ = curves.at(store.current)
             modelled_fill = _weighted(cur_fill, curves.mean_demand, planner.modelled)
             fill = planner.calibration.achieved(setting, modelled_fill)

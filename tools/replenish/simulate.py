@@ -128,3 +128,46 @@ def simulate(
         daily_value=daily_value,
         group_codes=codes,
     )
+
+
+def replay_policies(
+    demand: np.ndarray,
+    reorder_points: np.ndarray,
+    order_qty: np.ndarray,
+    lead: np.ndarray,
+    unit_cost: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Served demand and average stock value (policies x items) of several reorder-point
+    policies (policies x items) over the same `demand` (items x periods), each item
+    starting at reorder point + order quantity. An item's replay depends on its own
+    reorder point only, so each distinct (item, reorder point) is simulated once; an item
+    with no demand never orders and holds its starting stock throughout."""
+    policies, n = reorder_points.shape
+    qty = np.nan_to_num(np.asarray(order_qty, float), nan=0.0)
+    start = np.nan_to_num(reorder_points, nan=0.0) + qty[None, :]
+    served = np.zeros((policies, n))
+    value = start * np.nan_to_num(np.asarray(unit_cost, float))[None, :]
+    active = np.flatnonzero(demand.sum(axis=1) > 0)
+    if not len(active):
+        return served, value
+    points = reorder_points[:, active]
+    # Distinct reorder points per item: sort each column, keep where the value changes.
+    order = np.argsort(points, axis=0, kind="stable")
+    ordered = np.take_along_axis(points, order, axis=0)
+    fresh = np.ones_like(ordered, bool)
+    fresh[1:] = ordered[1:] != ordered[:-1]
+    pair_item, pair_rank = np.nonzero(fresh.T)  # item by item, points rising
+    rows, points_u = active[pair_item], ordered[pair_rank, pair_item]
+    out = simulate(demand[rows], points_u, qty[rows], np.asarray(lead)[rows],
+                   np.asarray(unit_cost)[rows], points_u + qty[rows])  # fmt: skip
+    # Each (policy, item) back to its pair: its rank in the sorted column, then the
+    # number of distinct points below it, after the pairs of the items before.
+    position = np.empty_like(order)
+    np.put_along_axis(position, order, np.broadcast_to(np.arange(policies)[:, None], order.shape),
+                      axis=0)  # fmt: skip
+    distinct = np.cumsum(fresh, axis=0) - 1
+    first = np.concatenate([[0], np.cumsum(fresh.sum(axis=0))[:-1]])
+    pair = np.take_along_axis(distinct, position, axis=0) + first[None, :]
+    served[:, active] = out.served[pair]
+    value[:, active] = out.average_value[pair]
+    return served, value
