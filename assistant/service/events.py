@@ -212,7 +212,9 @@ class EventStore:
             problems = []
             for n, u in enumerate(updates):
                 if seen.get(u.update_id, u.canonical()) != u.canonical():
-                    problems.append(f"update {n} ({u.update_id}): update_id repeated with other content")
+                    problems.append(
+                        f"update {n} ({u.update_id}): update_id repeated with other content"
+                    )
                 seen[u.update_id] = u.canonical()
             stored = {}
             for update_id in seen:
@@ -226,7 +228,9 @@ class EventStore:
                     raise EventConflict(
                         f"update_id {update_id} was already applied with other content"
                     )
-            fresh = [u for u in {u.update_id: u for u in updates}.values() if u.update_id not in stored]
+            fresh = [
+                u for u in {u.update_id: u for u in updates}.values() if u.update_id not in stored
+            ]
             problems += progress_problems(ctx.dataset, fresh)
             if problems:
                 raise EventError("; ".join(problems))

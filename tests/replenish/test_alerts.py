@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from stockwise.tools.core.errors import UnknownEntityError
-from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish.alert_state import AlertStore
 from stockwise.tools.replenish.alerts import AlertEngine, affected_pairs, alerts_path
 from stockwise.tools.replenish.alerts_tool import StockAlertsInput, stock_alerts
@@ -45,7 +45,8 @@ def test_raised_once_with_why_and_what_to_do(plant_ctx):
     assert c1.body["order_qty"] >= 1
     # M2 gloves (C): 10 boxes, 1 a day, no lead time known (30 days looked at): runs out.
     assert (
-        "no lead time known" in by_item["M2"].text and "expected to run out 2026-04-10" in by_item["M2"].text
+        "no lead time known" in by_item["M2"].text
+        and "expected to run out 2026-04-10" in by_item["M2"].text
     )
     assert first.pairs == 5  # bought items with a stock row: C1 C2 C3 M1 M2 (P1, SA are made)
     again = engine.replan(plant_ctx.dataset)

@@ -64,14 +64,15 @@ def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
         if pd.notna(row.lead_days)
         else f"no lead time known: looked {row.horizon_days:g} days ahead"
     )
+    runs_out = pd.notna(row.runs_out_on)
+    basis = f"at {row.service:.0%} service" if row.criticality == "A" else "expected (class B/C)"
     why = (
         f"on hand {row.on_hand:g}; forecast {row.daily_rate:.2f}/day, "
-        f"{row.lead_time_demand:.1f} over the {row.horizon_days:g} days at "
-        f"{row.service:.0%} service"
+        f"{row.lead_time_demand:.1f} over the {row.horizon_days:g} days {basis}"
         f"{'; open production orders take ' + ', '.join(row.needs) if row.needs else ''}"
         f"{'; open purchases ' + ', '.join(row.inbound) if row.inbound else '; no open purchase'}"
         f": projected {row.lowest:.1f} at lowest, short from {_day(breach)}"
-        f"{'; expected to run out ' + str(_day(row.runs_out_on)) if pd.notna(row.runs_out_on) else ''}"
+        f"{'; expected to run out ' + str(_day(row.runs_out_on)) if runs_out else ''}"
         f" ({horizon})"
     )
     if urgent and row.inbound:
@@ -202,8 +203,8 @@ class AlertStore:
                         "site_id": row.site_id,
                         "criticality": row.criticality,
                         "why": (
-                            f"projected stock stays above the forecast at {row.service:.0%} "
-                            f"service through the lead time (lowest {row.lowest:.1f})"
+                            f"projected stock stays above zero through the lead time "
+                            f"(lowest {row.lowest:.1f})"
                             + (f"; open purchases {', '.join(row.inbound)}" if row.inbound else "")
                         ),
                         "todo": (

@@ -55,6 +55,7 @@ PLAN_COLUMNS = [
     "recommended_reorder_point",
     "recommended_order_qty",
     "production_rate",
+    "worst_ltd",
 ]
 
 
@@ -110,9 +111,7 @@ class PlanCache:
         days = self.settings.replenish_history_days
         start = day - pd.Timedelta(days=days)
         txns = ds.transactions
-        mask = (
-            txns["txn_type"].isin(DEMAND_TXN_TYPES) & (txns["ts"] >= start) & (txns["ts"] < day)
-        )
+        mask = txns["txn_type"].isin(DEMAND_TXN_TYPES) & (txns["ts"] >= start) & (txns["ts"] < day)
         picked = txns.loc[mask, ["item_id", "site_id", "ts", "qty", "txn_type"]]
         picked = picked.assign(
             item_id=picked["item_id"].astype(str), site_id=picked["site_id"].astype(str)
@@ -161,6 +160,7 @@ class PlanCache:
                 ds, self.settings, facts=missing, measure="cycle", history=history, as_of=self.day
             )
             planned["production_rate"] = production
+            planned["worst_ltd"] = worst_window(history.values, planned["lead_days"])
             for row in planned[PLAN_COLUMNS].to_dict("records"):
                 self.plans[(row["item_id"], row["site_id"])] = row
             self.built["plans"] = self.built.get("plans", 0) + len(missing)
@@ -219,14 +219,36 @@ def _wip(ds: Dataset, plan: pd.DataFrame, needs: pd.DataFrame, days: int) -> np.
     return wip
 
 
+def worst_window(history: np.ndarray, lead_days: pd.Series) -> np.ndarray:
+    """The most demand any lead time + review day of the history held, per row."""
+    lead = np.where(np.isnan(lead_days.to_numpy(dtype=float)), DEFAULT_LEAD_DAYS, lead_days)
+    width = (lead + REVIEW_DAYS).astype(int)
+    out = np.zeros(len(history))
+    for i, w in enumerate(width):
+        row = history[i]
+        if not len(row) or not row.any():
+            continue
+        cum = np.concatenate([[0.0], np.cumsum(row)])
+        w = min(int(w), len(row))
+        out[i] = float((cum[w:] - cum[:-w]).max())
+    return out
+
+
 def demand_curves(plan: pd.DataFrame, horizon: np.ndarray, days: int):
-    """(expected, at the service target) cumulative demand by the end of each day 0..days-1:
-    day 0 is today (a day's demand ahead of the closing stock)."""
+    """(expected, alerting) cumulative demand by the end of each day 0..days-1 (day 0 is
+    today: a day's demand ahead of the closing stock). Alerting: a criticality-A item stops
+    a line, so it alerts on the forecast at its service target, and at least on the most
+    demand any lead time of its history held (a year's worst lead time is not a 1-in-100
+    event for a lumpy slow mover); B and C items alert on the expected demand: their safety
+    stock is a buffer meant to be dipped into, and alerting on it fired on most cycles."""
     elapsed = np.arange(1, days + 1, dtype=float)[None, :]
     mean = np.nan_to_num(plan["avg_daily_demand"].to_numpy(dtype=float))[:, None]
     ltd = plan["ltd_mean"].to_numpy(dtype=float)
     rop = plan["recommended_reorder_point"].to_numpy(dtype=float)
-    safety = np.where(np.isnan(rop), 0.0, np.maximum(rop - np.nan_to_num(ltd), 0.0))[:, None]
+    rop = np.fmax(rop, plan["worst_ltd"].to_numpy(dtype=float))
+    critical = (plan["criticality"] == "A").to_numpy()
+    safety = np.where(np.isnan(rop), 0.0, np.maximum(rop - np.nan_to_num(ltd), 0.0))
+    safety = np.where(critical, safety, 0.0)[:, None]
     share = np.sqrt(np.minimum(elapsed, horizon[:, None]) / horizon[:, None])
     expected = mean * elapsed
     return expected, expected + safety * share
