@@ -193,7 +193,7 @@ class EventStore:
                 events.append(event)
         if events:
             ctx.use_dataset(updated_dataset(ctx.dataset, events))
-        updates = []
+        updates: list[ProgressUpdate] = []
         for body in progress:
             update = ProgressUpdate.model_validate_json(body)
             if progress_problems(ctx.dataset, updates + [update]):
