@@ -167,9 +167,11 @@ class PlanCache:
         plan = pd.DataFrame([self.plans[k] for k in facts.index], columns=PLAN_COLUMNS)
         stock = ds.stock_levels
         index = pd.MultiIndex.from_frame(stock[PAIR].astype(str))
-        at = index.get_indexer(pd.MultiIndex.from_frame(plan[PAIR])) if len(plan) else []
+        at = np.zeros(0, dtype=int)
+        if len(plan):
+            at = index.get_indexer(pd.MultiIndex.from_frame(plan[PAIR]))
         on_hand = stock["on_hand_qty"].to_numpy(dtype=float)
-        plan["on_hand_qty"] = np.where(np.asarray(at) >= 0, on_hand[np.asarray(at)], 0.0)
+        plan["on_hand_qty"] = np.where(at >= 0, on_hand[at], 0.0)
         return plan
 
     def needs(self, ds: Dataset, plan: pd.DataFrame) -> pd.DataFrame:
