@@ -92,14 +92,20 @@ class Alerting:
         return done.pairs
 
     def after_batch(
-        self, ctx: ToolContext, applied: list, purchases: list[PurchaseOrderEvent]
+        self,
+        ctx: ToolContext,
+        applied: list,
+        purchases: list[PurchaseOrderEvent],
+        orders: set[str] | None = None,
     ) -> dict:
+        """Re-plan what applied movements, purchase orders and production orders whose
+        progress moved (`orders`) can change; tell the listeners."""
         moved = pd.DataFrame([e.model_dump() for e in applied])
         if len(moved):
             moved["ts"] = [e.naive_ts() for e in applied]
         rows = [p.model_dump() for p in purchases]
         with self._lock:
-            done = self.engine.on_batch(ctx.dataset, moved, rows)
+            done = self.engine.on_batch(ctx.dataset, moved, rows, orders)
         self.replanned.append(done.pairs)
         self._tell(done.messages)
         return {"replanned": done.pairs, "alerts": [[m.alert_id, m.kind] for m in done.messages]}

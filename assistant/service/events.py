@@ -17,6 +17,11 @@ from pandas.api.types import union_categoricals
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from stockwise.assistant.service.limits import CleanStr
+from stockwise.assistant.service.order_progress import (
+    ProgressUpdate,
+    progress_problems,
+    updated_orders,
+)
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.frames import CATEGORICAL_COLUMNS, coerce_table
 from stockwise.tools.dataset.model import Dataset
@@ -67,7 +72,7 @@ class TxnEvent(BaseModel):
         return self.ts.replace(tzinfo=None)
 
 
-def _problems(event: TxnEvent, dataset: Dataset) -> list[str]:
+def _problems(event: TxnEvent, dataset: Dataset, snapshot: pd.Timestamp) -> list[str]:
     found = []
     sign = TXN_SIGNS.get(event.txn_type)
     if sign is None:
@@ -87,10 +92,10 @@ def _problems(event: TxnEvent, dataset: Dataset) -> list[str]:
         found.append(f"no site {event.site_id!r}")
     if event.naive_ts() > datetime.now() + FUTURE_SLACK:
         found.append(f"ts {event.naive_ts()} is in the future; send movements as they happen")
-    elif pd.Timestamp(event.naive_ts()) < dataset.as_of:
+    elif pd.Timestamp(event.naive_ts()) < snapshot:
         found.append(
-            f"ts {event.naive_ts()} is before the stock snapshot ({dataset.as_of}); "
-            "load older movements with the dataset"
+            f"ts {event.naive_ts()} is before the stock snapshot ({snapshot}), which counts "
+            "it already; load older movements with the dataset"
         )
     return found
 
@@ -139,22 +144,42 @@ def updated_dataset(dataset: Dataset, events: list[TxnEvent]) -> Dataset:
 
 
 class EventStore:
-    """Applied events in `service.sqlite`; replayed into the dataset at startup."""
+    """Applied events (movements and production order progress) in `service.sqlite`;
+    replayed into the dataset at startup.
+
+    Movements may arrive out of order (gates and scanners batch on their own clocks): one
+    dated after the stock snapshot but before movements already applied is merged (on hand
+    is a sum, the ledger takes it where it falls) and listed under `late`. One dated before
+    the snapshot is refused: the snapshot's count holds it already."""
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), check_same_thread=False)
         self._lock = threading.Lock()
+        self.snapshot_at: pd.Timestamp | None = None  # the dataset's as_of before any event
         with self._conn:
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS applied_event (seq INTEGER PRIMARY KEY, "
                 "txn_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)"
             )
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS applied_progress (seq INTEGER PRIMARY KEY, "
+                "update_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)"
+            )
+
+    def _snapshot(self, ctx: ToolContext) -> pd.Timestamp:
+        if self.snapshot_at is None:
+            self.snapshot_at = ctx.dataset.as_of
+        return self.snapshot_at
 
     def replay(self, ctx: ToolContext) -> int:
+        self._snapshot(ctx)
         with self._lock:
             bodies = [
                 r[0] for r in self._conn.execute("SELECT body FROM applied_event ORDER BY seq")
+            ]
+            progress = [
+                r[0] for r in self._conn.execute("SELECT body FROM applied_progress ORDER BY seq")
             ]
         known = set(ctx.dataset.transactions["txn_id"])
         events = []
@@ -168,16 +193,71 @@ class EventStore:
                 events.append(event)
         if events:
             ctx.use_dataset(updated_dataset(ctx.dataset, events))
-        return len(events)
+        updates: list[ProgressUpdate] = []
+        for body in progress:
+            update = ProgressUpdate.model_validate_json(body)
+            if progress_problems(ctx.dataset, updates + [update]):
+                log.warning("stored progress update not replayed (the orders moved): %s", body)
+                continue
+            updates.append(update)
+        if updates:
+            ctx.use_dataset(updated_orders(ctx.dataset, updates))
+        return len(events) + len(updates)
+
+    def apply_progress(self, ctx: ToolContext, updates: list[ProgressUpdate]) -> dict:
+        """Apply production order progress: {"applied": [...], "duplicates": [...],
+        "orders": [order ids moved]} or an EventError naming each problem."""
+        with self._lock:
+            seen: dict[str, str] = {}
+            problems = []
+            for n, u in enumerate(updates):
+                if seen.get(u.update_id, u.canonical()) != u.canonical():
+                    problems.append(
+                        f"update {n} ({u.update_id}): update_id repeated with other content"
+                    )
+                seen[u.update_id] = u.canonical()
+            stored = {}
+            for update_id in seen:
+                row = self._conn.execute(
+                    "SELECT body FROM applied_progress WHERE update_id = ?", (update_id,)
+                ).fetchone()
+                if row:
+                    stored[update_id] = row[0]
+            for update_id, body in stored.items():
+                if body != seen[update_id]:
+                    raise EventConflict(
+                        f"update_id {update_id} was already applied with other content"
+                    )
+            fresh = [
+                u for u in {u.update_id: u for u in updates}.values() if u.update_id not in stored
+            ]
+            problems += progress_problems(ctx.dataset, fresh)
+            if problems:
+                raise EventError("; ".join(problems))
+            if fresh:
+                dataset = updated_orders(ctx.dataset, fresh)
+                with self._conn:
+                    self._conn.executemany(
+                        "INSERT INTO applied_progress (update_id, body) VALUES (?, ?)",
+                        [(u.update_id, u.canonical()) for u in fresh],
+                    )
+                ctx.use_dataset(dataset)
+            return {
+                "applied": [u.update_id for u in fresh],
+                "duplicates": sorted(stored),
+                "orders": sorted({u.order_id for u in fresh}),
+            }
 
     def apply(self, ctx: ToolContext, events: list[TxnEvent]) -> dict[str, list[str]]:
         """Apply a batch: {"applied": [...], "duplicates": [...]} or an EventError."""
         with self._lock:
             problems = []
             seen: dict[str, str] = {}
+            snapshot = self._snapshot(ctx)
             for n, event in enumerate(events):
                 problems += [
-                    f"event {n} ({event.txn_id}): {p}" for p in _problems(event, ctx.dataset)
+                    f"event {n} ({event.txn_id}): {p}"
+                    for p in _problems(event, ctx.dataset, snapshot)
                 ]
                 if seen.get(event.txn_id, event.canonical()) != event.canonical():
                     problems.append(
@@ -199,6 +279,8 @@ class EventStore:
                     f"txn_id {', '.join(sorted(in_dataset))} is already in the dataset"
                 )
             fresh = [e for e in {e.txn_id: e for e in events}.values() if e.txn_id not in stored]
+            newest = ctx.dataset.as_of
+            late = [e.txn_id for e in fresh if pd.Timestamp(e.naive_ts()) < newest]
             if fresh:
                 dataset = updated_dataset(ctx.dataset, fresh)  # may refuse: nothing written yet
                 with self._conn:
@@ -207,7 +289,11 @@ class EventStore:
                         [(e.txn_id, e.canonical()) for e in fresh],
                     )
                 ctx.use_dataset(dataset)
-            return {"applied": [e.txn_id for e in fresh], "duplicates": sorted(stored)}
+            return {
+                "applied": [e.txn_id for e in fresh],
+                "duplicates": sorted(stored),
+                "late": late,
+            }
 
     def _stored(self, txn_ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}

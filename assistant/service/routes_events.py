@@ -12,6 +12,7 @@ from stockwise.assistant.service.alerting import PurchaseOrderEvent, purchase_pr
 from stockwise.assistant.service.auth import Principal
 from stockwise.assistant.service.deps import Services, principal, services
 from stockwise.assistant.service.events import EventConflict, EventError, TxnEvent
+from stockwise.assistant.service.order_progress import ProgressUpdate
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -57,6 +58,40 @@ async def post_events(
         fresh = set(outcome["applied"])
         applied = [e for e in body.events if e.txn_id in fresh]
         return {**outcome, **svc.alerting.after_batch(ctx, applied, body.purchase_orders)}
+
+    try:
+        return await run_in_threadpool(apply)
+    except EventConflict as error:
+        raise HTTPException(409, str(error)) from None
+    except EventError as error:
+        raise HTTPException(422, str(error)) from None
+
+
+class ProgressBatch(BaseModel):
+    updates: list[ProgressUpdate] = Field(min_length=1, max_length=10_000)
+
+
+@router.post("/orders/progress")
+async def post_progress(
+    body: ProgressBatch, who: Principal = Depends(principal), svc: Services = Depends(services)
+):
+    """Production orders' progress (a stage started, an order completed or cancelled): the
+    components of the orders it moves are re-planned."""
+    if not who.can("post_events"):
+        raise HTTPException(403, f"Role {who.role} cannot post order progress.")
+
+    def apply() -> dict[str, Any]:
+        ctx = svc.runner.session.ctx
+        outcome = svc.events.apply_progress(ctx, body.updates)
+        svc.audit.append(
+            "order_progress",
+            who.user,
+            "api",
+            applied=outcome["applied"],
+            duplicates=outcome["duplicates"],
+        )
+        moved = set(outcome["orders"])
+        return {**outcome, **svc.alerting.after_batch(ctx, [], [], moved)}
 
     try:
         return await run_in_threadpool(apply)

@@ -58,6 +58,7 @@ def run_stockwise(rp: Replay, full, settings: Settings, work: Path) -> dict:
     engine.replan(ctx.dataset)  # the state when the service starts: alerts raised at the cut
     snapshot = orders_at(full, rp.cut)
     per_batch, pairs, events_n = [], [], []
+    seen: dict = {}  # (item, site, day) -> what the projection said that day
     for day in rp.days:
         placed = rp.purchases[rp.purchases["placed_on"] == day].to_dict("records")
         batch = rp.batches.get(day, [])
@@ -74,6 +75,11 @@ def run_stockwise(rp: Replay, full, settings: Settings, work: Path) -> dict:
         per_batch.append(time.process_time() - started)
         pairs.append(done.pairs)
         events_n.append(len(batch))
+        if done.assessed is not None:
+            for r in done.assessed[
+                ["item_id", "site_id", "lowest", "lead_time_demand", "on_hand", "inbound"]
+            ].itertuples(index=False):
+                seen[(r.item_id, r.site_id, day)] = r
     messages = store.messages()
     cleared = {m.alert_id: m.at for m in messages if m.kind == "cleared"}
     frame = pd.DataFrame(
@@ -100,6 +106,7 @@ def run_stockwise(rp: Replay, full, settings: Settings, work: Path) -> dict:
         "cpu_s": np.array(per_batch),
         "pairs": np.array(pairs),
         "events": np.array(events_n),
+        "seen": seen,
     }
 
 
@@ -148,6 +155,7 @@ def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
         )
         if not warned:
             out["missed"][c] = out["missed"].get(c, 0) + 1
+            out.setdefault("missed_rows", []).append((s.item_id, s.site_id, s.day, days, c))
     acted = 0
     placed = {k: g["placed_on"].to_numpy() for k, g in rp.purchases.groupby(["item_id", "site_id"])}
     outs = {k: g["day"].to_numpy() for k, g in rp.stockouts.groupby(["item_id", "site_id"])}
@@ -162,6 +170,54 @@ def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
         alerts.merge(universe, on=["item_id", "site_id"])["criticality"].value_counts().to_dict()
     )
     return out
+
+
+def why_missed(rp: Replay, alerts: pd.DataFrame, seen: dict, row: tuple) -> str:
+    """Why a stockout had no live alert one lead time before: no alert at all, one raised too
+    late, one cleared before, and what the projection said on the last day it could warn
+    (demand over the lead time against the forecast)."""
+    item, site, day, lead, _ = row
+    latest = day - pd.Timedelta(days=lead)
+    mine = alerts[(alerts["item_id"] == item) & (alerts["site_id"] == site)]
+    before = mine[mine["day"] <= day]
+    if len(before) and (before["day"] > latest).any():
+        first = before[before["day"] > latest]["day"].min()
+        cause = f"alert {(day - first).days} d before (lead {lead} d): too late"
+    elif len(before):
+        last = before.sort_values("day").iloc[-1]
+        cause = f"alert raised {last['day'].date()} cleared {pd.Timestamp(last['until']).date()}"
+    else:
+        cause = "no alert"
+    window = rp.closing[(rp.closing["item_id"] == item) & (rp.closing["site_id"] == site)]
+    window = window.set_index("day")["closing"]
+    said = [seen.get((item, site, latest - pd.Timedelta(days=k))) for k in range(0, 8)]
+    said = [x for x in said if x is not None]
+    used = _demand(rp, item, site, latest, day)
+    if said:
+        s = said[0]
+        projection = (
+            f"projection then: on hand {s.on_hand:g}, forecast {s.lead_time_demand:.1f} over "
+            f"the lead time, lowest {s.lowest:.1f}, purchases {len(s.inbound)}"
+        )
+    else:
+        projection = "not re-planned in the week before"
+    start = window.get(latest, float("nan"))
+    return (
+        f"{item}@{site} out {day.date()}: {cause}; {projection}; "
+        f"stock {start:g} at {latest.date()}, demand {used:g} in the lead time"
+    )
+
+
+def _demand(rp: Replay, item: str, site: str, start, end) -> float:
+    total = 0.0
+    for d, batch in rp.batches.items():
+        if start < d <= end:
+            total -= sum(
+                e.qty
+                for e in batch
+                if e.item_id == item and e.site_id == site and e.txn_type.startswith("issue")
+            )
+    return total
 
 
 def main() -> None:
@@ -205,6 +261,9 @@ def main() -> None:
         f"{ours['too_early']} stockouts within one lead time of the replay start not judged"
     )
     print(f"alert messages: {sw['kinds']}")
+    for row in ours.get("missed_rows", []):
+        if row[4] == "A":
+            print("  missed A: " + why_missed(rp, sw["alerts"], sw["seen"], row))
     busy = sw["events"] > 0
     cpu = sw["cpu_s"][busy]
     print(

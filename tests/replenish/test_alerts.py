@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from stockwise.tools.core.errors import UnknownEntityError
+from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish.alert_state import AlertStore
 from stockwise.tools.replenish.alerts import AlertEngine, affected_pairs, alerts_path
 from stockwise.tools.replenish.alerts_tool import StockAlertsInput, stock_alerts
+from stockwise.tools.replenish.projection import PlanCache
 
 from .conftest import plant_frames
 
@@ -30,18 +32,21 @@ def test_raised_once_with_why_and_what_to_do(plant_ctx):
     first = engine.replan(plant_ctx.dataset)
     by_item = {m.body["item_id"]: m for m in first.messages}
     # C1 (criticality A): 25 on hand, O1 takes 20 at assembly on 04-10, within its 10-day
-    # lead time (+1 review day): 5 left, below its safety stock.
+    # lead time (+1 review day). No other demand in the year: an A item keeps its current
+    # reorder point (10) as insurance, so the forecast holds 10 back: 25 - 20 - 10 = -5.
     c1 = by_item["C1"]
     assert c1.kind == "raised" and c1.alert_id == "C1@S1#1"
     assert c1.body["breach_on"] == "2026-04-10"
     assert c1.body["production_orders"] == ["O1 (20 on 2026-04-10)"]
-    assert c1.body["lowest_projected"] == pytest.approx(5.0)
+    assert c1.body["lowest_projected"] == pytest.approx(-5.0)
+    assert c1.body["lead_time_demand"] == pytest.approx(10.0) and c1.body["service"] == 0.99
     assert "O1" in c1.text and "no open purchase" in c1.text
     assert c1.body["todo"].startswith("order ")
     assert c1.body["order_qty"] >= 1
     # M2 gloves (C): 10 boxes, 1 a day, no lead time known (30 days looked at): runs out.
     assert (
-        "no lead time known" in by_item["M2"].text and "runs out 2026-04-10" in by_item["M2"].text
+        "no lead time known" in by_item["M2"].text
+        and "expected to run out 2026-04-10" in by_item["M2"].text
     )
     assert first.pairs == 5  # bought items with a stock row: C1 C2 C3 M1 M2 (P1, SA are made)
     again = engine.replan(plant_ctx.dataset)
@@ -96,11 +101,12 @@ def test_a_restart_loses_no_state(plant_ctx):
 def test_a_batch_replans_what_it_moved_and_the_components_of_its_orders(plant_ctx):
     ds = plant_ctx.dataset
     gloves = ("T1", pd.Timestamp("2026-03-31 09:00"), "M2", "S1", -1.0, "issue_other", None, None)
-    assert set(affected_pairs(ds, _moved(gloves))["item_id"]) == {"M2"}
+    assert set(affected_pairs(ds, _moved(gloves), PlanCache(Settings()))["item_id"]) == {"M2"}
     to_o1 = ("T2", pd.Timestamp("2026-03-31 09:00"), "C2", "S1", -10.0, "issue_production",
              "production_order", "O1")  # fmt: skip
     # O1 still needs C1 at assembly and SA (made of C3) at test.
-    assert set(affected_pairs(ds, _moved(to_o1))["item_id"]) == {"C2", "C1", "SA", "C3"}
+    found = affected_pairs(ds, _moved(to_o1), PlanCache(Settings()))
+    assert set(found["item_id"]) == {"C2", "C1", "SA", "C3"}
     engine = _engine(plant_ctx)
     assert engine.on_batch(ds, _moved(gloves)).pairs == 1
 
@@ -114,3 +120,37 @@ def test_the_read_tool_lists_open_alerts_and_says_why(plant_ctx):
     assert why.state == "open" and "O1" in why.why and why.todo.startswith("order ")
     with pytest.raises(UnknownEntityError):
         stock_alerts(plant_ctx, StockAlertsInput(item_id="NOPE"))
+
+
+def test_which_purchase_can_wait(plant_ctx):
+    """C1 is 5 short on 04-10: of two purchases of 30, one covers it. The later one (due
+    04-08) is not needed in the lead time; with it put off, the first (due 04-05) is not
+    needed before 04-10."""
+    engine = _engine(plant_ctx)
+    engine.replan(plant_ctx.dataset)
+    first = {"po_id": "PO-A", "item_id": "C1", "site_id": "S1", "qty": 30.0}
+    pos = [
+        {**first, "due_date": "2026-04-05"},
+        {**first, "po_id": "PO-B", "due_date": "2026-04-08"},
+    ]
+    (cleared,) = engine.on_batch(plant_ctx.dataset, _moved(), purchases=pos).messages
+    assert cleared.kind == "cleared"
+    assert cleared.body["can_wait"] == [
+        "PO-B (30 due 2026-04-08): not needed within the lead time (11 days)",
+        "PO-A (30 due 2026-04-05): not needed before 2026-04-10",
+    ]
+    assert "can wait: PO-B" in cleared.text
+
+
+def test_an_orders_progress_moves_its_components(plant_ctx):
+    """O1 completed: its needs go, and the C1 alert they caused clears without a purchase."""
+    engine = _engine(plant_ctx)
+    engine.replan(plant_ctx.dataset)
+    frames = plant_frames()
+    orders = frames["production_orders"]
+    orders.loc[orders["order_id"] == "O1", "status"] = "completed"
+    plant_ctx.use_dataset(dataset_from_frames(frames))
+    done = engine.on_batch(plant_ctx.dataset, _moved(), changed_orders={"O1"})
+    assert done.pairs == 3  # C1, C2, C3 (SA is made)
+    c1 = [m for m in done.messages if m.body["item_id"] == "C1"]
+    assert [m.kind for m in c1] == ["cleared"]

@@ -59,18 +59,20 @@ def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
     breach = pd.Timestamp(row.breach_on) if pd.notna(row.breach_on) else None
     order_by = max(breach - pd.Timedelta(days=lead), today) if breach is not None else None
     urgent = pd.notna(row.runs_out_on) and (row.runs_out_on - today).days < lead
-    below = f"safety stock {row.level:g}" if row.level > 1e-3 else "zero"
     horizon = (
         f"lead time {lead} days"
         if pd.notna(row.lead_days)
         else f"no lead time known: looked {row.horizon_days:g} days ahead"
     )
+    runs_out = pd.notna(row.runs_out_on)
+    basis = f"at {row.service:.0%} service" if row.criticality == "A" else "expected (class B/C)"
     why = (
-        f"on hand {row.on_hand:g}, drawing {row.daily_rate:.2f}/day over the last 90 days"
+        f"on hand {row.on_hand:g}; forecast {row.daily_rate:.2f}/day, "
+        f"{row.lead_time_demand:.1f} over the {row.horizon_days:g} days {basis}"
         f"{'; open production orders take ' + ', '.join(row.needs) if row.needs else ''}"
         f"{'; open purchases ' + ', '.join(row.inbound) if row.inbound else '; no open purchase'}"
-        f": projected {row.lowest:.1f} at lowest, below {below} on {_day(breach)}"
-        f"{'; runs out ' + str(_day(row.runs_out_on)) if pd.notna(row.runs_out_on) else ''}"
+        f": projected {row.lowest:.1f} at lowest, short from {_day(breach)}"
+        f"{'; expected to run out ' + str(_day(row.runs_out_on)) if runs_out else ''}"
         f" ({horizon})"
     )
     if urgent and row.inbound:
@@ -79,6 +81,8 @@ def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
         todo = f"order {row.order_qty:g} now, by express: a normal order arrives after the run-out"
     else:
         todo = f"order {row.order_qty:g} by {_day(order_by)}"
+    if row.can_wait:
+        todo += "; can wait: " + ", ".join(row.can_wait)
     return {
         "item_id": row.item_id,
         "site_id": row.site_id,
@@ -94,6 +98,9 @@ def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
         "order_qty": float(row.order_qty),
         "production_orders": list(row.needs),
         "open_purchases": list(row.inbound),
+        "can_wait": list(row.can_wait),
+        "lead_time_demand": float(row.lead_time_demand),
+        "service": float(row.service),
         "urgent": bool(urgent),
         "why": why,
         "todo": todo,
@@ -196,11 +203,14 @@ class AlertStore:
                         "site_id": row.site_id,
                         "criticality": row.criticality,
                         "why": (
-                            f"projected stock stays at or above {row.level:g} through the lead "
-                            f"time (lowest {row.lowest:.1f})"
+                            f"projected stock stays above zero through the lead time "
+                            f"(lowest {row.lowest:.1f})"
                             + (f"; open purchases {', '.join(row.inbound)}" if row.inbound else "")
                         ),
-                        "todo": "nothing",
+                        "todo": (
+                            "can wait: " + ", ".join(row.can_wait) if row.can_wait else "nothing"
+                        ),
+                        "can_wait": list(row.can_wait),
                     }
                     self._conn.execute(
                         "UPDATE alert SET state = 'cleared', cleared_at = ? WHERE alert_id = ?",
@@ -221,12 +231,16 @@ class AlertStore:
         return out
 
     def _fixed(self, alert_id: str, row: Any) -> bool:
-        """Only an order or a receipt clears an alert: a projection that recovers because the
-        average draw moved would clear and re-raise the same shortage day after day."""
+        """Only an order, a receipt or a production order that no longer draws on it (done,
+        cancelled, moved later) clears an alert: a projection that recovers because the
+        forecast moved would clear and re-raise the same shortage day after day."""
         if row.inbound:
             return True
         raised = self._conn.execute("SELECT body FROM alert WHERE alert_id = ?", (alert_id,))
-        return float(row.on_hand) > json.loads(raised.fetchone()[0])["on_hand"] + 1e-9
+        first = json.loads(raised.fetchone()[0])
+        drawing = {n.split(" ")[0] for n in row.needs}
+        gone = {n.split(" ")[0] for n in first.get("production_orders", [])} - drawing
+        return bool(gone) or float(row.on_hand) > first["on_hand"] + 1e-9
 
     def _new_id(self, item: str, site: str) -> str:
         last = self._conn.execute(

@@ -12,19 +12,17 @@ from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.replenish.alert_state import AlertMessage, AlertStore
 from stockwise.tools.replenish.alerts_tool import alerts_path
-from stockwise.tools.replenish.projection import assess, components_of_orders
-
-PAIR = ["item_id", "site_id"]
+from stockwise.tools.replenish.projection import PAIR, PlanCache, assess
 
 
-def affected_pairs(ds: Dataset, moved: pd.DataFrame) -> pd.DataFrame:
+def affected_pairs(ds: Dataset, moved: pd.DataFrame, cache: PlanCache) -> pd.DataFrame:
     """(item, site) pairs a batch can change the projection of: those it moved, and every
-    component the production orders it names still need (their timing moves with them)."""
+    component of the production orders it names (their timing moves with them)."""
     pairs = moved[PAIR].astype(str).drop_duplicates()
     refs = moved[moved["ref_type"].astype(object) == "production_order"]["ref_id"]
     orders = set(refs.dropna().astype(str))
     if orders:
-        pairs = pd.concat([pairs, components_of_orders(ds, orders)]).drop_duplicates()
+        pairs = pd.concat([pairs, cache.affected_components(ds, orders)]).drop_duplicates()
     return pairs.reset_index(drop=True)
 
 
@@ -34,6 +32,7 @@ class Replan:
 
     pairs: int
     messages: list[AlertMessage]
+    assessed: pd.DataFrame | None = None  # the projection of each pair, for diagnosis
 
 
 class AlertEngine:
@@ -41,11 +40,12 @@ class AlertEngine:
 
     def __init__(self, store: AlertStore, settings: Settings):
         self.store, self.settings = store, settings
+        self.cache = PlanCache(settings)  # the day's forecasts, kept between batches
 
     def replan(self, ds: Dataset, pairs: pd.DataFrame | None = None) -> Replan:
         """Assess `pairs` (every bought item when None) and move their alert states."""
-        assessed = assess(ds, self.settings, pairs, self.store.purchases())
-        return Replan(len(assessed), self.store.update(assessed, ds.as_of))
+        assessed = assess(ds, self.settings, pairs, self.store.purchases(), self.cache)
+        return Replan(len(assessed), self.store.update(assessed, ds.as_of), assessed)
 
     def on_batch(
         self,
@@ -57,7 +57,7 @@ class AlertEngine:
         """After `moved` (transactions rows) is in `ds`: new open purchase orders are kept,
         receipts close theirs, then the pairs any of it can move are re-planned (with the
         components of `changed_orders`, production orders whose progress moved)."""
-        pairs = [affected_pairs(ds, moved)] if len(moved) else []
+        pairs = [affected_pairs(ds, moved, self.cache)] if len(moved) else []
         if purchases:
             self.store.add_purchases(purchases)
             pairs.append(pd.DataFrame(purchases, columns=PAIR))
@@ -73,7 +73,7 @@ class AlertEngine:
             if pd.notna(r.ref_id):
                 self.store.receive(str(r.ref_id), float(r.qty))
         if changed_orders:
-            pairs.append(components_of_orders(ds, changed_orders))
+            pairs.append(self.cache.affected_components(ds, changed_orders))
         if not pairs:
             return Replan(0, [])
         return self.replan(ds, pd.concat(pairs)[PAIR].drop_duplicates())

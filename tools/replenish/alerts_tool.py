@@ -83,7 +83,8 @@ def stock_alerts(ctx: ToolContext, args: StockAlertsInput) -> StockAlertsResult:
             ids=[v.alert_id for v in views[:MAX_EVIDENCE_IDS]],
             notes=[
                 f"alert states in {path.name} in the data directory, moved by POST /api/events",
-                "projection: on hand, the 90-day draw, open production orders' component "
+                "projection: on hand, the lead-time demand forecast at the item's service "
+                "target, open production orders' component "
                 "needs timed by their progress, open purchases; over lead time + 1 day",
             ],
         ),

@@ -10,7 +10,7 @@ import pandas as pd
 from stockwise.tools.core.errors import InvalidArgumentError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.model import Dataset
-from stockwise.tools.replenish.demand import daily_demand
+from stockwise.tools.replenish.demand import DemandMatrix, daily_demand
 from stockwise.tools.replenish.items import item_site_facts
 from stockwise.tools.replenish.leadtime_demand import (
     lead_time_samples,
@@ -61,6 +61,7 @@ def plan_policies(
     target: float | None = None,
     measure: str | None = None,
     method: str = "auto",
+    history: DemandMatrix | None = None,
 ) -> pd.DataFrame:
     """`facts` (from `item_site_facts`, default all rows) with the recommended policy added:
     avg_daily_demand, ltd_mean, ltd_method, lead_days, target_service, recommended_reorder_point,
@@ -68,10 +69,18 @@ def plan_policies(
     stock each policy implies, safety stock + half an order, x unit cost) and note.
 
     Rows without a lead time get NaN recommendations and a note. `target` overrides the
-    per-criticality targets (for trade-off curves).
+    per-criticality targets (for trade-off curves). `history`, the demand of `facts`' rows
+    over the history window before `as_of`, saves the ledger scan when the caller has it.
     """
     return plans_for_targets(
-        ds, settings, [target], as_of=as_of, facts=facts, measure=measure, method=method
+        ds,
+        settings,
+        [target],
+        as_of=as_of,
+        facts=facts,
+        measure=measure,
+        method=method,
+        history=history,
     )[0]
 
 
@@ -84,6 +93,7 @@ def plans_for_targets(
     facts: pd.DataFrame | None = None,
     measure: str | None = None,
     method: str = "auto",
+    history: DemandMatrix | None = None,
 ) -> list[pd.DataFrame]:
     """`plan_policies` for several service targets (None = by criticality), sharing the
     lead-time demand samples."""
@@ -96,7 +106,10 @@ def plans_for_targets(
     as_of = pd.Timestamp(as_of if as_of is not None else ds.as_of).normalize()
     base = (item_site_facts(ds) if facts is None else facts).copy().reset_index(drop=True)
     days = settings.replenish_history_days
-    history = daily_demand(ds, base, as_of - pd.Timedelta(days=days), as_of)
+    if history is None:
+        history = daily_demand(ds, base, as_of - pd.Timedelta(days=days), as_of)
+    elif len(history.keys) != len(base) or len(history.days) != days:
+        raise ValueError("history must hold one row per fact and the history window's days")
     base.attrs.update(
         demand_rows_used=history.rows_used, history_days=days, as_of=as_of, measure=measure
     )

@@ -68,24 +68,35 @@ def _stage_plan(order, routing: pd.DataFrame, progress: pd.DataFrame, typical, a
     return plan, current
 
 
-def component_needs(ds: Dataset, orders: pd.DataFrame | None = None) -> pd.DataFrame:
+def component_needs(
+    ds: Dataset,
+    orders: pd.DataFrame | None = None,
+    *,
+    lines: dict | None = None,
+    typical: tuple[dict, dict] | None = None,
+) -> pd.DataFrame:
     """Every component the open orders (or `orders`) still need, one row per order, BOM
     line and level: order_id, product_item_id, site_id, item_id, qty, level, path, stage,
     need_date, on_schedule_date, delay_days, current_stage, stage_elapsed_days,
-    stage_typical_days. Raises BomCycleError on a looping BOM."""
-    lines = bom_lines(ds.boms)
-    check_acyclic(lines)
+    stage_typical_days. Raises BomCycleError on a looping BOM. `lines` (checked for cycles)
+    and `typical` (`typical_stage_days`) save their work when the caller keeps them."""
+    if lines is None:
+        lines = bom_lines(ds.boms)
+        check_acyclic(lines)
     as_of = ds.as_of
     if orders is None:
         orders = ds.production_orders[ds.production_orders["status"].isin(OPEN_STATUSES)]
-    typical = typical_stage_days(ds)
+    typical = typical if typical is not None else typical_stage_days(ds)
     routings = {k: g for k, g in ds.routings.groupby("product_item_id")}
     # Only the orders asked about: splitting every order's progress (250,000 orders at scale
     # 20, most long finished) into frames took minutes.
     progress = ds.order_progress
     progress = progress[progress["order_id"].isin(orders["order_id"])]
     progress_by_order = {k: g for k, g in progress.groupby("order_id")}
-    stock = ds.stock_levels.groupby(["item_id", "site_id"])["on_hand_qty"].sum()
+    # Only made items' stock is drawn from (sub-assemblies on the shelf): the rest is not read.
+    levels = ds.stock_levels
+    levels = levels[levels["item_id"].isin(list(lines))]
+    stock = levels.groupby(["item_id", "site_id"], observed=True)["on_hand_qty"].sum()
     available: dict[tuple[str, str], dict[str, float]] = {}
     rows = []
     empty = ds.order_progress.iloc[0:0]
