@@ -83,12 +83,13 @@ def generate_demo(
         # Its own stream: version 2's draws, and so its bytes, stay as they were.
         rng3 = np.random.default_rng([seed, 3])
         items, roles = ambiguity.assign_roles(items, plans, scale, rng3)
-    situations = None
-    if generator_version >= 4:
-        rng4 = np.random.default_rng([seed, 4])
-        items, situations = v4_situations.assign(items, plans, roles, scale, rng4)
     else:
         items = labels.plant_categories(items, rng)
+    situations = None
+    if roles is not None and generator_version >= 4:
+        # Its own stream again: version 3's draws stay as they were.
+        rng4 = np.random.default_rng([seed, 4])
+        items, situations = v4_situations.assign(items, plans, roles, scale, rng4)
 
     report("production orders", 0.12)
     running = plans if roles is None else roles.active(plans)
@@ -163,6 +164,7 @@ def generate_demo(
         tables["boms"] = v3_truth.boms_with_extras(tables["boms"], roles, plans)
         if situations is not None:
             tables["boms"] = v4_situations.incomplete_boms(tables["boms"], situations)
+            tables["routings"] = v4_situations.incomplete_routings(tables["routings"], situations)
         tables["planted_anomalies"] = v3_truth.planted(
             tables["planted_anomalies"], items, roles, shares, extra_dual
         )

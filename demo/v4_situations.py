@@ -18,6 +18,7 @@ of its group (orders of magnitude, assumptions; see docs/classification.md):
   make repair parts (truth: raw material, dual use);
 - incomplete BOMs: materials and intermediates issued to production orders by hand (a
   recipe kept outside the ERP, a BOM never maintained) that no BOM lists;
+- routings kept for some products only;
 - product launches: products first made during the history (no early behaviour at all);
 - lot sizes against type: consumables bought in bulk once or twice a year (a pallet of
   rags, a drum of oil at a discount) and raw materials delivered in small kanban lots.
@@ -50,6 +51,7 @@ LAUNCH_SHARE = 0.2  # of live product variants: first made during the history
 BULK_SHARE = 0.2  # of filler consumables: bought in bulk
 KANBAN_SHARE = 0.2  # of filler raw materials: small, frequent deliveries
 UNLISTED_SHARE = 0.15  # of moving raw materials and made WIP: in no BOM
+UNROUTED_SHARE = 0.3  # of product variants: no routing in the ERP
 # Recorded as raw material by the purchasing clerk who created the traded item.
 TRADED_RECORDED_RAW = 0.2
 # (description, uom, unit cost, family)
@@ -86,6 +88,7 @@ class Situations:
     bulk: list[int] = field(default_factory=list)  # consumable rows bought in bulk
     kanban: list[int] = field(default_factory=list)  # raw rows delivered in small lots
     unlisted: set[str] = field(default_factory=set)  # item ids no BOM lists as a component
+    unrouted: set[str] = field(default_factory=set)  # products without a routing
 
 
 def assign(
@@ -141,6 +144,9 @@ def assign(
     s.kanban = [int(i) for i in _sample(rng, raw, KANBAN_SHARE)]
     moving = np.r_[raw, np.setdiff1d(live_wip, list(s.make_to_buy))].astype(int)
     s.unlisted = {str(ids[i]) for i in _sample(rng, moving, UNLISTED_SHARE)}
+    all_variants = [p for p, plan in enumerate(plans) if int(plan.item_id) >= 10000]
+    for p in _sample(rng, np.array(all_variants), UNROUTED_SHARE):
+        s.unrouted.add(plans[int(p)].item_id)
 
     n = max(4, round(TRADED_PER_SCALE * scale))
     new_ids = _fresh_ids(rng, set(ids), n)
@@ -179,6 +185,11 @@ def launch(
 def incomplete_boms(boms: pd.DataFrame, s: Situations) -> pd.DataFrame:
     """The BOMs as the plant keeps them: the unlisted items' lines are missing."""
     return boms[~boms.component_item_id.isin(s.unlisted)].reset_index(drop=True)
+
+
+def incomplete_routings(routings: pd.DataFrame, s: Situations) -> pd.DataFrame:
+    """The routings as the plant keeps them: some products have none in the ERP."""
+    return routings[~routings.product_item_id.isin(s.unrouted)].reset_index(drop=True)
 
 
 def lot_sizes(qty: np.ndarray, item_rows: np.ndarray, s: Situations, rng) -> np.ndarray:  # type: ignore[no-untyped-def]
