@@ -158,9 +158,7 @@ def generate_demo(
     if roles is not None:
         shares = movements.use_shares(ledger, len(items))
         extra_dual = [] if situations is None else v4_situations.dual_rows(situations)
-        tables["labels"] = v3_truth.labels_with_shares(
-            tables["labels"], roles, shares, extra_dual
-        )
+        tables["labels"] = v3_truth.labels_with_shares(tables["labels"], roles, shares, extra_dual)
         tables["boms"] = v3_truth.boms_with_extras(tables["boms"], roles, plans)
         if situations is not None:
             tables["boms"] = v4_situations.incomplete_boms(tables["boms"], situations)

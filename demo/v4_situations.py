@@ -110,9 +110,8 @@ def assign(
     busy |= set(roles.outside_op)
     live_wip = np.array(sorted({row_of[w] for plan in live for w in plan.wip} - busy), dtype=int)
     desc = items.description.astype(str).str.upper().to_numpy()
-    assembly = np.array([i for i in live_wip if any(k in desc[i] for k in
-                                                     ("ASSY", "INSPECTED", "SOLDERED",
-                                                      "TESTED", "BOARD", "PCBA"))], dtype=int)  # fmt: skip
+    kinds = ("ASSY", "INSPECTED", "SOLDERED", "TESTED", "BOARD", "PCBA")
+    assembly = np.array([i for i in live_wip if any(k in desc[i] for k in kinds)], dtype=int)
     for i in _sample(rng, assembly, SERVICE_PART_SHARE):
         s.service_part[int(i)] = float(rng.uniform(0.05, 0.3))
     rest = np.setdiff1d(live_wip, list(s.service_part))
