@@ -13,4 +13,7 @@ GENERATOR_VERSION = 2
 # (multi-category suppliers, dual use, subcontracting, messy descriptions, label noise); it
 # is chosen explicitly (`stockwise demo --generator-version 3`, the classification eval) so
 # the default plant, which the Q&A sets and tests quote, keeps its bytes.
-GENERATOR_VERSIONS = (2, 3)
+# 4 adds several behaviours per category and uses that change (`v4_situations.py`): traded
+# goods, service parts, products turned components, make-to-buy, insurance spares, workshop
+# material.
+GENERATOR_VERSIONS = (2, 3, 4)

@@ -27,6 +27,7 @@ from stockwise.demo import (
     sales,
     stock,
     v3_truth,
+    v4_situations,
 )
 from stockwise.demo.items import IdPool, filler_count, filler_rows, named_rows, to_frame
 from stockwise.demo.ledger import DAY, TXN_CODE, Ledger
@@ -55,7 +56,8 @@ def generate_demo(
     """Write the demo dataset into `out_dir` (created; must be empty or absent).
 
     `generator_version` 2 (the default) is the plant the docs, evals and tests quote;
-    3 adds the ambiguity of real item masters (see `ambiguity.py`)."""
+    3 adds the ambiguity of real item masters (see `ambiguity.py`); 4 adds several
+    behaviours per category and uses that change (see `v4_situations.py`)."""
     if generator_version not in GENERATOR_VERSIONS:
         known = ", ".join(map(str, GENERATOR_VERSIONS))
         raise ValueError(f"generator version must be one of {known}, got {generator_version}")
@@ -83,6 +85,11 @@ def generate_demo(
         items, roles = ambiguity.assign_roles(items, plans, scale, rng3)
     else:
         items = labels.plant_categories(items, rng)
+    situations = None
+    if roles is not None and generator_version >= 4:
+        # Its own stream again: version 3's draws stay as they were.
+        rng4 = np.random.default_rng([seed, 4])
+        items, situations = v4_situations.assign(items, plans, roles, scale, rng4)
 
     report("production orders", 0.12)
     running = plans if roles is None else roles.active(plans)
@@ -90,6 +97,8 @@ def generate_demo(
     stalled_order, stalled_progress = production.plant_stalled_order(plans, items, clock, ledger)
     orders = pd.concat([orders, stalled_order], ignore_index=True)
     progress_rows = pd.concat([progress_rows, stalled_progress], ignore_index=True)
+    if situations is not None:
+        orders, progress_rows = v4_situations.launch(orders, progress_rows, situations, ledger)
     sales.ship_finished_goods(orders, items, rng, clock, ledger)
 
     report("equipment and maintenance", 0.3)
@@ -107,15 +116,22 @@ def generate_demo(
     mro_use.background_issues(wos, eqs, items, kit, rng, clock, ledger)
     if roles is not None:
         movements.apply(items, roles, plans, orders, wos, eqs, rng3, clock, ledger)
+        if situations is not None:
+            v4_situations.apply(items, situations, orders, wos, eqs, rng4, clock, ledger)
+            items = v4_situations.settle_truth(items, situations)
         items = v3_truth.settle_truth(items, roles, movements.use_shares(ledger, len(items)))
         items = labels.plant_categories(items, rng)
         items = v3_truth.stale_labels(items, roles, rng3)
+        if situations is not None:
+            items = v4_situations.stale_labels(items, situations, rng4)
 
     report("purchasing", 0.45)
     stock.transfers(items, rng, clock, ledger)
     rows, sites = replenish.purchased_pairs(items)
     demand = _daily_demand(ledger, rows, sites, len(items), clock)
     policy = replenish.make_policy(items, rows, sites, demand, rng)
+    if situations is not None:
+        policy.qty = v4_situations.lot_sizes(policy.qty, policy.item, situations, rng4)
     stock.count_corrections(policy, items, rng, clock, ledger)
     replenish.simulate(policy, ledger, items, rng, clock)
     stock.returns_to_vendor(rng, ledger)
@@ -141,10 +157,14 @@ def generate_demo(
     tables["planted_anomalies"] = labels.anomalies_frame(items, facts)
     if roles is not None:
         shares = movements.use_shares(ledger, len(items))
-        tables["labels"] = v3_truth.labels_with_shares(tables["labels"], roles, shares)
+        extra_dual = [] if situations is None else v4_situations.dual_rows(situations)
+        tables["labels"] = v3_truth.labels_with_shares(tables["labels"], roles, shares, extra_dual)
         tables["boms"] = v3_truth.boms_with_extras(tables["boms"], roles, plans)
+        if situations is not None:
+            tables["boms"] = v4_situations.incomplete_boms(tables["boms"], situations)
+            tables["routings"] = v4_situations.incomplete_routings(tables["routings"], situations)
         tables["planted_anomalies"] = v3_truth.planted(
-            tables["planted_anomalies"], items, roles, shares
+            tables["planted_anomalies"], items, roles, shares, extra_dual
         )
     meta = {
         "name": "Stockwise demo plant",

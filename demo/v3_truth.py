@@ -52,16 +52,18 @@ def stale_labels(items: pd.DataFrame, roles: Roles, rng: np.random.Generator) ->
     return items
 
 
-def _dual_rows(roles: Roles) -> list[int]:
-    return sorted([*roles.dual_use, *roles.spare_assembly, *roles.catalog_dual_use])
+def _dual_rows(roles: Roles, extra: list[int] | None = None) -> list[int]:
+    return sorted([*roles.dual_use, *roles.spare_assembly, *roles.catalog_dual_use, *(extra or [])])
 
 
-def labels_with_shares(labels: pd.DataFrame, roles: Roles, shares: pd.DataFrame) -> pd.DataFrame:
+def labels_with_shares(
+    labels: pd.DataFrame, roles: Roles, shares: pd.DataFrame, extra: list[int] | None = None
+) -> pd.DataFrame:
     """labels.csv plus, for the items planted as dual-use, the measured share of issued
     quantity that went to the dominant use (the one their true category follows)."""
     labels = labels.copy()
     dual = np.zeros(len(labels), dtype=bool)
-    dual[_dual_rows(roles)] = True
+    dual[_dual_rows(roles, extra)] = True
     prod = shares["issue_production"].fillna(0).to_numpy()
     other = 1 - prod
     labels["dual_use"] = dual.astype("float64")  # 1 or 0: the writer stores numbers
@@ -89,14 +91,18 @@ def boms_with_extras(boms: pd.DataFrame, roles: Roles, plans: list[ProductPlan])
 
 
 def planted(
-    anomalies: pd.DataFrame, items: pd.DataFrame, roles: Roles, shares: pd.DataFrame
+    anomalies: pd.DataFrame,
+    items: pd.DataFrame,
+    roles: Roles,
+    shares: pd.DataFrame,
+    extra: list[int] | None = None,
 ) -> pd.DataFrame:
     """Version 2's planted cases plus version 3's dual-use items, duplicates and the
     materials of discontinued products, renumbered."""
     ids = items.item_id.to_numpy()
     rows = []
     listed = set(anomalies.loc[anomalies.kind == "dual_use", "item_id"])
-    for r in _dual_rows(roles):
+    for r in _dual_rows(roles, extra):
         if ids[r] in listed:  # the catalog's IPA is planted already
             continue
         prod = float(np.nan_to_num(shares.at[r, "issue_production"]))

@@ -76,16 +76,19 @@ def test_anomalies_prints_readable_tables_not_a_python_dict(plant_folder):  # ty
     assert "1 finding" in one.output or "findings, the first 1 listed" in one.output
 
 
-def test_classify_item_shows_evidence_and_use_shares(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    from .test_evidence import DUAL, dual_use_plant
-
-    folder = tmp_path / "plant"
+def _write_plant(b, folder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     folder.mkdir()
-    for name, frame in to_dataset(dual_use_plant()).tables.items():
+    for name, frame in to_dataset(b).tables.items():
         if len(frame):
             frame.to_csv(folder / f"{name}.csv", index=False)
     monkeypatch.setenv("STOCKWISE_DATASET", str(folder))
     get_settings.cache_clear()
+
+
+def test_classify_item_shows_evidence_and_use_shares(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from .test_evidence import DUAL, dual_use_plant
+
+    _write_plant(dual_use_plant(), tmp_path / "plant", monkeypatch)
     shown = CliRunner().invoke(app, ["classify", DUAL], env={"COLUMNS": "400"})
     assert shown.exit_code == 0, shown.output
     assert "Raw material (" in shown.output and "issued to 144 production orders" in shown.output
@@ -94,3 +97,15 @@ def test_classify_item_shows_evidence_and_use_shares(tmp_path, monkeypatch):  # 
     data = json.loads(CliRunner().invoke(app, ["classify", DUAL, "--json"]).output)
     assert data["dual_use"] is True and data["verdict"] == "confident"
     assert data["use_production"] == pytest.approx(0.75, abs=0.02)
+
+
+def test_classify_item_says_unsure_when_the_uses_are_split_evenly(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from .test_evidence import DUAL, dual_use_plant
+
+    _write_plant(dual_use_plant(maintenance_share=0.49), tmp_path / "plant", monkeypatch)
+    shown = CliRunner().invoke(app, ["classify", DUAL], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0, shown.output
+    assert "Unsure: raw material (0.5" in shown.output and " or mro (0.4" in shown.output
+    assert "uses by issued quantity (dual use): production 51%, maintenance 49%" in shown.output
+    data = json.loads(CliRunner().invoke(app, ["classify", DUAL, "--json"]).output)
+    assert data["verdict"] == "unsure"

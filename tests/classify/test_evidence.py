@@ -17,11 +17,12 @@ from .plant import START, build_plant, to_dataset
 DUAL = "D001"  # a hydraulic oil: filled into every product and topped up by maintenance
 
 
-def dual_use_plant():  # type: ignore[no-untyped-def]
+def dual_use_plant(maintenance_share: float = 0.25):  # type: ignore[no-untyped-def]
     """The small plant plus six process oils, each filled into every product (75% of its
-    quantity) and topped up by maintenance (25%)."""
+    quantity) and topped up by maintenance (25%), or the shares given."""
     b = build_plant(n_per_class=12)
     used = 3.0 * sum(o["qty"] for o in b.orders)
+    top_ups = used * maintenance_share / (1 - maintenance_share)
     for n in range(1, 7):
         oil = f"D{n:03d}"
         b.item(oil, f"hydraulic oil hlp{30 + n}", "raw_material", "L", 2.4, "M1")
@@ -30,7 +31,7 @@ def dual_use_plant():  # type: ignore[no-untyped-def]
             b.txn(oil, -3.0 * order["qty"], "issue_production", "production_order",
                   order["order_id"])  # fmt: skip
         for k in range(20):  # a quarter of the oil, in top-ups of varying size
-            b.txn(oil, -round(used / 3 / 20 * (0.5 + k / 20), 3), "issue_maintenance",
+            b.txn(oil, -round(top_ups / 20 * (0.5 + k / 20) / 0.975, 3), "issue_maintenance",
                   "work_order", f"WO-{oil}-{k}")  # fmt: skip
         b.settle(oil)
     return b

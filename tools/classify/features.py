@@ -24,6 +24,7 @@ COMMON_UOMS = ("EA", "L", "KG", "M", "BOX", "PK", "SET", "ROLL", "PR")
 # What clerks type when the contract forces a description they do not have.
 PLACEHOLDER = r"^\W*(?:n/?a|tbd|see dwg|tba|none|unknown|x+)?\W*$"
 RECENT_DAYS = 365
+QUARTER_DAYS = 91  # "now": the last quarter on record
 
 
 class Kinds:
@@ -116,6 +117,7 @@ def transaction_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
         recent_qty["prod"], recent_qty["prod"] + recent_qty["upkeep"]
     )
     out["prod_per_order_unit_cv"] = _per_order_unit_cv(ds, codes, kinds, qty, n)
+    out.update(_period_features(txn, codes, kinds, n))
 
     maint = kinds.is_("issue_maintenance")
     prod = kinds.is_("issue_production")
@@ -156,6 +158,38 @@ def transaction_features(ds: Dataset, items: pd.Index) -> pd.DataFrame:
     out["demand_days"] = demand_days
     out["adi_days"] = np.where(demand_days > 0, span / np.maximum(demand_days, 1), span * 2)
     return pd.DataFrame(out, index=items)
+
+
+def _period_features(txn: pd.DataFrame, codes, kinds: Kinds, n: int) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    """How the item behaved in each period: the last quarter (what it is now), and before
+    the last year (what it was). A product that a newer product now consumes, a part made
+    in-house until last spring and bought since, a cleaner that went into the recipe: the
+    totals over the history mix the old behaviour with the new one."""
+    out: dict[str, np.ndarray] = {}
+    if not len(txn):
+        windows = {"q": np.zeros(0, dtype=bool), "early": np.zeros(0, dtype=bool)}
+    else:
+        end = txn["ts"].max()
+        ts = txn["ts"]
+        windows = {
+            "q": (ts >= end - pd.Timedelta(days=QUARTER_DAYS)).to_numpy(),
+            "early": (ts < end - pd.Timedelta(days=RECENT_DAYS)).to_numpy(),
+        }
+    for name, win in windows.items():
+        counts = {
+            short: _count(codes[win & kinds.is_(txn_type)], n)
+            for txn_type, short in ISSUE_KINDS.items()
+        }
+        total = sum(counts.values(), np.zeros(n))
+        for short in ("prod", "maint", "sales"):
+            out[f"{name}_share_{short}"] = _share(counts[short], total)
+        out[f"{name}_issues"] = total
+        made = _count(codes[win & kinds.is_("production_output")], n)
+        bought = _count(codes[win & kinds.is_("receipt")], n)
+        out[f"{name}_made_share"] = np.divide(
+            made, made + bought, out=np.full(n, np.nan), where=(made + bought) > 0
+        )
+    return out
 
 
 def _per_order_unit_cv(ds: Dataset, codes, kinds, qty, n: int) -> np.ndarray:  # type: ignore[no-untyped-def]
