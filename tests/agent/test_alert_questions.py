@@ -9,6 +9,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from stockwise.assistant.agent.graph import build_graph, final_answer
 from stockwise.tools.core.settings import get_settings
 from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.frames import dataset_from_frames
 from stockwise.tools.replenish.alert_state import AlertStore
 from stockwise.tools.replenish.alerts import AlertEngine, alerts_path
 
@@ -20,7 +21,19 @@ def ask(graph, question: str) -> dict:
     return final_answer(state)
 
 
+def short_of_seals(plant):
+    """The tiny plant with one seal kit left at S1: its lead-time demand (about 5 at the
+    A items' service) runs it out before an order could arrive."""
+    tables = dict(plant.tables)
+    levels = tables["stock_levels"].copy()
+    levels.loc[(levels["item_id"] == "4410") & (levels["site_id"] == "S1"), "on_hand_qty"] = 1
+    tables["stock_levels"] = levels
+    return dataset_from_frames(tables, source=plant.source, name=plant.name,
+                               currency=plant.currency)  # fmt: skip
+
+
 def test_open_alerts_and_why_one_was_raised(plant):
+    plant = short_of_seals(plant)
     ctx = ToolContext(dataset=plant, settings=get_settings())
     engine = AlertEngine(AlertStore(alerts_path(ctx.settings)), ctx.settings)
     raised = engine.replan(plant).messages

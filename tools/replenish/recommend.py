@@ -20,6 +20,11 @@ class RecommendReorderInput(BaseModel):
     group: Group = None
     site_id: Site = None
     critical_only: CriticalOnly = False
+    mro_subtype: str | None = Field(
+        None,
+        description="Recorded MRO subtype: spare_part, consumable, tool or safety.",
+        json_schema_extra=fills("mro_subtype"),
+    )
     limit: int = Field(
         50,
         ge=1,
@@ -70,7 +75,8 @@ def recommend_reorder(ctx: ToolContext, args: RecommendReorderInput) -> Recommen
     """Recommended reorder point, safety stock and order quantity per item and site, for the
     service target of its criticality (A 99%, B 95%, C 90% by default), from the demand over
     the lead time in the last year; side by side with the current policy and the average
-    stock value each implies. Filter by item, group (mro/raw/wip), site or critical only."""
+    stock value each implies. Filter by item, group (mro/raw/wip), site, critical only or MRO
+    subtype (spare parts, consumables, ...)."""
     from stockwise.tools.replenish.items import item_site_facts, lead_time_problems
     from stockwise.tools.replenish.policy import plan_policies
 
@@ -82,6 +88,7 @@ def recommend_reorder(ctx: ToolContext, args: RecommendReorderInput) -> Recommen
         group=args.group,
         site_id=args.site_id,
         critical_only=args.critical_only,
+        mro_subtype=args.mro_subtype,
     )
     plan = plan_policies(ds, ctx.settings, facts=facts)
     change = (plan["recommended_value"] - plan["current_value"]).abs()

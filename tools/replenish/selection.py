@@ -54,6 +54,7 @@ def select_rows(
     group: str | None = None,
     site_id: str | None = None,
     critical_only: bool = False,
+    mro_subtype: str | None = None,
 ) -> pd.DataFrame:
     """The rows of `facts` matching the filters (all filters optional)."""
     from stockwise.tools.replenish.items import GROUPS
@@ -77,4 +78,13 @@ def select_rows(
         rows = rows[rows["site_id"] == site_id]
     if critical_only:
         rows = rows[rows["criticality"] == "A"]
+    if mro_subtype is not None:
+        from stockwise.tools.dataset.schema import MRO_SUBTYPES
+
+        if mro_subtype not in MRO_SUBTYPES:
+            raise InvalidArgumentError(
+                f"MRO subtype must be one of {', '.join(MRO_SUBTYPES)}, not {mro_subtype!r}"
+            )
+        subtype = ds.items.set_index("item_id")["mro_subtype"]
+        rows = rows[rows["item_id"].map(subtype).astype(object) == mro_subtype]
     return rows.reset_index(drop=True)
