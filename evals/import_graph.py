@@ -27,6 +27,7 @@ import argparse
 import ast
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 PACKAGES = ("assistant", "tools", "knowledge", "demo")
@@ -134,7 +135,7 @@ def package_of(module: str) -> str:
     return module if is_package(module) else module.rpartition(".")[0] or module
 
 
-def cycles(modules: dict[str, Path], edges: dict[str, set[str]]) -> list[list[str]]:
+def cycles(modules: Iterable[str], edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from stockwise.tools.core.settings import get_settings
@@ -40,3 +43,15 @@ def demo_dataset(demo_dir):
     from stockwise.tools.dataset.load import load_dataset
 
     return load_dataset(demo_dir)
+
+
+@pytest.fixture(scope="session")
+def import_graph():
+    """evals/import_graph.py (a script, run on any checkout: not an installed module), for
+    the architecture tests that count imports and find cycles with it."""
+    path = Path(__file__).resolve().parents[1] / "evals" / "import_graph.py"
+    spec = importlib.util.spec_from_file_location("import_graph", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,18 +3,9 @@ must find a cycle and an upward import when there is one, in either import spell
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_counter():
-    spec = importlib.util.spec_from_file_location("import_graph", ROOT / "evals/import_graph.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def upward_imports(counter, edges: dict[str, set[str]]) -> list[tuple[str, str]]:
@@ -28,8 +19,8 @@ def plant(root: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
-def test_counts_cycles_and_upward_imports(tmp_path):
-    counter = load_counter()
+def test_counts_cycles_and_upward_imports(tmp_path, import_graph):
+    counter = import_graph
     plant(
         tmp_path,
         {
@@ -52,8 +43,8 @@ def test_counts_cycles_and_upward_imports(tmp_path):
     assert edges["assistant.agent.graph"] == {"tools.errors"}  # pandas is not ours
 
 
-def test_this_checkout_has_no_cycle_and_no_upward_import():
-    counter = load_counter()
+def test_this_checkout_has_no_cycle_and_no_upward_import(import_graph):
+    counter = import_graph
     modules, edges = counter.build(ROOT)
     assert counter.cycles(modules, edges) == []
     assert upward_imports(counter, edges) == []
