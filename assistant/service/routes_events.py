@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -59,6 +60,11 @@ async def post_events(
         applied = [e for e in body.events if e.txn_id in fresh]
         return {**outcome, **svc.alerting.after_batch(ctx, applied, body.purchase_orders)}
 
+    return await _applied(apply)
+
+
+async def _applied(apply: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`apply()` off the event loop; a conflicting repeat is a 409, a bad event a 422."""
     try:
         return await run_in_threadpool(apply)
     except EventConflict as error:
@@ -93,9 +99,4 @@ async def post_progress(
         moved = set(outcome["orders"])
         return {**outcome, **svc.alerting.after_batch(ctx, [], [], moved)}
 
-    try:
-        return await run_in_threadpool(apply)
-    except EventConflict as error:
-        raise HTTPException(409, str(error)) from None
-    except EventError as error:
-        raise HTTPException(422, str(error)) from None
+    return await _applied(apply)
