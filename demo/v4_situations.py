@@ -37,7 +37,7 @@ import pandas as pd
 from stockwise.demo import catalog
 from stockwise.demo.ambiguity import Roles, _fresh_ids, _new_row, _sample
 from stockwise.demo.ledger import DAY, REF_CODE, TXN_CODE, Ledger, round_qty
-from stockwise.demo.movements import EACH_UOMS, Lookup, _lumps
+from stockwise.demo.movements import EACH_UOMS, Lookup, _lumps, _retype
 from stockwise.demo.production import HOUR, Clock
 from stockwise.demo.products import ProductPlan
 
@@ -221,17 +221,14 @@ def apply(
     sales = txn == TXN_CODE["issue_sales"]
     for row, (day, _parent) in s.to_component.items():
         rows = np.flatnonzero((item == row) & sales & (arr["ts"] >= day * DAY))
-        txn[rows] = TXN_CODE["issue_production"]
-        arr["ref_type"][rows] = REF_CODE["production_order"]
-        arr["ref"][rows] = look.order(arr["site"][rows], arr["ts"][rows])
+        _retype(arr, rows, "issue_production", "production_order",
+                look.order(arr["site"][rows], arr["ts"][rows]))  # fmt: skip
     # Make-to-buy: from the change day the stage's output arrives on a purchase order.
     out = txn == TXN_CODE["production_output"]
     for row, day in s.make_to_buy.items():
         rows = np.flatnonzero((item == row) & out & (arr["ts"] >= day * DAY))
         po = ledger.register_refs([f"MB-{row}-{k:04d}" for k in range(len(rows))])
-        txn[rows] = TXN_CODE["receipt"]
-        arr["ref_type"][rows] = REF_CODE["purchase_order"]
-        arr["ref"][rows] = po + np.arange(len(rows))
+        _retype(arr, rows, "receipt", "purchase_order", po + np.arange(len(rows)))
     ledger.chunks = [{k: v[~drop] for k, v in arr.items()}]
 
     _service_parts(items, s, rng, clock, ledger)

@@ -34,3 +34,33 @@ def book(demo) -> pd.DataFrame:
     )
     levels = demo.stock_levels.set_index(["item_id", "site_id"])
     return levels.join(balance).fillna({"book": 0.0})
+
+
+@pytest.fixture(scope="session")
+def books_balance():
+    """A check for a generated plant: stock equals the sum of its movements (but for the
+    planted count variances), never runs below zero, and every reference resolves."""
+    from stockwise.demo import catalog
+
+    def check(ds) -> None:  # type: ignore[no-untyped-def]
+        txns = ds.transactions
+        book = txns.groupby(["item_id", "site_id"], observed=True).qty.sum().rename("book")
+        levels = ds.stock_levels.set_index(["item_id", "site_id"]).join(book)
+        levels = levels.fillna({"book": 0.0})
+        variance = (levels.on_hand_qty - levels.book).drop(
+            index=[(i, s) for i, s, _ in catalog.COUNT_VARIANCES]
+        )
+        assert (variance.abs() < 1e-6).all()
+        running = (
+            txns.sort_values(["item_id", "site_id", "ts", "txn_id"])
+            .groupby(["item_id", "site_id"], observed=True)
+            .qty.cumsum()
+        )
+        assert running.min() > -1e-6
+        prod = txns[txns.ref_type == "production_order"]
+        assert prod.ref_id.isin(ds.production_orders.order_id).all()
+        maint = txns[txns.txn_type == "issue_maintenance"]
+        assert maint.ref_id.isin(ds.work_orders.wo_id).all()
+        assert ds.boms.component_item_id.isin(ds.items.item_id).all()
+
+    return check

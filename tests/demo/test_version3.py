@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from stockwise.assistant.cli.main import app
-from stockwise.demo import catalog
 from stockwise.demo.generator import generate_demo
 from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
 
@@ -32,25 +31,8 @@ def truth(v3_dir):
     return load_evaluation_table(v3_dir, "labels").set_index("item_id")
 
 
-def test_books_balance_and_references_resolve(v3):
-    txns = v3.transactions
-    book = txns.groupby(["item_id", "site_id"], observed=True).qty.sum().rename("book")
-    levels = v3.stock_levels.set_index(["item_id", "site_id"]).join(book).fillna({"book": 0.0})
-    variance = (levels.on_hand_qty - levels.book).drop(
-        index=[(i, s) for i, s, _ in catalog.COUNT_VARIANCES]
-    )
-    assert (variance.abs() < 1e-6).all()
-    running = (
-        txns.sort_values(["item_id", "site_id", "ts", "txn_id"])
-        .groupby(["item_id", "site_id"], observed=True)
-        .qty.cumsum()
-    )
-    assert running.min() > -1e-6
-    prod = txns[txns.ref_type == "production_order"]
-    assert prod.ref_id.isin(v3.production_orders.order_id).all()
-    maint = txns[txns.txn_type == "issue_maintenance"]
-    assert maint.ref_id.isin(v3.work_orders.wo_id).all()
-    assert v3.boms.component_item_id.isin(v3.items.item_id).all()
+def test_books_balance_and_references_resolve(v3, books_balance):
+    books_balance(v3)
 
 
 def test_no_single_column_gives_the_answer_away(v3, truth):

@@ -9,7 +9,6 @@ import hashlib
 import pandas as pd
 import pytest
 
-from stockwise.demo import catalog
 from stockwise.demo.generator import generate_demo
 from stockwise.tools.dataset.load import load_dataset, load_evaluation_table
 
@@ -43,25 +42,8 @@ def test_version3_still_writes_its_bytes(tmp_path):
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
 
 
-def test_books_balance_and_references_resolve(v4):
-    txns = v4.transactions
-    book = txns.groupby(["item_id", "site_id"], observed=True).qty.sum().rename("book")
-    levels = v4.stock_levels.set_index(["item_id", "site_id"]).join(book).fillna({"book": 0.0})
-    variance = (levels.on_hand_qty - levels.book).drop(
-        index=[(i, s) for i, s, _ in catalog.COUNT_VARIANCES]
-    )
-    assert (variance.abs() < 1e-6).all()
-    running = (
-        txns.sort_values(["item_id", "site_id", "ts", "txn_id"])
-        .groupby(["item_id", "site_id"], observed=True)
-        .qty.cumsum()
-    )
-    assert running.min() > -1e-6
-    prod = txns[txns.ref_type == "production_order"]
-    assert prod.ref_id.isin(v4.production_orders.order_id).all()
-    maint = txns[txns.txn_type == "issue_maintenance"]
-    assert maint.ref_id.isin(v4.work_orders.wo_id).all()
-    assert v4.boms.component_item_id.isin(v4.items.item_id).all()
+def test_books_balance_and_references_resolve(v4, books_balance):
+    books_balance(v4)
 
 
 def _items_with(txns: pd.DataFrame, txn_type: str, since=None) -> set:  # type: ignore[no-untyped-def]
