@@ -61,46 +61,45 @@ def iter_text_table(path: Path, *, chunk_bytes: int = CHUNK_BYTES):
 
     Only a plain CSV streams; a spreadsheet, or a CSV with blank lines (whose row numbers
     only the slow reader keeps right), comes whole as one frame."""
-    if path.suffix.lower() not in (".csv", ".txt") or not _streamable(path):
+    encoding = _scan(path) if path.suffix.lower() in (".csv", ".txt") else None
+    if encoding is None:
         yield read_text_table(path)
         return
     try:
-        yield from _stream_csv_arrow(path, chunk_bytes)
+        yield from _stream_csv_arrow(path, encoding, chunk_bytes)
     except pa.ArrowInvalid as exc:
         raise ImportRefusedError(f"{path.name}: {exc}") from exc
 
 
-def _streamable(path: Path) -> bool:
-    """A non-empty CSV without blank lines (checked a block at a time, with the block
-    boundary overlapping so a blank line across it is seen)."""
-    tail, size = b"", 0
+def _scan(path: Path) -> str | None:
+    """The encoding of a CSV that can stream, or None for one that cannot: empty, or with
+    blank lines. One pass over the file, a block at a time: blank lines are looked for with
+    the block boundary overlapping, and the bytes are decoded as strict UTF-8 until they
+    fail (SAP GUI exports are often Windows-1252; a real UTF-8 file is never mis-decoded)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding, tail, size = "utf8", b"", 0
     with path.open("rb") as handle:
         while block := handle.read(16 << 20):
             size += len(block.strip())
             if _BLANK_LINE.search(tail + block):
-                return False
+                return None
             tail = block[-64:]
-    return size > 0
-
-
-def _encoding(path: Path) -> str:
-    # SAP GUI exports are often Windows-1252: strict UTF-8 first, so a real UTF-8 file is
-    # never mis-decoded, decided over the whole file before any row is mapped.
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
+            if encoding == "utf8":
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+    if encoding == "utf8":
         try:
-            while block := handle.read(16 << 20):
-                decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf8"
+            encoding = "cp1252"
+    return encoding if size > 0 else None
 
 
-def _stream_csv_arrow(path: Path, chunk_bytes: int):
-    encoding = _encoding(path)
+def _stream_csv_arrow(path: Path, encoding: str, chunk_bytes: int):
     with path.open("rb") as handle:
         first = handle.readline()
     delimiter = max((";", ",", "\t", "|"), key=first.decode("latin-1").count)
