@@ -124,6 +124,14 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
           "target chosen on replays inside the fit window")  # fmt: skip
     print(f"  {planner.calibration.note}")
     present = [k for k in CLASSES if (data.klass == k).any()]
+    if len(present) > 1:
+        # The least each class can get: every row at its floor (class A's critical floor,
+        # rows without history at their current point). A target below it is over-met.
+        floor, _ = planner.for_classes({})
+        got = replay(data, cut, floor)
+        parts = ", ".join(f"{k} {got[f'fill_{k}']:.1%}" for k in present)
+        print(f"  every class at its floor (class A's critical floor, rows without history "
+              f"at their current point): {parts}; value {got['average_value']:,.0f}")  # fmt: skip
     for target in CALIBRATION:
         row = project[np.isclose(project.target, target)].iloc[0]
         choice = planner.calibration.choose(target)

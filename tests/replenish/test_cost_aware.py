@@ -269,3 +269,38 @@ def test_the_expected_share_of_rows_without_history_follows_their_prior():
     assert share["all"] == pytest.approx(0.5)
     assert share["A"] == pytest.approx(1 / 3) and share["C"] == pytest.approx(1.0)
     assert new_share(history, None, klass, 4)["all"] == 0.0
+
+
+def test_a_class_fill_variance_is_the_delta_method_over_its_items():
+    from stockwise.tools.replenish.class_shrinkage import FillSums
+
+    served = np.array([[1.0, 2.0, 6.0]])  # one calibration cell, three items
+    demand = np.array([2.0, 2.0, 8.0])
+    sums = FillSums.zeros((1,))
+    sums.add(served, demand)
+    fill = 9.0 / 12.0
+    assert sums.fill()[0] == pytest.approx(fill)
+    want = ((served[0] - fill * demand) ** 2).sum() / 12.0**2
+    assert sums.variance()[0] == pytest.approx(want)
+
+
+def test_a_class_leans_on_the_pool_as_far_as_its_own_fill_is_noise():
+    from stockwise.tools.replenish.class_shrinkage import shrink, shrinkage_weights
+
+    pooled = np.linspace(0.5, 0.95, 13)[None, :]
+    # Classes 0.1 apart from the pool; A's own fill is four times as noisy as B's and C's.
+    own = {"A": pooled + 0.1, "B": pooled - 0.1, "C": pooled + 0.1}
+    noise = {"A": np.full_like(pooled, 0.02), "B": np.full_like(pooled, 0.005)}
+    noise["C"] = noise["B"]
+    weights = shrinkage_weights(own, noise, pooled)
+    # Between-class variance 0.01 - mean noise 0.01 = 0: all noise, all classes pooled.
+    assert weights == pytest.approx({"A": 0.0, "B": 0.0, "C": 0.0})
+    noise = {k: v / 10 for k, v in noise.items()}
+    weights = shrinkage_weights(own, noise, pooled)
+    tau2 = 0.01 - 0.001
+    assert weights["A"] == pytest.approx(tau2 / (tau2 + 0.002))
+    assert weights["B"] == pytest.approx(tau2 / (tau2 + 0.0005)) and weights["B"] > weights["A"]
+    shrunk, _ = shrink(own, noise, pooled)
+    assert np.allclose(shrunk["A"], pooled + 0.1 * weights["A"])
+    # A class alone has nothing to be pooled with.
+    assert shrinkage_weights({"A": own["A"]}, {"A": noise["A"]}, pooled) == {"A": 1.0}

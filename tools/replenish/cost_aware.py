@@ -17,11 +17,12 @@ replayed stock value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from stockwise.tools.replenish.allocation import Allocation, Greedy, hulls
+from stockwise.tools.replenish.class_shrinkage import FillSums, mixed, shrink
 from stockwise.tools.replenish.new_items import NewItemPrior, new_item_prior, size_scale
 from stockwise.tools.replenish.service_curve import ServiceCurves, service_curves
 from stockwise.tools.replenish.simulate import replay_policies
@@ -35,6 +36,7 @@ MODEL_TARGETS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.
 UNREACHABLE_SLACK = 0.005
 CLASSES = ("A", "B", "C")
 GROUPS = ("all", *CLASSES)
+POOLED = "classes"  # all rows under the per-class policies
 POPULATIONS = ("seen", "new")
 MIN_FIT_PERIODS = 6
 # Samples of lead-time demand per row, the same in the calibration replays and in the
@@ -58,6 +60,8 @@ class GroupCalibration:
     # The replayed fill of the rows with history in the fit window and of the rows without.
     fill_seen: np.ndarray | None = None
     fill_new: np.ndarray | None = None
+    # A class's own replayed fill before it was shrunk towards the pooled classes.
+    own: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Calibration:
     targets: tuple[float, ...]
     groups: dict[str, GroupCalibration]
     note: str = ""
+    # Weight of each class's own replays in its calibration (the rest: all classes pooled).
+    weights: dict[str, float] = field(default_factory=dict)
 
     def choose(self, target: float, group: str = "all") -> Choice:
         """The setting and model target predicted to reach `target` at the least value; the
@@ -215,9 +221,10 @@ class StorePlanner:
         shape = (len(SETTINGS), len(MODEL_TARGETS))
         # Served and demand apart for the rows with history in the fit window and the rows
         # without (modelled from the prior): their shares of demand differ between a
-        # replay and the plan (the fewer months fitted, the more rows are silent).
-        served = {(g, p): np.zeros(shape) for g in GROUPS for p in POPULATIONS}
-        demand = {(g, p): 0.0 for g in GROUPS for p in POPULATIONS}
+        # replay and the plan (the fewer months fitted, the more rows are silent). Store
+        # targets are read from the store-wide policies ("all"), class targets from the
+        # per-class policies: each class, and all classes pooled.
+        sums = {(g, p): FillSums.zeros(shape) for g in (*GROUPS, POOLED) for p in POPULATIONS}
         value = {g: np.zeros(shape) for g in GROUPS}
         member = {"all": np.ones(len(self.history), bool)} | {k: self.klass == k for k in CLASSES}
         shares = []
@@ -227,9 +234,6 @@ class StorePlanner:
             seen = (fit > 0).any(axis=1)
             least = np.where(seen, 0.0, self.current)
             pop = {"seen": seen, "new": ~seen}
-            for g, m in member.items():
-                for p, rows in pop.items():
-                    demand[g, p] += float(test[m & rows].sum())
             actual = {
                 g: float(test[m & ~seen].sum() / max(test[m].sum(), 1e-12))
                 for g, m in member.items()
@@ -257,15 +261,16 @@ class StorePlanner:
                         policies.append(s)
             got_served, got_value = replay_policies(test, np.stack(policies), self.qty,
                                                     self.lead, self.price)  # fmt: skip
-            for t in range(len(SETTINGS)):
-                for j in range(len(MODEL_TARGETS)):
-                    at = 2 * (t * len(MODEL_TARGETS) + j)
-                    for label, col in (("all", at), ("class", at + 1)):
-                        for g in ("all",) if label == "all" else CLASSES:
-                            m = member[g]
-                            value[g][t, j] += got_value[col, m].sum() / len(ends)
-                            for p, rows in pop.items():
-                                served[g, p][t, j] += got_served[col, m & rows].sum()
+            # Policies were stacked settings x model targets x (store-wide, per class).
+            got_served = got_served.reshape(*shape, 2, -1)
+            got_value = got_value.reshape(*shape, 2, -1)
+            demand = test.sum(axis=1)
+            for g, m in (*member.items(), (POOLED, member["all"])):
+                col = 0 if g == "all" else 1
+                if g in value:
+                    value[g] += got_value[:, :, col, m].sum(axis=-1) / len(ends)
+                for p, rows in pop.items():
+                    sums[g, p].add(got_served[:, :, col, m & rows], demand[m & rows])
         # The plan's own share of demand from rows without history, expected as the
         # replays' shares were predicted (the prior's rate x size, the rest at their mean).
         prior, _ = self._prior(self.history)
@@ -277,16 +282,22 @@ class StorePlanner:
             want, got = sum(a[g] for a, _ in shares), sum(b[g] for _, b in shares)
             bias[g] = got / want if want > 0 else bias.get("all", 1.0)
         share = {g: min(w * bias[g], 1.0) for g, w in share.items()}
+        share[POOLED] = share["all"]
+        mix = {
+            g: mixed(sums[g, "seen"], sums[g, "new"], share[g])
+            for g in (*GROUPS, POOLED)
+            if sums[g, "seen"].demand + sums[g, "new"].demand > 0
+        }
+        own = {k: mix[k][0] for k in CLASSES if k in mix}
+        noise = {k: mix[k][1] for k in CLASSES if k in mix}
+        shrunk, weights = shrink(own, noise, mix[POOLED][0]) if own else ({}, {})
         groups = {}
         for g in GROUPS:
-            seen_d, new_d = demand[g, "seen"], demand[g, "new"]
-            if seen_d + new_d <= 0:
+            if g not in mix:
                 continue
-            fill_seen = served[g, "seen"] / max(seen_d, 1e-12)
-            fill_new = served[g, "new"] / max(new_d, 1e-12)
-            w = share[g] if seen_d > 0 and new_d > 0 else (1.0 if new_d > 0 else 0.0)
+            fill = mix[g][0] if g == "all" else shrunk[g]
             groups[g] = GroupCalibration(
-                (1 - w) * fill_seen + w * fill_new, value[g], fill_seen, fill_new
+                fill, value[g], sums[g, "seen"].fill(), sums[g, "new"].fill(), own=mix[g][0]
             )
         replays = ", ".join(f"{a['all']:.0%} expected / {b['all']:.0%} replayed" for a, b in shares)
         note = (
@@ -294,7 +305,11 @@ class StorePlanner:
             f"weighted to their expected share of the plan's demand, {share['all']:.0%} "
             f"(in the replays: {replays})"
         )
-        return Calibration(SETTINGS, MODEL_TARGETS, groups, note)
+        if weights:
+            note += "; each class's calibration mixed with the pooled one, weight of its own " + (
+                ", ".join(f"{k} {w:.2f}" for k, w in weights.items())
+            )
+        return Calibration(SETTINGS, MODEL_TARGETS, groups, note, weights)
 
     def _finish(self, index: np.ndarray, curves: ServiceCurves) -> np.ndarray:
         return np.where(self.modelled, np.maximum(curves.pick(index), self.least), self.current)
