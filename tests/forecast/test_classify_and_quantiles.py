@@ -88,3 +88,16 @@ def test_a_class_leaves_imapa_only_for_a_model_no_worse_in_rmsse(miss, chosen):
         return out
 
     assert calibrate(history, h, points).model_by_class == chosen
+
+
+def test_rows_with_the_same_history_are_fitted_once_and_get_the_same_forecast():
+    rng = np.random.default_rng(4)
+    distinct = (rng.poisson(0.6, (5, 18)) * rng.integers(1, 6, (5, 18))).astype(float)
+    distinct[0, -1] = 3.0  # no row of zeros: those skip the fit on another path
+    names = ["IMAPA", "TSB", "AutoETS"]
+    alone = point_forecasts(distinct, 3, names, n_jobs=1)
+    pick = np.array([0, 1, 0, 2, 3, 4, 4, 1, 0])
+    repeated = point_forecasts(distinct[pick], 3, names, n_jobs=1)
+    for name in names:
+        assert np.array_equal(repeated[name], alone[name][pick])
+        assert len(np.unique(alone[name][:, 0])) > 1  # the rows really differ

@@ -165,3 +165,20 @@ def test_too_few_series_keep_the_model_as_it_is():
     fc = forecast_periods(history, 6, _mean_points, cal)
     disp = widen(dispersion(history), cal.dispersion_factor)
     assert np.array_equal(fc.quantiles, nb_quantiles(fc.point, disp, QUANTILES))
+
+
+def test_repeated_rows_and_flat_points_are_computed_once_with_the_same_result():
+    """Rows with the same history, point and dispersion share one computation, and a point
+    flat over the horizon one period's: the quantiles equal the ones read off every count."""
+    rng = np.random.default_rng(11)
+    distinct = (rng.poisson(0.4, (6, 20)) * rng.integers(1, 9, (6, 20))).astype(float)
+    history = distinct[rng.integers(0, 6, 30)]  # 30 rows, at most 6 distinct
+    mean = np.repeat(np.maximum(history.mean(axis=1, keepdims=True), 0.05), 4, axis=1)
+    disp = dispersion(history)
+    for weight in (0.0, 0.4):
+        got = pooled_quantiles(history, mean, disp, np.full(len(QUANTILES), weight), QUANTILES)
+        want = _brute_force(history, mean, disp, weight, QUANTILES, 400)
+        assert np.array_equal(got, want)
+    grid = grid_quantiles(history, mean, disp, (0.0, 0.4), LEVEL_GRID)
+    assert grid.shape == (2, 30, 4, len(LEVEL_GRID))
+    assert np.array_equal(grid[1], _brute_force(history, mean, disp, 0.4, LEVEL_GRID, 400))

@@ -65,6 +65,9 @@ def dispersion(history: np.ndarray) -> np.ndarray:
 def nb_quantiles(mean: np.ndarray, disp: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Quantiles (rows x h x probs) of a negative binomial with the given mean and
     variance = disp x mean (Poisson where disp is 1)."""
+    if mean.shape[1] > 1 and (mean == mean[:, :1]).all():
+        # A point flat over the horizon (every intermittent model's) has one distribution.
+        return np.repeat(nb_quantiles(mean[:, :1], disp, probs), mean.shape[1], axis=1)
     return nb_ppf(*nb_mean_size(mean, disp), probs)
 
 

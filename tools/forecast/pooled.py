@@ -194,6 +194,11 @@ def pooled_quantiles(
     rows, h = mean.shape
     weights = np.broadcast_to(np.asarray(weights, float), (rows, np.shape(levels)[-1]))
     levels = np.broadcast_to(np.asarray(levels, float), weights.shape)
+    first, copy_of, flat = _distinct(history, mean, disp, weights, levels)
+    if len(first) < rows or (flat and h > 1):
+        mine = mean[first, :1] if flat else mean[first]
+        q = pooled_quantiles(history[first], mine, disp[first], weights[first], levels[first])
+        return np.broadcast_to(q[copy_of], (rows, h, levels.shape[1])).copy()
     out = np.zeros((rows, h, levels.shape[1]))
     for lo in range(0, rows, ROW_CHUNK):
         part = slice(lo, lo + ROW_CHUNK)
@@ -215,6 +220,11 @@ def grid_quantiles(
     """Quantiles (weights x rows x h x grid) of the pool at every weight and grid level:
     what the calibration scores against the validation window."""
     rows, h = mean.shape
+    first, copy_of, flat = _distinct(history, mean, disp)
+    if len(first) < rows or (flat and h > 1):
+        mine = mean[first, :1] if flat else mean[first]
+        q = grid_quantiles(history[first], mine, disp[first], weights, grid)
+        return np.broadcast_to(q[:, copy_of], (len(weights), rows, h, len(grid))).copy()
     out = np.zeros((len(weights), rows, h, len(grid)), dtype=np.int32)
     for lo in range(0, rows, ROW_CHUNK):
         part = slice(lo, lo + ROW_CHUNK)
@@ -223,3 +233,18 @@ def grid_quantiles(
         for i, w in enumerate(weights):
             out[i, part] = _pool_one_weight(history[part], mean[part], disp[part], w, levels, cdfs)
     return out
+
+
+def _distinct(
+    history: np.ndarray, mean: np.ndarray, disp: np.ndarray, *per_row: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The pool's quantiles are a function of a row's history, point, dispersion (and any
+    per-row weights and levels) alone: the first row of each distinct combination, every
+    row's distinct combination, and whether the point is flat over the horizon (as every
+    intermittent-demand model's is), in which case one period stands for all. On sparse
+    data a third or more of the rows repeat another, so this is work not done."""
+    flat = mean.shape[1] > 0 and bool((mean == mean[:, :1]).all())
+    point = mean[:, :1] if flat else mean
+    key = np.concatenate([history, point, disp[:, None], *per_row], axis=1)
+    _, first, copy_of = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return first, copy_of.ravel(), flat
