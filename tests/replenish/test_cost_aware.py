@@ -304,3 +304,13 @@ def test_a_class_leans_on_the_pool_as_far_as_its_own_fill_is_noise():
     assert np.allclose(shrunk["A"], pooled + 0.1 * weights["A"])
     # A class alone has nothing to be pooled with.
     assert shrinkage_weights({"A": own["A"]}, {"A": noise["A"]}, pooled) == {"A": 1.0}
+
+
+def test_replays_that_disagree_about_a_class_count_as_noise():
+    from stockwise.tools.replenish.class_shrinkage import between_replays
+
+    # Deviations of +0.1 and -0.1 from the pool in two replays: variance 0.02 per replay,
+    # 0.01 for their mean; one replay shows no disagreement.
+    got = between_replays([np.full((2, 3), 0.1), np.full((2, 3), -0.1)])
+    assert np.allclose(got, 0.01)
+    assert np.all(between_replays([np.full((2, 3), 0.1)]) == 0.0)

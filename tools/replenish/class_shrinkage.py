@@ -40,6 +40,13 @@ class FillSums:
         self.demand += float(demand.sum())
         self.demand_sq += float((demand**2).sum())
 
+    def extend(self, other: FillSums) -> None:
+        self.served = self.served + other.served
+        self.served_sq = self.served_sq + other.served_sq
+        self.served_demand = self.served_demand + other.served_demand
+        self.demand += other.demand
+        self.demand_sq += other.demand_sq
+
     def fill(self) -> np.ndarray:
         return self.served / max(self.demand, 1e-12)
 
@@ -59,6 +66,14 @@ def mixed(seen: FillSums, new: FillSums, share_new: float) -> tuple[np.ndarray, 
     fill = (1 - w) * seen.fill() + w * new.fill()
     variance = (1 - w) ** 2 * seen.variance() + w**2 * new.variance()
     return fill, variance
+
+
+def between_replays(deviations: list[np.ndarray]) -> np.ndarray:
+    """Variance of the mean of a class's deviations from the pool over the replays (one
+    array per replay); 0 with a single replay, which cannot show it."""
+    if len(deviations) < 2:
+        return np.zeros_like(deviations[0]) if deviations else np.zeros(0)
+    return np.var(np.stack(deviations), axis=0, ddof=1) / len(deviations)
 
 
 def shrinkage_weights(

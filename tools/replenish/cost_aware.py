@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stockwise.tools.replenish.allocation import Allocation, Greedy, hulls
-from stockwise.tools.replenish.class_shrinkage import FillSums, mixed, shrink
+from stockwise.tools.replenish.class_shrinkage import (
+    FillSums,
+    between_replays,
+    mixed,
+    shrink,
+)
 from stockwise.tools.replenish.new_items import NewItemPrior, new_item_prior, size_scale
 from stockwise.tools.replenish.service_curve import ServiceCurves, service_curves
 from stockwise.tools.replenish.simulate import replay_policies
@@ -227,7 +232,7 @@ class StorePlanner:
         sums = {(g, p): FillSums.zeros(shape) for g in (*GROUPS, POOLED) for p in POPULATIONS}
         value = {g: np.zeros(shape) for g in GROUPS}
         member = {"all": np.ones(len(self.history), bool)} | {k: self.klass == k for k in CLASSES}
-        shares = []
+        shares, per_end = [], []
         for end in ends:
             fit, test = self.history[:, : end - replay], self.history[:, end - replay : end]
             prior, modelled = self._prior(fit)
@@ -265,12 +270,17 @@ class StorePlanner:
             got_served = got_served.reshape(*shape, 2, -1)
             got_value = got_value.reshape(*shape, 2, -1)
             demand = test.sum(axis=1)
+            this = {key: FillSums.zeros(shape) for key in sums}
             for g, m in (*member.items(), (POOLED, member["all"])):
                 col = 0 if g == "all" else 1
                 if g in value:
                     value[g] += got_value[:, :, col, m].sum(axis=-1) / len(ends)
                 for p, rows in pop.items():
-                    sums[g, p].add(got_served[:, :, col, m & rows], demand[m & rows])
+                    this[g, p].add(got_served[:, :, col, m & rows], demand[m & rows])
+            per_end.append(this)
+        for key in sums:
+            for this in per_end:
+                sums[key].extend(this[key])
         # The plan's own share of demand from rows without history, expected as the
         # replays' shares were predicted (the prior's rate x size, the rest at their mean).
         prior, _ = self._prior(self.history)
@@ -290,6 +300,15 @@ class StorePlanner:
         }
         own = {k: mix[k][0] for k in CLASSES if k in mix}
         noise = {k: mix[k][1] for k in CLASSES if k in mix}
+        for k in noise:
+            # The item-level variance misses what moves a whole class from one year to
+            # the next; the replays' own disagreement about the class shows it.
+            deviations = [
+                mixed(e[k, "seen"], e[k, "new"], share[k])[0]
+                - mixed(e[POOLED, "seen"], e[POOLED, "new"], share[POOLED])[0]
+                for e in per_end
+            ]
+            noise[k] = np.maximum(noise[k], between_replays(deviations))
         shrunk, weights = shrink(own, noise, mix[POOLED][0]) if own else ({}, {})
         groups = {}
         for g in GROUPS:
@@ -305,7 +324,7 @@ class StorePlanner:
             f"weighted to their expected share of the plan's demand, {share['all']:.0%} "
             f"(in the replays: {replays})"
         )
-        if weights:
+        if len(weights) > 1:
             note += "; each class's calibration mixed with the pooled one, weight of its own " + (
                 ", ".join(f"{k} {w:.2f}" for k, w in weights.items())
             )
