@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from stockwise.assistant.agent.planner.readings import CLARIFYING
+
 OUTCOMES = ("answer", "decline", "clarify", "approval")
 BUCKETS = (
     "correct",
@@ -331,6 +333,10 @@ def observed_outcome(result: dict) -> str:
     answer = strip_notice(str(result.get("answer") or ""))
     called = [s for s in result.get("sources", []) if s.get("tool")]
     errors = result.get("tool_errors", 0)
+    # The planner's own clarifying questions, by the definition it writes them to; the
+    # general patterns above are for any other model's wording.
+    if CLARIFYING.search(answer) and (not called or errors >= len(called)):
+        return "clarify"
     if not called:
         if CLARIFY.search(answer) or answer.rstrip().endswith("?"):
             return "clarify" if not DECLINE.search(answer) else "decline"
@@ -385,6 +391,10 @@ def demand_classes(text: str) -> set[str]:
             if re.search(r"\bnot\b|n't\b|rather than|instead of", before):
                 continue
             found.add(name)
+    # An item never drawn: the oracle's class "none" (no months with demand).
+    # "months with no demand" describes a class; "has had no demand" is this one.
+    if re.search(r"\bno_demand\b|\bha(?:s|d|ve)(?: had)? no demand\b", text, re.I):
+        found.add("none")
     return found
 
 

@@ -255,3 +255,32 @@ def test_one_item_named_in_a_question_about_no_item_asks_what_about_it(graph):
     assert third["sources"] == []
     ((tool, args),) = calls(ask(graph, "2", thread))
     assert tool == "on_hand" and args["item"] == "4412"
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        # what to wear with a named item, or whether a substance is dangerous: the documents
+        ("what should I wear when using the solvent degreaser", "search_documents"),
+        ("is R134a dangerous to breathe", "search_documents"),
+        # a written rule, whatever figure words it carries
+        ("according to our policy, how many critical spares must we keep", "search_documents"),
+        ("what's the disposal rule for obsolete stock", "search_documents"),
+        # what went wrong with a named machine: its reports, not items its words resemble
+        ("the P-3 press cylinder was leaking, what did we find", "search_documents"),
+        # what an item is, asked yes/no or as "for maintenance or for production"
+        ("is 11722 a maintenance part?", "classify_item"),
+        ("would you call the timing belt 525-t5-16 mro", "classify_item"),
+        ("10068, is that stock for maintenance or for production?", "classify_item"),
+        ("syntetos-boylan class of 10388", "demand_profile"),
+    ],
+)
+def test_cue_words_settle_the_question_type(graph, question, tool):
+    result = ask(graph, question)
+    assert [t for t, _ in calls(result)] == [tool], result["answer"][:200]
+
+
+def test_an_item_with_no_demand_says_so_in_words(graph):
+    result = ask(graph, "how lumpy is the consumption of 11722")
+    assert result["answer"].startswith("11722 has had no demand")
+    assert "no_demand" not in result["answer"]

@@ -157,3 +157,42 @@ def test_a_unit_price_and_a_window_are_not_contradictions_but_a_wrong_quantity_i
     )
     days = Exp(figures=[Fig([11.25], "qty", headline=True, unit="day")])
     assert judge(days, answer(cover, ("days_of_cover",))).bucket == "correct"
+
+
+def test_the_planners_clarifying_questions_are_counted_as_clarifications():
+    # One definition (planner/readings.py CLARIFYING) for the planner's wording and the
+    # scorer: a question listing readings used to end "Reply with the number" and was
+    # counted as a decline.
+    from stockwise.assistant.agent.planner.brain import clarify
+    from stockwise.assistant.agent.planner.readings import ask_which_intent, ask_which_item
+
+    exp = Exp(figures=[Fig([3.0], "qty", headline=True)])
+    asked = [
+        ask_which_intent(["slow-moving and excess stock", "items at risk of a stockout"]),
+        "I see item 10082, but not what you want to know about it. "
+        + ask_which_intent(["on hand", "demand"]),
+        ask_which_item("ptfe tape", ["10001 PTFE TAPE 12MM", "10002 PTFE TAPE 12MM"]),
+        clarify(["item"]),
+        clarify(["period"]),
+    ]
+    for text in asked:
+        assert judge(exp, answer(text, ())).bucket == "clarified", text
+    # a decline is still a decline, and an answer that merely ends in a list is an answer
+    decline = answer("That is outside what I can answer from the plant's data.", ())
+    assert judge(exp, decline).bucket == "declined"
+
+
+def test_no_demand_is_a_demand_class_and_must_be_the_right_one():
+    none = Exp(demand_class="none")
+    said = "11722 has had no demand: demand in 0 of 27 months, 0 in total."
+    assert judge(none, answer(said, ("demand_profile",))).bucket == "correct"
+    smooth = "Demand for 11722 is smooth (regular in both timing and size): 27 of 27 months."
+    assert judge(none, answer(smooth, ("demand_profile",))).bucket == "confident_wrong"
+    assert judge(Exp(demand_class="smooth"), answer(said, ("demand_profile",))).bucket != (
+        "correct"
+    )
+    # a class described by its empty months is not "no demand"
+    lumpy = "Demand for 4412 is lumpy: months with no demand are common, sizes vary."
+    assert judge(Exp(demand_class="lumpy"), answer(lumpy, ("demand_profile",))).bucket == (
+        "correct"
+    )

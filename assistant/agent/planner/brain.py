@@ -485,4 +485,4 @@ def clarify(missing: list[str]) -> str:
         "equipment": "Which piece of equipment do you mean (e.g. its id)?",
         "site": "Which site do you mean?",
     }
-    return " ".join(asks.get(m, f"Please tell me the {m.replace('_', ' ')}.") for m in missing)
+    return " ".join(asks.get(m, f"Which {m.replace('_', ' ')} do you mean?") for m in missing)

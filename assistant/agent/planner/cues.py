@@ -36,6 +36,27 @@ DOCUMENT_CUES = re.compile(
     r"|replaced|installed|changed|disposed of|inspected|calibrated|adjusted|repaired|tested"
     r"|lubricated|greased|tightened|mounted|fitted)\b"
 )
+# Words that make a question one for the documents even when it names an item or asks "how
+# many": what a written rule says ("according to our policy"), what a term means, what to
+# wear, whether a substance is dangerous.
+STRONG_DOCUMENT_CUES = re.compile(
+    r"\baccording to (?:the |our |a )?(?:polic\w+|manuals?|sops?|procedures?|glossary|rules?"
+    r"|data ?sheets?|sds)\b|\bglossary\b|\bwhat (?:does|do) (?:the term )?.{1,40}\bmean\b"
+    r"|\bwhat is meant by\b|\bdefinition of\b"
+)
+SAFETY_CUES = re.compile(
+    r"\bwhat (?:should|must|do|does) (?:i|we|one|the \w+) (?:wear|put on)\b|\bwear\w* when\b"
+    r"|\b(?:dangerous|hazardous|toxic|harmful|flammable|corrosive|carcinogenic|irritant)\b"
+    r"|\bsafe to (?:breathe|touch|handle|use|store|mix|drink|inhale)\b|\binhal\w+|\bspill\w*"
+    r"|\bexposure\b|\brules? (?:for|on|about) (?:the |handling |storing |disposing )?\w+"
+)
+# What went wrong with a named machine ("the P-3 press cylinder was leaking, what did we
+# find"): its failure reports and manual, not the items the words resemble.
+FAILURE_CUES = re.compile(
+    r"\b(?:leak\w*|broke\w*|fail\w*|fault\w*|alarms?|trip(?:s|ped|ping)?|nois\w+|vibrat\w+"
+    r"|overheat\w*|chatter\w*|clog\w*|burn\w* out|burnt|seized?|jamm\w+|stopp\w+|went wrong"
+    r"|what (?:did we|was) (?:find|found)|what happened|repair\w*|fix\w*)\b"
+)
 # A policy is a document unless it is an item's reorder policy.
 POLICY = re.compile(r"\bpolic(?:y|ies)\b")
 STOCK_POLICY = re.compile(
@@ -59,12 +80,12 @@ PROFILE_CUES = re.compile(
     r"\b(?:intermittent\w*|lumpy|erratic|sporadic|steady|regular|regularly|irregular\w*|smooth"
     r"|variable|variability|predictable|unpredictable|spiky|bursty|now and then|every (?:day|"
     r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type)|usage (?:pattern|profile)"
-    r"|consumption (?:pattern|profile)|adi|cv2|cv²|how (?:often|frequently) (?:do|does|"
-    r"is|are) (?:we )?(?:use|consume|need|issue|draw)\w*)\b"
+    r"|consumption (?:pattern|profile)|adi|cv2|cv²|syntetos|boylan|sba class\w*"
+    r"|how (?:often|frequently) (?:do|does|is|are) (?:we )?(?:use|consume|need|issue|draw)\w*)\b"
 )
 
 SLOW_CUES = re.compile(
-    r"\b(?:not|n't|never) (?:been )?(?:touched|moved|used|issued|consumed|picked|drawn)\b"
+    r"(?:\bnot|n't|\bnever) (?:been )?(?:touched|moved|used|issued|consumed|picked|drawn)\b"
     r"|\bno (?:movements?|issues|consumption|usage|demand|activity|transactions)\b"
     r"|\bidle\b|\bdormant\b|\bobsolete\b"
     r"|\bdead stock\b|\bgathering dust\b|\bslow[- ]?mov\w+|\bexcess\b|\boverstock\w*"
@@ -110,13 +131,20 @@ REQUISITION_CUES = re.compile(
 KINDS = (
     r"(?:spare(?: part)?|component|raw(?: material)?|consumable|wip|mro|finished(?: good)?"
     r"|production (?:input|material)|maintenance (?:item|part|material)|work in progress"
-    r"|semi[- ]finished|sub[- ]?assembly|tool)s?"
+    r"|semi[- ]finished|sub[- ]?assembly|tool|for maintenance|for production)s?"
 )
 CLASSIFY_CUES = re.compile(
     r"\bwhat (?:kind|type|sort) of (?:an? )?(?:item|part|material|thing|product|stock)\b"
     r"|\b(?:which|what) (?:category|bucket|class|group|type)\b.{0,30}\b(?:belong|go|fall|sit"
     r"|be|is it|in)\b|\bclassif(?:y|ied|ication)\b"
     rf"|\b{KINDS}\b,? (?:or|vs\.?|versus) (?:an? |the )?{KINDS}\b"
+)
+# A yes/no question whose last words are a kind: "is 11722 a maintenance part?", "would you
+# call the timing belt mro".
+IS_KIND = re.compile(
+    r"^(?:is|are|was|would you (?:call|class\w*|count|consider|treat)|should (?:we|i|it|this|that)"
+    r" (?:be )?(?:call\w*|class\w*|treat\w*|count\w*|consider\w*|file\w*))\b.{0,80}"
+    rf"\b(?:an? |as (?:an? )?)?{KINDS}\W*$"
 )
 
 # Replaying a policy on history: "replay the current min/max of 4444", "backtest ...".
@@ -155,6 +183,10 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
     figure = FIGURE_WORDS.search(q) is not None
     if REQUISITION_CUES.search(q):
         return "draft_purchase_requisitions"
+    if STRONG_DOCUMENT_CUES.search(q) or (SAFETY_CUES.search(q) and not figure):
+        return "search_documents"
+    if entities.get("equipment") and FAILURE_CUES.search(q) and not figure:
+        return "search_documents"
     if item_known and MOVEMENT_CUES.search(q) and not USE_WORDS.search(q):
         return "movements"
     if item_known and LEAD_TIME_CUES.search(q) and not COVER_WORDS.search(q):
@@ -165,7 +197,7 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "simulate_policy"
     if item_known and RECOMMEND_CUES.search(q):
         return "recommend_reorder"
-    if item_known and CLASSIFY_CUES.search(q) and not figure:
+    if item_known and (CLASSIFY_CUES.search(q) or IS_KIND.search(q)) and not figure:
         return "classify_item"
     horizon = "days" in entities or "lead_time" in entities
     if not item_known and horizon and RUN_OUT_CUES.search(q):

