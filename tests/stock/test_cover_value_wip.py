@@ -247,7 +247,8 @@ def test_index_is_built_once_per_dataset(plant):
 
     index = stock_index(plant)
     assert stock_index(plant) is index
-    assert index.ledger is index.ledger  # the transaction arrays are built once, on demand
+    if index.sql is None:  # a ledger left in the database has no arrays to build
+        assert index.ledger is index.ledger  # the transaction arrays are built once, on demand
 
 
 def test_ledger_in_time_order_gives_the_same_answers(ctx, plant):

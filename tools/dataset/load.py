@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ import pandas as pd
 from stockwise.tools.core.errors import DatasetError
 from stockwise.tools.core.safe_text import csv_cell
 from stockwise.tools.dataset.frames import coerce_table, dataset_from_frames
-from stockwise.tools.dataset.model import Dataset
+from stockwise.tools.dataset.model import Dataset, LazyTables
 from stockwise.tools.dataset.read import read_folder, table_file
 from stockwise.tools.dataset.report import ValidationReport
 from stockwise.tools.dataset.schema import PRODUCT_TABLES, TABLES
@@ -34,14 +35,25 @@ def load_dataset(
     lenient: bool = False,
     rejects_path: Path | None = None,
     progress=None,
+    keep_ledger: bool = True,
 ) -> Dataset:
     """Read, validate and type every product table of `source`.
 
-    `progress(table_name, index, total)` is called before each table is read.
+    `progress(table_name, index, total)` is called before each table is read. From a
+    PostgreSQL database whose transactions pass validation in place, the transactions stay
+    there (`Dataset.ledger`) unless `keep_ledger` is false.
     """
-    raw, label, missing_name = _read(source, PRODUCT_TABLES, progress)
+    names, ledger = PRODUCT_TABLES, None
+    if keep_ledger and is_url(source):
+        from stockwise.tools.dataset.sql_ledger import check_ledger
+
+        check = check_ledger(str(source))
+        if check.usable:
+            names = tuple(n for n in PRODUCT_TABLES if n != "transactions")
+            ledger = check
+    raw, label, missing_name = _read(source, names, progress)
     validation = validate_tables(
-        raw, label, lenient=lenient, names=PRODUCT_TABLES, missing_name=missing_name
+        raw, label, lenient=lenient, names=names, missing_name=missing_name
     )
     report = validation.report
     if not report.ok:
@@ -60,7 +72,7 @@ def load_dataset(
         name=str(meta.get("name") or _default_name(source)),
         currency=str(meta.get("currency") or "USD"),
         documents_dir=_documents_dir(source),
-        fingerprint=fingerprint(source, raw),
+        fingerprint=fingerprint(source, raw, ledger.summary if ledger else ""),
         # Plain values beside the report, so the Parquet cache keeps them for later opens.
         meta={
             **meta,
@@ -69,6 +81,15 @@ def load_dataset(
             "rejects_path": report.rejects_path,
         },
     )
+    if ledger is not None:
+        dataset.ledger = str(source)
+        whole = partial(
+            load_dataset, source, lenient=lenient, rejects_path=rejects_path, keep_ledger=False
+        )
+        tables = {k: v for k, v in dataset.tables.items() if k != "transactions"}
+        dataset.tables = LazyTables(
+            tables, {"transactions": lambda: whole().transactions}, {"transactions": ledger.rows}
+        )
     return dataset
 
 
@@ -165,10 +186,12 @@ def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def fingerprint(source: str | Path, raw: dict) -> str:
-    """A hash of the input: file bytes for a folder, table contents for a database."""
+def fingerprint(source: str | Path, raw: dict, ledger: str = "") -> str:
+    """A hash of the input: file bytes for a folder, table contents for a database (with
+    `ledger`, a summary of transactions left in the database)."""
     digest = hashlib.blake2b(digest_size=16)
     if is_url(source):
+        digest.update(ledger.encode())
         for name in sorted(raw):
             digest.update(name.encode())
             hashed = pd.util.hash_pandas_object(raw[name].frame, index=False)

@@ -16,6 +16,8 @@ Unknown extra columns of a source are kept, after the contract's columns.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,12 +36,23 @@ class Dataset:
     documents_dir: Path | None = None
     fingerprint: str = ""
     meta: dict = field(default_factory=dict)
+    # A database URL when the transactions stay in that database: the stock tools query
+    # it, and `tables["transactions"]` is read whole only when another tool asks for it.
+    ledger: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.ledger and dict.__contains__(self.tables, "transactions"):
+            # Movements given in memory (a copy with events applied): they are the truth.
+            self.ledger = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # dataset.items, dataset.transactions, ... for every product table.
         tables = self.__dict__.get("tables")
-        if tables is not None and name in tables:
-            return tables[name]
+        if tables is not None and name in TABLES:
+            try:
+                return tables[name]
+            except KeyError:
+                pass
         raise AttributeError(name)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -56,4 +69,47 @@ class Dataset:
         return pd.Timestamp(stamps.max())
 
     def row_counts(self) -> dict[str, int]:
-        return {name: len(df) for name, df in self.tables.items()}
+        tables = self.tables
+        if isinstance(tables, LazyTables):
+            return {**{n: len(df) for n, df in dict.items(tables)}, **tables.rows_unread}
+        return {name: len(df) for name, df in tables.items()}
+
+
+class LazyTables(dict):
+    """Tables some of which (`loaders`) are read on first use, once, under a lock;
+    `rows_unread` holds the row counts of those not read yet."""
+
+    def __init__(
+        self,
+        tables: dict[str, pd.DataFrame],
+        loaders: dict[str, Callable],
+        rows_unread: dict[str, int],
+    ) -> None:
+        super().__init__(tables)
+        self.loaders = loaders
+        self.rows_unread = rows_unread
+        self._lock = threading.Lock()
+
+    # Iterating, `{**tables}` and `dict(tables)` see every table, reading the unread ones:
+    # a copy of the dataset with a table replaced must not lose the others.
+    def keys(self) -> list[str]:  # type: ignore[override]
+        unread = [n for n in self.loaders if not dict.__contains__(self, n)]
+        return [*dict.keys(self), *unread]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self.keys()]
+
+    def values(self) -> list[pd.DataFrame]:  # type: ignore[override]
+        return [self[name] for name in self.keys()]
+
+    def __missing__(self, name: str) -> pd.DataFrame:
+        if name not in self.loaders:
+            raise KeyError(name)
+        with self._lock:
+            if not dict.__contains__(self, name):
+                self[name] = self.loaders[name]()
+                self.rows_unread.pop(name, None)
+        return dict.__getitem__(self, name)

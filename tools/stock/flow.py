@@ -6,6 +6,7 @@ Periods are whole days with both ends included: start 00:00 <= ts < the day afte
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +16,12 @@ from stockwise.tools.core.results import ToolResult
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES, TXN_SIGNS
 from stockwise.tools.stock.rows import ItemRow
+
+if TYPE_CHECKING:  # pandas and the index load with the tool, not with its schema
+    import pandas as pd
+
+    from stockwise.tools.stock.common import Period
+    from stockwise.tools.stock.index import StockIndex
 
 _DATES = "YYYY-MM-DD, both ends included"
 
@@ -77,8 +84,6 @@ class MovementsResult(ToolResult):
 def movements(ctx: ToolContext, args: MovementsInput) -> MovementsResult:
     """Stock movements (transactions) of one item over a period, latest first, with totals
     by transaction type. Quantities are signed: + into stock, - out of stock."""
-    import numpy as np
-    import pandas as pd
 
     from stockwise.tools.stock.common import evidence, item_fields, open_index, period, text
 
@@ -90,20 +95,13 @@ def movements(ctx: ToolContext, args: MovementsInput) -> MovementsResult:
         raise InvalidArgumentError(
             f"unknown transaction type {', '.join(unknown)}; use {', '.join(TXN_SIGNS)}"
         )
-    lo, hi = index.item_slice(
-        index.tx, index.tx_offsets, code, span.start_ns, span.end_exclusive_ns
-    )
-    positions = np.arange(lo, hi)
-    if args.site:
-        positions = positions[index.tx.site[positions] == resolve.site(args.site)]
-    types = index.tx_type.categories.to_numpy(dtype=object)[index.tx_type.codes[positions]]
-    if args.txn_types:
-        keep = np.isin(types, np.array(args.txn_types, dtype=object))
-        positions, types = positions[keep], types[keep]
-    qty = index.tx.qty[positions]
-    by_type = pd.Series(qty).groupby(types).sum() if len(qty) else pd.Series(dtype=float)
-    latest = positions[::-1][: args.limit]
-    frame = index.transactions.iloc[index.tx.source_row[latest]]
+    site = resolve.site(args.site) if args.site else None
+    if index.sql:
+        count, net_qty, qty_by_type, frame = index.sql.item_movements(
+            code, span.start_ns, span.end_exclusive_ns, site, args.txn_types, args.limit
+        )
+    else:
+        count, net_qty, qty_by_type, frame = _item_movements(index, code, span, site, args)
     listed = [
         Movement(txn_id=t, ts=ts, site_id=s, txn_type=k, qty=q, ref_type=text(rt), ref_id=text(ri))
         for t, ts, s, k, q, rt, ri in zip(
@@ -121,14 +119,39 @@ def movements(ctx: ToolContext, args: MovementsInput) -> MovementsResult:
         item=ItemRow(**item_fields(index, code)),
         start=span.start.date(),
         end=span.end.date(),
-        count=len(positions),
-        net_qty=float(qty.sum()),
-        qty_by_type={str(k): float(v) for k, v in by_type.items()},
+        count=count,
+        net_qty=net_qty,
+        qty_by_type=qty_by_type,
         movements=listed,
         evidence=evidence(
-            "movements", args, index, {"transactions": len(positions)}, [m.txn_id for m in listed]
+            "movements", args, index, {"transactions": count}, [m.txn_id for m in listed]
         ),
     )
+
+
+def _item_movements(
+    index: StockIndex, code: int, span: Period, site: int | None, args: MovementsInput
+) -> tuple[int, float, dict[str, float], pd.DataFrame]:
+    """In memory: count, net qty, qty by type and the latest rows of one item's movements."""
+    import numpy as np
+    import pandas as pd  # noqa: F811 (the TYPE_CHECKING import above is for annotations)
+
+    lo, hi = index.item_slice(
+        index.tx, index.tx_offsets, code, span.start_ns, span.end_exclusive_ns
+    )
+    positions = np.arange(lo, hi)
+    if site is not None:
+        positions = positions[index.tx.site[positions] == site]
+    types = index.tx_type.categories.to_numpy(dtype=object)[index.tx_type.codes[positions]]
+    if args.txn_types:
+        keep = np.isin(types, np.array(args.txn_types, dtype=object))
+        positions, types = positions[keep], types[keep]
+    qty = index.tx.qty[positions]
+    by_type = pd.Series(qty).groupby(types).sum() if len(qty) else pd.Series(dtype=float)
+    latest = positions[::-1][: args.limit]
+    frame = index.transactions.iloc[index.tx.source_row[latest]]
+    qty_by_type = {str(k): float(v) for k, v in by_type.items()}
+    return len(positions), float(qty.sum()), qty_by_type, frame
 
 
 # --- demand ----------------------------------------------------------------------------------
@@ -221,19 +244,24 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
     site = resolve.site(args.site) if args.site else None
     if args.item:
         code = resolve.item(args.item)
-        rows = index.demand_by_item
-        lo, hi = index.item_slice(
-            rows, index.demand_offsets, code, span.start_ns, span.end_exclusive_ns
-        )
-        in_site = slice(lo, hi) if site is None else np.flatnonzero(rows.site[lo:hi] == site) + lo
-        total = 0.0 - float(rows.qty[in_site].sum())  # 0.0 - x: never "-0.0"
-        used = hi - lo
+        if index.sql:
+            total, used = index.sql.item_demand(code, span.start_ns, span.end_exclusive_ns, site)
+        else:
+            rows = index.demand_by_item
+            lo, hi = index.item_slice(
+                rows, index.demand_offsets, code, span.start_ns, span.end_exclusive_ns
+            )
+            in_site = (
+                slice(lo, hi) if site is None else np.flatnonzero(rows.site[lo:hi] == site) + lo
+            )
+            total = 0.0 - float(rows.qty[in_site].sum())  # 0.0 - x: never "-0.0"
+            used = hi - lo
         cost = float(index.unit_cost[code])
         worth = total * cost
         listed = [ItemDemand(**item_fields(index, code), demand=total, unit_cost=cost, value=worth)]
         members = 1
     else:
-        per_item = index.demand_in_period(span.start_ns, span.end_exclusive_ns, site)
+        per_item, used = index.demand_and_rows(span.start_ns, span.end_exclusive_ns, site)
         group = item_mask(index, args.category, mro_subtype=args.mro_subtype)
         members = int(group.sum())
         per_item = np.where(group, per_item, 0.0)
@@ -251,11 +279,6 @@ def demand(ctx: ToolContext, args: DemandInput) -> DemandResult:
             )
             for c, fields in zip(codes, item_records(index, codes), strict=True)
         ]
-        rows = index.demand_by_time
-        used = int(
-            np.searchsorted(rows.ts, span.end_exclusive_ns)
-            - np.searchsorted(rows.ts, span.start_ns)
-        )
     return DemandResult(
         start=span.start.date(),
         end=span.end.date(),

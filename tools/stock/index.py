@@ -13,13 +13,16 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import DEMAND_TXN_TYPES
+
+if TYPE_CHECKING:  # SQLAlchemy only when a dataset keeps its ledger in a database
+    from stockwise.tools.stock.ledger_sql import SqlLedger
 
 UNCLASSIFIED = "unclassified"
 T = TypeVar("T")
@@ -104,11 +107,19 @@ class StockIndex:
 
     def __init__(self, dataset: Dataset) -> None:
         # No reference to `dataset` itself: the cache below lets the index die with it.
-        self.transactions = dataset.transactions
         self.as_of = pd.Timestamp(dataset.as_of)
         self._build_items(dataset)
         self._build_sites(dataset)
         self._build_levels(dataset)
+        self.sql: SqlLedger | None = None
+        self.transactions: pd.DataFrame  # only when the ledger is in memory
+        if dataset.ledger:
+            # The transactions stay in the database: ledger figures are queries there.
+            from stockwise.tools.stock.ledger_sql import SqlLedger
+
+            self.sql = SqlLedger(dataset.ledger, self.item_ids, self.site_ids)
+        else:
+            self.transactions = dataset.transactions
         self._ledger_lock = threading.Lock()
         self._memo: dict = {}
 
@@ -157,6 +168,8 @@ class StockIndex:
     @cached_property
     def ledger(self) -> Ledger:
         # On-hand questions never wait for millions of transactions to be indexed.
+        if self.sql:
+            raise RuntimeError("the ledger stays in the database: ask self.sql")
         with self._ledger_lock:
             built = self.__dict__.get("ledger")  # another thread may have built it meanwhile
             return built or Ledger(self.transactions, self.item_ids, self.site_ids)
@@ -187,8 +200,15 @@ class StockIndex:
 
     # --- derived, built on first use ---------------------------------------------------
     @cached_property
+    def n_transactions(self) -> int:
+        """Transactions whose item and site are known."""
+        return self.sql.count() if self.sql else len(self.tx.ts)
+
+    @cached_property
     def book_balance(self) -> np.ndarray:
         """Per stock_levels row: the sum of qty of its (item, site) up to that row's as_of."""
+        if self.sql:
+            return self.sql.book_balance(self.lv_item, self.lv_site)
         pair_of_row = self.lv_item.astype(np.int64) * self.n_sites + self.lv_site
         cutoff_by_pair = np.full(self.n_items * max(self.n_sites, 1), self.as_of.value, np.int64)
         cutoff_by_pair[pair_of_row] = self.lv_as_of
@@ -202,6 +222,8 @@ class StockIndex:
     @cached_property
     def last_demand_ts(self) -> np.ndarray:
         """Per item: the time of its latest demand transaction up to as_of (int64 ns, or -1)."""
+        if self.sql:
+            return self.sql.last_demand_ts(self.as_of)
         rows = self.demand_by_item
         last = np.full(self.n_items, -1, dtype=np.int64)
         counted = rows.ts <= self.as_of.value
@@ -233,6 +255,9 @@ class StockIndex:
         self, after: pd.Timestamp, upto: pd.Timestamp, site: int | None = None
     ) -> np.ndarray:
         """Per item: demand (a positive number) over after < ts <= upto."""
+        if self.sql:
+            start, end = after.to_pydatetime(), upto.to_pydatetime()
+            return self.sql.demand(start, end, site, end_inclusive=True)[0]
         rows = self.demand_by_time
         lo = np.searchsorted(rows.ts, after.value, side="right")
         hi = np.searchsorted(rows.ts, upto.value, side="right")
@@ -242,10 +267,23 @@ class StockIndex:
         self, start_ns: int, end_exclusive_ns: int, site: int | None = None
     ) -> np.ndarray:
         """Per item: demand (a positive number) over start <= ts < end."""
+        if self.sql:
+            return self.demand_and_rows(start_ns, end_exclusive_ns, site)[0]
         rows = self.demand_by_time
         lo = np.searchsorted(rows.ts, start_ns, side="left")
         hi = np.searchsorted(rows.ts, end_exclusive_ns, side="left")
         return self._demand_sum(rows, lo, hi, site)
+
+    def demand_and_rows(
+        self, start_ns: int, end_exclusive_ns: int, site: int | None = None
+    ) -> tuple[np.ndarray, int]:
+        """`demand_in_period`, and the demand rows of all sites it was computed from."""
+        if self.sql:
+            start, end = pd.Timestamp(start_ns), pd.Timestamp(end_exclusive_ns)
+            return self.sql.demand(start.to_pydatetime(), end.to_pydatetime(), site)
+        rows = self.demand_by_time
+        used = np.searchsorted(rows.ts, end_exclusive_ns) - np.searchsorted(rows.ts, start_ns)
+        return self.demand_in_period(start_ns, end_exclusive_ns, site), int(used)
 
     def _demand_sum(self, rows: Rows, lo: Any, hi: Any, site: int | None) -> np.ndarray:
         items, qty = rows.item[lo:hi], rows.qty[lo:hi]

@@ -397,7 +397,7 @@ def variance(ctx: ToolContext, args: VarianceInput) -> VarianceResult:
             "variance",
             args,
             index,
-            {"stock_levels": len(index.lv_item), "transactions": len(index.tx.ts)},
+            {"stock_levels": len(index.lv_item), "transactions": index.n_transactions},
             [r.item_id for r in listed],
         ),
     )

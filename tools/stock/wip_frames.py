@@ -38,6 +38,8 @@ def _issued_material(index: StockIndex) -> pd.DataFrame:
 
 
 def _sum_issued_material(index: StockIndex) -> pd.DataFrame:
+    if index.sql:
+        return index.sql.issued_material()
     categories = list(index.tx_type.categories)
     if "issue_production" in categories:
         rows = np.flatnonzero(index.tx_type.codes == categories.index("issue_production"))

@@ -1,0 +1,203 @@
+"""The demo plant's ledger left in PostgreSQL: every stock tool answers as it does in
+memory (figures, ids, order), the database going away gives a clear message, and a ledger
+that would not pass validation is loaded whole instead."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import get_type_hints
+
+import pytest
+import sqlalchemy as sa
+from pg_server import URL as PG_SERVER  # tests/pg_server.py
+from pg_server import needs_postgres
+
+from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.core.settings import Settings
+from stockwise.tools.dataset.context import ToolContext
+from stockwise.tools.dataset.load import load_dataset
+from stockwise.tools.dataset.sql_write import write_dataset
+from stockwise.tools.stock import (
+    below_reorder_point,
+    days_of_cover,
+    demand,
+    find_items,
+    inventory_value,
+    movements,
+    on_hand,
+    open_wip_orders,
+    run_out_within,
+    slow_moving_and_excess,
+    stalled_orders,
+    variance,
+    wip_value,
+)
+
+pytestmark = [pytest.mark.postgres, needs_postgres]
+ENGINE_URL = PG_SERVER.replace("postgresql://", "postgresql+psycopg://")
+
+
+@pytest.fixture(scope="module")
+def pg_demo(demo_dataset):
+    """The demo plant written to a fresh schema, dropped afterwards."""
+    schema = f"sw_ledger_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(ENGINE_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    try:
+        write_dataset(demo_dataset, url)
+        yield url, schema
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _ids(ds, table, column, where=None):  # type: ignore[no-untyped-def]
+    frame = ds.tables[table]
+    if where is not None:
+        frame = frame[where(frame)]
+    return sorted(frame[column].astype(str).unique())
+
+
+def cases(ds):  # type: ignore[no-untyped-def]
+    """(tool, arguments) covering every stock tool and the filters that reach the ledger."""
+    mro = _ids(ds, "items", "item_id", lambda f: f["recorded_category"] == "mro")
+    wip = _ids(ds, "items", "item_id", lambda f: f["recorded_category"] == "wip")
+    busy = ds.transactions["item_id"].astype(str).value_counts().index[:3].tolist()
+    sites = _ids(ds, "sites", "site_id")
+    items = [*busy, mro[0], mro[len(mro) // 2], wip[0]]
+    out = [(find_items, {"query": "bearing"}), (find_items, {"query": mro[0]})]
+    for item in items:
+        out += [
+            (on_hand, {"item": item}),
+            (movements, {"item": item}),
+            (movements, {"item": item, "start": "2024-01-01", "end": "2025-09-30", "limit": 50}),
+            (movements, {"item": item, "site": sites[0], "txn_types": ["receipt"]}),
+            (demand, {"item": item}),
+            (demand, {"item": item, "site": sites[-1], "start": "2025-01-01"}),
+            (days_of_cover, {"item": item}),
+            (days_of_cover, {"item": item, "site": sites[0]}),
+        ]
+    for group in ({"category": "mro"}, {"category": "raw_material"}, {"mro_subtype": "spare_part"}):
+        out += [
+            (demand, {**group, "top": 50}),
+            (demand, {**group, "site": sites[0], "start": "2024-10-01", "end": "2025-03-31"}),
+        ]
+    out += [
+        (below_reorder_point, {"limit": 200}),
+        (below_reorder_point, {"site": sites[0], "category": "mro"}),
+        (run_out_within, {"within": 30, "limit": 200}),
+        (run_out_within, {"within": "lead_time", "site": sites[-1]}),
+        (inventory_value, {"by": "category"}),
+        (inventory_value, {"by": "site", "category": "mro"}),
+        (slow_moving_and_excess, {"limit": 100}),
+        (slow_moving_and_excess, {"days": 30, "category": "mro"}),
+        (variance, {"limit": 200}),
+        (variance, {"site": sites[0], "min_abs_value": 10}),
+        (open_wip_orders, {}),
+        (wip_value, {}),
+        (stalled_orders, {}),
+    ]
+    return out
+
+
+def _input(tool):  # type: ignore[no-untyped-def]
+    return get_type_hints(tool)["args"]
+
+
+def assert_same(a, b, path="result"):  # type: ignore[no-untyped-def]
+    """Equal, except that sums of floats may differ in the last bits (the database adds in
+    its own order); ids, counts, texts and order must match exactly."""
+    if isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{path}: {a} != {b}"
+    elif isinstance(a, dict) and isinstance(b, dict):
+        assert list(a) == list(b), f"{path}: keys {list(a)} != {list(b)}"
+        for key in a:
+            assert_same(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), f"{path}: {len(a)} rows != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def test_every_stock_tool_answers_the_same_from_the_database(pg_demo, demo_dataset, tmp_path):
+    url, _ = pg_demo
+    from_db = load_dataset(url)
+    assert from_db.ledger == url
+    assert not dict.__contains__(from_db.tables, "transactions")  # never read whole
+    assert from_db.row_counts() == demo_dataset.row_counts()
+    settings = Settings(data_dir=tmp_path)
+    in_memory = ToolContext(dataset=demo_dataset, settings=settings)
+    in_db = ToolContext(dataset=from_db, settings=settings)
+
+    checked = 0
+    for tool, arguments in cases(demo_dataset):
+        args = _input(tool)(**arguments)
+        expected = tool(in_memory, args).model_dump(mode="json")
+        got = tool(in_db, args).model_dump(mode="json")
+        assert_same(expected, got, f"{tool.__name__}({arguments})")
+        checked += 1
+
+    assert checked > 60
+    assert not dict.__contains__(from_db.tables, "transactions")
+
+
+def test_a_tool_that_needs_every_movement_still_gets_them(pg_demo, demo_dataset):
+    from_db = load_dataset(pg_demo[0])
+
+    assert len(from_db.transactions) == len(demo_dataset.transactions)
+    assert from_db.transactions["qty"].sum() == pytest.approx(
+        demo_dataset.transactions["qty"].sum()
+    )
+
+
+def test_database_gone_mid_question_gives_a_message_not_a_figure(pg_demo, tmp_path):
+    url = pg_demo[0]
+    from_db = load_dataset(url)
+    ctx = ToolContext(dataset=from_db, settings=Settings(data_dir=tmp_path))
+    item = str(from_db.items["item_id"].iloc[0])
+    on_hand(ctx, _input(on_hand)(item=item))  # the index is built, the server answered
+    from stockwise.tools.stock.index import stock_index
+
+    ledger = stock_index(from_db).sql
+    assert ledger is not None
+    ledger.engine.dispose()
+    # The server is still there; the dataset now points at a port where nothing listens.
+    ledger.engine = sa.create_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:9/test", connect_args={"connect_timeout": 2}
+    )
+
+    with pytest.raises(DatasetError, match="stopped answering while computing demand"):
+        demand(ctx, _input(demand)(category="mro"))
+    with pytest.raises(DatasetError, match="no figure was computed"):
+        variance(ctx, _input(variance)())
+
+
+def test_a_ledger_that_fails_validation_is_loaded_whole(pg_demo, demo_dataset):
+    url, schema = pg_demo
+    engine = sa.create_engine(ENGINE_URL)
+    copy = f"{schema}_bad"
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{copy}"'))
+        bad_url = f"{PG_SERVER}?options=-csearch_path%3D{copy}"
+        write_dataset(demo_dataset, bad_url)
+        with engine.begin() as conn:
+            # A receipt with a negative quantity: strict validation refuses the dataset.
+            conn.execute(
+                sa.text(
+                    f'UPDATE "{copy}".transactions SET qty = -qty WHERE txn_id = '
+                    f"(SELECT min(txn_id) FROM \"{copy}\".transactions WHERE txn_type = 'receipt')"
+                )
+            )
+        with pytest.raises(DatasetError, match="qty must be positive"):
+            load_dataset(bad_url)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{copy}" CASCADE'))
+        engine.dispose()
