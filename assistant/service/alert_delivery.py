@@ -105,6 +105,8 @@ class Dispatcher:
 
     def _deliver(self, message: AlertMessage) -> None:
         key = f"{message.alert_id}:{message.kind}"
+        if message.body.get("round"):  # a reopened alert's changes, once each round
+            key += f":{message.body['round']}"
         category = self.category_of(message.body["item_id"])
         for sub in self.store.active():
             if not sub.wants(message.body, category) or self.store.delivered(sub.sub_id, key):

@@ -81,22 +81,7 @@ def run_stockwise(rp: Replay, full, settings: Settings, work: Path) -> dict:
             ].itertuples(index=False):
                 seen[(r.item_id, r.site_id, day)] = r
     messages = store.messages()
-    cleared = {m.alert_id: m.at for m in messages if m.kind == "cleared"}
-    frame = pd.DataFrame(
-        [
-            {
-                "item_id": m.body["item_id"],
-                "site_id": m.body["site_id"],
-                "day": m.at,
-                "until": cleared.get(m.alert_id),
-            }
-            for m in messages
-            if m.kind == "raised"
-        ],
-        columns=["item_id", "site_id", "day", "until"],
-    )
-    frame["day"] = pd.to_datetime(frame["day"]).dt.normalize()
-    frame["until"] = pd.to_datetime(frame["until"]).dt.normalize()
+    frame = _spans(messages)
     kinds = pd.Series([m.kind for m in messages]).value_counts().to_dict()
     store.close()
     events.close()
@@ -108,6 +93,31 @@ def run_stockwise(rp: Replay, full, settings: Settings, work: Path) -> dict:
         "events": np.array(events_n),
         "seen": seen,
     }
+
+
+def _spans(messages) -> pd.DataFrame:
+    """Each alert's live spans, from raised (`new`) or reopened to cleared (or the end)."""
+    rows: list[dict] = []
+    open_at: dict[str, int] = {}
+    for m in messages:
+        if m.kind in ("raised", "reopened"):
+            open_at[m.alert_id] = len(rows)
+            rows.append(
+                {
+                    "item_id": m.body["item_id"],
+                    "site_id": m.body["site_id"],
+                    "day": m.at,
+                    "until": None,
+                    "new": m.kind == "raised",
+                }
+            )
+        elif m.kind == "cleared" and m.alert_id in open_at:
+            rows[open_at.pop(m.alert_id)]["until"] = m.at
+    frame = pd.DataFrame(rows, columns=["item_id", "site_id", "day", "until", "new"])
+    frame["day"] = pd.to_datetime(frame["day"]).dt.normalize()
+    frame["until"] = pd.to_datetime(frame["until"]).dt.normalize()
+    frame["new"] = frame["new"].astype(bool)
+    return frame
 
 
 def naive_alerts(rp: Replay, universe: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +138,22 @@ def naive_alerts(rp: Replay, universe: pd.DataFrame) -> pd.DataFrame:
     spans = below.groupby(["item_id", "site_id", "episode"])["day"].agg(["min", "max"])
     spans = spans.reset_index().rename(columns={"min": "day", "max": "until"})
     spans["until"] = spans["until"] + pd.Timedelta(days=1)  # cleared the day it was above
-    return spans[["item_id", "site_id", "day", "until"]]
+    # One alert per episode, as Stockwise counts it: a spell that starts again with nothing
+    # received since the last one started is the same shortage (reopened, not new).
+    received = {
+        k: g["due_date"].to_numpy() for k, g in rp.purchases.groupby(["item_id", "site_id"])
+    }
+    spans = spans.sort_values(["item_id", "site_id", "day"]).reset_index(drop=True)
+    previous = spans.groupby(["item_id", "site_id"])["day"].shift()
+    new = []
+    for s, before in zip(spans.itertuples(), previous, strict=True):
+        got = received.get((s.item_id, s.site_id), np.array([], dtype="datetime64[ns]"))
+        new.append(
+            pd.isna(before)
+            or bool(((got > np.datetime64(before)) & (got <= np.datetime64(s.day))).any())
+        )
+    spans["new"] = new
+    return spans[["item_id", "site_id", "day", "until", "new"]]
 
 
 def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
@@ -137,7 +162,7 @@ def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
     alerts = alerts.merge(universe[["item_id", "site_id"]], on=["item_id", "site_id"])
     stockouts = rp.stockouts.merge(universe[["item_id", "site_id"]], on=["item_id", "site_id"])
     by_pair = {k: g for k, g in alerts.groupby(["item_id", "site_id"])}
-    out: dict = {"raised": len(alerts), "missed": {}, "judged": {}, "too_early": 0}
+    out: dict = {"raised": int(alerts["new"].sum()), "missed": {}, "judged": {}, "too_early": 0}
     for s in stockouts.itertuples():
         key = (s.item_id, s.site_id)
         days = int(np.ceil(lead[key]))
@@ -159,16 +184,15 @@ def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
     acted = 0
     placed = {k: g["placed_on"].to_numpy() for k, g in rp.purchases.groupby(["item_id", "site_id"])}
     outs = {k: g["day"].to_numpy() for k, g in rp.stockouts.groupby(["item_id", "site_id"])}
-    for a in alerts.itertuples():
+    for a in alerts[alerts["new"]].itertuples():
         key = (a.item_id, a.site_id)
         until = a.day + pd.Timedelta(days=int(np.ceil(lead[key])))
         none = np.array([], dtype="datetime64[ns]")
         followed = np.concatenate([placed.get(key, none), outs.get(key, none)])
         acted += bool(((followed >= a.day) & (followed <= until)).any())
-    out["acted_share"] = acted / len(alerts) if len(alerts) else float("nan")
-    out["by_crit"] = (
-        alerts.merge(universe, on=["item_id", "site_id"])["criticality"].value_counts().to_dict()
-    )
+    out["acted_share"] = acted / out["raised"] if out["raised"] else float("nan")
+    raised = alerts[alerts["new"]].merge(universe, on=["item_id", "site_id"])
+    out["by_crit"] = raised["criticality"].value_counts().to_dict()
     return out
 
 
@@ -220,28 +244,7 @@ def _demand(rp: Replay, item: str, site: str, start, end) -> float:
     return total
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m evals.alerts")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--data-dir", type=Path, default=None, help="where the demo is made")
-    args = parser.parse_args()
-    settings, full = _load(args.seed, args.scale, args.data_dir)
-    rp = build(full)
-    from stockwise.tools.replenish.requirements import bought_only
-
-    universe = bought_only(rp.start, rp.facts)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), demo_seed=args.seed, demo_scale=args.scale)
-        sw = run_stockwise(rp, full, settings, Path(tmp))
-    naive = score(naive_alerts(rp, universe), rp, universe)
-    ours = score(sw["alerts"], rp, universe)
-    print(
-        f"demo scale {args.scale:g} seed {args.seed}: replay {rp.days[0].date()} .. "
-        f"{rp.days[-1].date()} ({len(rp.days)} days, "
-        f"{sum(len(b) for b in rp.batches.values())} movements, {len(rp.purchases)} purchase "
-        f"orders, {len(rp.stockouts)} stockouts); {len(universe)} bought item-sites"
-    )
+def _table(naive: dict, ours: dict) -> None:
     print(f"{'':24}{'naive (on hand <= ROP)':>24}{'Stockwise':>12}")
     print(f"{'alerts raised':24}{naive['raised']:>24}{ours['raised']:>12}")
     for c in ("A", "B", "C"):
@@ -254,14 +257,54 @@ def main() -> None:
             f"{ours['missed'].get(c, 0):>7} / {judged:<3}"
         )
     print(f"{'acted on (share)':24}{naive['acted_share']:>24.1%}{ours['acted_share']:>12.1%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m evals.alerts")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the demo is made")
+    args = parser.parse_args()
+    settings, full = _load(args.seed, args.scale, args.data_dir)
+    rp = build(full)
+    from stockwise.tools.replenish.requirements import bought_only
+
+    every = bought_only(rp.start, rp.facts)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), demo_seed=args.seed, demo_scale=args.scale)
+        sw = run_stockwise(rp, full, settings, Path(tmp))
+    # The naive rule can only alert where the ERP holds a reorder point: both are scored on
+    # those pairs (the same stockouts, the same alerts counted the same way); the pairs with
+    # none, where only Stockwise can alert, are reported apart.
+    universe = every[every["current_reorder_point"].notna()].reset_index(drop=True)
+    rest = every[every["current_reorder_point"].isna()].reset_index(drop=True)
+    naive = score(naive_alerts(rp, universe), rp, universe)
+    ours = score(sw["alerts"], rp, universe)
+    print(
+        f"demo scale {args.scale:g} seed {args.seed}: replay {rp.days[0].date()} .. "
+        f"{rp.days[-1].date()} ({len(rp.days)} days, "
+        f"{sum(len(b) for b in rp.batches.values())} movements, {len(rp.purchases)} purchase "
+        f"orders, {len(rp.stockouts)} stockouts); {len(every)} bought item-sites, "
+        f"{len(universe)} with an ERP reorder point (scored below)"
+    )
+    _table(naive, ours)
     fewer = 1 - ours["raised"] / naive["raised"] if naive["raised"] else float("nan")
     print(
         f"Stockwise raises {fewer:.0%} fewer alerts (target >= 50%); "
         f"{ours['missed'].get('A', 0)} missed A stockouts (target 0); "
         f"{ours['too_early']} stockouts within one lead time of the replay start not judged"
     )
+    alone: dict = {}
+    if len(rest):
+        alone = score(sw["alerts"], rp, rest)
+        judged = alone["judged"]
+        print(
+            f"the {len(rest)} item-sites with no ERP reorder point (the naive rule is silent): "
+            f"Stockwise {alone['raised']} alerts, missed "
+            + ", ".join(f"{c} {alone['missed'].get(c, 0)}/{judged.get(c, 0)}" for c in "ABC")
+        )
     print(f"alert messages: {sw['kinds']}")
-    for row in ours.get("missed_rows", []):
+    for row in ours.get("missed_rows", []) + alone.get("missed_rows", []):
         if row[4] == "A":
             print("  missed A: " + why_missed(rp, sw["alerts"], sw["seen"], row))
     busy = sw["events"] > 0

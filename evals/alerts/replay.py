@@ -3,10 +3,11 @@ service would receive them: movements as `POST /api/events` batches (one a day, 
 real `EventStore`), the buyer's purchase orders as the ERP would report them when placed,
 and production orders' progress as of each day.
 
-What the demo's ledger does not say is reconstructed, and said here: a purchase order is
-placed one lead time (the item's) before its receipt; a receipt that leaves the day's
-closing stock under one unit was an emergency (the demo's buyer expedites a shortfall that
-morning), placed that day. Those emergency days are the stockouts.
+What the demo's ledger does not say is reconstructed, and said here: a receipt that leaves
+the day's closing stock under one unit was an emergency (the demo's buyer expedites a
+shortfall that morning), placed that day; those emergency days are the stockouts. A regular
+purchase order was placed no later than the first receipt of any order numbered after it
+(`_placed_on`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,57 @@ def _episodes(receipts: pd.DataFrame, emergency: pd.Series) -> pd.DataFrame:
     return first[["item_id", "site_id", "day"]].reset_index(drop=True)
 
 
+def _placed_on(
+    txns: pd.DataFrame, marked: pd.DataFrame, emergency: pd.Series, facts: pd.DataFrame
+) -> np.ndarray:
+    """The day each purchase order of `marked` was placed. An emergency was placed the day
+    it arrived. The ERP numbers purchase orders in the order they are placed, so a regular
+    one was placed no later than the first receipt of any order numbered after it (and at
+    least a day before its own): the latest day the numbering allows, so the replay never
+    tells of an order before it existed. The demo's actual lead times vary about the
+    nominal one (+-25%), which is why a receipt less the nominal lead time is not used
+    (it dated orders up to weeks late or early); it is the fallback where the numbers do not
+    parse."""
+    day = marked["day"].to_numpy(dtype="datetime64[ns]")
+    receipts = txns[(txns["txn_type"] == "receipt") & (txns["ref_type"] == "purchase_order")]
+    numbers = receipts["ref_id"].astype(str).str.extract(r"(\d+)$")[0]
+    if numbers.isna().any() or not len(receipts):
+        lead = facts.set_index(["item_id", "site_id"])["lead_time_days"]
+        pair = pd.MultiIndex.from_frame(marked[["item_id", "site_id"]])
+        nominal = np.nan_to_num(lead.reindex(pair).to_numpy(dtype=float), nan=14.0)
+        placed = day - pd.to_timedelta(nominal, unit="D").to_numpy()
+        return np.where(emergency, day, placed).astype("datetime64[ns]")
+    by_number = (
+        pd.DataFrame(
+            {"n": numbers.astype(np.int64).to_numpy(), "day": receipts["ts"].dt.normalize()}
+        )
+        .groupby("n")["day"]
+        .min()
+        .sort_index()
+    )
+    # The first receipt of any order numbered after each one (NaT for the last).
+    later = by_number[::-1].cummin()[::-1].shift(-1)
+    mine = marked["ref_id"].astype(str).str.extract(r"(\d+)$")[0].astype(np.int64).to_numpy()
+    bound = later.reindex(mine).to_numpy(dtype="datetime64[ns]")
+    # A day's emergencies are numbered before its regular orders, so an order numbered
+    # before an emergency was placed at the latest the day before that emergency.
+    anchors = np.sort(mine[emergency.to_numpy(dtype=bool)])
+    anchor_day = pd.Series(
+        day[emergency.to_numpy(dtype=bool)], index=mine[emergency.to_numpy(dtype=bool)]
+    )
+    after = np.searchsorted(anchors, mine, side="right")
+    has_next = after < len(anchors)
+    next_day = np.full(len(mine), np.datetime64("NaT"), dtype="datetime64[ns]")
+    next_day[has_next] = anchor_day.reindex(anchors[after[has_next]]).to_numpy(
+        dtype="datetime64[ns]"
+    )
+    before_next = next_day - np.timedelta64(1, "D")
+    bound = np.where(np.isnat(bound) | (before_next < bound), before_next, bound)
+    before_own = day - np.timedelta64(1, "D")
+    regular = np.where(np.isnat(bound), before_own, np.minimum(bound, before_own))
+    return np.where(emergency, day, regular).astype("datetime64[ns]")
+
+
 def build(full: Dataset) -> Replay:
     cut = full.as_of.normalize() - pd.Timedelta(days=REPLAY_DAYS)
     txns = full.transactions
@@ -118,10 +170,7 @@ def build(full: Dataset) -> Replay:
     receipts = receipts.assign(day=receipts["ts"].dt.normalize())
     marked = receipts.merge(closing, on=["item_id", "site_id", "day"], how="left")
     emergency = marked["closing"] < EMPTY_BELOW
-    lead = facts.set_index(["item_id", "site_id"])["lead_time_days"]
-    pair_lead = lead.reindex(pd.MultiIndex.from_frame(marked[["item_id", "site_id"]])).to_numpy()
-    placed = marked["day"] - pd.to_timedelta(np.nan_to_num(pair_lead, nan=14.0), unit="D")
-    marked["placed_on"] = np.where(emergency, marked["day"], placed).astype("datetime64[ns]")
+    marked["placed_on"] = _placed_on(txns, marked, emergency, facts)
     purchases = marked.rename(columns={"ref_id": "po_id", "day": "due_date"})[
         ["po_id", "item_id", "site_id", "qty", "due_date", "placed_on"]
     ]

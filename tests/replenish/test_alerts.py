@@ -62,8 +62,16 @@ def test_an_open_purchase_that_arrives_in_time_clears_it(plant_ctx):
     (cleared,) = done.messages
     assert cleared.kind == "cleared" and cleared.alert_id == "C1@S1#1"
     assert "PO-1 (30 due 2026-04-05)" in cleared.text
-    # A purchase due after the breach does not cover it: a new episode, told to expedite.
+    # The purchase moved after the breach no longer covers it, and nothing was received:
+    # the same shortage, reopened in place (same id, a new round), not a new alert.
     late = {**po, "po_id": "PO-1", "due_date": "2026-04-20"}
+    (again,) = engine.on_batch(plant_ctx.dataset, _moved(), purchases=[late]).messages
+    assert again.kind == "reopened" and again.alert_id == "C1@S1#1"
+    assert again.body["round"] == 1 and "no longer covers it" in again.text
+    # Once stock was received, the next shortage is a new episode.
+    receipt = ("T9", "2026-04-01T08:00", "C1", "S1", 1.0, "receipt", None, None)
+    (cleared,) = engine.on_batch(plant_ctx.dataset, _moved(receipt), purchases=[po]).messages
+    assert cleared.kind == "cleared" and cleared.body["round"] == 1
     (raised,) = engine.on_batch(plant_ctx.dataset, _moved(), purchases=[late]).messages
     assert raised.kind == "raised" and raised.alert_id == "C1@S1#2"
 

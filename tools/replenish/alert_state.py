@@ -1,7 +1,13 @@
 """Alert state per item and site, kept in SQLite in the data directory so a restart loses
-nothing: one alert per episode (raised once, escalated at most once, cleared once), the
-messages each change produced (an outbox that delivery reads), and the open purchase
-orders the projection counts on. Each batch of changes is one transaction."""
+nothing: one alert per episode, the messages each change produced (an outbox that delivery
+reads), and the open purchase orders the projection counts on. Each batch of changes is one
+transaction.
+
+An episode is a shortage and the buying that answers it: it is raised once and ends when
+stock is replenished (a receipt). An alert cleared by an open purchase that then breaks
+again before anything was received (the purchase turned out late or short, demand ran
+ahead) is the same shortage: it is reopened in place, in the same thread, not raised anew.
+Each reopening is a round; escalated and cleared happen at most once a round."""
 
 from __future__ import annotations
 
@@ -28,6 +34,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_live_alert ON alert (item_id, site_id)
 CREATE TABLE IF NOT EXISTS message (
     seq INTEGER PRIMARY KEY, alert_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
     logged_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS received (
+    item_id TEXT NOT NULL, site_id TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (item_id, site_id));
 CREATE TABLE IF NOT EXISTS purchase (
     po_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, site_id TEXT NOT NULL,
     qty REAL NOT NULL, due_date TEXT NOT NULL);
@@ -36,7 +45,7 @@ CREATE TABLE IF NOT EXISTS purchase (
 
 @dataclass(frozen=True)
 class AlertMessage:
-    """One change of an alert: `kind` is raised, escalated or cleared."""
+    """One change of an alert: `kind` is raised, escalated, cleared or reopened."""
 
     seq: int
     alert_id: str
@@ -137,6 +146,24 @@ class AlertStore:
             self._conn.execute("UPDATE purchase SET qty = qty - ? WHERE po_id = ?", (qty, po_id))
             self._conn.execute("DELETE FROM purchase WHERE qty <= 1e-9")
 
+    def replenish(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Stock was received at these (item, site): a shortage raised before it has been
+        answered, and the next one is a new episode."""
+        with self._lock, self._conn:
+            self._conn.execute("BEGIN")
+            for item, site in pairs:
+                self._conn.execute(
+                    "INSERT INTO received VALUES (?, ?, 1) "
+                    "ON CONFLICT (item_id, site_id) DO UPDATE SET n = n + 1",
+                    (item, site),
+                )
+
+    def _received(self, item: str, site: str) -> int:
+        found = self._conn.execute(
+            "SELECT n FROM received WHERE item_id = ? AND site_id = ?", (item, site)
+        ).fetchone()
+        return 0 if found is None else int(found[0])
+
     def purchases(self) -> pd.DataFrame:
         with self._lock:
             rows = self._conn.execute("SELECT * FROM purchase ORDER BY po_id").fetchall()
@@ -159,8 +186,19 @@ class AlertStore:
                     (row.item_id, row.site_id),
                 ).fetchone()
                 body = explain(row, pd.Timestamp(today).normalize()) if row.needs_alert else None
+                if body is not None:
+                    body["received_before"] = self._received(row.item_id, row.site_id)
                 kind = None
-                if live is None and body is not None:
+                unfinished = None if live is not None or body is None else self._unfinished(row)
+                if unfinished is not None:
+                    kind, alert_id = "reopened", unfinished
+                    state = "escalated" if body["urgent"] else "open"
+                    self._conn.execute(
+                        "UPDATE alert SET state = ?, cleared_at = NULL, body = ? "
+                        "WHERE alert_id = ?",
+                        (state, json.dumps(body), alert_id),
+                    )
+                elif live is None and body is not None:
                     kind, alert_id = "raised", self._new_id(row.item_id, row.site_id)
                     state = "escalated" if body["urgent"] else "open"
                     self._conn.execute(
@@ -192,7 +230,12 @@ class AlertStore:
                         ).fetchone()[0]
                     )
                     # The latest why and to-do, against the stock seen when it was raised.
-                    body = {**body, "on_hand": first["on_hand"], "on_hand_now": body["on_hand"]}
+                    body = {
+                        **body,
+                        "on_hand": first["on_hand"],
+                        "on_hand_now": body["on_hand"],
+                        "received_before": first.get("received_before"),
+                    }
                     self._conn.execute(
                         "UPDATE alert SET body = ? WHERE alert_id = ?", (json.dumps(body), alert_id)
                     )
@@ -219,7 +262,9 @@ class AlertStore:
                 if kind is None:
                     continue
                 assert body is not None
-                body = {**body, "alert_id": alert_id, "kind": kind}
+                body = {**body, "alert_id": alert_id, "kind": kind, "round": self._round(alert_id)}
+                if kind == "reopened":
+                    body["round"] += 1
                 body["text"] = _text(kind, body)
                 seq = self._conn.execute(
                     "INSERT INTO message (alert_id, kind, at, logged_at, body) "
@@ -241,6 +286,27 @@ class AlertStore:
         drawing = {n.split(" ")[0] for n in row.needs}
         gone = {n.split(" ")[0] for n in first.get("production_orders", [])} - drawing
         return bool(gone) or float(row.on_hand) > first["on_hand"] + 1e-9
+
+    def _unfinished(self, row: Any) -> str | None:
+        """The pair's latest alert, if it was cleared and nothing was received since it was
+        raised (or reopened)."""
+        last = self._conn.execute(
+            "SELECT alert_id, body FROM alert WHERE item_id = ? AND site_id = ? "
+            "ORDER BY episode DESC LIMIT 1",
+            (row.item_id, row.site_id),
+        ).fetchone()
+        if last is None:
+            return None
+        seen = json.loads(last[1]).get("received_before")
+        return str(last[0]) if seen == self._received(row.item_id, row.site_id) else None
+
+    def _round(self, alert_id: str) -> int:
+        return int(
+            self._conn.execute(
+                "SELECT COUNT(*) FROM message WHERE alert_id = ? AND kind = 'reopened'",
+                (alert_id,),
+            ).fetchone()[0]
+        )
 
     def _new_id(self, item: str, site: str) -> str:
         last = self._conn.execute(
@@ -295,7 +361,12 @@ class AlertStore:
 
 
 def _text(kind: str, body: dict[str, Any]) -> str:
-    head = {"raised": "Stock alert", "escalated": "ESCALATED", "cleared": "Cleared"}[kind]
+    head = {
+        "raised": "Stock alert",
+        "escalated": "ESCALATED",
+        "cleared": "Cleared",
+        "reopened": "Short again (what was on order no longer covers it)",
+    }[kind]
     name = f"{body['item_id']}" + (f" {body['description']}" if body.get("description") else "")
     return (
         f"{head} [{body['alert_id']}] {name} at {body['site_id']} "

@@ -72,6 +72,12 @@ class AlertEngine:
         for r in receipts.itertuples():
             if pd.notna(r.ref_id):
                 self.store.receive(str(r.ref_id), float(r.qty))
+        if len(moved):
+            # Any receipt answers the shortage of its pair: the next one is a new episode.
+            arrived = moved[(moved["txn_type"].astype(object) == "receipt") & (moved["qty"] > 0)]
+            self.store.replenish(
+                zip(arrived["item_id"].astype(str), arrived["site_id"].astype(str), strict=True)
+            )
         if changed_orders:
             pairs.append(self.cache.affected_components(ds, changed_orders))
         if not pairs:
