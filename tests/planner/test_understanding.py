@@ -273,6 +273,10 @@ def test_one_item_named_in_a_question_about_no_item_asks_what_about_it(graph):
         ("would you call the timing belt 525-t5-16 mro", "classify_item"),
         ("10068, is that stock for maintenance or for production?", "classify_item"),
         ("syntetos-boylan class of 10388", "demand_profile"),
+        # lists asked in words no example uses
+        ("stock we should think about getting rid of", "slow_moving_and_excess"),
+        ("where do physical counts differ from the system quantity", "variance"),
+        ("what's currently being produced", "open_wip_orders"),
     ],
 )
 def test_cue_words_settle_the_question_type(graph, question, tool):
@@ -284,3 +288,16 @@ def test_an_item_with_no_demand_says_so_in_words(graph):
     result = ask(graph, "how lumpy is the consumption of 11722")
     assert result["answer"].startswith("11722 has had no demand")
     assert "no_demand" not in result["answer"]
+
+
+def test_a_reading_below_the_floor_is_asked_about_and_yes_answers_it(graph, monkeypatch):
+    from stockwise.assistant.agent.planner import brain
+    from stockwise.assistant.agent.planner.readings import CLARIFYING
+
+    thread = "below-the-floor"
+    monkeypatch.setattr(brain, "FLOOR", 1.01)  # every reading the matcher alone decides
+    first = ask(graph, "inventory valuation by site", thread)
+    assert first["sources"] == [] and CLARIFYING.search(first["answer"])
+    monkeypatch.setattr(brain, "FLOOR", 0.0)
+    reply = ask(graph, "1" if "1)" in first["answer"] else "yes", thread)
+    assert len(calls(reply)) == 1

@@ -28,7 +28,7 @@ DOCUMENT_CUES = re.compile(
     r"|how to\b|what (?:does|do) the (?:\w+ )?(?:say|recommend)|what should (?:i|we) do"
     r"|what (?:are|is) the (?:steps|procedure|process|rules?|checks?|precautions)"
     r"|what (?:do|must|should) (?:i|we|you) do (?:with|about|if|when|after|before)"
-    r"|precautions?|checklists?|daily checks?|safety (?:rules|precautions|measures)"
+    r"|precautions?|checklists?|daily checks?|inspections?|safety (?:rules|precautions|measures)"
     r"|what (?:gloves|goggles|glasses|protection|protective \w+|respirator|mask)"
     r"|(?:gloves|goggles|protection) (?:and \w+ )?(?:for|when|to wear))\b"
     # how a thing is done to something: "how should solder paste be stored"
@@ -49,6 +49,8 @@ SAFETY_CUES = re.compile(
     r"|\b(?:dangerous|hazardous|toxic|harmful|flammable|corrosive|carcinogenic|irritant)\b"
     r"|\bsafe to (?:breathe|touch|handle|use|store|mix|drink|inhale)\b|\binhal\w+|\bspill\w*"
     r"|\bexposure\b|\brules? (?:for|on|about) (?:the |handling |storing |disposing )?\w+"
+    r"|\bstored? .{0,40}\b(?:next to|near|close to|together with|beside)\b|\bwhat torque\b"
+    r"|\b(?:process|procedure)\W*$"
 )
 # What went wrong with a named machine ("the P-3 press cylinder was leaking, what did we
 # find"): its failure reports and manual, not the items the words resemble.
@@ -56,6 +58,12 @@ FAILURE_CUES = re.compile(
     r"\b(?:leak\w*|broke\w*|fail\w*|fault\w*|alarms?|trip(?:s|ped|ping)?|nois\w+|vibrat\w+"
     r"|overheat\w*|chatter\w*|clog\w*|burn\w* out|burnt|seized?|jamm\w+|stopp\w+|went wrong"
     r"|what (?:did we|was) (?:find|found)|what happened|repair\w*|fix\w*)\b"
+)
+# Counted stock against the books: "where do physical counts differ from the system".
+VARIANCE_CUES = re.compile(
+    r"\b(?:counts?|counted|physical|shelf|stock records?)\b.{0,40}\b(?:differ\w*|mismatch\w*"
+    r"|(?:don'?t|do not|doesn'?t|does not) (?:match|agree|tally)|off|disagree\w*)\b"
+    r"|\bdiscrepanc\w+|\bbook(?:s| balance)? (?:vs\.?|versus|against) (?:the )?(?:physical|count)"
 )
 # A policy is a document unless it is an item's reorder policy.
 POLICY = re.compile(r"\bpolic(?:y|ies)\b")
@@ -65,7 +73,8 @@ STOCK_POLICY = re.compile(
 )
 MOVEMENT_CUES = re.compile(
     r"\b(?:movements?|transactions?|ledger|booked|bookings?|postings?|posted|receipts?|"
-    r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in|went out)\b"
+    r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in|went out"
+    r"|stock (?:changes|history)|changes (?:in|of|to) (?:the )?stock)\b"
 )
 USE_WORDS = re.compile(r"\b(?:use[ds]?|usage|consum\w+|demand|issued|need)\b")
 
@@ -81,7 +90,8 @@ PROFILE_CUES = re.compile(
     r"|variable|variability|predictable|unpredictable|spiky|bursty|now and then|every (?:day|"
     r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type)|usage (?:pattern|profile)"
     r"|consumption (?:pattern|profile)|adi|cv2|cv²|syntetos|boylan|sba class\w*"
-    r"|how (?:often|frequently) (?:do|does|is|are) (?:we )?(?:use|consume|need|issue|draw)\w*)\b"
+    r"|how (?:often|frequently) (?:do|does|is|are) (?:we )?(?:use|consume|need|issue|draw)\w*"
+    r"|(?:consumed|used|drawn|issued|demand|usage|consumption) over time)\b"
 )
 
 SLOW_CUES = re.compile(
@@ -89,6 +99,7 @@ SLOW_CUES = re.compile(
     r"|\bno (?:movements?|issues|consumption|usage|demand|activity|transactions)\b"
     r"|\bidle\b|\bdormant\b|\bobsolete\b"
     r"|\bdead stock\b|\bgathering dust\b|\bslow[- ]?mov\w+|\bexcess\b|\boverstock\w*"
+    r"|\bnon[- ]?moving\b|\bget(?:ting)? rid of\b|\bwrite[- ]?offs?\b|\bsurplus\b"
 )
 
 ANOMALY_CUES = re.compile(
@@ -145,6 +156,7 @@ IS_KIND = re.compile(
     r"^(?:is|are|was|would you (?:call|class\w*|count|consider|treat)|should (?:we|i|it|this|that)"
     r" (?:be )?(?:call\w*|class\w*|treat\w*|count\w*|consider\w*|file\w*))\b.{0,80}"
     rf"\b(?:an? |as (?:an? )?)?{KINDS}\W*$"
+    r"|^(?:is|are)\b.{0,60}\b(?:maintenance|production) (?:uses?|needs?|consumes?)\W*$"
 )
 
 # Replaying a policy on history: "replay the current min/max of 4444", "backtest ...".
@@ -173,6 +185,10 @@ RECOMMEND_CUES = re.compile(
     r"|order quantit\w+|order qty|eoq)\b"
 )
 
+# What the plant is making now: its open production orders.
+BEING_MADE = re.compile(
+    r"\b(?:being|getting) (?:produced|made|manufactured|built|baked|assembled|processed)\b"
+)
 ORDER_WORDS = re.compile(r"\b(?:orders?|mos|jobs|batches|work orders)\b")
 LATE_WORDS = re.compile(r"\b(?:stuck|stalled|late|delayed|overdue|past due|behind)\b")
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
@@ -211,6 +227,10 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "wip_component_needs"
     if open_orders and not item_known and ORDER_WORDS.search(q) and not LATE_WORDS.search(q):
         return "open_wip_orders"
+    if not item_known and BEING_MADE.search(q) and not figure and not MONEY_WORDS.search(q):
+        return "open_wip_orders"
+    if not item_known and VARIANCE_CUES.search(q):
+        return "variance"
     if not item_known and SLOW_CUES.search(q) and "how many" not in q:
         return "slow_moving"
     if DOCUMENT_CUES.search(q) and not figure:

@@ -46,7 +46,7 @@ NUMBER_WORDS = {
     "sixty": 60,
     "ninety": 90,
 }
-UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 90, "year": 365}
+UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 90, "year": 365}
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?(?!\d)"
 # One day or one month, as people write them: "2025-08-01", "1 august 2025", "august 1st",
@@ -62,7 +62,7 @@ RANGE = re.compile(
     rf"\b(?:between|from) (?:the )?{DATE} (?:and|to|until|till|through|thru|-) (?:the )?{DATE}"
 )
 SINCE = re.compile(rf"\b(?:since|from|after|starting) (?:the )?(?:start of |beginning of )?{DATE}")
-UNITS = "(day|week|month|quarter|year)"
+UNITS = "(day|week|fortnight|month|quarter|year)"
 
 
 def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
@@ -80,15 +80,22 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
             r"\b(?:in |during |over )?(?:the )?next (\d+|[a-z]+) " + UNITS + r"s?\b",
             "horizon",
         ),
-        (r"\b(?:in |during |over )?(?:the )?next (day|week|month|quarter|year)\b", "horizon1"),
-        (r"\bwithin (?:the next )?(\d+|[a-z]+) (day|week|month|quarter|year)s?\b", "horizon"),
+        (
+            r"\b(?:in |during |over )?(?:the )?(?:next|coming|upcoming) "
+            r"(day|week|fortnight|month|quarter|year)\b",
+            "horizon1",
+        ),
+        (
+            r"\bwithin (?:the next )?(\d+|[a-z]+) (day|week|fortnight|month|quarter|year)s?\b",
+            "horizon",
+        ),
         (
             r"\b(?:in |over |during )?(?:the )?(?:coming|upcoming|following) (\d+|[a-z]+) "
             + UNITS
             + r"s?\b",
             "horizon",
         ),
-        (r"\bin (\d+|[a-z]+) (day|week|month)s?(?: time)?\b", "horizon"),
+        (r"\bin (\d+|[a-z]+) (day|week|fortnight|month)s?(?: time)?\b", "horizon"),
         (
             r"\bbefore (?:a|the|the next|any) (?:new )?(?:delivery|order|restock|"
             r"replenishment) (?:could |can |would )?(?:arrives?|comes? in|gets? here|lands?)\b",
@@ -97,7 +104,7 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
         (r"\bwithin (?:their|its|the) lead ?times?\b|\blead ?times?\b", "lead_time"),
         (
             r"\b(?:in |over |during )?(?:the )?(?:last|past|previous) (\d+|[a-z]+) "
-            r"(day|week|month|quarter|year)s?\b",
+            r"(day|week|fortnight|month|quarter|year)s?\b",
             "past_n",
         ),
         (
@@ -145,8 +152,8 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
             elif unit == "year":
                 out["start"] = pd.Timestamp(a.year - 1, 1, 1)
                 out["end"] = pd.Timestamp(a.year - 1, 12, 31)
-            else:
-                out["start"], out["end"] = a - pd.Timedelta(days=6), a
+            else:  # a week or a fortnight, back from the as-of day
+                out["start"], out["end"] = a - pd.Timedelta(days=UNIT_DAYS[unit] - 1), a
         elif kind == "quarter":
             q = int(g[0])
             year = int(g[1]) if g[1] else a.year

@@ -23,7 +23,10 @@ OUTSIDE_MONEY = re.compile(
 VALUE_WORDS = re.compile(
     r"\b(?:worth|value[ds]?|valuation|money|cash|tied up|sitting in|holding in|cost of)\b"
 )
-WIP_WORDS = re.compile(r"\bwip\b|work[- ]in[- ]progress|\bopen (?:production )?orders\b")
+WIP_WORDS = re.compile(
+    r"\bwip\b|work[- ]in[- ](?:progress|process)|semi[- ]finished|\bopen (?:production )?orders\b"
+    r"|\b(?:in|on the) (?:production|shop floor)\b|\bproduction orders\b"
+)
 PICK_WORDS = {
     "first": 0,
     "1st": 0,
@@ -107,6 +110,8 @@ CLARIFYING = re.compile(
 
 
 def ask_which_intent(labels: list[str]) -> str:
+    if len(labels) == 1:  # one reading, not sure enough to answer it unasked
+        return f"Do you mean {labels[0]}? Reply yes for that, or rephrase."
     lines = [f"{n}) {label}" for n, label in enumerate(labels, start=1)]
     return "\n".join(["Which of these do you mean?", *lines, "Reply with the number, or rephrase."])
 
