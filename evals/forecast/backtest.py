@@ -46,6 +46,7 @@ class SharedPoints:
 
 def standard_methods(points: SharedPoints) -> dict[str, Method]:
     def default(train: np.ndarray, h: int):
+        points(train, h)  # every model of the origin in one fit, the baselines' too
         fc = forecast_periods(train, h, points)
         return fc.point, fc.quantiles
 

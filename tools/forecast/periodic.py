@@ -195,14 +195,18 @@ def _pool_levels(
     # Mean over each member set's rows, as one product: member sets x rows.
     share = np.stack(members).astype(float)
     share /= np.maximum(share.sum(axis=1, keepdims=True), 1.0)
+    # Each row's loss is divided by its scale before the mean over its member set.
+    share /= scale[None, :]
     # loss[w, member set, quantile, level]
     loss = np.zeros((len(POOL_WEIGHTS), len(members), len(QUANTILES), len(LEVEL_GRID)))
     grids = grid_quantiles(train, point, disp, POOL_WEIGHTS, LEVEL_GRID)
+    window_mean = actual.mean(axis=1)[:, None]
     for i, grid in enumerate(grids):
-        # pinball_p(d) = p d + max(-d, 0): the two means over the window serve every p.
-        diff = actual[:, :, None] - grid
-        mean_diff = share @ (diff.mean(axis=1) / scale[:, None])
-        under = share @ (np.maximum(-diff, 0.0).mean(axis=1) / scale[:, None])
+        # pinball_p(d) = p d + max(-d, 0) with d = actual - quantile: the two means over
+        # the window serve every p.
+        mean_diff = share @ (window_mean - grid.mean(axis=1))
+        over = grid - actual[:, :, None]
+        under = share @ np.maximum(over, 0.0, out=over).mean(axis=1)
         for j, p in enumerate(QUANTILES):
             loss[i, :, j] = p * mean_diff + under
     for j, p in enumerate(QUANTILES):
