@@ -5,6 +5,7 @@ Every table lands in one transaction, so a failed write leaves the database as i
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -48,9 +49,21 @@ def write_dataset(dataset: Dataset | str | Path, url: str, *, replace: bool = Fa
                     _write_table(conn, name, tables[name])
             if conn.dialect.name == "postgresql" and "transactions" in tables:
                 _index_ledger(conn)
+        if conn.dialect.name == "postgresql" and "transactions" in tables:
+            _vacuum_ledger(conn)
     finally:
         conn.close()
         engine.dispose()
+
+
+def _vacuum_ledger(conn: sa.Connection) -> None:
+    """VACUUM sets the visibility map, without which PostgreSQL will not answer a period's
+    demand from the covering index alone. It cannot run in a transaction, and the write
+    has landed by now: a failure here only costs speed."""
+    with contextlib.suppress(sa.exc.DBAPIError):
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            'VACUUM (ANALYZE) "transactions"'
+        )
 
 
 def _write_table(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
