@@ -16,6 +16,7 @@ Unknown extra columns of a source are kept, after the contract's columns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +28,7 @@ from stockwise.tools.dataset.schema import TABLES
 
 @dataclass
 class Dataset:
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]  # read-only; from the cache, read on first use
     source: str
     name: str = "dataset"
     currency: str = "USD"
