@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -58,3 +60,39 @@ def test_a_refused_dataset_is_never_cached(small_folder, tmp_path):
         opener.open_dataset(settings, small_folder)
 
     assert not (tmp_path / "data" / "cache").exists()
+
+
+def test_cached_tables_are_read_when_first_asked_for(small_folder, tmp_path):
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+    first = opener.open_dataset(settings, small_folder)
+    opener._memo.clear()
+    cached = opener.open_dataset(settings, small_folder)
+
+    assert cached.tables._frames == {}  # type: ignore[attr-defined]  # nothing converted yet
+    pd.testing.assert_frame_equal(cached.items, first.items)
+    assert set(cached.tables._frames) == {"items"}  # type: ignore[attr-defined]
+    assert cached.items is cached.tables["items"]  # converted once
+    assert list(cached.tables) == list(PRODUCT_TABLES) and len(cached.tables) == len(first.tables)
+
+
+def test_a_broken_cache_file_sends_the_load_back_to_the_source(small_folder, tmp_path):
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+    opener.open_dataset(settings, small_folder)
+    [folder] = (tmp_path / "data" / "cache").iterdir()
+    (folder / "transactions.parquet").write_bytes(b"not parquet")
+    opener._memo.clear()
+
+    again = opener.open_dataset(settings, small_folder)
+
+    assert not again.meta.get("from_cache") and len(again.transactions) == 10
+
+
+def test_a_cache_removed_after_opening_still_gives_its_tables(small_folder, tmp_path):
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+    first = opener.open_dataset(settings, small_folder)
+    opener._memo.clear()
+    cached = opener.open_dataset(settings, small_folder)
+    shutil.rmtree(tmp_path / "data" / "cache")  # another process rewrote it
+
+    for name in PRODUCT_TABLES:
+        pd.testing.assert_frame_equal(cached.tables[name], first.tables[name])

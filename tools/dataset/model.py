@@ -17,7 +17,7 @@ Unknown extra columns of a source are kept, after the contract's columns.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +29,7 @@ from stockwise.tools.dataset.schema import TABLES
 
 @dataclass
 class Dataset:
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]  # read-only; from the cache, read on first use
     source: str
     name: str = "dataset"
     currency: str = "USD"
@@ -41,7 +41,8 @@ class Dataset:
     ledger: str | None = None
 
     def __post_init__(self) -> None:
-        if self.ledger and dict.__contains__(self.tables, "transactions"):
+        in_memory = isinstance(self.tables, dict) and dict.__contains__(self.tables, "transactions")
+        if self.ledger and in_memory:
             # Movements given in memory (a copy with events applied): they are the truth.
             self.ledger = None
 

@@ -4,7 +4,8 @@ Loading a big CSV dataset means parsing and validating millions of rows, which a
 question should not pay for each time. So after a folder dataset validates, its typed
 tables are kept as Parquet in `settings.data_dir/cache`, keyed by the files' names, sizes
 and modification times; the next process reads that copy (no parsing, no validation),
-and within a process the `Dataset` itself is memoised.
+and within a process the `Dataset` itself is memoised. A table is converted to pandas
+when it is first read (`cached_tables.py`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from stockwise.tools.dataset.cached_tables import CachedTables
 from stockwise.tools.dataset.load import input_files, load_dataset, rejects_path_for
 from stockwise.tools.dataset.model import Dataset
-from stockwise.tools.dataset.read import arrow_to_pandas
 from stockwise.tools.dataset.schema import PRODUCT_TABLES
 from stockwise.tools.dataset.source import is_url
 
@@ -81,10 +82,7 @@ def read_cache(cache_dir: Path, signature: str) -> Dataset | None:
         info = json.loads(info_path.read_text(encoding="utf-8"))
         if info.get("signature") != signature:
             return None
-        tables = {
-            name: arrow_to_pandas(name, pq.read_table(cache_dir / f"{name}.parquet"))
-            for name in PRODUCT_TABLES
-        }
+        tables = CachedTables(cache_dir, PRODUCT_TABLES)
     except (OSError, ValueError, pa.ArrowException):
         return None  # no cache, or a broken one: load from the source instead
     docs = info.get("documents_dir")
