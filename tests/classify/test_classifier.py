@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from stockwise.tools.classify.features import descriptions, item_features
-from stockwise.tools.classify.model import MODEL_VERSION
+from stockwise.tools.classify.model import MODEL_VERSION, contradicted
 from stockwise.tools.classify.service import (
     auto_tags,
     build_classifications,
@@ -142,3 +142,10 @@ def test_items_left_out_of_a_capped_training_are_still_judged(plant_ds, monkeypa
     # Every labelled item has a judgement: out-of-fold if learnt from, else the final model's.
     assert list(model.oof.index) == list(labelled.index)
     assert not model.oof[["raw_material", "wip", "finished_good", "mro"]].isna().any().any()
+
+
+def test_a_label_the_behaviour_contradicts_is_kept_when_its_description_backs_it():
+    own = np.array([0.05, 0.05, 0.9, 0.05])  # out-of-fold, text and behaviour together
+    text_own = np.array([0.1, 0.9, 0.1, 0.1])  # out-of-fold, the description alone
+    w = np.array([1.0, 1.0, 1.0, 3.0])  # the last label is a person's correction
+    assert contradicted(own, text_own, w).tolist() == [True, False, False, False]
