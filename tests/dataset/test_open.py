@@ -96,3 +96,18 @@ def test_a_cache_removed_after_opening_still_gives_its_tables(small_folder, tmp_
 
     for name in PRODUCT_TABLES:
         pd.testing.assert_frame_equal(cached.tables[name], first.tables[name])
+
+
+def test_an_on_hand_answer_converts_no_transactions(small_folder, tmp_path):
+    from stockwise.tools.dataset.context import ToolContext
+    from stockwise.tools.stock.levels import OnHandInput, on_hand
+
+    settings = Settings(dataset=str(small_folder), data_dir=tmp_path / "data")
+    opener.open_dataset(settings, small_folder)
+    opener._memo.clear()
+    cached = opener.open_dataset(settings, small_folder)
+
+    result = on_hand(ToolContext(dataset=cached, settings=settings), OnHandInput(item="I1"))
+
+    assert result.items[0].on_hand == 500
+    assert "transactions" not in cached.tables._frames  # type: ignore[attr-defined]

@@ -107,19 +107,19 @@ class StockIndex:
 
     def __init__(self, dataset: Dataset) -> None:
         # No reference to `dataset` itself: the cache below lets the index die with it.
+        # The tables, not the frame: the dataset's cache converts transactions only when a
+        # question needs them (an on-hand or value question does not; 0.1 s on the demo).
+        self._tables = dataset.tables
         self.as_of = pd.Timestamp(dataset.as_of)
         self._build_items(dataset)
         self._build_sites(dataset)
         self._build_levels(dataset)
         self.sql: SqlLedger | None = None
-        self.transactions: pd.DataFrame  # only when the ledger is in memory
         if dataset.ledger:
             # The transactions stay in the database: ledger figures are queries there.
             from stockwise.tools.stock.ledger_sql import SqlLedger
 
             self.sql = SqlLedger(dataset.ledger, self.item_ids, self.site_ids)
-        else:
-            self.transactions = dataset.transactions
         self._ledger_lock = threading.Lock()
         self._memo: dict = {}
 
@@ -163,6 +163,11 @@ class StockIndex:
         self.on_hand_by_item = np.bincount(
             self.lv_item, weights=self.lv_on_hand, minlength=self.n_items
         )
+
+    @property
+    def transactions(self) -> pd.DataFrame:
+        # With a database ledger this reads the movements whole: the stock tools ask self.sql.
+        return self._tables["transactions"]
 
     # --- the ledger: indexed on the first question that needs transactions -------------
     @cached_property
