@@ -101,6 +101,7 @@ def measure(source: str, data_dir: str, repeat: int) -> dict:
             "cold_p95_ms": _p(cold, 95),
             "warm_p50_ms": _p(warm, 50),
         }
+        print(name, out["tools"][name], file=sys.stderr, flush=True)  # progress
     out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     out["cpu_s"] = round(time.process_time() - c0, 1)
     return out
@@ -124,7 +125,7 @@ def main() -> None:
         run = subprocess.run(
             [sys.executable, __file__, "--measure", source, "--data-dir", args.data_dir]
             + ["--repeat", str(args.repeat)],
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             check=True,
         )

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -47,9 +47,9 @@ def load_dataset(
     if keep_ledger and is_url(source):
         from stockwise.tools.dataset.sql_ledger import check_ledger
 
-        check = check_ledger(str(source))
+        check = check_ledger(str(source), READ_ON_FIRST_USE)
         if check.usable:
-            names = tuple(n for n in PRODUCT_TABLES if n != "transactions")
+            names = tuple(n for n in PRODUCT_TABLES if n not in READ_ON_FIRST_USE)
             ledger = check
     raw, label, missing_name = _read(source, names, progress)
     validation = validate_tables(
@@ -83,14 +83,21 @@ def load_dataset(
     )
     if ledger is not None:
         dataset.ledger = str(source)
-        whole = partial(
-            load_dataset, source, lenient=lenient, rejects_path=rejects_path, keep_ledger=False
+        whole = cache(
+            partial(
+                load_dataset, source, lenient=lenient, rejects_path=rejects_path, keep_ledger=False
+            )
         )
-        tables = {k: v for k, v in dataset.tables.items() if k != "transactions"}
-        dataset.tables = LazyTables(
-            tables, {"transactions": lambda: whole().transactions}, {"transactions": ledger.rows}
-        )
+        tables = {k: v for k, v in dataset.tables.items() if k not in READ_ON_FIRST_USE}
+        loaders = {name: partial(lambda n: whole().tables[n], name) for name in READ_ON_FIRST_USE}
+        dataset.tables = LazyTables(tables, loaders, dict(ledger.rows))
     return dataset
+
+
+# With the ledger in PostgreSQL: the tables the stock tools never read (the movements and
+# the other long histories), read whole, with every table validated, by the first tool
+# that asks for one.
+READ_ON_FIRST_USE = ("transactions", "equipment_usage", "work_orders", "boms")
 
 
 def load_evaluation_table(source: str | Path, name: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ dataset whole as before: validation then reports the rows, or sets them aside.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -27,12 +27,13 @@ ID_COLUMNS = ("txn_id", "item_id", "site_id")
 class LedgerCheck:
     usable: bool
     reason: str  # why not, when not usable
-    rows: int = 0
+    rows: dict[str, int] = field(default_factory=dict)  # of the tables read on first use
     summary: str = ""  # rows, sum of qty, first and last time: for the fingerprint
 
 
-def check_ledger(url: str) -> LedgerCheck:
-    """Can the stock tools query this database's transactions in place?"""
+def check_ledger(url: str, unread: tuple[str, ...] = ()) -> LedgerCheck:
+    """Can the stock tools query this database's transactions in place? `rows` counts the
+    transactions and the `unread` tables present."""
     if make_url(url).get_backend_name() != "postgresql":
         return LedgerCheck(False, "only PostgreSQL keeps the ledger in the database")
     engine, conn = connect(url)
@@ -50,15 +51,24 @@ def check_ledger(url: str) -> LedgerCheck:
         if any(c not in columns for c in TX_COLUMNS):
             return LedgerCheck(False, "transactions lacks an optional column")
         counts = conn.execute(_problems_query()).one()
+        present = set(inspector.get_table_names())
+        rows = {  # an absent optional table loads as an empty one
+            name: conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one()
+            if name in present
+            else 0
+            for name in unread
+            if name != "transactions"
+        }
     finally:
         conn.close()
         engine.dispose()
-    rows, problems, duplicates, qty_sum, first, last = counts
-    if not rows:
+    n, problems, duplicates, qty_sum, first, last = counts
+    if not n:
         return LedgerCheck(False, "transactions has no rows")
     if problems or duplicates:
         return LedgerCheck(False, f"{problems + duplicates:,} transactions fail validation")
-    return LedgerCheck(True, "", rows, f"{rows}|{qty_sum!r}|{first}|{last}")
+    rows["transactions"] = int(n)
+    return LedgerCheck(True, "", rows, f"{n}|{qty_sum!r}|{first}|{last}")
 
 
 def _problems_query() -> sa.Select:
