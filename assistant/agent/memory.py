@@ -55,6 +55,11 @@ class BoundedSqliteSaver(SqliteSaver):
             cur.execute(f"DELETE FROM checkpoints WHERE thread_id IN ({idle})", cutoff)
 
 
+def _try_lock(conn: Any, key: int) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (key,)).fetchone()
+    return bool(row and row["got"])
+
+
 def retention_of(settings: Settings) -> Retention:
     return Retention(settings.memory_turns_kept > 0, settings.memory_max_age_days)
 
@@ -79,9 +84,7 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver]:
             # not waited for: a waiting statement is a transaction, which the migrations'
             # CREATE INDEX CONCURRENTLY would wait for in turn (a deadlock).
             key = lock_key("stockwise-checkpoint-setup")
-            while not conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (key,)).fetchone()[
-                "got"
-            ]:
+            while not _try_lock(conn, key):
                 time.sleep(0.1)
             try:
                 saver.setup()
