@@ -11,6 +11,7 @@ delete the rest as each new one is saved. With the turns the graph forgets
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,6 +55,11 @@ class BoundedSqliteSaver(SqliteSaver):
             cur.execute(f"DELETE FROM checkpoints WHERE thread_id IN ({idle})", cutoff)
 
 
+def _try_lock(conn: Any, key: int) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (key,)).fetchone()
+    return bool(row and row["got"])
+
+
 def retention_of(settings: Settings) -> Retention:
     return Retention(settings.memory_turns_kept > 0, settings.memory_max_age_days)
 
@@ -67,13 +73,23 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver]:
         from psycopg.rows import dict_row
 
         from stockwise.assistant.agent.memory_postgres import BoundedPostgresSaver
+        from stockwise.tools.core.pg import lock_key, psycopg_url
 
-        url = settings.checkpoint_url.replace("postgresql+psycopg://", "postgresql://")
+        url = psycopg_url(settings.checkpoint_url)
         with Connection.connect(
             url, autocommit=True, prepare_threshold=0, row_factory=dict_row
         ) as conn:
             saver = BoundedPostgresSaver(conn, retention)
-            saver.setup()
+            # Replicas starting together would race on the migrations: one at a time. Polled,
+            # not waited for: a waiting statement is a transaction, which the migrations'
+            # CREATE INDEX CONCURRENTLY would wait for in turn (a deadlock).
+            key = lock_key("stockwise-checkpoint-setup")
+            while not _try_lock(conn, key):
+                time.sleep(0.1)
+            try:
+                saver.setup()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
             if retention.sweep_due():
                 saver.forget_idle_threads()
             yield saver

@@ -61,8 +61,8 @@ def export(
     end: datetime | None = typer.Option(None, "--to", help="Last moment (UTC), exclusive."),
 ) -> None:
     """Print the entries between --from and --to as JSON lines."""
-    from stockwise.assistant.service.audit import AuditLog
+    from stockwise.assistant.service.audit_store import audit_reader
     from stockwise.tools.core.settings import get_settings
 
-    for entry in AuditLog(get_settings().audit_path).export(start, end):
+    for entry in audit_reader(get_settings()).export(start, end):
         typer.echo(json.dumps(entry, sort_keys=True))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from stockwise.assistant.agent.session import AgentSession
-from stockwise.assistant.service.audit import open_audit_log
+from stockwise.assistant.service.audit_store import open_service_audit
 from stockwise.assistant.service.threads import ThreadOwners
 from stockwise.tools.core.approval import may_approve
 from stockwise.tools.core.errors import StockwiseError
@@ -24,7 +24,7 @@ class DecisionRefused(StockwiseError):
 def decide(session: AgentSession, thread_id: str, decision: str, settings: Settings) -> Any:
     """Approve or reject the action waiting in `thread_id`, as the local user."""
     user, role = settings.local_user, settings.local_role
-    audit = open_audit_log(settings)
+    audit = open_service_audit(settings)
     try:
         waiting = session.pending(thread_id)
         why = refusal(waiting, thread_id, user, role, settings)

@@ -82,9 +82,9 @@ class Workspace:
         """One audit entry, with the log opened and closed around it: the service, the CLI
         and other MCP processes append to the same chained log, and a writer that held it
         open would continue from an end that another one has moved on from."""
-        from stockwise.assistant.service.audit import open_audit_log
+        from stockwise.assistant.service.audit_store import open_service_audit
 
-        audit = open_audit_log(self.settings)
+        audit = open_service_audit(self.settings)
         try:
             audit.append(kind, user, CHANNEL, **data)
         finally:

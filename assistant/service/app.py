@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from stockwise.assistant.agent.session import AgentSession
 from stockwise.assistant.service.alerting import Alerting
-from stockwise.assistant.service.audit import open_audit_log
+from stockwise.assistant.service.audit_store import open_service_audit
 from stockwise.assistant.service.auth import KeyStore, RateLimiter
 from stockwise.assistant.service.deps import Services
 from stockwise.assistant.service.events import EventStore
@@ -24,20 +24,31 @@ from stockwise.assistant.service.pool import TurnPool, default_workers
 from stockwise.assistant.service.runner import TurnRunner
 from stockwise.assistant.service.threads import ThreadOwners
 from stockwise.assistant.service.timing import TimingMiddleware
+from stockwise.assistant.service.turn_lock import ThreadLocks
 from stockwise.tools.core.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 
 
 def build_services(settings: Settings, session: AgentSession) -> Services:
-    audit = open_audit_log(settings)
+    audit = open_service_audit(settings)
     workers = settings.turn_workers or default_workers(offline=session.choice.endpoint is None)
+    owners_store: ThreadOwners
+    turn_locks: ThreadLocks
+    if settings.state_url:  # replicas: shared owners and turn locks (docs/scale.md)
+        from stockwise.assistant.service.threads_postgres import PostgresThreadOwners
+        from stockwise.assistant.service.turn_lock import SharedThreadLocks
+
+        owners_store = PostgresThreadOwners(settings.state_url)
+        turn_locks = SharedThreadLocks(settings.state_url)
+    else:
+        owners_store, turn_locks = ThreadOwners(settings.service_db_path), ThreadLocks()
     return Services(
         settings=settings,
-        runner=TurnRunner(session, audit),
+        runner=TurnRunner(session, audit, turn_locks),
         turns=TurnPool(workers),
         audit=audit,
-        owners=ThreadOwners(settings.service_db_path),
+        owners=owners_store,
         keys=KeyStore.load(settings.api_keys_file) if settings.api_keys_file else None,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         events=EventStore(settings.service_db_path),
@@ -117,6 +128,28 @@ def create_app(
     )
     app.state.services = None
     app.add_exception_handler(RequestValidationError, invalid_request)
+    if settings.state_url:
+        import psycopg
+
+        from stockwise.tools.core.pg import where
+
+        shared_at = where(settings.state_url)
+
+        async def state_gone(request: Request, error: Exception) -> JSONResponse:
+            # A 503 the client may retry (on this replica or another), never a wrong answer:
+            # a turn that failed midway left its thread at its last whole checkpoint, and a
+            # retried approval writes each requisition once (its id is the key).
+            return JSONResponse(
+                {
+                    "detail": f"The shared state database (PostgreSQL {shared_at}) did not "
+                    f"answer ({type(error).__name__}); try again in a moment. A retried "
+                    "approval is not applied twice."
+                },
+                status_code=503,
+                headers={"Retry-After": "2"},
+            )
+
+        app.add_exception_handler(psycopg.OperationalError, state_gone)
     app.add_middleware(BodyLimitMiddleware)
     if insecure_open and settings.api_keys_file is None:
         app.add_middleware(OpenAccessWarning)

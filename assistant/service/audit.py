@@ -80,6 +80,24 @@ def parse_entry(line: bytes) -> tuple[dict[str, Any] | None, str]:
     return entry, ""
 
 
+def new_entry(
+    key: bytes, seq: int, prev: str, kind: str, user: str, channel: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Entry `seq` of a chain whose last MAC is `prev`, MAC'd with `key`."""
+    entry: dict[str, Any] = {
+        "seq": seq,
+        "time": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "kind": kind,
+        "user": clean_text(user),
+        "channel": channel,
+        "data": _plain(data),
+        "key": key_id(key),
+        "prev": prev,
+    }
+    entry["mac"] = entry_mac(key, entry)
+    return entry
+
+
 def last_line(path: Path) -> bytes | None:
     """The last line (without its newline), read from the end: a long log is not read
     whole. None for an empty or missing file."""
@@ -236,17 +254,7 @@ class AuditLog:
             raise RuntimeError("the audit log was opened without its MAC key: read-only")
         assert self._last is not None
         seq, prev = self._last
-        entry: dict[str, Any] = {
-            "seq": seq + 1,
-            "time": datetime.now(UTC).isoformat(timespec="microseconds"),
-            "kind": kind,
-            "user": clean_text(user),
-            "channel": channel,
-            "data": _plain(data),
-            "key": self.key_id,
-            "prev": prev,
-        }
-        entry["mac"] = entry_mac(self.key, entry)
+        entry = new_entry(self.key, seq + 1, prev, kind, user, channel, data)
         if self._out is None:
             self._out = self.path.open("a", encoding="ascii")
         # One write per line, flushed (readers and a crash see whole lines, or a torn last

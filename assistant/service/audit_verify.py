@@ -7,6 +7,7 @@ fields missing) are reported as such."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,47 +68,53 @@ def verify_log(path: Path, key: bytes, head: Head | None, head_where: str) -> Ve
         elif head is None:
             verdict.notices.append("no log yet")
         return verdict
+    with path.open("rb") as source:
+        return check_lines(verdict, source, key, head_where)
+
+
+def check_lines(verdict: Verdict, source: Iterable[bytes], key: bytes, head_where: str) -> Verdict:
+    """Check each line (MAC, chain, sequence) and the end against `verdict.head`."""
+    problems, head, current_key = verdict.problems, verdict.head, key_id(key)
     checkpointed: tuple[int, str] | None = None  # (line, MAC) of the checkpointed entry
     prev: str | None = GENESIS
     seq: int | None = 1
-    with path.open("rb") as source:
-        for number, raw in enumerate(source, 1):
-            if not raw.endswith(b"\n"):
-                problems.append(
-                    Problem(
-                        number,
-                        "an unfinished last line (a write cut short); the service sets it "
-                        "aside at its next start",
-                    )
+    for number, raw in enumerate(source, 1):
+        if not raw.endswith(b"\n"):
+            problems.append(
+                Problem(
+                    number,
+                    "an unfinished last line (a write cut short); the service sets it "
+                    "aside at its next start",
                 )
-                break
-            entry, why = parse_entry(raw)
-            if entry is None:
-                problems.append(Problem(number, why))
-                prev = seq = None  # what follows a bad line is checked against itself
-                continue
-            verdict.entries += 1
-            if entry["key"] != current_key:
-                problems.append(
-                    Problem(number, f"written with MAC key {entry['key']}, not {current_key}")
+            )
+            break
+        entry, why = parse_entry(raw)
+        if entry is None:
+            problems.append(Problem(number, why))
+            prev = seq = None  # what follows a bad line is checked against itself
+            continue
+        verdict.entries += 1
+        if entry["key"] != current_key:
+            problems.append(
+                Problem(number, f"written with MAC key {entry['key']}, not {current_key}")
+            )
+        elif entry_mac(key, entry) != entry["mac"]:
+            problems.append(
+                Problem(number, "its MAC does not match its content (edited or forged)")
+            )
+        if prev is not None and entry["prev"] != prev:
+            problems.append(
+                Problem(
+                    number,
+                    "does not follow the entry before it (one removed, inserted or reordered)",
                 )
-            elif entry_mac(key, entry) != entry["mac"]:
-                problems.append(
-                    Problem(number, "its MAC does not match its content (edited or forged)")
-                )
-            if prev is not None and entry["prev"] != prev:
-                problems.append(
-                    Problem(
-                        number,
-                        "does not follow the entry before it (one removed, inserted or reordered)",
-                    )
-                )
-            if seq is not None and entry["seq"] != seq:
-                problems.append(Problem(number, f"sequence {entry['seq']} where {seq} was due"))
-            prev, seq = entry["mac"], entry["seq"] + 1
-            verdict.last_seq = entry["seq"]
-            if head is not None and entry["seq"] == head.count:
-                checkpointed = (number, entry["mac"])
+            )
+        if seq is not None and entry["seq"] != seq:
+            problems.append(Problem(number, f"sequence {entry['seq']} where {seq} was due"))
+        prev, seq = entry["mac"], entry["seq"] + 1
+        verdict.last_seq = entry["seq"]
+        if head is not None and entry["seq"] == head.count:
+            checkpointed = (number, entry["mac"])
     if head is None:
         if verdict.entries:
             problems.append(
@@ -151,6 +158,20 @@ def verify_log(path: Path, key: bytes, head: Head | None, head_where: str) -> Ve
 def verify_settings(settings: Settings) -> Verdict:
     """The service's log, with the configured key and head store (neither is created)."""
     key, _ = load_key(settings, create=False)
+    if settings.state_url:
+        from stockwise.assistant.service.audit_postgres import PostgresAuditLog
+
+        shared = PostgresAuditLog(settings.state_url, None)
+        verdict = Verdict(shared.path, head=shared.read_head(), head_where=shared.where)
+        if verdict.head is not None and verdict.head.key_id != key_id(key):
+            verdict.problems.append(
+                Problem(
+                    0,
+                    f"the log was checkpointed with MAC key {verdict.head.key_id}, "
+                    f"but the key given is {key_id(key)}",
+                )
+            )
+        return check_lines(verdict, shared.lines(), key, shared.where)
     store = open_head_store(settings)
     try:
         head = store.read()

@@ -5,9 +5,7 @@ the audit log, and the final answer with its sources."""
 from __future__ import annotations
 
 import json
-import threading
 import time
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,13 +16,11 @@ from stockwise.assistant.agent.graph import final_answer
 from stockwise.assistant.agent.session import AgentSession, still_waiting
 from stockwise.assistant.service.audit import AuditLog, content_hash
 from stockwise.assistant.service.auth import Principal
+from stockwise.assistant.service.turn_lock import ThreadLocks
 
 
 def _config(thread_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": thread_id}, "recursion_limit": 25}
-
-
-LOCK_STRIPES = 256
 
 
 class NothingPending(Exception):
@@ -32,21 +28,16 @@ class NothingPending(Exception):
 
 
 class TurnRunner:
-    def __init__(self, session: AgentSession, audit: AuditLog):
+    def __init__(self, session: AgentSession, audit: AuditLog, locks: ThreadLocks | None = None):
         self.session = session
         self.audit = audit
-        # One turn at a time per thread: two concurrent approvals must not run an action
-        # twice, and two questions must not fork the thread's checkpoints.
-        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
-
-    def _lock(self, thread_id: str) -> threading.Lock:
-        return self._locks[zlib.crc32(thread_id.encode("utf-8")) % LOCK_STRIPES]
+        self.locks = locks or ThreadLocks()  # one turn at a time per thread (turn_lock)
 
     def ask(
         self, question: str, thread_id: str, who: Principal, channel: str, fresh: bool = False
     ) -> Iterator[dict]:
         """`fresh`: the caller made `thread_id` up just now, so nothing can be waiting in it."""
-        with self._lock(thread_id):
+        with self.locks.hold(thread_id):
             self.audit.append("question", who.user, channel, thread_id=thread_id, text=question)
             # A question in a thread whose action waits for a decision is not asked: the
             # action keeps waiting (never dropped unseen) and the answer says how to decide.
@@ -77,7 +68,7 @@ class TurnRunner:
     def resume(
         self, decision: str, comment: str | None, thread_id: str, who: Principal, channel: str
     ) -> Iterator[dict]:
-        with self._lock(thread_id):
+        with self.locks.hold(thread_id):
             actions = self.pending(thread_id)
             if not actions:
                 why = f"Thread {thread_id} has no action waiting for approval."

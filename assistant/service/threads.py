@@ -17,12 +17,15 @@ class ThreadTaken(Exception):
 
 class ThreadOwners:
     def __init__(self, path: Path, remembered: int = REMEMBERED):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._lock = threading.Lock()  # the connection; never held by the event loop
         self._known: dict[str, str] = {}  # thread id -> owner; oldest first
         self._known_lock = threading.Lock()  # held only for dict operations
         self._remembered = remembered
+        self._open(path)
+
+    def _open(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()  # the connection; never held by the event loop
         # WAL without a sync per commit: a claim costs ~0.1 ms instead of ~18 ms; a power
         # cut may lose the newest claims, never corrupt the file.
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -47,20 +50,29 @@ class ThreadOwners:
         found = self.known(thread_id)
         if found is not None:
             return found
+        user = self._read(thread_id)
+        if user is not None:
+            self._remember(thread_id, user)
+        return user
+
+    def _read(self, thread_id: str) -> str | None:
         with self._lock:
             row = self._conn.execute(
                 "SELECT user FROM thread_owner WHERE thread_id = ?", (thread_id,)
             ).fetchone()
-        if row is None:
-            return None
-        self._remember(thread_id, row[0])
-        return row[0]
+        return None if row is None else row[0]
 
     def claim(self, thread_id: str, user: str, channel: str) -> bool:
         """Record `user` as the owner of a new thread; False if someone else owns it."""
         known = self.owner(thread_id)
         if known is not None:
             return known == user
+        owner = self._insert(thread_id, user, channel)
+        self._remember(thread_id, owner)
+        return owner == user
+
+    def _insert(self, thread_id: str, user: str, channel: str) -> str:
+        """Record `user` unless the thread has an owner; return the owner either way."""
         with self._lock, self._conn:
             self._conn.execute(
                 "INSERT OR IGNORE INTO thread_owner (thread_id, user, channel) VALUES (?, ?, ?)",
@@ -69,8 +81,7 @@ class ThreadOwners:
             row = self._conn.execute(
                 "SELECT user FROM thread_owner WHERE thread_id = ?", (thread_id,)
             ).fetchone()
-        self._remember(thread_id, row[0])
-        return row[0] == user
+        return row[0]
 
     def close(self) -> None:
         self._conn.close()

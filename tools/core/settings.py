@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
 
     # --- stores -------------------------------------------------------------------------
+    state_url: str | None = Field(
+        default=None,
+        description="postgresql:// URL for the state several `stockwise serve` replicas "
+        "share: conversation memory, thread owners, the audit log (entries and head), turn "
+        "locks and approved requisitions. Unset: SQLite and files in data_dir.",
+    )
     checkpoint_url: str | None = Field(
         default=None,
         description="postgresql:// URL for conversation memory. Unset: SQLite in data_dir.",
@@ -190,6 +196,14 @@ class Settings(BaseSettings):
     alert_backoff_s: float = Field(
         default=1.0, description="First retry wait; doubled each retry (1, 2, 4, 8 s)."
     )
+
+    @model_validator(mode="after")
+    def _shared_state(self) -> Settings:
+        # One setting moves every shared store; a URL set on its own still wins.
+        if self.state_url:
+            self.checkpoint_url = self.checkpoint_url or self.state_url
+            self.audit_checkpoint_url = self.audit_checkpoint_url or self.state_url
+        return self
 
     @property
     def demo_dir(self) -> Path:

@@ -185,6 +185,14 @@ def write_purchase_requisitions(
     unknown = sorted({line.item_id for line in lines} - known)
     if unknown:
         raise InvalidArgumentError(f"requisitions name unknown items: {', '.join(unknown)}")
+    if ctx.settings.state_url:  # service replicas: one table, each id once (docs/scale.md)
+        from stockwise.tools.replenish import requisitions_postgres as shared
+
+        written, before = shared.insert_requisitions(ctx.settings.state_url, lines, approval)
+        where = shared.table_name(ctx.settings.state_url)
+        return WriteRequisitionsResult(
+            path=where, json_path=where, written=written, already_there=before
+        )
     path = requisitions_path(ctx.settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
