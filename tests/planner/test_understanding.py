@@ -277,6 +277,9 @@ def test_one_item_named_in_a_question_about_no_item_asks_what_about_it(graph):
         ("stock we should think about getting rid of", "slow_moving_and_excess"),
         ("where do physical counts differ from the system quantity", "variance"),
         ("what's currently being produced", "open_wip_orders"),
+        # "explain" a policy is the policy, not a "why?" about the last answer
+        ("explain the critical spares policy", "search_documents"),
+        ("tell me whether 10963 is really wip", "classify_item"),
     ],
 )
 def test_cue_words_settle_the_question_type(graph, question, tool):

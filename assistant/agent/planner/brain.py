@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.tools import BaseTool
 
 from stockwise.assistant.agent.planner.arguments import declared_entities, fill_args
-from stockwise.assistant.agent.planner.cues import cue_intent
+from stockwise.assistant.agent.planner.cues import DOCUMENT_CUES, POLICY, cue_intent
 from stockwise.assistant.agent.planner.entities import EntityExtractor
 from stockwise.assistant.agent.planner.intents import (
     DECLINE,
@@ -244,6 +244,8 @@ class Brain:
         asks_why = short and any(q.startswith(w) or q == w for w in WHY_WORDS)
         # "why did you alert on 4412?" is a question of its own, not a "why?" follow-up.
         asks_why = asks_why and not (match.intent == "stock_alerts" and _decisive(match))
+        # "explain the critical spares policy" asks for a document, not about the last answer.
+        asks_why = asks_why and not (POLICY.search(q) or DOCUMENT_CUES.search(q))
         if asks_why:
             if not previous:
                 return Plan(

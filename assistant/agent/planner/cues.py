@@ -29,6 +29,7 @@ DOCUMENT_CUES = re.compile(
     r"|what (?:are|is) the (?:steps|procedure|process|rules?|checks?|precautions)"
     r"|what (?:do|must|should) (?:i|we|you) do (?:with|about|if|when|after|before)"
     r"|precautions?|checklists?|daily checks?|inspections?|safety (?:rules|precautions|measures)"
+    r"|lock ?out|tag ?out|loto|what to do (?:if|when|with|about|after|before)"
     r"|what (?:gloves|goggles|glasses|protection|protective \w+|respirator|mask)"
     r"|(?:gloves|goggles|protection) (?:and \w+ )?(?:for|when|to wear))\b"
     # how a thing is done to something: "how should solder paste be stored"
@@ -51,6 +52,7 @@ SAFETY_CUES = re.compile(
     r"|\bexposure\b|\brules? (?:for|on|about) (?:the |handling |storing |disposing )?\w+"
     r"|\bstored? .{0,40}\b(?:next to|near|close to|together with|beside)\b|\bwhat torque\b"
     r"|\b(?:process|procedure)\W*$"
+    r"|\bhow long (?:can|may|should|must) .{0,40}\b(?:stay|be (?:kept|stored|left|used))\b"
 )
 # What went wrong with a named machine ("the P-3 press cylinder was leaking, what did we
 # find"): its failure reports and manual, not the items the words resemble.
@@ -87,7 +89,8 @@ COVER_WORDS = re.compile(r"\brun (?:out|short|dry)\b|\bcover\b|\benough\b|\bstoc
 
 PROFILE_CUES = re.compile(
     r"\b(?:intermittent\w*|lumpy|erratic|sporadic|steady|regular|regularly|irregular\w*|smooth"
-    r"|variable|variability|predictable|unpredictable|spiky|bursty|now and then|every (?:day|"
+    r"|variable|variability|predictable|unpredictable|spiky|bursty|bursts?|consistent\w*"
+    r"|now and then|every (?:day|"
     r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type)|usage (?:pattern|profile)"
     r"|consumption (?:pattern|profile)|adi|cv2|cv²|syntetos|boylan|sba class\w*"
     r"|how (?:often|frequently) (?:do|does|is|are) (?:we )?(?:use|consume|need|issue|draw)\w*"
@@ -100,6 +103,7 @@ SLOW_CUES = re.compile(
     r"|\bidle\b|\bdormant\b|\bobsolete\b"
     r"|\bdead stock\b|\bgathering dust\b|\bslow[- ]?mov\w+|\bexcess\b|\boverstock\w*"
     r"|\bnon[- ]?moving\b|\bget(?:ting)? rid of\b|\bwrite[- ]?offs?\b|\bsurplus\b"
+    r"|\bwithout (?:any )?(?:use|usage|movements?|demand)\b|\bunused\b"
 )
 
 ANOMALY_CUES = re.compile(
@@ -142,7 +146,8 @@ REQUISITION_CUES = re.compile(
 KINDS = (
     r"(?:spare(?: part)?|component|raw(?: material)?|consumable|wip|mro|finished(?: good)?"
     r"|production (?:input|material)|maintenance (?:item|part|material)|work in progress"
-    r"|semi[- ]finished|sub[- ]?assembly|tool|for maintenance|for production)s?"
+    r"|semi[- ]finished|sub[- ]?assembly|tool|for maintenance|for production|upkeep"
+    r"|maintenance suppl(?:y|ie)|production)s?"
 )
 CLASSIFY_CUES = re.compile(
     r"\bwhat (?:kind|type|sort) of (?:an? )?(?:item|part|material|thing|product|stock)\b"
@@ -157,6 +162,9 @@ IS_KIND = re.compile(
     r" (?:be )?(?:call\w*|class\w*|treat\w*|count\w*|consider\w*|file\w*))\b.{0,80}"
     rf"\b(?:an? |as (?:an? )?)?{KINDS}\W*$"
     r"|^(?:is|are)\b.{0,60}\b(?:maintenance|production) (?:uses?|needs?|consumes?)\W*$"
+    rf"|\b(?:whether|if) .{{0,40}}\b(?:is|are) (?:really |actually )?(?:an? )?{KINDS}\W*$"
+    r"|\b(?:correctly|rightly|wrongly) (?:categori[sz]ed|classified|classed|filed|labell?ed)\b"
+    r"|\b(?:right|wrong|correct) (?:category|class|classification)\b"
 )
 
 # Replaying a policy on history: "replay the current min/max of 4444", "backtest ...".
