@@ -1,7 +1,8 @@
 """Purchase requisitions, an action that waits for a person: `draft_purchase_requisitions`
 prepares them; run with an `Approval` (the agent graph pauses for one first, and shows the
 drafts), it also appends them to `<data_dir>/requisitions/requisitions.csv` and
-`requisitions.jsonl`, all or nothing, and says where. `write_purchase_requisitions` is that
+`requisitions.jsonl`, all or nothing, and says where (with `state_url`, the table that
+service replicas share: `requisitions_postgres`). `write_purchase_requisitions` is that
 write on its own, for a script."""
 
 from __future__ import annotations
