@@ -190,7 +190,7 @@ class AlertStore:
                     body["received_before"] = self._received(row.item_id, row.site_id)
                 kind = None
                 unfinished = None if live is not None or body is None else self._unfinished(row)
-                if unfinished is not None:
+                if unfinished is not None and body is not None:
                     kind, alert_id = "reopened", unfinished
                     state = "escalated" if body["urgent"] else "open"
                     self._conn.execute(
