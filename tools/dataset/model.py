@@ -17,7 +17,7 @@ Unknown extra columns of a source are kept, after the contract's columns.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -82,11 +82,11 @@ class LazyTables(dict):
     def __init__(
         self,
         tables: dict[str, pd.DataFrame],
-        loaders: dict[str, Callable],
+        loaders: Mapping[str, Callable[[], pd.DataFrame]],
         rows_unread: dict[str, int],
     ) -> None:
         super().__init__(tables)
-        self.loaders = loaders
+        self.loaders = dict(loaders)
         self.rows_unread = rows_unread
         self._lock = threading.Lock()
 
