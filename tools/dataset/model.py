@@ -83,11 +83,11 @@ class LazyTables(dict):
     def __init__(
         self,
         tables: dict[str, pd.DataFrame],
-        loaders: dict[str, Callable],
+        loaders: Mapping[str, Callable[[], pd.DataFrame]],
         rows_unread: dict[str, int],
     ) -> None:
         super().__init__(tables)
-        self.loaders = loaders
+        self.loaders = dict(loaders)
         self.rows_unread = rows_unread
         self._lock = threading.Lock()
 
