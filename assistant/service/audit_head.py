@@ -14,6 +14,7 @@ from typing import Any
 from stockwise.tools.core.settings import Settings
 
 TABLE = "stockwise_audit_head"
+SHARED_LOG = "stockwise-service"  # the head's row of the log replicas share (audit_postgres)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class HeadStore:
 
 
 def open_head_store(settings: Settings) -> HeadStore:
-    name = str(settings.audit_path.resolve())
+    # Replicas (`state_url`) share one log, so one row whatever each one's data_dir.
+    name = SHARED_LOG if settings.state_url else str(settings.audit_path.resolve())
     url = settings.audit_checkpoint_url
     if url:
         import psycopg

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from stockwise.assistant.service.audit import GENESIS, AuditLog, new_entry, parse_entry
+from stockwise.assistant.service.audit_head import SHARED_LOG, Head
 from stockwise.assistant.service.audit_head import TABLE as HEAD_TABLE
-from stockwise.assistant.service.audit_head import Head
 from stockwise.assistant.service.audit_key import key_id
 from stockwise.tools.core.pg import ensure_tables, pool_for, where
 
-SHARED_LOG = "stockwise-service"  # the head's row: the same for every replica
 ENTRY_TABLE = "stockwise_audit_entry"
 DDL = (
     f"CREATE TABLE IF NOT EXISTS {HEAD_TABLE} (log TEXT PRIMARY KEY, count BIGINT NOT NULL, "

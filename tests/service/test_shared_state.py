@@ -111,3 +111,11 @@ def test_requisitions_approved_twice_land_once(state_url):
     written = sorted(r[0] for r in results)
     assert written == [[], ["PR-0", "PR-1", "PR-2"]]
     assert sorted(r[1] for r in results) == [[], ["PR-0", "PR-1", "PR-2"]]
+
+
+def test_a_report_reads_the_shared_head(state_url, tmp_path):
+    from stockwise.assistant.service.audit_head import describe_head
+
+    PostgresAuditLog(state_url, KEY).append("question", "ana", "api", text="on hand?")
+    settings = Settings(data_dir=tmp_path / "d", state_url=state_url)
+    assert describe_head(settings).startswith("Audit log: 1 entries, last MAC")
