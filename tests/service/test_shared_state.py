@@ -119,3 +119,21 @@ def test_a_report_reads_the_shared_head(state_url, tmp_path):
     PostgresAuditLog(state_url, KEY).append("question", "ana", "api", text="on hand?")
     settings = Settings(data_dir=tmp_path / "d", state_url=state_url)
     assert describe_head(settings).startswith("Audit log: 1 entries, last MAC")
+
+
+def test_connections_cut_by_the_server_are_replaced_on_the_next_use(state_url):
+    import psycopg
+
+    from stockwise.tools.core.pg import APPLICATION
+
+    owners = PostgresThreadOwners(state_url)
+    assert owners.claim("t-cut", "ana", "api")
+    with psycopg.connect(URL, autocommit=True) as admin:  # this process's pooled ones only
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = %s",
+            (APPLICATION,),
+        ).fetchone()[0]
+    assert cut >= 1
+    fresh = PostgresThreadOwners(state_url)  # a new cache: this read goes to the database
+    assert fresh.owner("t-cut") == "ana"

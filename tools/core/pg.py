@@ -5,10 +5,13 @@ and came back costs one reconnect, not an error on every later request."""
 
 from __future__ import annotations
 
+import os
 import threading
 import zlib
 from typing import Any
 
+# How the server lists this process's connections (pg_stat_activity): which replica holds one.
+APPLICATION = f"stockwise-{os.getpid()}"
 _pools: dict[str, Any] = {}
 _pools_lock = threading.Lock()
 
@@ -37,7 +40,11 @@ def pool_for(url: str) -> Any:
                 max_size=32,
                 timeout=30,
                 check=ConnectionPool.check_connection,
-                kwargs={"autocommit": True, "connect_timeout": 5},
+                kwargs={
+                    "autocommit": True,
+                    "connect_timeout": 5,
+                    "application_name": APPLICATION,
+                },
                 open=True,
             )
             _pools[url] = pool
