@@ -24,14 +24,15 @@ def describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def engine_for(url: str) -> sa.Engine:
+def engine_for(url: str, *, pre_ping: bool = False) -> sa.Engine:
+    """`pre_ping`: test a pooled connection before use (a restarted server: reconnect)."""
     parsed = make_url(url)
     connect_args = {}
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
-    engine = sa.create_engine(parsed, connect_args=connect_args)
+    engine = sa.create_engine(parsed, connect_args=connect_args, pool_pre_ping=pre_ping)
     if parsed.get_backend_name() == "sqlite":
         _transactional_ddl(engine)
     return engine

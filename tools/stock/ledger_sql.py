@@ -52,8 +52,7 @@ class SqlLedger:
 
     def __init__(self, url: str, item_ids: pd.Index, site_ids: pd.Index) -> None:
         self.url = url
-        self.engine = engine_for(url)
-        self.engine.pool._pre_ping = True  # a restarted server: reconnect, don't fail
+        self.engine = engine_for(url, pre_ping=True)  # a restarted server: reconnect
         sa.event.listen(self.engine, "connect", _session_settings)
         self.item_ids = item_ids
         self.site_ids = site_ids
