@@ -31,7 +31,8 @@ def demo(demo_dir, monkeypatch, tmp_path):
 def ask(*args: str) -> dict:
     done = runner.invoke(app, ["ask", *args, "--json"])
     assert done.exit_code == 0, done.output
-    return json.loads(done.output)
+    # The JSON is stdout; `output` also holds stderr, where a warning or note may land.
+    return json.loads(done.stdout)
 
 
 def audit_kinds() -> list[str]:
