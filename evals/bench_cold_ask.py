@@ -73,6 +73,10 @@ def main() -> None:
 
     print(f"cold `stockwise ask {args.question!r}`, {args.runs} interleaved runs each")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Both builds then compile their modules from source on every run, which an installed
+        # copy does only once: the build with more modules pays more.
+        print("note: PYTHONDONTWRITEBYTECODE is set: each run compiles from source")
     medians = {}
     for name, runs in samples.items():
         wall = statistics.median(w for w, _ in runs)
