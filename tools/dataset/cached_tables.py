@@ -13,46 +13,29 @@ keep what they had.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from stockwise.tools.dataset.model import LazyTables
 from stockwise.tools.dataset.read import arrow_to_pandas
 
 
-class CachedTables(Mapping[str, pd.DataFrame]):
-    """`{name: DataFrame}` over the cache folder's `NAME.parquet` files, read once each."""
+def cached_tables(folder: Path, names: Iterable[str]) -> LazyTables:
+    """`{name: DataFrame}` over the cache folder's `NAME.parquet` files, read once each; the
+    row counts come from the footers. Opens every table's file now; raises OSError or
+    ArrowException if one is missing or unreadable."""
+    files = {name: pq.ParquetFile(pa.OSFile(str(folder / f"{name}.parquet"))) for name in names}
+    loaders = {name: partial(_read, name, parquet) for name, parquet in files.items()}
+    rows = {name: parquet.metadata.num_rows for name, parquet in files.items()}
+    return LazyTables({}, loaders, rows)
 
-    def __init__(self, folder: Path, names: Iterable[str]) -> None:
-        """Opens every table's file now; raises OSError or ArrowException if one is missing
-        or unreadable."""
-        self._files = {
-            name: pq.ParquetFile(pa.OSFile(str(folder / f"{name}.parquet"))) for name in names
-        }
-        self._frames: dict[str, pd.DataFrame] = {}
-        # Tools run on worker threads (the service, the MCP server): one conversion per table.
-        self._lock = threading.Lock()
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        frame = self._frames.get(name)
-        if frame is not None:
-            return frame
-        with self._lock:
-            if name not in self._frames:
-                parquet = self._files[name]  # KeyError for a name that is no table
-                self._frames[name] = arrow_to_pandas(name, parquet.read())
-                parquet.close()
-            return self._frames[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._files  # Mapping's own would convert the table to answer
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
+def _read(name: str, parquet: pq.ParquetFile) -> pd.DataFrame:
+    frame = arrow_to_pandas(name, parquet.read())
+    parquet.close()
+    return frame

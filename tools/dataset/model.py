@@ -41,7 +41,7 @@ class Dataset:
     ledger: str | None = None
 
     def __post_init__(self) -> None:
-        in_memory = isinstance(self.tables, dict) and dict.__contains__(self.tables, "transactions")
+        in_memory = isinstance(self.tables, dict) and "transactions" in self.tables
         if self.ledger and in_memory:
             # Movements given in memory (a copy with events applied): they are the truth.
             self.ledger = None
@@ -72,13 +72,15 @@ class Dataset:
     def row_counts(self) -> dict[str, int]:
         tables = self.tables
         if isinstance(tables, LazyTables):
-            return {**{n: len(df) for n, df in dict.items(tables)}, **tables.rows_unread}
+            return tables.row_counts()
         return {name: len(df) for name, df in tables.items()}
 
 
-class LazyTables(dict):
-    """Tables some of which (`loaders`) are read on first use, once, under a lock;
-    `rows_unread` holds the row counts of those not read yet."""
+class LazyTables(Mapping[str, pd.DataFrame]):
+    """Tables some of which (`loaders`) are read on first use, once, under a lock (tools run
+    on worker threads); `rows_unread` holds the row counts of those not read yet. `in`,
+    iteration and `len` see every table without reading it; `{**tables}` reads them all, so
+    a copy of the dataset with a table replaced does not lose the others."""
 
     def __init__(
         self,
@@ -86,31 +88,37 @@ class LazyTables(dict):
         loaders: Mapping[str, Callable[[], pd.DataFrame]],
         rows_unread: dict[str, int],
     ) -> None:
-        super().__init__(tables)
+        self._frames = dict(tables)
         self.loaders = dict(loaders)
         self.rows_unread = rows_unread
+        self._names = list(dict.fromkeys([*tables, *loaders]))  # one order, read or not
         self._lock = threading.Lock()
 
-    # Iterating, `{**tables}` and `dict(tables)` see every table, reading the unread ones:
-    # a copy of the dataset with a table replaced must not lose the others.
-    def keys(self) -> list[str]:  # type: ignore[override]
-        unread = [n for n in self.loaders if not dict.__contains__(self, n)]
-        return [*dict.keys(self), *unread]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
-
-    def items(self) -> list[tuple[str, pd.DataFrame]]:  # type: ignore[override]
-        return [(name, self[name]) for name in self.keys()]
-
-    def values(self) -> list[pd.DataFrame]:  # type: ignore[override]
-        return [self[name] for name in self.keys()]
-
-    def __missing__(self, name: str) -> pd.DataFrame:
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        frame = self._frames.get(name)
+        if frame is not None:
+            return frame
         if name not in self.loaders:
             raise KeyError(name)
         with self._lock:
-            if not dict.__contains__(self, name):
-                self[name] = self.loaders[name]()
+            if name not in self._frames:
+                self._frames[name] = self.loaders[name]()
                 self.rows_unread.pop(name, None)
-        return dict.__getitem__(self, name)
+            return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._frames or name in self.loaders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def is_read(self, name: str) -> bool:
+        """Whether `name` has been read (or was given) already."""
+        return name in self._frames
+
+    def row_counts(self) -> dict[str, int]:
+        """Every table's rows, the unread ones from `rows_unread` (nothing is read)."""
+        return {**{n: len(df) for n, df in self._frames.items()}, **self.rows_unread}

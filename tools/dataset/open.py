@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from stockwise.tools.dataset.cached_tables import CachedTables
+from stockwise.tools.dataset.cached_tables import cached_tables
 from stockwise.tools.dataset.load import input_files, load_dataset, rejects_path_for
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import PRODUCT_TABLES
@@ -82,7 +82,7 @@ def read_cache(cache_dir: Path, signature: str) -> Dataset | None:
         info = json.loads(info_path.read_text(encoding="utf-8"))
         if info.get("signature") != signature:
             return None
-        tables = CachedTables(cache_dir, PRODUCT_TABLES)
+        tables = cached_tables(cache_dir, PRODUCT_TABLES)
     except (OSError, ValueError, pa.ArrowException):
         return None  # no cache, or a broken one: load from the source instead
     docs = info.get("documents_dir")
