@@ -32,16 +32,11 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from bench_service import QUESTIONS as SERVICE_QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = [
-    "what is below reorder point?",
-    "how many of item 1002 do we have at S2?",
-    "inventory valuation by site",
-    "what is our WIP worth?",
-    "how many orders are on the floor right now",
-    "how many hydraulic seal kits do we have",
-]
+# The single-service bench's questions (run as a script, evals/ is on sys.path), and one more.
+QUESTIONS = [*SERVICE_QUESTIONS, "how many hydraulic seal kits do we have"]
 DRAFT = "draft purchase requisitions for critical spare parts"
 TICKS = os.sysconf("SC_CLK_TCK")
 
