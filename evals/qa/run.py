@@ -45,9 +45,9 @@ TARGETS = {"correct": 0.90, "grounded": 1.0, "declined": 1.0}
 # The blind set's targets (issue 19): correct, and at most this share of confident wrong.
 BLIND_TARGETS = {"correct": 0.90}
 BLIND_MAX_CONFIDENT_WRONG = 0.03
-SETS = ("tuned", "blind", "dev")
-# The development set: the lead's own phrasings to work against (tuned on, not evidence).
-DEV_PATH = Path(__file__).with_name("dev") / "questions.yaml"
+SETS = ("tuned", "blind", "dev", "dev2")
+# The development sets: own phrasings to work against (tuned on, not evidence).
+DEV_PATHS = {name: Path(__file__).with_name(name) / "questions.yaml" for name in ("dev", "dev2")}
 
 
 def figure_found(expected: float, answer: str) -> bool:
@@ -346,7 +346,7 @@ def main(
         if set_name == "tuned":
             cases = tuned_cases(oracle, limit)
         else:  # the dev set has the blind set's schema and scoring, on its own questions
-            cases = blind_cases(oracle, limit, DEV_PATH if set_name == "dev" else None)
+            cases = blind_cases(oracle, limit, DEV_PATHS.get(set_name))
         rows = run_cases(session, cases, oracle, settings, endpoint)
         fixed = prompt_fixed_chars(session, extra_tools)
     summary = summarise(rows, endpoint)
@@ -357,7 +357,7 @@ def main(
     summary["wall_s"] = round(time.perf_counter() - start, 1)
     by_type = per_type(rows)
     baseline = None
-    if set_name in ("blind", "dev") and not endpoint:
+    if set_name != "tuned" and not endpoint:
         baseline = run_baseline(ctx, cases, oracle, settings, extra_tools)
     if as_json:
         print(
@@ -462,7 +462,7 @@ def passed(summary: dict) -> bool:
 def targets_met(summary: dict, set_name: str) -> bool:
     if summary["writer_failures"]:
         return False
-    if set_name in ("blind", "dev"):
+    if set_name != "tuned":
         buckets = summary["buckets"]
         return (
             buckets["correct_share"] >= BLIND_TARGETS["correct"]
