@@ -139,17 +139,30 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
         print(f"  store target {target:.0%}: achieved {row.fill_rate:.1%} {ok}"
               f" (tail {choice.setting[0]:g}, half-life {choice.setting[1] or 'default'}, "
               f"model target {choice.model_target:.3f}"
-              f"{'' if choice.reachable else ', not reached in the fit replay'})")  # fmt: skip
+              f"{'' if choice.reachable else ', not reached in the fit replay'}; "
+              f"{_years(planner.calibration.replayed(choice))})")  # fmt: skip
         if len(present) > 1:
-            rop, _ = planner.for_classes(dict.fromkeys(present, target))
-            got = replay(data, cut, rop)
-            parts = []
+            rop, choices = planner.for_classes(dict.fromkeys(present, target))
+            got = replay(data, cut, rop, noise=True)
+            print(f"    each class at {target:.0%} (stock value {got['average_value']:,.0f}):")
             for k in present:
-                fill = got[f"fill_{k}"]
+                fill, c = got[f"fill_{k}"], choices[k]
                 mark = "ok" if abs(fill - target) <= CALIBRATION_TOLERANCE else "MISSED"
-                parts.append(f"{k} {fill:.1%} {mark}")
-            print(f"    each class at {target:.0%}: {', '.join(parts)}; stock value "
-                  f"{got['average_value']:,.0f}")  # fmt: skip
+                aim = "planned" if c.reachable else "out of reach, planned"
+                years = _years(planner.calibration.replayed(c, k))
+                top = int(got[f"top_{k}"])
+                print(f"      {k} {fill:.1%} +- {got[f'se_{k}']:.1%} (items' own noise) {mark}; "
+                      f"{aim} {c.predicted_fill:.1%}; {years}; largest item {data.ids[top]}: "
+                      f"{got[f'top_share_{k}']:.0%} of the class's demand, filled "
+                      f"{got[f'top_fill_{k}']:.0%}, the class without it "
+                      f"{got[f'without_top_{k}']:.1%}")  # fmt: skip
+
+
+def _years(fills: tuple[float, ...]) -> str:
+    """The calibration replays' fills at a plan: how far one year moves from another."""
+    if not fills:
+        return "no calibration replay"
+    return "calibration years at this plan, newest first: " + " / ".join(f"{f:.1%}" for f in fills)
 
 
 def _money(value: float | None) -> str:

@@ -63,19 +63,48 @@ def split(data: PlantData, replay: int = REPLAY_MONTHS) -> Split:
     return Split(train, test, qty, data.lead_months + REVIEW_MONTHS)
 
 
-def replay(data: PlantData, cut: Split, rop: np.ndarray) -> dict[str, float]:
-    """Fill rate overall and per class, and the average stock value, of one policy."""
+def replay(
+    data: PlantData, cut: Split, rop: np.ndarray, *, noise: bool = False
+) -> dict[str, float]:
+    """Fill rate overall and per class, and the average stock value, of one policy; with
+    `noise`, also each class's item-level standard error (`se_A`, ...) and its largest
+    item's share of the class's demand, that item's fill and the class's without it."""
     out = simulate(cut.test, rop, cut.qty, data.lead_months, data.price, rop + cut.qty)
     figures = {
         "fill_rate": float(out.served.sum() / max(out.demand.sum(), 1e-12)),
         "average_value": float(out.average_value.sum()),
         "orders": float(out.orders.sum()),
     }
+    served, demand = np.asarray(out.served, float), np.asarray(out.demand, float)
     for klass in CLASSES:
         m = data.klass == klass
-        demand = out.demand[m].sum()
-        figures[f"fill_{klass}"] = float(out.served[m].sum() / demand) if demand > 0 else np.nan
+        total = demand[m].sum()
+        fill = float(served[m].sum() / total) if total > 0 else np.nan
+        figures[f"fill_{klass}"] = fill
+        if noise and total > 0:
+            figures[f"se_{klass}"] = item_noise(served[m], demand[m])
+            # One item can carry a class's year (a single large demand): its share, and
+            # the class's fill without it.
+            top = int(np.flatnonzero(m)[np.argmax(demand[m])])
+            rest = total - demand[top]
+            figures[f"top_{klass}"] = top
+            figures[f"top_share_{klass}"] = float(demand[top] / total)
+            figures[f"top_fill_{klass}"] = float(served[top] / demand[top])
+            figures[f"without_top_{klass}"] = (
+                float((served[m].sum() - served[top]) / rest) if rest > 0 else np.nan
+            )
     return figures
+
+
+def item_noise(served: np.ndarray, demand: np.ndarray) -> float:
+    """Standard error of a group's fill (a ratio of sums over its items, delta method) from
+    the items' own spread alone: what another draw of the same items' demand would move
+    it by. A shift of the whole year, common to every item, comes on top."""
+    total = demand.sum()
+    if total <= 0:
+        return float("nan")
+    fill = served.sum() / total
+    return float(np.sqrt(((served - fill * demand) ** 2).sum()) / total)
 
 
 def curves(

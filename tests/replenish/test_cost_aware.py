@@ -150,6 +150,44 @@ def test_an_unreachable_target_stops_half_a_point_below_the_best():
     assert not choice.reachable and choice.predicted_fill == pytest.approx(0.945)
 
 
+def test_each_calibration_year_is_read_at_the_chosen_plan():
+    from stockwise.tools.replenish.cost_aware import Calibration, GroupCalibration
+
+    targets = (0.0, 0.5, 0.9, 0.99)
+    newest = np.array([[0.4, 0.6, 0.8, 0.9]])
+    oldest = np.array([[0.6, 0.8, 1.0, 1.0]])
+    group = GroupCalibration((newest + oldest) / 2, np.zeros((1, 4)), by_replay=(newest, oldest))
+    cal = Calibration(((0.0, None),), targets, {"all": group})
+    choice = cal.choose(0.8)  # the mean of the two years reaches 80% at model target 0.7
+    assert choice.model_target == pytest.approx(0.7)
+    assert cal.replayed(choice) == pytest.approx((0.7, 0.9))
+
+
+def test_a_class_replay_names_its_noise_and_its_largest_item():
+    replay_mod = load_eval("replenishment.replay")
+    files = load_eval("replenishment.plant_files")
+    # Class A: item 0 asks 100 units in month 1 of the replay and is out of stock; items
+    # 1-3 ask 1 unit a month and always have it. Class B: item 4, served in full.
+    test = np.zeros((5, 12))
+    test[0, 0] = 100.0
+    test[1:, :] = 1.0
+    data = files.PlantData(
+        np.array(list("vwxyz")), pd.date_range("2000-01-01", periods=12, freq="MS"), test,
+        np.ones(5), np.ones(5), np.array(list("AAAAB"), dtype=object), np.zeros(5),
+        np.ones(5),
+    )  # fmt: skip
+    cut = replay_mod.Split(np.zeros((5, 0)), test, np.array([1.0, 12, 12, 12, 12]), np.full(5, 2))
+    got = replay_mod.replay(data, cut, np.array([0.0, 12, 12, 12, 12]), noise=True)
+    assert got["fill_A"] == pytest.approx(37 / 136)
+    assert got["top_A"] == 0 and got["top_share_A"] == pytest.approx(100 / 136)
+    assert got["top_fill_A"] == pytest.approx(1 / 100)
+    assert got["without_top_A"] == pytest.approx(1.0)
+    # Delta method: sqrt(sum (served - fill x demand)^2) / total demand.
+    residual = np.array([1 - 100 * 37 / 136] + [12 - 12 * 37 / 136] * 3)
+    assert got["se_A"] == pytest.approx(np.sqrt((residual**2).sum()) / 136)
+    assert got["fill_B"] == pytest.approx(1.0) and got["se_B"] == pytest.approx(0.0)
+
+
 def test_the_new_item_prior_is_pooled_from_silent_items_that_started():
     from stockwise.tools.replenish.new_items import new_item_prior
 

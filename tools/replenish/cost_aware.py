@@ -67,6 +67,9 @@ class GroupCalibration:
     fill_new: np.ndarray | None = None
     # A class's own replayed fill before it was shrunk towards the pooled classes.
     own: np.ndarray | None = None
+    # Each calibration replay's own fill (settings x model targets), newest first: how
+    # far one replayed year moves from another at the same plan.
+    by_replay: tuple[np.ndarray, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,18 @@ class Calibration:
         highest = float(fills.max())
         near = self.choose(highest - UNREACHABLE_SLACK, group)
         return Choice(near.setting, near.model_target, near.predicted_fill, False)
+
+    def replayed(self, choice: Choice, group: str = "all") -> tuple[float, ...]:
+        """The fill each calibration replay gave `group` at `choice` (newest first; a
+        class's own, before shrinkage): the spread between one year and another."""
+        cal = self.groups.get(group, self.groups["all"])
+        if choice.setting not in self.settings:
+            return ()
+        t = self.settings.index(choice.setting)
+        return tuple(
+            float(np.interp(choice.model_target, self.targets, np.maximum.accumulate(f[t])))
+            for f in cal.by_replay
+        )
 
     def achieved(self, setting: Setting, modelled_fill: float) -> float:
         """Store fill the replays predict when the modelled rows expect `modelled_fill`
@@ -315,9 +330,15 @@ class StorePlanner:
             if g not in mix:
                 continue
             fill = mix[g][0] if g == "all" else shrunk[g]
-            groups[g] = GroupCalibration(
-                fill, value[g], sums[g, "seen"].fill(), sums[g, "new"].fill(), own=mix[g][0]
+            years = tuple(
+                mixed(e[g, "seen"], e[g, "new"], share[g])[0]
+                for e in per_end
+                if e[g, "seen"].demand + e[g, "new"].demand > 0
             )
+            groups[g] = GroupCalibration(
+                fill, value[g], sums[g, "seen"].fill(), sums[g, "new"].fill(), own=mix[g][0],
+                by_replay=years,
+            )  # fmt: skip
         replays = ", ".join(f"{a['all']:.0%} expected / {b['all']:.0%} replayed" for a, b in shares)
         note = (
             f"replayed {len(ends)} x {replay} periods of the history; rows without history "
