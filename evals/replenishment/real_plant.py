@@ -155,7 +155,9 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
                       f"{aim} {c.predicted_fill:.1%}; {years}; largest item {data.ids[top]}: "
                       f"{got[f'top_share_{k}']:.0%} of the class's demand, filled "
                       f"{got[f'top_fill_{k}']:.0%}, the class without it "
-                      f"{got[f'without_top_{k}']:.1%}")  # fmt: skip
+                      f"{got[f'without_top_{k}']:.1%}; most lost by item "
+                      f"{data.ids[int(got[f'worst_{k}'])]}, {got[f'worst_lost_{k}']:.1%} of the "
+                      "class's demand")  # fmt: skip
 
 
 def _years(fills: tuple[float, ...]) -> str:

@@ -68,7 +68,8 @@ def replay(
 ) -> dict[str, float]:
     """Fill rate overall and per class, and the average stock value, of one policy; with
     `noise`, also each class's item-level standard error (`se_A`, ...) and its largest
-    item's share of the class's demand, that item's fill and the class's without it."""
+    item's share of the class's demand, that item's fill and the class's without it, and
+    the item that lost most (`worst_A`) with its lost units as a share of the class's demand."""
     out = simulate(cut.test, rop, cut.qty, data.lead_months, data.price, rop + cut.qty)
     figures = {
         "fill_rate": float(out.served.sum() / max(out.demand.sum(), 1e-12)),
@@ -93,6 +94,11 @@ def replay(
             figures[f"without_top_{klass}"] = (
                 float((served[m].sum() - served[top]) / rest) if rest > 0 else np.nan
             )
+            # And the item that lost the most units: what an under-filled class missed.
+            lost = demand - served
+            worst = int(np.flatnonzero(m)[np.argmax(lost[m])])
+            figures[f"worst_{klass}"] = worst
+            figures[f"worst_lost_{klass}"] = float(lost[worst] / total)
     return figures
 
 

@@ -182,6 +182,7 @@ def test_a_class_replay_names_its_noise_and_its_largest_item():
     assert got["top_A"] == 0 and got["top_share_A"] == pytest.approx(100 / 136)
     assert got["top_fill_A"] == pytest.approx(1 / 100)
     assert got["without_top_A"] == pytest.approx(1.0)
+    assert got["worst_A"] == 0 and got["worst_lost_A"] == pytest.approx(99 / 136)
     # Delta method: sqrt(sum (served - fill x demand)^2) / total demand.
     residual = np.array([1 - 100 * 37 / 136] + [12 - 12 * 37 / 136] * 3)
     assert got["se_A"] == pytest.approx(np.sqrt((residual**2).sum()) / 136)
