@@ -228,7 +228,41 @@ def why_missed(rp: Replay, alerts: pd.DataFrame, seen: dict, row: tuple) -> str:
     start = window.get(latest, float("nan"))
     return (
         f"{item}@{site} out {day.date()}: {cause}; {projection}; "
-        f"stock {start:g} at {latest.date()}, demand {used:g} in the lead time"
+        f"stock {start:g} at {latest.date()}, demand {used:g} in the lead time; "
+        f"{_what_took_it(rp, item, site, day)}"
+    )
+
+
+def _what_took_it(rp: Replay, item: str, site: str, day) -> str:
+    """The issues of the stockout day (for a work order: its type and when it was created)
+    and how many issues the item had at any site in the year before: a breakdown's draw on
+    a part no one used in a year is not in any forecast made from the movements."""
+    wos = rp.start.tables["work_orders"].set_index("wo_id")
+    took = []
+    for e in rp.batches.get(day, []):
+        if e.item_id == item and e.site_id == site and e.txn_type.startswith("issue"):
+            what = f"{-e.qty:g} by {e.ref_id or e.txn_type}"
+            if e.ref_type == "work_order" and e.ref_id in wos.index:
+                wo = wos.loc[e.ref_id]
+                what += f" ({wo['wo_type']}, created {pd.Timestamp(wo['created_at'])})"
+            took.append(what)
+    year = day - pd.Timedelta(days=365)
+    before = rp.start.transactions
+    before = before[
+        (before["item_id"].astype(str) == item)
+        & before["txn_type"].astype(str).str.startswith("issue")
+        & (before["ts"] >= year)
+    ]
+    later = sum(
+        1
+        for d, batch in rp.batches.items()
+        if d < day
+        for e in batch
+        if e.item_id == item and e.txn_type.startswith("issue")
+    )
+    return (
+        f"taken that day: {', '.join(took) or 'no issue'}; "
+        f"issues of {item} at any site in the year before: {len(before) + later}"
     )
 
 
@@ -264,6 +298,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--data-dir", type=Path, default=None, help="where the demo is made")
+    parser.add_argument("--dump", type=Path, default=None, help="pickle the replay and alerts")
     args = parser.parse_args()
     settings, full = _load(args.seed, args.scale, args.data_dir)
     rp = build(full)
@@ -284,7 +319,8 @@ def main() -> None:
         f"demo scale {args.scale:g} seed {args.seed}: replay {rp.days[0].date()} .. "
         f"{rp.days[-1].date()} ({len(rp.days)} days, "
         f"{sum(len(b) for b in rp.batches.values())} movements, {len(rp.purchases)} purchase "
-        f"orders, {len(rp.stockouts)} stockouts); {len(every)} bought item-sites, "
+        f"orders, {len(rp.stockouts)} stockouts, {len(rp.emptied)} emptied by a count with "
+        f"no demand lost, not judged); {len(every)} bought item-sites, "
         f"{len(universe)} with an ERP reorder point (scored below)"
     )
     _table(naive, ours)
@@ -307,6 +343,12 @@ def main() -> None:
     for row in ours.get("missed_rows", []) + alone.get("missed_rows", []):
         if row[4] == "A":
             print("  missed A: " + why_missed(rp, sw["alerts"], sw["seen"], row))
+    if args.dump is not None:
+        import pickle
+
+        keep = {k: sw[k] for k in ("alerts", "kinds", "seen")}
+        with args.dump.open("wb") as f:
+            pickle.dump({"rp": rp, "every": every, "sw": keep}, f)
     busy = sw["events"] > 0
     cpu = sw["cpu_s"][busy]
     print(

@@ -5,7 +5,9 @@ and production orders' progress as of each day.
 
 What the demo's ledger does not say is reconstructed, and said here: a receipt that leaves
 the day's closing stock under one unit was an emergency (the demo's buyer expedites a
-shortfall that morning), placed that day; those emergency days are the stockouts. A regular
+shortfall that morning), placed that day; those emergency days with an issue at the pair
+are the stockouts (an emergency with no issue that day followed a count adjustment: no
+demand was lost). A regular
 purchase order was placed no later than the first receipt of any order numbered after it
 (`_placed_on`).
 """
@@ -60,6 +62,7 @@ class Replay:
     purchases: pd.DataFrame  # po_id, item_id, site_id, qty, due_date, placed_on
     closing: pd.DataFrame  # item_id, site_id, day, closing (book stock at the day's end)
     stockouts: pd.DataFrame  # item_id, site_id, day
+    emptied: pd.DataFrame  # item_id, site_id, day: emptied by a count, with no demand lost
     facts: pd.DataFrame  # item_site_facts at the cut (criticality, lead time, reorder point)
 
 
@@ -142,6 +145,26 @@ def _placed_on(
     return np.where(emergency, day, regular).astype("datetime64[ns]")
 
 
+def _issued_within_a_day(txns: pd.DataFrame, receipts: pd.DataFrame) -> np.ndarray:
+    """For each receipt: was anything issued at its pair in the day after it (the day's
+    demand the receipt was expedited for)?"""
+    issued = txns[txns["txn_type"].astype(str).str.startswith("issue")]
+    issued = issued[["item_id", "site_id", "ts"]].rename(columns={"ts": "issued_at"})
+    mine = receipts[["item_id", "site_id", "ts"]].reset_index(drop=True).reset_index()
+    mine = mine.sort_values("ts")
+    found = pd.merge_asof(
+        mine,
+        issued.sort_values("issued_at"),
+        left_on="ts",
+        right_on="issued_at",
+        by=["item_id", "site_id"],
+        direction="forward",
+        tolerance=pd.Timedelta(days=1),
+    )
+    issued_after = found.set_index("index")["issued_at"].notna()
+    return issued_after.reindex(receipts.reset_index(drop=True).index).to_numpy()
+
+
 def build(full: Dataset) -> Replay:
     cut = full.as_of.normalize() - pd.Timedelta(days=REPLAY_DAYS)
     txns = full.transactions
@@ -174,7 +197,12 @@ def build(full: Dataset) -> Replay:
     purchases = marked.rename(columns={"ref_id": "po_id", "day": "due_date"})[
         ["po_id", "item_id", "site_id", "qty", "due_date", "placed_on"]
     ]
-    stockouts = _episodes(marked, emergency)
+    # A stockout is demand the shelf could not meet: an emergency on a day with no issue at
+    # the pair (a count adjustment found the stock gone) lost no demand, and no projection
+    # of movements could foresee a miscount; those days are kept apart (`emptied`).
+    demand = _issued_within_a_day(after, marked)
+    stockouts = _episodes(marked, emergency & demand)
+    emptied = _episodes(marked, emergency & ~demand)
     batches: dict[pd.Timestamp, list[TxnEvent]] = {}
     for row in after.itertuples():
         batches.setdefault(row.ts.normalize(), []).append(
@@ -197,5 +225,6 @@ def build(full: Dataset) -> Replay:
         purchases=purchases.reset_index(drop=True),
         closing=closing,
         stockouts=stockouts,
+        emptied=emptied,
         facts=facts,
     )
