@@ -77,7 +77,10 @@ def _planned(
     lags = completion_lags(preventive, origin)
     end = origin + pd.Timedelta(days=horizon_days)
     index = pd.Index(items)
-    rows, cols, qty, draws = [], [], [], []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    qty: list[np.ndarray] = []
+    draws: list[np.ndarray] = []
     by_machine = dict(tuple(preventive.groupby("equipment_id")))
     for _, plan in ds.pm_plans.iterrows():
         kit = kits[kits["plan_id"] == plan["plan_id"]]
@@ -131,7 +134,10 @@ def _unplanned(
     rng = np.random.default_rng(seed)
     equipment = data.dataset.equipment
     index = pd.Index(items)
-    rows, cols, qty, picks = [], [], [], []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    qty: list[np.ndarray] = []
+    picks: list[np.ndarray] = []
     offset = 0
     for etype, type_wos in wos.groupby("equipment_type"):
         machines = set(equipment.loc[equipment["equipment_type"] == etype, "equipment_id"])
