@@ -130,7 +130,9 @@ def classify(
         return
     try:
         ctx = open_context()
-        table = build_classifications(ctx.dataset, ctx.settings.data_dir, retrain=retrain)
+        table = build_classifications(
+            ctx.dataset, ctx.settings.data_dir, retrain=retrain, executor=ctx.executor
+        )
     except StockwiseError as exc:
         raise _fail(exc) from exc
     model = table.attrs["model"]

@@ -7,6 +7,8 @@ recorded categories that a confident prediction contradicts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,7 @@ from stockwise.tools.classify.explain import ExplainContext, explain
 from stockwise.tools.classify.features import descriptions, item_features
 from stockwise.tools.classify.model import FittedClassifier, train
 from stockwise.tools.classify.store import dataset_fingerprint, load_model, save_model
+from stockwise.tools.core.executor import BLOCK_ROWS, Executor, LocalExecutor, blocks
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
@@ -63,15 +66,53 @@ def _shrink(p: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return keep * p + (1 - keep) / p.shape[1]
 
 
-def predict_items(model: FittedClassifier, ds: Dataset, features=None, texts=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Probabilities per item: out-of-fold for training items, the fitted model otherwise."""
+def predict_items(  # type: ignore[no-untyped-def]
+    model: FittedClassifier,
+    ds: Dataset,
+    features=None,
+    texts=None,
+    executor: Executor | None = None,
+    block_rows: int = BLOCK_ROWS,
+) -> pd.DataFrame:
+    """Probabilities per item: out-of-fold for training items, the fitted model otherwise.
+    The model is fitted once, here; applying it is cut into blocks of `block_rows` items,
+    run by `executor` (this process by default, or a cluster)."""
     features = item_features(ds) if features is None else features
     texts = descriptions(ds) if texts is None else texts
+    texts = texts.reindex(features.index).fillna("")
+    oof = None
+    if model.fingerprint == dataset_fingerprint(ds) and len(model.oof):
+        oof = model.oof.reindex(features.index)
+    work = [
+        ClassifyBlock(
+            features.iloc[rows], texts.iloc[rows], None if oof is None else oof.iloc[rows]
+        )
+        for rows in blocks(len(features), block_rows)
+    ]
+    if not work:
+        return classify_block(ClassifyBlock(features, texts, oof), model=model)
+    return pd.concat((executor or LocalExecutor()).map(classify_block, work, model=model))
+
+
+@dataclass(frozen=True)
+class ClassifyBlock:
+    """One block of items: their features, descriptions and, when the model was trained on
+    this very dataset, their out-of-fold probabilities."""
+
+    features: pd.DataFrame
+    texts: pd.Series
+    oof: pd.DataFrame | None
+
+
+def classify_block(block: ClassifyBlock, *, model: FittedClassifier) -> pd.DataFrame:
+    """The predictions of one block. Runs wherever the executor puts it, so it reads
+    nothing but its arguments."""
+    features, texts = block.features, block.texts
     proba = model.predict(features, texts, by_use=False)
     text_cat = model.category.predict_text(texts.reindex(features.index).fillna("").to_numpy())
     source = pd.Series("model", index=features.index)
-    if model.fingerprint == dataset_fingerprint(ds) and len(model.oof):
-        oof = model.oof.reindex(features.index)
+    if block.oof is not None:
+        oof = block.oof
         has = oof[list(CATEGORIES)].notna().all(axis=1)
         proba.loc[has, list(CATEGORIES)] = oof.loc[has, list(CATEGORIES)]
         sub_cols = [f"sub_{s}" for s in MRO_SUBTYPES]
@@ -117,12 +158,15 @@ def value_at_stake(ds: Dataset) -> pd.Series:
     return (qty.reindex(items.index).fillna(0) * items["unit_cost"].fillna(0)).rename("value")
 
 
-def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Every item: recorded vs predicted category, probability, subtype, explanation."""
+def build_classifications(  # type: ignore[no-untyped-def]
+    ds: Dataset, data_dir, retrain: bool = False, executor: Executor | None = None
+) -> pd.DataFrame:
+    """Every item: recorded vs predicted category, probability, subtype, explanation; the
+    model applied by `executor` (this process by default)."""
     features = item_features(ds)
     texts = descriptions(ds)
     model = get_model(ds, data_dir, retrain, features, texts)
-    pred = predict_items(model, ds, features, texts)
+    pred = predict_items(model, ds, features, texts, executor)
     items = ds.items.drop_duplicates("item_id").set_index("item_id")
     corrections = latest_corrections(data_dir)
     table = pred.join(items[["description", "recorded_category", "mro_subtype"]])
@@ -167,7 +211,7 @@ def build_classifications(ds: Dataset, data_dir, retrain: bool = False) -> pd.Da
 
 
 def classifications_of(ctx: ToolContext) -> pd.DataFrame:
-    return build_classifications(ctx.dataset, ctx.settings.data_dir)
+    return build_classifications(ctx.dataset, ctx.settings.data_dir, executor=ctx.executor)
 
 
 def classifications(ctx: ToolContext) -> pd.DataFrame:

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     demo_scale: float = Field(default=1.0, description="Scale of the generated demo plant.")
     demo_seed: int = Field(default=42, description="Seed of the generated demo plant.")
 
+    executor: str = Field(
+        default="local",
+        description="Where batch work (forecast every MRO item, classify every item, plan "
+        "every reorder point) runs: `local` (this process), `dask://host:port` (a Dask "
+        "scheduler) or `dask-local:N` (N Dask worker processes on this machine).",
+    )
+
     # --- who the command line acts as ------------------------------------------------------
     local_user: str = Field(
         default_factory=lambda: getpass.getuser() or "local",

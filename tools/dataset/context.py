@@ -7,10 +7,12 @@ a script, a notebook, a test and the agent call it the same way. Costly helpers 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from stockwise.tools.core.executor import Executor, open_executor
 from stockwise.tools.core.settings import Settings
 
 if TYPE_CHECKING:  # pandas: a tool's module names ToolContext without loading it
@@ -27,6 +29,17 @@ class ToolContext:
     _built: dict[Callable[[ToolContext], Any], Any] = field(
         default_factory=dict, init=False, repr=False
     )
+    _executor: Executor | None = field(default=None, init=False, repr=False)
+    _executor_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def executor(self) -> Executor:
+        """Where batch work runs (`STOCKWISE_EXECUTOR`): opened on first use, kept across
+        datasets (a cluster does not depend on the data it is given)."""
+        with self._executor_lock:
+            if self._executor is None:
+                self._executor = open_executor(self.settings.executor)
+            return self._executor
 
     def cached(self, build: Callable[[ToolContext], T]) -> T:
         """`build(self)`, run on first use and kept for this context. The builder itself is

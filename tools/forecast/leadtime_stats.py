@@ -81,17 +81,23 @@ def history_notes(history: np.ndarray) -> list[str]:
 
 
 def lead_time_samples_batch(
-    history: np.ndarray, lead: np.ndarray, *, n_samples: int = 1000, seed: int = 0
+    history: np.ndarray,
+    lead: np.ndarray,
+    *,
+    n_samples: int = 1000,
+    seed: int = 0,
+    rng: np.random.Generator | None = None,
 ) -> np.ndarray:
     """Lead-time demand samples (rows x n_samples), one row per history row.
 
     `history` holds demand per period (rows x periods; negative values count as zero),
-    `lead` the lead time per row in the same periods (fractions allowed).
+    `lead` the lead time per row in the same periods (fractions allowed). `rng`, when
+    given, is drawn from instead of a new generator seeded with `seed`.
     """
     history = np.clip(np.nan_to_num(np.atleast_2d(np.asarray(history, float))), 0.0, None)
     lead = np.broadcast_to(np.asarray(lead, dtype=float), (history.shape[0],))
     lead = np.clip(np.nan_to_num(lead), 0.0, None)
-    rng = np.random.default_rng(seed)
+    rng = rng if rng is not None else np.random.default_rng(seed)
     out = np.zeros((history.shape[0], n_samples))
     for start in range(0, history.shape[0], ROW_CHUNK):
         rows = slice(start, start + ROW_CHUNK)

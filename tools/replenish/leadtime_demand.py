@@ -37,9 +37,14 @@ METHODS = ("auto", "empirical")
 
 
 def forecaster_samples(
-    history: np.ndarray, lead: np.ndarray, n: int = N_FORECAST_SAMPLES, seed: int = 0
+    history: np.ndarray,
+    lead: np.ndarray,
+    n: int = N_FORECAST_SAMPLES,
+    seed: int = 0,
+    rng: np.random.Generator | None = None,
 ) -> tuple[np.ndarray, list[str]]:
-    """The forecasting module's lead-time demand samples per row, and each row's method."""
+    """The forecasting module's lead-time demand samples per row, and each row's method
+    (`rng`, when given, is drawn from instead of a generator seeded with `seed`)."""
     # Rows with demand every period go to the empirical windows: with no intermittency
     # the sums of real lead-time windows keep the history's own autocorrelation.
     steady = (history > 0).all(axis=1)
@@ -47,7 +52,7 @@ def forecaster_samples(
     names = np.full(history.shape[0], "bootstrap of demand occurrences and sizes", dtype=object)
     if (~steady).any():
         out[~steady] = lead_time_samples_batch(
-            history[~steady], lead[~steady], n_samples=n, seed=seed
+            history[~steady], lead[~steady], n_samples=n, seed=seed, rng=rng
         )
     if steady.any():
         out[steady] = empirical_samples(history[steady], lead[steady], n)
@@ -56,12 +61,16 @@ def forecaster_samples(
 
 
 def lead_time_samples(
-    history: np.ndarray, lead: np.ndarray, method: str = "auto"
+    history: np.ndarray,
+    lead: np.ndarray,
+    method: str = "auto",
+    rng: np.random.Generator | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """Samples (rows x n) and the method name per row. `method`: auto (the forecaster's, see
-    `forecaster_samples`) or empirical (windows of the history for every row)."""
+    `forecaster_samples`, drawing from `rng` when given) or empirical (windows of the
+    history for every row)."""
     if method == "auto":
-        return forecaster_samples(history, lead)
+        return forecaster_samples(history, lead, rng=rng)
     if method == "empirical":
         return empirical_samples(history, lead), ["empirical windows"] * history.shape[0]
     raise ValueError(f"lead-time demand method must be one of {METHODS}, not {method!r}")

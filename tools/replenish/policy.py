@@ -4,10 +4,13 @@ its start without seeing the future)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from stockwise.tools.core.errors import InvalidArgumentError
+from stockwise.tools.core.executor import BLOCK_ROWS, Executor, LocalExecutor, block_rng, blocks
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.replenish.demand import DemandMatrix, daily_demand
@@ -62,6 +65,8 @@ def plan_policies(
     measure: str | None = None,
     method: str = "auto",
     history: DemandMatrix | None = None,
+    executor: Executor | None = None,
+    block_rows: int = BLOCK_ROWS,
 ) -> pd.DataFrame:
     """`facts` (from `item_site_facts`, default all rows) with the recommended policy added:
     avg_daily_demand, ltd_mean, ltd_method, lead_days, target_service, recommended_reorder_point,
@@ -71,6 +76,9 @@ def plan_policies(
     Rows without a lead time get NaN recommendations and a note. `target` overrides the
     per-criticality targets (for trade-off curves). `history`, the demand of `facts`' rows
     over the history window before `as_of`, saves the ledger scan when the caller has it.
+    The rows with demand are planned in blocks of `block_rows` by `executor` (this process
+    by default, or a cluster), each with its own random stream: every executor gives the
+    same figures.
     """
     return plans_for_targets(
         ds,
@@ -81,6 +89,8 @@ def plan_policies(
         measure=measure,
         method=method,
         history=history,
+        executor=executor,
+        block_rows=block_rows,
     )[0]
 
 
@@ -94,6 +104,8 @@ def plans_for_targets(
     measure: str | None = None,
     method: str = "auto",
     history: DemandMatrix | None = None,
+    executor: Executor | None = None,
+    block_rows: int = BLOCK_ROWS,
 ) -> list[pd.DataFrame]:
     """`plan_policies` for several service targets (None = by criticality), sharing the
     lead-time demand samples."""
@@ -146,16 +158,31 @@ def plans_for_targets(
     ltd_mean = np.full(len(base), np.nan)
     ltd_mean[idle] = 0.0
     methods = np.full(len(base), "", dtype=object)
-    samples = np.zeros((0, 0))
+    services = [
+        np.full(len(base), target)
+        if target is not None
+        else service_targets(base["criticality"], settings)
+        for target in targets
+    ]
+    points = [np.zeros(0)] * len(targets)
     if active.any():
-        # Reviewed daily: the stock must last the lead time plus the day to the next review.
-        protection = lead[active] + REVIEW_DAYS
-        samples, names = lead_time_samples(history.values[active], protection, method)
-        ltd_mean[active] = samples.mean(axis=1)
-        methods[active] = names
-        # Reviewed daily, stock is seen only after a day's demand, which can take it well
-        # below the reorder point: cover that expected undershoot too.
-        samples = samples + expected_undershoot(history.values[active])[:, None]
+        rows = np.flatnonzero(active)
+        work = [
+            PlanBlock(
+                number=k,
+                history=history.values[rows[part]],
+                # Reviewed daily: the stock must last the lead time plus the day to the next
+                # review.
+                protection=lead[rows[part]] + REVIEW_DAYS,
+                order_qty=qty[rows[part]],
+                services=[service[rows[part]] for service in services],
+            )
+            for k, part in enumerate(blocks(len(rows), block_rows))
+        ]
+        done = (executor or LocalExecutor()).map(plan_block, work, method=method, measure=measure)
+        ltd_mean[active] = np.concatenate([d.ltd_mean for d in done])
+        methods[active] = [name for d in done for name in d.methods]
+        points = [np.concatenate([d.points[t] for d in done]) for t in range(len(targets))]
     base["ltd_mean"] = ltd_mean
     base["ltd_method"] = methods
     base["recommended_order_qty"] = qty
@@ -165,22 +192,13 @@ def plans_for_targets(
         base["current_reorder_point"].to_numpy(), current_qty, ltd_mean, cost
     )
     plans = []
-    for target in targets:
+    for t, service in enumerate(services):
         plan = base.copy()
         plan.attrs.update(base.attrs)
-        plan["target_service"] = (
-            np.full(len(plan), target)
-            if target is not None
-            else service_targets(plan["criticality"], settings)
-        )
+        plan["target_service"] = service
         rop = np.full(len(plan), np.nan)
         if active.any():
-            service = plan["target_service"].to_numpy()[active]
-            if measure == "cycle":
-                points = reorder_point_cycle(samples, service)
-            else:
-                points = reorder_point_fill_rate(samples, service, qty[active])
-            rop[active] = np.ceil(points - 1e-9)
+            rop[active] = np.ceil(points[t] - 1e-9)
         # A critical item that moved keeps one on the shelf: a year with a single issue
         # bootstraps to a reorder point of 0, and the next breakdown would wait a lead time.
         rop[active & critical] = np.maximum(rop[active & critical], 1.0)
@@ -192,6 +210,43 @@ def plans_for_targets(
         plan["note"] = notes
         plans.append(plan)
     return plans
+
+
+@dataclass(frozen=True)
+class PlanBlock:
+    """One block of the rows with demand and a lead time: what their reorder points need."""
+
+    number: int
+    history: np.ndarray  # rows x days of demand
+    protection: np.ndarray  # days the stock must last
+    order_qty: np.ndarray
+    services: list[np.ndarray]  # per service target, one per row
+
+
+@dataclass(frozen=True)
+class PlannedBlock:
+    ltd_mean: np.ndarray
+    methods: list[str]
+    points: list[np.ndarray]  # per service target: the reorder point before rounding
+
+
+def plan_block(block: PlanBlock, *, method: str, measure: str) -> PlannedBlock:
+    """Lead-time demand samples and the reorder point for each service target, for one
+    block. Runs wherever the executor puts it, so it reads nothing but its arguments."""
+    samples, names = lead_time_samples(
+        block.history, block.protection, method, rng=block_rng(0, block.number)
+    )
+    ltd_mean = samples.mean(axis=1)
+    # Reviewed daily, stock is seen only after a day's demand, which can take it well below
+    # the reorder point: cover that expected undershoot too.
+    samples = samples + expected_undershoot(block.history)[:, None]
+    if measure == "cycle":
+        points = [reorder_point_cycle(samples, service) for service in block.services]
+    else:
+        points = [
+            reorder_point_fill_rate(samples, service, block.order_qty) for service in block.services
+        ]
+    return PlannedBlock(ltd_mean, list(names), points)
 
 
 def expected_undershoot(history: np.ndarray) -> np.ndarray:

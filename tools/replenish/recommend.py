@@ -90,7 +90,7 @@ def recommend_reorder(ctx: ToolContext, args: RecommendReorderInput) -> Recommen
         critical_only=args.critical_only,
         mro_subtype=args.mro_subtype,
     )
-    plan = plan_policies(ds, ctx.settings, facts=facts)
+    plan = plan_policies(ds, ctx.settings, facts=facts, executor=ctx.executor)
     change = (plan["recommended_value"] - plan["current_value"]).abs()
     ordered = plan.assign(_change=change).sort_values("_change", ascending=False)
     rows = [_row(r) for r in ordered.head(args.limit).itertuples()]

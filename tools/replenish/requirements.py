@@ -224,7 +224,7 @@ def wip_component_needs(ctx: ToolContext, args: WipNeedsInput) -> WipNeedsResult
     facts = bought_only(ds, item_site_facts(ds))
     keys = needs[["item_id", "site_id"]].drop_duplicates()
     facts = facts.merge(keys, on=["item_id", "site_id"])
-    plan = plan_policies(ds, ctx.settings, facts=facts)
+    plan = plan_policies(ds, ctx.settings, facts=facts, executor=ctx.executor)
     risk = risk_table(ds, plan, all_needs)
     return WipNeedsResult(
         needs=_need_rows(needs),
@@ -266,7 +266,7 @@ def stockout_risk(ctx: ToolContext, args: StockoutRiskInput) -> StockoutRiskResu
         site_id=args.site_id,
         critical_only=args.critical_only,
     )
-    plan = plan_policies(ds, ctx.settings, facts=bought_only(ds, facts))
+    plan = plan_policies(ds, ctx.settings, facts=bought_only(ds, facts), executor=ctx.executor)
     needs = component_needs(ds)
     risk = risk_table(ds, plan, needs, args.horizon_days)
     alerts = _alerts(ds, risk, needs)

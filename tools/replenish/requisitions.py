@@ -122,7 +122,7 @@ def _drafts(ctx: ToolContext, args: DraftRequisitionsInput) -> DraftRequisitions
         for item in args.item_ids:
             select_rows(ds, facts, item_id=item)
         facts = facts[facts["item_id"].isin(args.item_ids)]
-    plan = plan_policies(ds, ctx.settings, facts=facts)
+    plan = plan_policies(ds, ctx.settings, facts=facts, executor=ctx.executor)
     rop = plan["recommended_reorder_point"].to_numpy(dtype=float)
     qty = plan["recommended_order_qty"].to_numpy(dtype=float)
     on_hand = plan["on_hand_qty"].to_numpy(dtype=float)
