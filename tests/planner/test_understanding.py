@@ -120,6 +120,7 @@ def test_whole_description_with_part_number_beats_an_id_prefix(graph, ctx):
     [
         ("which items are below reorder point at lakside", "S2"),  # typo, matched fuzzily
         ("what's the stock worth at rivrside", "S1"),
+        ("current inventory of item 4541 at lake side", "S2"),  # the name in two words
     ],
 )
 def test_site_names_are_matched_fuzzily(graph, question, site):
@@ -137,6 +138,53 @@ def test_wip_value_is_read_for_the_site_asked(graph):
     assert calls(result) == [("wip_value", {"site": "S1"})]
     assert "site S1 (Riverside" in result["answer"] and "not applied" not in result["answer"]
     assert result["ungrounded"] == []
+
+
+def test_the_words_around_a_number_say_horizon_or_period(graph):
+    ((tool, args),) = calls(ask(graph, "which safety items won't last 2 weeks"))
+    assert tool == "run_out_within" and args["within"] == 14
+    assert args["mro_subtype"] == "safety"
+    ((tool, args),) = calls(ask(graph, "what did we use of 4421 in Sept"))
+    assert tool == "demand" and (args["start"], args["end"]) == ("2025-09-01", "2025-09-30")
+    ((tool, args),) = calls(ask(graph, "anything going to run dry within 7 days?"))
+    assert tool == "run_out_within" and "item" not in args  # "dry" is no yeast here
+
+
+@pytest.mark.parametrize(
+    ("question", "args"),
+    [
+        ("value of the critcal items we hold", {"criticality": "A"}),
+        ("worth of the tools in the crib", {"category": "mro", "mro_subtype": "tool"}),
+    ],
+)
+def test_money_asked_of_a_group_is_its_inventory_value(graph, question, args):
+    assert calls(ask(graph, question)) == [("inventory_value", args)]
+
+
+def test_unfinished_production_is_wip_and_a_shipper_is_no_ppe(graph, ctx):
+    assert [t for t, _ in calls(ask(graph, "value of the unfinished production"))] == ["wip_value"]
+    ((tool, args),) = calls(ask(graph, "is the carton shipper 152x116 packaging raw material?"))
+    assert tool == "classify_item" and args["item_id"] == item_of(ctx, "CARTON SHIPPER 152x116")
+
+
+def test_a_one_item_tool_asks_which_of_several_items_and_the_reply_continues(graph):
+    thread = "pick-classify"
+    first = ask(graph, "is the ear defenders snr30 a spare or a consumable", thread)
+    assert [t for t, _ in calls(first)] == ["find_items"]  # the options, looked up
+    assert "which one do you mean" in first["answer"] and "4)" in first["answer"]
+    assert first["ungrounded"] == []
+    option_three = first["answer"].split("3) ")[1].split()[0]
+    second = ask(graph, "3", thread)
+    assert calls(second) == [("classify_item", {"item_id": option_three})]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the energy consumption of the ovens", "what's the selling price of 4412"],
+)
+def test_what_the_data_does_not_hold_is_declined(graph, question):
+    result = ask(graph, question)
+    assert result["sources"] == [] and "not in the plant's data" in result["answer"]
 
 
 def test_a_filter_the_tool_cannot_apply_is_asked_about_not_dropped(graph):

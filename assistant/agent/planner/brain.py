@@ -25,7 +25,11 @@ from stockwise.assistant.agent.planner.matcher import IntentMatcher, Match
 from stockwise.assistant.agent.planner.periods import find_period
 from stockwise.assistant.agent.planner.readings import (
     DECLINE_MONEY,
+    DECLINE_OUTSIDE,
+    VALUE_WORDS,
+    WIP_WORDS,
     ask_which_intent,
+    ask_which_item,
     meaning_rule,
     pick,
     reading,
@@ -72,9 +76,18 @@ FILTERS = ("site", "criticality", "category", "mro_subtype")
 # words, a classification, a document search (it reads the question's own words).
 # A requisition draft shows its arguments in the approval it waits for (MRO drafts cover
 # spare parts and consumables alike), so nothing is passed off there.
+# Types whose tools answer for every item a description fits (a row each, or the group's
+# total), so their answer shows them all rather than guessing one; the other item types
+# ask which item is meant.
+LISTS_ITEMS = frozenset({"find_items", "search_documents", "on_hand", "demand"})
 UNFILTERED_OK = frozenset(
     {"find_items", "classify_item", "search_documents", "draft_purchase_requisitions"}
 )
+# Types whose answers carry no money: a question asking the worth of stock is not one of them.
+NO_MONEY = frozenset(
+    {"below_reorder_point", "run_out_within", "open_wip_orders", "stalled_orders", "find_items",
+     "stock_alerts", "days_of_cover", "suspected_misclassifications", "find_anomalies"}
+)  # fmt: skip
 SETTLED_PAIRS = {
     frozenset({"run_out_within", "days_of_cover"}),
     frozenset({"run_out_within", "stockout_risk"}),
@@ -86,7 +99,7 @@ SETTLED_PAIRS = {
 class Plan:
     intent: str
     entities: dict[str, Any] = field(default_factory=dict)
-    mode: str = "answer"  # "answer" | "why"
+    mode: str = "answer"  # "answer" | "why" | "which_item" (several items fit its words)
     calls: list[dict] = field(default_factory=list)
     message: str = ""  # a decline or a clarifying question, when there are no calls
     question: str = ""  # the wording a free-text tool (document search) is given
@@ -281,8 +294,15 @@ class Brain:
         rule = meaning_rule(q, found.values, item_known)
         if rule == "decline_money":
             return Plan(DECLINE, found.values, message=DECLINE_MONEY)
+        if rule == "decline_outside":
+            return Plan(DECLINE, found.values, message=DECLINE_OUTSIDE)
         if rule is None and match.intent != DECLINE or _weak(match):
             rule = cue_intent(q, found.values, item_known) or rule
+        # "value of the critical items we hold": money asked of stock, whatever list type the
+        # wording is nearest to; WIP's worth is settled above.
+        money = VALUE_WORDS.search(q) and not WIP_WORDS.search(q)
+        if rule is None and not item_known and match.intent in NO_MONEY and money:
+            rule = "inventory_value"
         if rule == "wip_value" and found.values.get("category") == "wip":
             del found.values["category"]  # "semi-finished" said what WIP value is of
         if rule and rule in self.intents and self._usable(rule, tools):
@@ -354,7 +374,8 @@ class Brain:
             if read is not None
             else "not what you want to know about it (I read questions in English)"
         )
-        message = f"I see item {item}, but {why}. " + ask_which_intent(
+        named = f"item {item}" if item.lower() in question.lower() else "the item you named"
+        message = f"I see {named}, but {why}. " + ask_which_intent(
             [self.intents[n].label + (" (not about one item)" if n == read else "") for n in names]
         )
         return Plan(names[0], entities, question=question, options=options, message=message)
@@ -457,7 +478,41 @@ class Brain:
             f"I can answer questions about:\n{can}"
         )
 
+    def _which_item(self, plan: Plan, tools: dict[str, BaseTool]) -> Plan | None:
+        """Words that several items fit equally ("ear defenders snr30" is four items): ask
+        which one, listing them, before any tool answers for one of them or for all."""
+        text = str(plan.entities.get("item") or "")
+        if not text or text.lower() in self.extractor.item_ids or plan.intent in LISTS_ITEMS:
+            return None
+        if not self._takes_item(plan.intent, tools):
+            return None  # the words are not an argument of this question type
+        index, resolve = open_index(self.ctx)
+        try:
+            codes = resolve.item_candidates(text)
+        except StockwiseError:
+            return None  # no item fits: the tool names the closest ones
+        ids = [resolve.items.ids[c] for c in codes]
+        if len(ids) == 1:
+            plan.entities["item"] = ids[0]
+            return None
+        # The items are looked up with find_items, so every id and figure the question
+        # lists is in the turn's tool results (the grounding check reads them there).
+        plan.mode = "which_item"
+        plan.options = [
+            {"item": i, "entities": {"item": i}, "label": resolve.label(c)}
+            for i, c in zip(ids, codes, strict=True)
+        ]
+        plan.calls = []
+        if "find_items" in tools:
+            plan.calls.append(_call("find_items", {"query": text, "limit": len(ids)}))
+        else:
+            plan.message = ask_which_item(text, [o["label"] for o in plan.options])
+        return plan
+
     def _calls(self, plan: Plan, tools: dict[str, BaseTool]) -> Plan:
+        asked = self._which_item(plan, tools)
+        if asked is not None:
+            return asked
         intent = self.intents[plan.intent]
         for name in intent.tools:
             if name not in tools:
@@ -474,17 +529,14 @@ class Brain:
             if not plan.reading:
                 dropped = self._dropped(tools[name], values, args, plan.question.lower())
                 plan.reading = self._reading(plan.what or intent.label, tools[name], args, dropped)
-            plan.calls.append(
-                {
-                    "name": name,
-                    "args": args,
-                    "id": f"call_{uuid.uuid4().hex[:12]}",
-                    "type": "tool_call",
-                }
-            )
+            plan.calls.append(_call(name, args))
         if not plan.calls:
             plan.message = "I have no tool for that question yet."
         return plan
+
+
+def _call(name: str, args: dict) -> dict:
+    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
 
 
 def group_words(value: object) -> str:

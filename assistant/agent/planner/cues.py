@@ -23,7 +23,7 @@ DOCUMENT_CUES = re.compile(
     r"|steps? (?:to|for)|ppe|safety data|sds|msds|first aid|hazards?|root cause|failure reports?"
     r"|happened before|seen this before|troubleshoot\w*|torque (?:values?|settings?|specs?)"
     r"|lubricat\w+|who (?:has to|must|"
-    r"can|should|needs to) approve|approval (?:limit|rule|policy)|datasheet"
+    r"can|should|needs to) approve|approval (?:limits?|rules?|polic(?:y|ies))|datasheet"
     r"|how (?:do|does|should|can|must) (?:i|we|you|one|they|it|the \w+) (?!have\b|hold\b)"
     r"|how to\b|what (?:does|do) the (?:\w+ )?(?:say|recommend)|what should (?:i|we) do"
     r"|what (?:are|is) the (?:steps|procedure|process|rules?|checks?|precautions)"
@@ -33,7 +33,8 @@ DOCUMENT_CUES = re.compile(
     r"|what (?:gloves|goggles|glasses|protection|protective \w+|respirator|mask)"
     r"|(?:gloves|goggles|protection) (?:and \w+ )?(?:for|when|to wear))\b"
     # how a thing is done to something: "how should solder paste be stored"
-    r"|\bhow (?:should|must|can|do|does|often should) .{0,40}\b(?:be )?(?:stored|handled|cleaned"
+    r"|\bhow (?:should|must|can|do|does|is|are|often should) .{0,40}\b(?:be )?(?:stored|handled"
+    r"|cleaned"
     r"|replaced|installed|changed|disposed of|inspected|calibrated|adjusted|repaired|tested"
     r"|lubricated|greased|tightened|mounted|fitted)\b"
 )
@@ -75,10 +76,11 @@ STOCK_POLICY = re.compile(
 )
 MOVEMENT_CUES = re.compile(
     r"\b(?:movements?|transactions?|ledger|booked|bookings?|postings?|posted|receipts?|"
-    r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in|went out"
+    r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in"
     r"|stock (?:changes|history)|changes (?:in|of|to) (?:the )?stock)\b"
 )
-USE_WORDS = re.compile(r"\b(?:use[ds]?|usage|consum\w+|demand|issued|need)\b")
+# "how many went out" is a quantity used, not a list of movements
+USE_WORDS = re.compile(r"\b(?:use[ds]?|usage|consum\w+|demand|issued|need|went out|gone out)\b")
 
 LEAD_TIME_CUES = re.compile(
     r"\blead[- ]?times?\b|\breplenishment time\b|\bwhile (?:we(?:'re| are)? wait|waiting|an? "
@@ -198,7 +200,26 @@ BEING_MADE = re.compile(
     r"\b(?:being|getting) (?:produced|made|manufactured|built|baked|assembled|processed)\b"
 )
 ORDER_WORDS = re.compile(r"\b(?:orders?|mos|jobs|batches|work orders)\b")
-LATE_WORDS = re.compile(r"\b(?:stuck|stalled|late|delayed|overdue|past due|behind)\b")
+# What is still to go to the orders: "remaining material to issue for jobs at riverside".
+TO_ISSUE = re.compile(
+    r"\b(?:components?|materials?|parts|bom lines?)\b.{0,30}\b(?:to (?:be )?(?:issue|issued|pick"
+    r"|picked|draw|drawn|kit|kitted)|still (?:needed|required|missing))\b"
+)
+SHOP_FLOOR = re.compile(
+    r"^(?:what(?:'s| is)|show me) (?:on|running on|happening on) the (?:shop )?floor\W*$"
+)
+LATE_WORDS = re.compile(
+    r"\b(?:stuck|stalled|late|delayed|overdue|past due|behind|hung up|held up|too long"
+    r"|(?:not|n't|never) (?:been )?(?:moving|moved|progress\w*|advanc\w+)|same stage)\b"
+)
+# An item named by what identifies it, asked for its number: "which item has part number
+# 9004-894", "what is the code for the pressure gauge".
+FIND_CUES = re.compile(
+    r"\b(?:which|what) (?:item|part|sku)s? (?:has|have|is|are|matches|match|carries|uses)\b"
+    r"|\b(?:item|part|sku|material) (?:number|no\.?|code|id|#) (?:of|for)\b"
+    r"|\bwhat(?:'s| is) the (?:item |part |sku )?(?:code|number|id) (?:of|for)\b"
+    r"|\b(?:look ?up|search (?:the item master |the items )?for)\b"
+)
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
 
 
@@ -233,8 +254,16 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
     open_orders = OPEN_ORDERS.search(q) and not MONEY_WORDS.search(q)
     if open_orders and NEED_WORDS.search(q):
         return "wip_component_needs"
+    if not item_known and ORDER_WORDS.search(q) and TO_ISSUE.search(q):
+        return "wip_component_needs"
+    if not item_known and ORDER_WORDS.search(q) and LATE_WORDS.search(q) and not figure:
+        return "stalled_orders"
+    if not item_known and SHOP_FLOOR.search(q):
+        return "open_wip_orders"
     if open_orders and not item_known and ORDER_WORDS.search(q) and not LATE_WORDS.search(q):
         return "open_wip_orders"
+    if item_known and FIND_CUES.search(q) and not figure:
+        return "find_items"
     if not item_known and BEING_MADE.search(q) and not figure and not MONEY_WORDS.search(q):
         return "open_wip_orders"
     if not item_known and VARIANCE_CUES.search(q):

@@ -179,6 +179,10 @@ class EntityExtractor:
         text = find_period(text, out, self.as_of)
         text = find_category(text, out)
         text = find_top(text, out)
+        # "run dry", "running low": running out, never the item "yeast dry" or "low" anything
+        text = re.sub(
+            r"\b(runs?|running|ran|go(?:es|ing|ne)?)\s+(?:dry|short|low)\b", r"\1 out", text
+        )
         text = self._item(text, out)
         for key in ("start", "end"):
             if key in out:

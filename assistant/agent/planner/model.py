@@ -103,6 +103,11 @@ class OfflinePlanner(BaseChatModel):
         explain = intent.explain if plan["mode"] == "why" else ""
         if plan["mode"] == "why" and not explain:
             explain = "These figures are copied from the tool results, as they are."
+        if plan["mode"] == "which_item":
+            # The words fit several items (looked up with find_items): ask which one.
+            labels = [o["label"] for o in plan["options"]]
+            message = ask_which_item(str(plan["entities"].get("item", "")), labels)
+            return AIMessage(content=message, response_metadata={PLANNER_KEY: plan})
         asked = _ask_which_item(results)
         if asked is not None:
             # The tool named several items: ask which, and let the reply pick one of them.

@@ -31,6 +31,7 @@ MONTHS = {
     )
 }
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9  # as often written as "sep"
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -76,6 +77,14 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
     day = pd.Timedelta(days=1)
     month_start = a.replace(day=1)
     rules: list[tuple[str, Any]] = [
+        # "won't last 2 weeks", "enough to last the next month": a horizon, although "last 2
+        # weeks" alone is a past period. Only the length is replaced, so the shape keeps
+        # the "won't last" that says what is asked.
+        (
+            r"(?:n'?t|\bnot|\bto|\bwill|\bwould|\bgoing to|\benough to) last (?:for )?"
+            r"(?:the )?(?:next )?(?:another )?(\d+|[a-z]+) " + UNITS + r"s?\b",
+            "horizon_last",
+        ),
         (
             r"\b(?:in |during |over )?(?:the )?next (\d+|[a-z]+) " + UNITS + r"s?\b",
             "horizon",
@@ -127,6 +136,12 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
         if m is None:
             continue
         g = m.groups()
+        if kind == "horizon_last":
+            n = int(g[0]) if g[0].isdigit() else NUMBER_WORDS.get(g[0])
+            if n is None:
+                continue
+            out["days"] = n * UNIT_DAYS[g[1]]
+            return text[: m.start(1)] + "{days}" + text[m.end() :]
         if kind in ("horizon", "past_n"):
             n = int(g[0]) if g[0].isdigit() else NUMBER_WORDS.get(g[0])
             if n is None:

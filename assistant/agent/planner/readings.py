@@ -15,16 +15,25 @@ from typing import Any
 OUTSIDE_MONEY = re.compile(
     r"\b(?:revenues?|profits?|margins?|turnover|ebitda|earnings|income|p&l|"
     r"sales (?:in|revenue|figures?|value)|customers?|clients?|share price|discounts?|rebates?"
-    r"|cheapest (?:supplier|vendor)|best price)\b"
+    r"|cheapest (?:supplier|vendor)|best price|(?:selling|sales?|list|retail) prices?"
+    r"|(?:sell|sold) (?:it |them )?for)\b"
     # prices or costs to come: the data has today's unit costs, not a price forecast
     r"|\b(?:price|prices|cost|costs)\b.*\b(?:next (?:year|month|quarter)|in the future)\b"
     r"|\bwill\b.*\b(?:cost|costs|be priced)\b"
+)
+# What else the plant's data does not hold: energy and utilities, people, the outside world.
+OUTSIDE_DATA = re.compile(
+    r"\b(?:energy|electricity|kwh|power (?:use|usage|consumption)|gas (?:use|usage|bill)"
+    r"|water (?:use|usage|bill)|emissions?|carbon (?:footprint|emissions?)|co2|footprint"
+    r"|employees?|headcount|staff"
+    r"|salar(?:y|ies)|wages?|overtime|shifts?|complaints?|weather|exchange rates?)\b"
 )
 VALUE_WORDS = re.compile(
     r"\b(?:worth|value[ds]?|valuation|money|cash|tied up|sitting in|holding in|cost of)\b"
 )
 WIP_WORDS = re.compile(
     r"\bwip\b|work[- ]in[- ](?:progress|process)|semi[- ]finished|\bopen (?:production )?orders\b"
+    r"|\bunfinished (?:production|work|goods|products?|orders|jobs)\b"
     r"|\b(?:in|on the) (?:production|shop floor)\b|\bproduction orders\b"
 )
 PICK_WORDS = {
@@ -45,6 +54,10 @@ PICK_WORDS = {
 }
 # A reply that accepts the one option a clarifying question offered.
 YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "ok", "okay", "sure", "fine", "please", "go"})
+DECLINE_OUTSIDE = (
+    "Energy, people, customers and the world outside are not in the plant's data (it holds "
+    "stock, movements, unit costs, production orders and documents), so I can't answer that."
+)
 DECLINE_MONEY = (
     "Revenue, profit, margins and prices are not in the plant's data (it holds stock, "
     "movements, unit costs and production orders), so I can't answer that without guessing."
@@ -57,6 +70,8 @@ def meaning_rule(q: str, entities: dict[str, Any], item_known: bool) -> str | No
     item is that item's on-hand value (the on_hand result carries value per item)."""
     if OUTSIDE_MONEY.search(q):
         return "decline_money"
+    if OUTSIDE_DATA.search(q):
+        return "decline_outside"
     if not VALUE_WORDS.search(q):
         return None
     wip = WIP_WORDS.search(q)
@@ -122,7 +137,7 @@ def ask_which_item(query: str, labels: list[str]) -> str:
         [
             f'"{query}" fits several items; which one do you mean?',
             *lines,
-            "Reply with the number or the item id.",
+            "Can you reply with the number or the item id?",
         ]
     )
 
@@ -138,7 +153,7 @@ def reading(
         item = ", ".join(str(i) for i in item)
     if item:
         parts.append(f"item {item}")
-    site = args.get("site")
+    site = args.get("site") or args.get("site_id")
     if site:
         parts.append(f"site {site} ({site_names.get(site, site)})")
     elif takes_site:

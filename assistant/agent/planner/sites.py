@@ -43,16 +43,16 @@ class SiteNames:
                 out["site"] = sid
                 return text2
         firsts = {name.split()[0]: sid for name, sid in self.names.items()}
+        # A name typed in two words ("lake side", "river-side") or with a typo ("lakside").
+        for m in re.finditer(r"\b(?=([a-z]{2,}[ -][a-z]{2,})\b)", text):
+            if re.sub(r"[ -]", "", m.group(1)) in firsts:
+                return self._replace(text, m.start(), m.start() + len(m.group(1)), firsts, out)
         for m in re.finditer(r"\b[a-z]{5,}\b", text):
             hit = process.extractOne(
                 m.group(0), list(firsts), scorer=fuzz.ratio, score_cutoff=SITE_TYPO
             )
             if hit is not None:
-                out["site"] = firsts[hit[0]]
-                end = m.end()
-                tail = re.match(r" (?:plant|site)\b", text[end:])
-                end += tail.end() if tail else 0
-                return text[: m.start()] + "{site}" + text[end:]
+                return self._replace(text, m.start(), m.end(), firsts, out, hit[0])
         pattern = r"\b(?:the )?(first|1st|second|2nd|third|3rd|other) (?:site|plant)\b"
         text2, m = replace_first(pattern, text, "{site}")
         if m and ORDINALS[m.group(1)] < len(self.ids):
@@ -67,3 +67,12 @@ class SiteNames:
         if m and m.group(1).split()[0] not in ("same", "other", "this", "each", "every", "whole"):
             out["unknown_site"] = m.group(1)
         return text
+
+    @staticmethod
+    def _replace(
+        text: str, start: int, end: int, firsts: dict, out: dict, name: str | None = None
+    ) -> str:
+        out["site"] = firsts[name or re.sub(r"[ -]", "", text[start:end])]
+        tail = re.match(r" (?:plant|site)\b", text[end:])
+        end += tail.end() if tail else 0
+        return text[:start] + "{site}" + text[end:]

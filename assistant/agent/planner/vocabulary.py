@@ -37,7 +37,13 @@ CATEGORY_PHRASES = (
         {"category": "wip"},
     ),
     (r"raw materials?|\braws?\b", {"category": "raw_material"}),
-    (r"finished goods?|finished products?|\bfg\b", {"category": "finished_good"}),
+    # "unfinished production" is work in progress, not finished goods
+    (r"(?<!un)\bfinished (?:goods?|products?)\b|\bfg\b", {"category": "finished_good"}),
+    # tools held as stock; "tools in a BOM" is an anomaly, read from the question's words
+    (
+        r"\b(?:hand |power )?tools\b(?!.{0,25}\b(?:in|on) (?:a |the |any |our )?(?:boms?|bills?))",
+        {"category": "mro", "mro_subtype": "tool"},
+    ),
 )
 CRITICALITY = (
     (r"\b(?:criticality|class|crit)\s*([abc])\b", None),
@@ -51,7 +57,8 @@ def find_category(text: str, out: dict) -> str:
     """A category ("spare parts", "raw materials") and a criticality ("class B",
     "critical") into `out`, each replaced by its placeholder."""
     for pattern, values in CATEGORY_PHRASES:
-        text2, m = replace_first(pattern, text, "{category}")
+        # whole words only: "shipper" holds no "ppe", "unfinished" no "finished goods"
+        text2, m = replace_first(rf"\b(?:{pattern})\b", text, "{category}")
         if m:
             out.update(values)
             text = text2
