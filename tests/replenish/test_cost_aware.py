@@ -353,3 +353,15 @@ def test_replays_that_disagree_about_a_class_count_as_noise():
     got = between_replays([np.full((2, 3), 0.1), np.full((2, 3), -0.1)])
     assert np.allclose(got, 0.01)
     assert np.all(between_replays([np.full((2, 3), 0.1)]) == 0.0)
+
+
+def test_the_synthetic_store_is_stationary_with_classes_at_random():
+    store = load_eval("replenishment.synthetic").synthetic_store(seed=1, items=3000, months=24)
+    assert store.demand.shape == (3000, 24) and (store.demand >= 0).all()
+    # About 7% of months with demand (Beta(0.6, 8)), the same in both halves.
+    first, second = (store.demand[:, :12] > 0).mean(), (store.demand[:, 12:] > 0).mean()
+    assert first == pytest.approx(0.07, abs=0.01) and second == pytest.approx(first, abs=0.01)
+    assert {k: round(float((store.klass == k).mean()), 1) for k in "ABC"} == {
+        "A": 0.2, "B": 0.5, "C": 0.3,
+    }  # fmt: skip
+    assert (store.plant_max > store.plant_min).all() and (store.lead_months >= 1).all()
