@@ -4,7 +4,7 @@ Why: on a real plant one replayed year moves 2-7 points from the next at a fixed
 a calibration error hides in the year's noise. Here every item's demand is drawn from
 the same law in every month and classes are drawn at random, so the calibration replays
 and the final year differ only by sampling noise and by how many months each fit saw:
-what is left between target and achieved fill is the method's own bias.
+what several seeds leave between target and achieved fill is the method's own bias.
 
 Items: a monthly chance of demand from Beta(0.6, 8) (about 7% of months with demand, as in
 MRO stores), sizes rounded up from gamma(0.8) times a lognormal scale per item, lead
