@@ -1,6 +1,6 @@
 """Replenishment benchmarks: `python -m evals.replenishment demo [--data DIR]`,
 `... carparts --data PATH`, `... refinery --data DIR`, `... plant --demand F --items F`,
-`... speed [--data DIR]`."""
+`... synthetic [--seed N]`, `... speed [--data DIR]`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def main() -> None:
     plant.add_argument("--demand", type=Path, required=True, help="unique_id, ds, y (monthly)")
     plant.add_argument("--items", type=Path, default=None, help="lead times, prices, Min/Max")
     plant.add_argument("--chart", type=Path, default=None, help="trade-off chart PNG")
+    syn = sub.add_parser("synthetic", help="a stationary synthetic store: the method's own bias")
+    syn.add_argument("--seed", type=int, default=7)
     demo = sub.add_parser("demo", help="recommended vs current policy on the demo plant")
     demo.add_argument("--data", type=Path, default=None, help="demo folder (default: generate)")
     demo.add_argument("--scale", type=float, default=1.0)
@@ -41,6 +43,10 @@ def main() -> None:
         from evals.replenishment.real_plant import plant
 
         plant(args.demand, args.items, args.chart)
+    elif args.bench == "synthetic":
+        from evals.replenishment.synthetic import synthetic
+
+        synthetic(args.seed)
     elif args.bench == "demo":
         from evals.replenishment.demo import demo
 

@@ -88,7 +88,9 @@ def benchmark(data: PlantData, name: str, chart: Path | None = None) -> pd.DataF
           "wall time is inflated on a shared machine)")  # fmt: skip
     shown = curve.copy()
     shown["average_value"] = shown["average_value"].map(lambda v: f"{v:,.0f}")
-    print(shown.round(3).to_string(index=False))
+    # "-": no target (the plant's own policy) or no demand in the class.
+    shown = shown.round(3).astype(object)
+    print(shown.where(shown.notna(), "-").to_string(index=False))
     project = curve[curve.policy == "project"]
     textbook = curve[curve.policy == "textbook"]
     plant = curve[curve.policy == "plant Min/Max"]
@@ -129,7 +131,7 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
         # rows without history at their current point). A target below it is over-met.
         floor, _ = planner.for_classes({})
         got = replay(data, cut, floor)
-        parts = ", ".join(f"{k} {got[f'fill_{k}']:.1%}" for k in present)
+        parts = ", ".join(f"{k} {_percent(got[f'fill_{k}'])}" for k in present)
         print(f"  every class at its floor (class A's critical floor, rows without history "
               f"at their current point): {parts}; value {got['average_value']:,.0f}")  # fmt: skip
     for target in CALIBRATION:
@@ -146,6 +148,9 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
             got = replay(data, cut, rop, noise=True)
             print(f"    each class at {target:.0%} (stock value {got['average_value']:,.0f}):")
             for k in present:
+                if f"se_{k}" not in got or k not in choices:
+                    print(f"      {k}: no demand in the replay or no row to plan")
+                    continue
                 fill, c = got[f"fill_{k}"], choices[k]
                 mark = "ok" if abs(fill - target) <= CALIBRATION_TOLERANCE else "MISSED"
                 aim = "planned" if c.reachable else "out of reach, planned"
@@ -165,6 +170,10 @@ def _years(fills: tuple[float, ...]) -> str:
     if not fills:
         return "no calibration replay"
     return "calibration years at this plan, newest first: " + " / ".join(f"{f:.1%}" for f in fills)
+
+
+def _percent(fill: float) -> str:
+    return "no demand in the replay" if np.isnan(fill) else f"{fill:.1%}"
 
 
 def _money(value: float | None) -> str:

@@ -353,3 +353,45 @@ def test_replays_that_disagree_about_a_class_count_as_noise():
     got = between_replays([np.full((2, 3), 0.1), np.full((2, 3), -0.1)])
     assert np.allclose(got, 0.01)
     assert np.all(between_replays([np.full((2, 3), 0.1)]) == 0.0)
+
+
+def test_the_synthetic_store_is_stationary_with_classes_at_random():
+    store = load_eval("replenishment.synthetic").synthetic_store(seed=1, items=3000, months=24)
+    assert store.demand.shape == (3000, 24) and (store.demand >= 0).all()
+    # About 7% of months with demand (Beta(0.6, 8)), the same in both halves.
+    first, second = (store.demand[:, :12] > 0).mean(), (store.demand[:, 12:] > 0).mean()
+    assert first == pytest.approx(0.07, abs=0.01) and second == pytest.approx(first, abs=0.01)
+    assert {k: round(float((store.klass == k).mean()), 1) for k in "ABC"} == {
+        "A": 0.2, "B": 0.5, "C": 0.3,
+    }  # fmt: skip
+    assert (store.plant_max > store.plant_min).all() and (store.lead_months >= 1).all()
+
+
+def test_the_benchmark_names_bad_input_and_prints_no_nan(tmp_path, capsys):
+    real = load_eval("replenishment.real_plant")
+    rng = np.random.default_rng(5)
+    months = pd.date_range("2000-01-01", periods=26, freq="MS")
+    ids = [f"p{i}" for i in range(60)]
+    demand = (rng.random((60, 26)) < 0.3) * rng.geometric(0.3, (60, 26)).astype(float)
+    demand[:5] = 0.0  # no demand at all
+    demand[5, 3] = -2.0  # a return
+    demand[50:, -12:] = 0.0  # class A (rows 50-59): no demand in the replay
+    rows = [(i, m.date(), demand[r, c]) for r, i in enumerate(ids) for c, m in enumerate(months)]
+    rows += [("only_demand", m.date(), 1.0) for m in months]
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(tmp_path / "d.csv", index=False)
+    items = pd.DataFrame({
+        "unique_id": [*ids, "only_items"], "lead_time_days": 40.0, "price": 10.0,
+        "min_reorder_point": 1.0, "max_stock": 3.0,
+        "criticality": ["C"] * 30 + ["B"] * 20 + ["A"] * 10 + ["B"],
+    })  # fmt: skip
+    items.loc[6, "lead_time_days"], items.loc[7, "price"] = 0.0, np.nan
+    items.loc[8, ["min_reorder_point", "max_stock"]] = [5.0, 2.0]
+    items.to_csv(tmp_path / "i.csv", index=False)
+    real.plant(tmp_path / "d.csv", tmp_path / "i.csv")
+    out = capsys.readouterr().out
+    for kind in ("negative months", "lead time 0 or missing", "price 0 or missing",
+                 "Min above Max", "no demand in any month", "not the items file",
+                 "not the demand file"):  # fmt: skip
+        assert kind in out
+    assert "nan" not in out.lower()
+    assert "A: no demand in the replay" in out
