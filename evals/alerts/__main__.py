@@ -346,7 +346,8 @@ def main() -> None:
     if args.dump is not None:
         import pickle
 
-        keep = {k: sw[k] for k in ("alerts", "kinds", "seen")}
+        keep = {k: sw[k] for k in ("alerts", "kinds")}
+        keep["seen"] = {k: v._asdict() for k, v in sw["seen"].items()}
         with args.dump.open("wb") as f:
             pickle.dump({"rp": rp, "every": every, "sw": keep}, f)
     busy = sw["events"] > 0

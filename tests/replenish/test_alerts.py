@@ -76,6 +76,20 @@ def test_an_open_purchase_that_arrives_in_time_clears_it(plant_ctx):
     assert raised.kind == "raised" and raised.alert_id == "C1@S1#2"
 
 
+def test_a_receipt_that_leaves_it_short_does_not_end_the_shortage(plant_ctx):
+    """A top-up (an expedited unit, a short delivery) after which the projection still
+    breaks answers nothing: the shortage goes on as the same alert, not a new one."""
+    engine = _engine(plant_ctx)
+    engine.replan(plant_ctx.dataset)
+    po = {"po_id": "PO-1", "item_id": "C1", "site_id": "S1", "qty": 30.0, "due_date": "2026-04-05"}
+    (cleared,) = engine.on_batch(plant_ctx.dataset, _moved(), purchases=[po]).messages
+    assert cleared.kind == "cleared"
+    late = {**po, "due_date": "2026-04-20"}
+    top_up = ("T9", "2026-04-01T08:00", "C1", "S1", 1.0, "receipt", "purchase_order", "PO-X")
+    (again,) = engine.on_batch(plant_ctx.dataset, _moved(top_up), purchases=[late]).messages
+    assert again.kind == "reopened" and again.alert_id == "C1@S1#1"
+
+
 def test_escalated_once_when_the_run_out_comes_inside_the_lead_time(plant_ctx):
     frames = plant_frames()
     frames["items"].loc[frames["items"]["item_id"] == "C1", "lead_time_days"] = 12.0

@@ -146,17 +146,16 @@ class AlertStore:
             self._conn.execute("UPDATE purchase SET qty = qty - ? WHERE po_id = ?", (qty, po_id))
             self._conn.execute("DELETE FROM purchase WHERE qty <= 1e-9")
 
-    def replenish(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Stock was received at these (item, site): a shortage raised before it has been
-        answered, and the next one is a new episode."""
-        with self._lock, self._conn:
-            self._conn.execute("BEGIN")
-            for item, site in pairs:
-                self._conn.execute(
-                    "INSERT INTO received VALUES (?, ?, 1) "
-                    "ON CONFLICT (item_id, site_id) DO UPDATE SET n = n + 1",
-                    (item, site),
-                )
+    def _answered(self, item: str, site: str) -> None:
+        """A receipt left the projection holding at (item, site): the shortage raised before
+        it has been answered, and the next one is a new episode. A receipt after which the
+        projection still breaks (an expedited top-up that meets the day's issues, a short
+        delivery) answers nothing: the next breach reopens the same alert."""
+        self._conn.execute(
+            "INSERT INTO received VALUES (?, ?, 1) "
+            "ON CONFLICT (item_id, site_id) DO UPDATE SET n = n + 1",
+            (item, site),
+        )
 
     def _received(self, item: str, site: str) -> int:
         found = self._conn.execute(
@@ -172,8 +171,15 @@ class AlertStore:
         return frame
 
     # -- alert states ---------------------------------------------------------------------
-    def update(self, assessed: pd.DataFrame, today: pd.Timestamp) -> list[AlertMessage]:
-        """Move each assessed (item, site) to its new state; the messages that produced."""
+    def update(
+        self,
+        assessed: pd.DataFrame,
+        today: pd.Timestamp,
+        received: Iterable[tuple[str, str]] = (),
+    ) -> list[AlertMessage]:
+        """Move each assessed (item, site) to its new state; the messages that produced.
+        `received`: the pairs stock was received at since the last update."""
+        arrived = set(received)
         at = pd.Timestamp(today).isoformat()
         logged = datetime.now(UTC).isoformat(timespec="milliseconds")
         out: list[AlertMessage] = []
@@ -259,6 +265,8 @@ class AlertStore:
                         "UPDATE alert SET state = 'cleared', cleared_at = ? WHERE alert_id = ?",
                         (at, alert_id),
                     )
+                if (row.item_id, row.site_id) in arrived and not row.needs_alert:
+                    self._answered(row.item_id, row.site_id)
                 if kind is None:
                     continue
                 assert body is not None

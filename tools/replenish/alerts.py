@@ -42,10 +42,17 @@ class AlertEngine:
         self.store, self.settings = store, settings
         self.cache = PlanCache(settings)  # the day's forecasts, kept between batches
 
-    def replan(self, ds: Dataset, pairs: pd.DataFrame | None = None) -> Replan:
-        """Assess `pairs` (every bought item when None) and move their alert states."""
+    def replan(
+        self,
+        ds: Dataset,
+        pairs: pd.DataFrame | None = None,
+        received: list[tuple[str, str]] | None = None,
+    ) -> Replan:
+        """Assess `pairs` (every bought item when None) and move their alert states;
+        `received`: the pairs stock was received at since the last re-plan."""
         assessed = assess(ds, self.settings, pairs, self.store.purchases(), self.cache)
-        return Replan(len(assessed), self.store.update(assessed, ds.as_of), assessed)
+        changes = self.store.update(assessed, ds.as_of, received or [])
+        return Replan(len(assessed), changes, assessed)
 
     def on_batch(
         self,
@@ -72,17 +79,19 @@ class AlertEngine:
         for r in receipts.itertuples():
             if pd.notna(r.ref_id):
                 self.store.receive(str(r.ref_id), float(r.qty))
+        received: list[tuple[str, str]] = []
         if len(moved):
-            # Any receipt answers the shortage of its pair: the next one is a new episode.
+            # A receipt after which the projection holds answers the shortage of its pair
+            # (the store decides, once the pair is re-planned).
             arrived = moved[(moved["txn_type"].astype(object) == "receipt") & (moved["qty"] > 0)]
-            self.store.replenish(
+            received = list(
                 zip(arrived["item_id"].astype(str), arrived["site_id"].astype(str), strict=True)
             )
         if changed_orders:
             pairs.append(self.cache.affected_components(ds, changed_orders))
         if not pairs:
             return Replan(0, [])
-        return self.replan(ds, pd.concat(pairs)[PAIR].drop_duplicates())
+        return self.replan(ds, pd.concat(pairs)[PAIR].drop_duplicates(), received)
 
 
 __all__ = ["AlertEngine", "Replan", "affected_pairs", "alerts_path"]

@@ -236,14 +236,15 @@ def worst_window(history: np.ndarray, lead_days: pd.Series) -> np.ndarray:
     return out
 
 
-def demand_curves(plan: pd.DataFrame, horizon: np.ndarray, days: int):
+def demand_curves(plan: pd.DataFrame, horizon: np.ndarray, days: int, gone: float = 0.0):
     """(expected, alerting) cumulative demand by the end of each day 0..days-1 (day 0 is
-    today: a day's demand ahead of the closing stock). Alerting: a criticality-A item stops
+    today, of which the share `gone` has passed: its demand so far is out of the stock
+    already, so only the rest of the day counts). Alerting: a criticality-A item stops
     a line, so it alerts on the forecast at its service target, and at least on the most
     demand any lead time of its history held (a year's worst lead time is not a 1-in-100
     event for a lumpy slow mover); B and C items alert on the expected demand: their safety
     stock is a buffer meant to be dipped into, and alerting on it fired on most cycles."""
-    elapsed = np.arange(1, days + 1, dtype=float)[None, :]
+    elapsed = np.arange(1, days + 1, dtype=float)[None, :] - gone
     mean = np.nan_to_num(plan["avg_daily_demand"].to_numpy(dtype=float))[:, None]
     ltd = plan["ltd_mean"].to_numpy(dtype=float)
     rop = plan["recommended_reorder_point"].to_numpy(dtype=float)
@@ -281,7 +282,9 @@ def assess(
     lead = plan["lead_days"].to_numpy(dtype=float)
     horizon = np.where(np.isnan(lead), DEFAULT_LEAD_DAYS, lead) + REVIEW_DAYS
     days = int(np.nanmax(horizon, initial=0)) + 1
-    expected, quantile = demand_curves(plan, horizon, days)
+    today = ds.as_of.normalize()
+    gone = (ds.as_of - today) / pd.Timedelta(days=1)
+    expected, quantile = demand_curves(plan, horizon, days, gone)
     wip = np.cumsum(_wip(ds, plan, needs, days), axis=1)
     production = plan["production_rate"].to_numpy(dtype=float)[:, None]
     extra = np.maximum(wip - production * np.arange(1, days + 1)[None, :], 0.0)
@@ -291,11 +294,14 @@ def assess(
     without_po = on_hand - quantile - extra
     projected = without_po + inbound
     level = np.zeros(len(plan))
-    today = ds.as_of.normalize()
-    breach = first_below(projected, level, horizon)
-    bare = first_below(without_po, level, horizon)
-    empty = first_below(on_hand + inbound - expected - extra, level, horizon)
-    within = np.where(np.arange(days)[None, :] <= horizon[:, None], projected, np.inf)
+    # The window ends with the day the horizon's last day of demand falls on: day 0 (today)
+    # is the first of the horizon's days, so the lead time and review day end on day
+    # horizon - 1 (counting one day more had alerted a day or two early on every cycle).
+    last = horizon - 1
+    breach = first_below(projected, level, last)
+    bare = first_below(without_po, level, last)
+    empty = first_below(on_hand + inbound - expected - extra, level, last)
+    within = np.where(np.arange(days)[None, :] <= last[:, None], projected, np.inf)
     lowest = within.min(axis=1) if len(plan) else np.zeros(0)
 
     def as_date(index: np.ndarray) -> np.ndarray:
@@ -346,7 +352,7 @@ def _can_wait(mine: pd.DataFrame | None, projected: np.ndarray, horizon: float, 
         if due >= len(projected):
             continue
         without = projected - np.where(days >= due, float(p.qty), 0.0)
-        short = np.flatnonzero((without < -1e-9) & (days <= horizon))
+        short = np.flatnonzero((without < -1e-9) & (days < horizon))
         if len(short) and short[0] <= due:
             continue
         until = (
