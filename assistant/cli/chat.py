@@ -82,6 +82,7 @@ def chat() -> None:
     choice = choose_model(ctx.settings, ctx)
     with open_session(ctx, choice, timings=timings, extra_tools=report_tools(choice)) as session:
         thread_id = session.new_thread()
+        _warm_documents(session.ctx)
         who = session.choice.endpoint or "the offline planner"
         console.print(f"[bold]Stockwise[/] on {session.ctx.dataset.name} ({who}). {HELP}")
         last: dict = {}
@@ -108,3 +109,22 @@ def chat() -> None:
                 console.print(HELP)
                 continue
             last = stream_turn(session, {"messages": [HumanMessage(text)]}, thread_id, console)
+
+
+def _warm_documents(ctx) -> None:
+    """Open the document index and build its query engine while the user types, so the
+    first document question is answered at search speed (a one-shot `stockwise docs` does
+    without: building the engine costs more than the one search it would speed up)."""
+    import logging
+    import threading
+
+    from stockwise.tools.documents.search import warm
+
+    def run() -> None:
+        try:
+            warm(ctx)
+        except Exception:  # the first document question opens the index itself
+            logging.getLogger(__name__).warning("document warm-up failed", exc_info=True)
+
+    # Not a daemon, as the planner's encoder: leaving while onnxruntime builds aborts.
+    threading.Thread(target=run, name="documents-warm").start()

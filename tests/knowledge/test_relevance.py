@@ -117,6 +117,19 @@ def test_known_share_weighs_the_words_the_plant_never_uses():
     assert known_share("", vocabulary, lambda t: 1.0) == 1.0
 
 
+def test_everyday_foreign_words_count_neither_way_but_the_subject_does():
+    from stockwise.tools.documents.relevance import english, known_share
+
+    vocabulary = {"oven", "thermokoppel"}
+    # "geeft verkeerde" (gives wrong) name no subject; accents are folded before the lists
+    # are read ("prüfe" is "prufe"); "stoomketel" (steam boiler) is what the question is about.
+    assert known_share("thermokoppel van de oven geeft verkeerde", vocabulary, lambda t: 1.0) == 1.0
+    assert known_share("für die oven", vocabulary, lambda t: 1.0) == 1.0
+    assert known_share("onderhoud van de stoomketel", vocabulary, lambda t: 1.0) == 0.0
+    # Everyday words do not by themselves make a question foreign ("plus", "bon").
+    assert english("oven plus fan", translated=False)
+
+
 def test_translated_foreign_words_count_as_known_at_their_english_rarity():
     from stockwise.tools.documents.relevance import known_share
 
@@ -127,6 +140,21 @@ def test_translated_foreign_words_count_as_known_at_their_english_rarity():
     # "Wartung der Spritzgießmaschine": a common translated word, a machine no one has.
     share = known_share("spritzgiessmaschine", vocabulary, lambda t: idf(t) or 6.0, ["maintenance"])
     assert share == pytest.approx(1 / 7)
+
+
+def test_a_passage_that_stands_out_scores_higher_than_one_near_everything():
+    import numpy as np
+
+    from stockwise.tools.documents.retriever import _standing
+
+    rng = np.random.default_rng(0)
+    flat = 0.80 + rng.normal(0, 0.01, 200)
+    standout = flat.copy()
+    standout[17] = 0.92
+    assert _standing(standout) > 8 > _standing(flat)
+    # Filtered-out passages (-inf) are not counted; too few passages give no standing.
+    assert _standing(np.where(np.arange(200) < 100, standout, -np.inf)) > 6 > _standing(flat)
+    assert _standing(np.array([0.9])) == 0.0
 
 
 def test_judge_weighs_the_signals_and_says_why_it_declines():

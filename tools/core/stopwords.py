@@ -31,3 +31,27 @@ _FOREIGN = """wie was wer wo wann warum welche welcher welches der die das den d
     van heb hebben nog hoeveel dit dat deze om als mijn ons onze
     je nous vous mon ma mes faire lors apres sans d l"""
 FOREIGN_FUNCTION_WORDS = frozenset(_FOREIGN.split())
+
+# German, Dutch and French everyday verbs, adverbs and adjectives ("geeft", "bleiben",
+# "encore"): no subject either, but ordinary words too, so they do not mark a question as
+# foreign (FOREIGN_FUNCTION_WORDS do). Left out of a question's coverage, so that "Thermokoppel
+# van de oven geeft verkeerde waarden" is judged by its thermocouple, oven and values.
+_FOREIGN_GENERAL = """machen macht gemacht tun tut geben gibt gegeben nehmen nimmt genommen
+    bleiben bleibt kommen kommt gehen geht sehen sieht finden findet stehen steht lassen
+    lasst brauchen braucht sollen sollte mussen konnen durfen wollen will mochte sein bin
+    war waren hat hatte worden immer wieder schon nur sehr mehr weniger jetzt heute hier dort
+    da richtig falsch gut schlecht neu neue neuen alt ganz beim vom ins ans durch gegen ohne
+    um unter zwischen wahrend ob weil denn aber doch mal nun erst etwa alle jede jeden jeder
+    jedes kein keine nichts etwas einmal wieviele standig stets tritt
+    doen doet gedaan maken maakt geven geeft gegeven nemen neemt blijven blijft komen komt
+    gaan gaat zien ziet vinden vindt staan staat laten laat moeten kunnen kun willen wil
+    zullen zal zou krijgen krijgt krijg heeft had was waren ben altijd steeds weer al alleen
+    erg meer minder nu vandaag daar goed fout verkeerd verkeerde nieuw nieuwe oud oude door
+    tegen zonder onder tussen tijdens omdat maar toch eens elke ieder geen niets iets wel
+    gebeurt juist
+    fait font donner donne prendre prend rester reste venir vient aller va voir trouver
+    mettre met doit doivent devoir peut peuvent pouvoir veut vouloir etre avoir ont etait
+    toujours encore deja seulement tres plus moins maintenant ici bon bien mal nouveau
+    nouvelle vieux entre pendant sous si parce mais chaque tout tous toute toutes aucun rien
+    quelque combien se qu y"""
+FOREIGN_GENERAL_WORDS = frozenset(_FOREIGN_GENERAL.split())

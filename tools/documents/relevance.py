@@ -22,7 +22,10 @@ languages) by `python -m evals.retrieval.abstention`, which prints the constants
   it the glossary and the documents read, never declined merely for being foreign;
 - `agree`: the keyword leg's best document is among the dense leg's best three;
 - `foreign`: the glossary found a foreign word or the question has a German, Dutch or
-  French function word.
+  French function word;
+- `dense_z`: how many standard deviations the best passage's similarity stands above the
+  mean over every passage (a question about something the documents cover has a passage
+  that stands out; an uncovered one is a little near everything).
 
 The decision threshold (`THRESHOLD`, on the fitted probability that the question is
 covered) is chosen on cross-validated probabilities of the validation set: the highest
@@ -33,26 +36,37 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from stockwise.tools.core.stopwords import FOREIGN_FUNCTION_WORDS, STOPWORDS
+from stockwise.tools.core.stopwords import FOREIGN_FUNCTION_WORDS, FOREIGN_GENERAL_WORDS, STOPWORDS
 from stockwise.tools.documents.keywords import tokenize
 
 AGREE_DEPTH = 3  # the keyword leg's best document must be among this many dense documents
 
 # Fitted by `python -m evals.retrieval.abstention` on evals/retrieval/validation.yaml
 # (197 questions, 74 out of the documents' scope); weights are on the signals' raw scales.
-INTERCEPT = -22.7520
+INTERCEPT = -17.9851
 WEIGHTS = {
-    "dense_top": 18.2179,
-    "dense_gap": 56.9892,
-    "keyword_share": 5.4924,
-    "known": 4.0361,
-    "agree": 2.3275,
-    "foreign": 5.4941,
+    "dense_top": 9.2138,
+    "dense_gap": 32.1003,
+    "keyword_share": 5.7813,
+    "known": 4.4811,
+    "agree": 2.0965,
+    "foreign": 5.4619,
+    "dense_z": 0.8387,
 }
-THRESHOLD = 0.2098  # declined below this probability of being covered
+THRESHOLD = 0.3045  # declined below this probability of being covered
+
+_NO_SUBJECT = FOREIGN_FUNCTION_WORDS | FOREIGN_GENERAL_WORDS
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as the word lists are written ("prüfen" -> "prufen")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
 
 # Foreign function words that are not English words too: one of them marks a question as
 # not English.
@@ -73,6 +87,7 @@ class Signals:
     known: float = 1.0
     agree: bool = False
     foreign: bool = False
+    dense_z: float = 0.0
 
     def features(self) -> dict[str, float]:
         return {
@@ -82,6 +97,7 @@ class Signals:
             "known": self.known,
             "agree": float(self.agree),
             "foreign": float(self.foreign),
+            "dense_z": self.dense_z,
         }
 
 
@@ -115,10 +131,8 @@ def known_share(
     a typing slip away from one it does ("cylindr"): such a word counts as known too."""
     # Function words go before the words are stemmed ("welche" would be "welch"), and
     # numbers (amounts, counts) are never what a question is about.
-    kept = " ".join(
-        w for w in re.findall(r"[\w-]+", text.lower()) if w not in FOREIGN_FUNCTION_WORDS
-    )
-    terms = [t for t in tokenize(kept) if t not in FOREIGN_FUNCTION_WORDS and not t.isdigit()]
+    kept = " ".join(w for w in re.findall(r"[\w-]+", _fold(text)) if w not in _NO_SUBJECT)
+    terms = [t for t in tokenize(kept) if t not in _NO_SUBJECT and not t.isdigit()]
     weights: list[float] = []
     for english_term in translated:
         words = tokenize(english_term)
@@ -143,10 +157,12 @@ def signals(
     keyword_ceiling: float,
     known: float = 1.0,
     foreign: bool = False,
+    dense_z: float = 0.0,
 ) -> Signals:
     """`dense_docs`: (doc id, similarity) best first, one row per passage; `keyword_docs`:
     (doc id, BM25 score) best first; `keyword_ceiling`: the most the query could score
-    (`BM25.ceiling`); `known`: `known_share` of the question."""
+    (`BM25.ceiling`); `known`: `known_share` of the question; `dense_z`: the best passage's
+    similarity in standard deviations above the mean over every passage."""
     if not dense_docs:
         return Signals(known=known, foreign=foreign)
     top_doc, top = dense_docs[0]
@@ -155,7 +171,7 @@ def signals(
     agree = bool(keyword_docs) and keyword_docs[0][0] in near
     best_keyword = keyword_docs[0][1] if keyword_docs else 0.0
     share = min(best_keyword / keyword_ceiling, 1.0) if keyword_ceiling > 0 else 0.0
-    return Signals(top, top - other, share, known, agree, foreign)
+    return Signals(top, top - other, share, known, agree, foreign, dense_z)
 
 
 def probability(s: Signals) -> float:

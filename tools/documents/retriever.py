@@ -190,7 +190,9 @@ class HybridRetriever:
         query = self.expand(query)
         # The keyword leg sees the question and the English terms of its foreign words.
         keyword_query = f"{query} {' '.join(terms)}" if terms else query
-        dense = self._dense(query, filters) if mode != "keyword" else []
+        # The dense leg is computed in every mode: the verdict cross-checks the two legs.
+        sims = self._similarities(query, filters)
+        dense = self._dense(sims)
         keyword = self._keyword(keyword_query, filters) if mode != "dense" else []
         if mode == "dense":
             ranked = dense
@@ -202,9 +204,8 @@ class HybridRetriever:
             Hit(pid, self._texts[self._position[pid]], self._metas[self._position[pid]], score)
             for pid, score in ranked[:k]
         ]
-        if mode != "hybrid":  # a single leg cannot cross-check itself
-            dense = dense or self._dense(query, filters)
-            keyword = keyword or self._keyword(keyword_query, filters)
+        if mode == "dense":  # a single leg cannot cross-check itself
+            keyword = self._keyword(keyword_query, filters)
         verdict = judge(
             signals(
                 [(self._doc(pid), score) for pid, score in dense],
@@ -212,6 +213,7 @@ class HybridRetriever:
                 self._bm25.ceiling(keyword_query),
                 known,
                 foreign,
+                _standing(sims),
             )
         )
         return Retrieval(hits, verdict)
@@ -235,13 +237,17 @@ class HybridRetriever:
         words = extra + sorted(kind.replace("_", " ") for kind in kinds)
         return f"{query} ({', '.join(words)})" if words else query
 
-    def _dense(self, query: str, filters: Filters) -> list[tuple[str, float]]:
-        """The passages by cosine similarity to the query (the vectors are unit length)."""
-        vector = e5.embed_queries([query])[0]
-        sims = self._vectors @ vector
+    def _similarities(self, query: str, filters: Filters) -> np.ndarray:
+        """Every passage's cosine similarity to the query (the vectors are unit length);
+        passages the filters exclude score -inf."""
+        sims = self._vectors @ e5.embed_queries([query])[0]
         if filters.where() is not None:
             allowed = np.fromiter((filters.accepts(m) for m in self._metas), bool, len(self._metas))
             sims = np.where(allowed, sims, -np.inf)
+        return sims
+
+    def _dense(self, sims: np.ndarray) -> list[tuple[str, float]]:
+        """The passages by similarity, best first."""
         depth = min(CANDIDATES, len(sims))
         best = np.argpartition(-sims, depth - 1)[:depth] if depth else np.array([], dtype=int)
         best = best[np.argsort(-sims[best], kind="stable")]
@@ -257,6 +263,16 @@ class HybridRetriever:
             if filters.accepts(self._metas[i]):
                 out.append((self._ids[i], float(scores[i])))
         return out
+
+
+def _standing(sims: np.ndarray) -> float:
+    """How many standard deviations the best passage stands above the corpus's mean
+    similarity to the question: e5's cosines are compressed (0.78-0.94 here) and shift
+    with the question's length and language; its standing against every passage does not."""
+    finite = sims[np.isfinite(sims)]
+    if len(finite) < 2 or float(finite.std()) <= 0:
+        return 0.0
+    return float((finite.max() - finite.mean()) / finite.std())
 
 
 def _fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
