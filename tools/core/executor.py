@@ -126,7 +126,7 @@ def open_executor(spec: str | None) -> LocalExecutor | DaskExecutor:
             )
         distributed = _distributed(spec)
         cluster = distributed.LocalCluster(
-            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         return DaskExecutor(_client(cluster, spec), cluster)
     raise ExecutorError(
