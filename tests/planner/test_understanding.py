@@ -180,11 +180,38 @@ def test_a_one_item_tool_asks_which_of_several_items_and_the_reply_continues(gra
 
 @pytest.mark.parametrize(
     "question",
-    ["what's the energy consumption of the ovens", "what's the selling price of 4412"],
+    [
+        "what's the energy consumption of the ovens",
+        "what's the selling price of 4412",
+        "how many forklifts do we own",
+    ],
 )
 def test_what_the_data_does_not_hold_is_declined(graph, question):
     result = ask(graph, question)
     assert result["sources"] == [] and "not in the plant's data" in result["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("tunnel oven start-up sequence", "search_documents"),  # a machine from the equipment
+        ("what oil goes in the hydraulic power unit", "search_documents"),
+        ("what is our inventory policy on min/max levels", "search_documents"),
+        ("which gloves are required in the bakery", "search_documents"),
+        ("show items with a missing or suspicious material type", "suspected_misclassifications"),
+        ("run a data quality check", "find_anomalies"),
+        (
+            "the mosfet n-ch 1v dpak p/n 7921-585 is booked as a tool, is that right",
+            "classify_item",
+        ),
+        ("test the current reorder settings of 4421 against last year's demand", "simulate_policy"),
+        ("how does usage of 11581 vary month to month", "demand_profile"),
+        ("how many items have had no usage in 180 days", "slow_moving_and_excess"),
+        ("how much are the jobs in progress at riverside worth", "wip_value"),
+    ],
+)
+def test_more_cue_words_settle_the_question_type(graph, question, tool):
+    assert [t for t, _ in calls(ask(graph, question))] == [tool]
 
 
 def test_a_filter_the_tool_cannot_apply_is_asked_about_not_dropped(graph):

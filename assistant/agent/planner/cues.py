@@ -53,6 +53,10 @@ SAFETY_CUES = re.compile(
     r"|\bexposure\b|\brules? (?:for|on|about) (?:the |handling |storing |disposing )?\w+"
     r"|\bstored? .{0,40}\b(?:next to|near|close to|together with|beside)\b|\bwhat torque\b"
     r"|\b(?:process|procedure)\W*$"
+    r"|\b(?:gloves|goggles|glasses|boots|helmets?|hearing protection|ear defenders|respirators?"
+    r"|masks?|ppe|hairnets?|aprons?)\b.{0,20}\b(?:required|needed|mandatory|compulsory|must)\b"
+    r"|\b(?:skin|eyes?|eye contact|skin contact|health effects?|swallowed|ingested|burns?)\W*$"
+    r"|\bdo(?:es)? (?:it |they )?(?:do )?to (?:the |your )?(?:skin|eyes|body|health|lungs)\b"
     r"|\bhow long (?:can|may|should|must) .{0,40}\b(?:stay|be (?:kept|stored|left|used))\b"
 )
 # What went wrong with a named machine ("the P-3 press cylinder was leaking, what did we
@@ -62,14 +66,33 @@ FAILURE_CUES = re.compile(
     r"|overheat\w*|chatter\w*|clog\w*|burn\w* out|burnt|seized?|jamm\w+|stopp\w+|went wrong"
     r"|what (?:did we|was) (?:find|found)|what happened|repair\w*|fix\w*)\b"
 )
+# How a named machine is run, set or kept: "belt conveyor tracking adjustment", "tunnel oven
+# start-up sequence" (the machine words come from the equipment table).
+MACHINE_TOPICS = re.compile(
+    r"\b(?:settings?|set ?up|sequence|adjust\w*|start[- ]?up|shut[- ]?down|profiles?|tracking"
+    r"|tension\w*|alignment|calibrat\w+|servic\w+|intervals?|cleaning|operat\w+|warm[- ]?up"
+    r"|lubrica\w+|parameters?|specs?|specifications?|temperatures?|jam\w*|instructions?|manual"
+    r"|maintenance|checks?|inspect\w*|troubleshoot\w*|faults?|alarms?|error codes?|oil|grease"
+    r"|fluids?|lubricants?|go(?:es)? in(?:to)?)\b"
+)
 # Counted stock against the books: "where do physical counts differ from the system".
 VARIANCE_CUES = re.compile(
     r"\b(?:counts?|counted|physical|shelf|stock records?)\b.{0,40}\b(?:differ\w*|mismatch\w*"
     r"|(?:don'?t|do not|doesn'?t|does not) (?:match|agree|tally)|off|disagree\w*)\b"
     r"|\bdiscrepanc\w+|\bbook(?:s| balance)? (?:vs\.?|versus|against) (?:the )?(?:physical|count)"
 )
+# What the plant's own written policy says: "what is our inventory policy on min/max".
+OUR_POLICY = re.compile(
+    r"\b(?:our|the company'?s?|the plant'?s?|company|plant|site|written|official) (?:\w+ ){0,2}"
+    r"polic(?:y|ies)\b"
+)
 # A policy is a document unless it is an item's reorder policy.
 POLICY = re.compile(r"\bpolic(?:y|ies)\b")
+# "the reorder policy of 4412", "our policy for critical spares' reorder points" stays a
+# stock question only when it names an item or a figure of one.
+STOCK_POLICY_OF_ITEMS = re.compile(
+    r"\b(?:reorder|replenishment|min[ /-]?max) polic(?:y|ies) (?:of|for)\b"
+)
 STOCK_POLICY = re.compile(
     r"\b(?:reorder|replenishment|recommended|min[ /-]?max|stocking|current|order(?:ing)?|"
     r"inventory|your) polic(?:y|ies)\b"
@@ -78,6 +101,10 @@ MOVEMENT_CUES = re.compile(
     r"\b(?:movements?|transactions?|ledger|booked|bookings?|postings?|posted|receipts?|"
     r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in"
     r"|stock (?:changes|history)|changes (?:in|of|to) (?:the )?stock)\b"
+)
+NO_USE = re.compile(
+    r"\b(?:no|not|n't|never|without) (?:been |had |any )*(?:usage|use[ds]?|demand|issues?"
+    r"|movements?|consum\w+|touched|moved|picked)\b"
 )
 # "how many went out" is a quantity used, not a list of movements
 USE_WORDS = re.compile(r"\b(?:use[ds]?|usage|consum\w+|demand|issued|need|went out|gone out)\b")
@@ -92,8 +119,10 @@ COVER_WORDS = re.compile(r"\brun (?:out|short|dry)\b|\bcover\b|\benough\b|\bstoc
 PROFILE_CUES = re.compile(
     r"\b(?:intermittent\w*|lumpy|erratic|sporadic|steady|regular|regularly|irregular\w*|smooth"
     r"|variable|variability|predictable|unpredictable|spiky|bursty|bursts?|consistent\w*"
-    r"|now and then|every (?:day|"
-    r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type)|usage (?:pattern|profile)"
+    r"|now and then|vary|varies|variation|fluctuat\w*|month[- ]to[- ]month|week[- ]to[- ]week"
+    r"|every (?:day|"
+    r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type|categor(?:y|ies))"
+    r"|usage (?:pattern|profile)"
     r"|consumption (?:pattern|profile)|adi|cv2|cv²|syntetos|boylan|sba class\w*"
     r"|how (?:often|frequently) (?:do|does|is|are) (?:we )?(?:use|consume|need|issue|draw)\w*"
     r"|(?:consumed|used|drawn|issued|demand|usage|consumption) over time)\b"
@@ -106,11 +135,17 @@ SLOW_CUES = re.compile(
     r"|\bdead stock\b|\bgathering dust\b|\bslow[- ]?mov\w+|\bexcess\b|\boverstock\w*"
     r"|\bnon[- ]?moving\b|\bget(?:ting)? rid of\b|\bwrite[- ]?offs?\b|\bsurplus\b"
     r"|\bwithout (?:any )?(?:use|usage|movements?|demand)\b|\bunused\b"
+    r"|\bmore (?:of )?(?:\w+ )?than (?:we )?(?:use|need|consume|can use)\b"
 )
 
 ANOMALY_CUES = re.compile(
     r"\b(?:tools?|wrench\w*|spanners?|gloves?|mro items?|spares?|spare parts?|consumables?)\b"
-    r".{0,30}\b(?:in|on) (?:a |the |our |any )?(?:bills? of materials?|boms?)\b"
+    r".{0,30}\b(?:bills? of materials?|boms?)\b"
+)
+# Something wrong with the data itself: "run a data quality check", "any irregularities".
+DATA_QUALITY_CUES = re.compile(
+    r"\bdata (?:quality|problems?|issues?|errors?|integrity|checks?|health)\b"
+    r"|\b(?:anomal\w+|irregularit\w+|inconsistenc\w+)\b"
 )
 
 OPEN_ORDERS = re.compile(
@@ -151,6 +186,24 @@ KINDS = (
     r"|semi[- ]finished|sub[- ]?assembly|tool|for maintenance|for production|upkeep"
     r"|maintenance suppl(?:y|ie)|production)s?"
 )
+# How the item is recorded, doubted: "the mosfet is booked as a tool, is that right".
+BOOKED_AS = re.compile(
+    rf"\b(?:booked|recorded|filed|listed|classed|coded|set up|categori[sz]ed|classified|entered)"
+    rf" (?:as|under) (?:an? )?{KINDS}\b"
+)
+# Items whose recorded category is doubted, no item named: "category errors in the master".
+MISCLASS_CUES = re.compile(
+    r"\b(?:wrong|incorrect|missing|blank|empty|suspicious|doubtful|questionable|bad)\b.{0,25}"
+    r"\b(?:categor(?:y|ies)|material types?|classifications?|item types?)\b"
+    r"|\b(?:mislabell?ed|miscategori[sz]ed|misclassified|misfiled|mis-?coded)\b"
+    r"|\bwrongly (?:categori[sz]ed|classified|filed|coded|labell?ed)\b"
+    r"|\bcategor(?:y|ies|isation|ization) (?:errors?|mistakes?|problems?|issues?)\b"
+    r"|\b(?:booked|recorded|filed|listed) as\b.{0,30}\b(?:but|though|yet)\b.{0,25}"
+    r"\b(?:look|looks|seem|seems|are|is|behave)\b"
+)
+# Asked of the items in general, not of one: a stray word that fits an item ("type") does
+# not make "show items with a missing material type" a question about that item.
+MANY_ITEMS = re.compile(r"\b(?:items|parts|materials|skus|products|list|show|find|any)\b")
 CLASSIFY_CUES = re.compile(
     r"\bwhat (?:kind|type|sort) of (?:an? )?(?:item|part|material|thing|product|stock)\b"
     r"|\b(?:which|what) (?:category|bucket|class|group|type)\b.{0,30}\b(?:belong|go|fall|sit"
@@ -166,12 +219,15 @@ IS_KIND = re.compile(
     r"|^(?:is|are)\b.{0,60}\b(?:maintenance|production) (?:uses?|needs?|consumes?)\W*$"
     rf"|\b(?:whether|if) .{{0,40}}\b(?:is|are) (?:really |actually )?(?:an? )?{KINDS}\W*$"
     r"|\b(?:correctly|rightly|wrongly) (?:categori[sz]ed|classified|classed|filed|labell?ed)\b"
+    rf"|\bis it (?:an? |really |actually )?{KINDS}\W*$|\bgo(?:es)? into (?:our |the )?products?\b"
     r"|\b(?:right|wrong|correct) (?:category|class|classification)\b"
 )
 
 # Replaying a policy on history: "replay the current min/max of 4444", "backtest ...".
 SIMULATE_CUES = re.compile(
-    r"\b(?:replay|backtest\w*|simulat\w+|would (?:it|they|that|this|the \w+) have (?:done"
+    r"\b(?:test|check|try|evaluate|validate)\b.{0,50}\bagainst (?:the )?(?:last year'?s?|past"
+    r"|histor\w+|actual)|\bwhat fill rate would\b"
+    r"|\b(?:replay|backtest\w*|simulat\w+|would (?:it|they|that|this|the \w+) have (?:done"
     r"|performed|worked|coped)|would have (?:done|performed|worked))\b"
 )
 
@@ -228,6 +284,16 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
     figure = FIGURE_WORDS.search(q) is not None
     if REQUISITION_CUES.search(q):
         return "draft_purchase_requisitions"
+    if item_known and BOOKED_AS.search(q) and not figure:
+        return "classify_item"
+    if MISCLASS_CUES.search(q) and (not item_known or MANY_ITEMS.search(q)):
+        return "suspected_misclassifications"
+    if not item_known and OUR_POLICY.search(q) and not STOCK_POLICY_OF_ITEMS.search(q):
+        return "search_documents"
+    if entities.get("machine") and MACHINE_TOPICS.search(q) and not figure:
+        return "search_documents"
+    if ANOMALY_CUES.search(q):  # "is there a wrench listed as a BOM component"
+        return "find_anomalies"
     if STRONG_DOCUMENT_CUES.search(q) or (SAFETY_CUES.search(q) and not figure):
         return "search_documents"
     if entities.get("equipment") and FAILURE_CUES.search(q) and not figure:
@@ -249,7 +315,7 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "stockout_risk" if RISK_WORDS.search(q) else "run_out_within"
     if not item_known and BELOW_ROP_CUES.search(q) and not figure:
         return "below_reorder_point"
-    if ANOMALY_CUES.search(q):
+    if ANOMALY_CUES.search(q) or (not item_known and DATA_QUALITY_CUES.search(q)):
         return "find_anomalies"
     open_orders = OPEN_ORDERS.search(q) and not MONEY_WORDS.search(q)
     if open_orders and NEED_WORDS.search(q):
@@ -269,6 +335,10 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
     if not item_known and VARIANCE_CUES.search(q):
         return "variance"
     if not item_known and SLOW_CUES.search(q) and "how many" not in q:
+        return "slow_moving"
+    if not item_known and SLOW_CUES.search(q) and NO_USE.search(q):
+        # "how many items have had no usage in 180 days": a count of slow stock, the days
+        # a look back (not a horizon)
         return "slow_moving"
     if DOCUMENT_CUES.search(q) and not figure:
         return "search_documents"

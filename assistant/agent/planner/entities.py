@@ -31,6 +31,7 @@ class EntityExtractor:
         self.as_of = pd.Timestamp(dataset.as_of).normalize()
         self.sites = SiteNames(dataset.sites)
         self.equipment_ids = {str(e).lower(): str(e) for e in dataset.equipment["equipment_id"]}
+        self.machines = _machine_phrases(dataset.equipment)
         self.item_ids = {str(i).lower(): str(i) for i in dataset.items["item_id"]}
         words: set[str] = set()
         for desc in dataset.items["description"].dropna().astype(str):
@@ -174,6 +175,10 @@ class EntityExtractor:
         text = " ".join(question.lower().replace("?", " ").replace("’", "'").split())
         out: dict[str, Any] = {}
         text = self._equipment(text, out)
+        flat = text.replace("-", " ")
+        named = [m for m in self.machines if re.search(rf"\b{re.escape(m)}s?\b", flat)]
+        if named:  # a kind of machine ("the tunnel oven"): kept in the words, noted apart
+            out["machine"] = max(named, key=len)
         text = find_group_by(text, out)
         text = self.sites.find(text, out)
         text = find_period(text, out, self.as_of)
@@ -188,6 +193,21 @@ class EntityExtractor:
             if key in out:
                 out[key] = pd.Timestamp(out[key]).date().isoformat()
         return Entities(values=out, shape=text)
+
+
+def _machine_phrases(equipment: pd.DataFrame) -> tuple[str, ...]:
+    """Kinds of machine as people name them, from the equipment table: its types ("packing
+    line") and its names without ids or sizes ("flow wrap packing line", "tunnel oven")."""
+    phrases: set[str] = set()
+    for column in ("equipment_type", "name"):
+        if column not in equipment:
+            continue
+        for value in equipment[column].dropna().astype(str):
+            words = re.sub(r"[_\-]", " ", value.lower()).split()
+            words = [w for w in words if not re.search(r"\d", w)]
+            if words:
+                phrases.add(" ".join(words))
+    return tuple(sorted(p for p in phrases if len(p) >= 4))
 
 
 TOKEN = re.compile(r"[a-z0-9][a-z0-9.\-/]*[a-z0-9]|[a-z0-9]")

@@ -26,7 +26,8 @@ OUTSIDE_DATA = re.compile(
     r"\b(?:energy|electricity|kwh|power (?:use|usage|consumption)|gas (?:use|usage|bill)"
     r"|water (?:use|usage|bill)|emissions?|carbon (?:footprint|emissions?)|co2|footprint"
     r"|employees?|headcount|staff"
-    r"|salar(?:y|ies)|wages?|overtime|shifts?|complaints?|weather|exchange rates?)\b"
+    r"|salar(?:y|ies)|wages?|overtime|shifts?|complaints?|weather|exchange rates?"
+    r"|do we own|we own)\b"
 )
 VALUE_WORDS = re.compile(
     r"\b(?:worth|value[ds]?|valuation|money|cash|tied up|sitting in|holding in|cost of)\b"
@@ -34,6 +35,7 @@ VALUE_WORDS = re.compile(
 WIP_WORDS = re.compile(
     r"\bwip\b|work[- ]in[- ](?:progress|process)|semi[- ]finished|\bopen (?:production )?orders\b"
     r"|\bunfinished (?:production|work|goods|products?|orders|jobs)\b"
+    r"|\b(?:jobs?|orders?|batches) (?:in|on the) (?:progress|process|production|floor)\b"
     r"|\b(?:in|on the) (?:production|shop floor)\b|\bproduction orders\b"
 )
 PICK_WORDS = {
@@ -55,8 +57,9 @@ PICK_WORDS = {
 # A reply that accepts the one option a clarifying question offered.
 YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "ok", "okay", "sure", "fine", "please", "go"})
 DECLINE_OUTSIDE = (
-    "Energy, people, customers and the world outside are not in the plant's data (it holds "
-    "stock, movements, unit costs, production orders and documents), so I can't answer that."
+    "That is not in the plant's data: it holds stock, movements, unit costs, production orders "
+    "and documents, not energy, people, the assets owned or the world outside, so I can't "
+    "answer it."
 )
 DECLINE_MONEY = (
     "Revenue, profit, margins and prices are not in the plant's data (it holds stock, "
