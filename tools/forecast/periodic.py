@@ -23,6 +23,7 @@ import numpy as np
 
 from stockwise.tools.forecast.classify import classify
 from stockwise.tools.forecast.discrete import nb_mean_size, nb_ppf, poisson_ppf
+from stockwise.tools.forecast.global_model import global_quantiles
 from stockwise.tools.forecast.pooled import (
     N_GROUPS,
     demand_groups,
@@ -46,6 +47,10 @@ LEVEL_GRID = np.union1d(np.linspace(0.001, 0.999, 100), QUANTILES)
 # The 95% interval's bounds are read off the model alone, at a level that may only move
 # inwards: (lowest, highest) level each may take.
 INTERVAL_BOUNDS = {0.025: (0.025, 1.0), 0.975: (0.0, 0.975)}
+# In a collection large enough to learn from, each quantile is this blend of the global
+# model's and the pool's (chosen on the dev origins of car parts and the refinery: the
+# global model alone won on car parts and lost on the refinery, half and half won on both).
+GLOBAL_WEIGHT = 0.5
 # A group calibrates on its own only with this many validation series; smaller groups take
 # the choice made on all series together, and fewer series than this keep the model as is.
 MIN_GROUP_ROWS = 30
@@ -229,6 +234,8 @@ class PeriodForecast:
     classes: np.ndarray
     models: np.ndarray
     calibration: Calibration
+    # Rows whose quantiles come from the model trained across the collection.
+    learned: np.ndarray
 
 
 def forecast_periods(
@@ -237,7 +244,10 @@ def forecast_periods(
     points: PointFn,
     calibration: Calibration | None = None,
 ) -> PeriodForecast:
-    """Point and quantile forecasts `h` periods ahead for every row of `history`."""
+    """Point and quantile forecasts `h` periods ahead for every row of `history`. In a
+    collection large enough to learn from (`global_model.MIN_SERIES`), the quantiles of
+    every series that moved are averaged with those of one model trained across all of
+    them; the point forecast stays the class model's."""
     history = np.clip(np.nan_to_num(np.atleast_2d(np.asarray(history, float))), 0.0, None)
     cal = calibration or calibrate(history, h, points)
     classes = classify(history)
@@ -251,5 +261,10 @@ def forecast_periods(
     groups = demand_groups(history)
     disp = widen(dispersion(history), cal.dispersion_factor)
     q = pooled_quantiles(history, point, disp, cal.weights[groups], cal.levels[groups])
+    learned = np.zeros(len(history), bool)
+    collective = global_quantiles(history, h, QUANTILES)
+    if collective is not None:
+        global_q, learned = collective
+        q[learned] = (1 - GLOBAL_WEIGHT) * q[learned] + GLOBAL_WEIGHT * global_q[learned]
     q = np.nan_to_num(np.maximum.accumulate(q, axis=2))
-    return PeriodForecast(point, q, classes, models, cal)
+    return PeriodForecast(point, q, classes, models, cal, learned)
