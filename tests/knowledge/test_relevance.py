@@ -126,6 +126,9 @@ def test_everyday_foreign_words_count_neither_way_but_the_subject_does():
     assert known_share("thermokoppel van de oven geeft verkeerde", vocabulary, lambda t: 1.0) == 1.0
     assert known_share("für die oven", vocabulary, lambda t: 1.0) == 1.0
     assert known_share("onderhoud van de stoomketel", vocabulary, lambda t: 1.0) == 0.0
+    # An everyday foreign word that the plant uses is the plant's word ("door", Dutch for
+    # "through"): the oven door question is judged by it.
+    assert known_share("door gasket", {"door"}, lambda t: 1.0) == 0.5
     # Everyday words do not by themselves make a question foreign ("plus", "bon").
     assert english("oven plus fan", translated=False)
 
