@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
 from typing import Any, Protocol
 
 import numpy as np
@@ -71,8 +72,9 @@ class DaskExecutor:
         self.client = client
         self.cluster = cluster
         self.retries = retries
+        self.address = client.scheduler.address
         workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
-        self.description = f"Dask cluster at {client.scheduler.address} ({workers} workers)"
+        self.description = f"Dask cluster at {self.address} ({workers} workers)"
 
     def map(self, fn: Callable[..., Any], parts: Sequence[Any], **shared: Any) -> list[Any]:
         if len(parts) <= 1:
@@ -100,9 +102,11 @@ class DaskExecutor:
                 f"as many times as the scheduler allows ({exc}); no figure was computed: "
                 "check the workers' memory and logs, then run it again"
             ) from exc
-        except OSError as exc:
+        except (OSError, CancelledError) as exc:
+            # A lost scheduler cancels every future (FutureCancelledError): no block's
+            # result is used, so nothing is half-computed.
             raise ExecutorError(
-                f"the Dask cluster ({self.description}) stopped answering ({exc}); no figure "
+                f"the Dask scheduler at {self.address} stopped answering ({exc}); no figure "
                 "was computed: run it again once the scheduler is back"
             ) from exc
 
