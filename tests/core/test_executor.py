@@ -185,3 +185,29 @@ def test_a_scheduler_that_goes_away_mid_job_is_a_clear_error(tmp_path):
         for process in (worker, scheduler):
             process.kill()
             process.wait()
+
+
+@pytest.mark.slow
+def test_the_setting_moves_the_agent_tools_batch_work_to_the_cluster(monkeypatch, demo_dataset):
+    """STOCKWISE_EXECUTOR=dask-local:2 is all it takes: the tool context opens the cluster
+    once and hands it to the reorder tool, whose answer is the in-process one. (The demo's
+    2,245 rows are one block, run where the tool is; several blocks on the cluster are the
+    tests above.)"""
+    pytest.importorskip("distributed")
+    from stockwise.tools.core.settings import get_settings
+    from stockwise.tools.dataset.context import ToolContext
+    from stockwise.tools.replenish.recommend import RecommendReorderInput, recommend_reorder
+
+    args = RecommendReorderInput(limit=20)
+    local = recommend_reorder(ToolContext(demo_dataset, get_settings()), args)
+    monkeypatch.setenv("STOCKWISE_EXECUTOR", "dask-local:2")
+    get_settings.cache_clear()
+    ctx = ToolContext(demo_dataset, get_settings())
+    try:
+        assert "(2 workers)" in ctx.executor.description
+        assert ctx.executor is ctx.executor
+        remote = recommend_reorder(ctx, args)
+    finally:
+        ctx.executor.close()
+    assert remote.model_dump() == local.model_dump()
+    assert local.total_rows > 0
