@@ -52,11 +52,13 @@ class Timed:
 
 
 def _nbytes(block: Any) -> int:
-    """Bytes of a forecast block's sparse matrices (data, indices, row pointers)."""
+    """Bytes of a block's arrays: sparse (data, indices, row pointers) and dense."""
     total = 0
     for value in vars(block).values():
         if hasattr(value, "indptr"):
             total += value.data.nbytes + value.indices.nbytes + value.indptr.nbytes
+        elif hasattr(value, "nbytes"):
+            total += value.nbytes
     return total
 
 
@@ -162,7 +164,7 @@ def main() -> None:
     print(
         f"in-process, the blocks took {here['blocks_cpu']:.1f} s of CPU, the rest (in the "
         f"driver) {here['cpu'] - here['blocks_cpu']:.1f} s; sent to every worker once: "
-        f"{there['shared_mb']:.0f} MB; the blocks' sparse matrices: "
+        f"{there['shared_mb']:.0f} MB; the blocks' arrays: "
         f"{there['parts_mb']:.0f} MB in all"
     )
     print("same figures on both: yes (every column, exactly)")

@@ -145,3 +145,69 @@ def test_a_killed_worker_has_its_block_retried_and_the_result_is_whole(
     cluster.client.wait_for_workers(2, timeout=60)
     workers_after = set(cluster.client.scheduler_info()["workers"])
     assert workers_after != workers_before
+
+
+@pytest.mark.slow
+def test_a_scheduler_that_goes_away_mid_job_is_a_clear_error(tmp_path):
+    """`dask scheduler` and one `dask worker` as separate processes, as on a real cluster;
+    the scheduler is killed while the blocks run."""
+    pytest.importorskip("distributed")
+    import socket
+    import subprocess
+    import threading
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
+        + ["--port", str(port), "--dashboard-address", ":0"],
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", f"tcp://{address}"]
+        + ["--nthreads", "1", "--local-directory", str(tmp_path)],
+        stderr=subprocess.DEVNULL,
+    )
+    # A function every worker can import: this test module is not on the worker's path.
+    blocks_of_work = [2.0] * 8
+    try:
+        executor = open_executor(f"dask://{address}")
+        executor.client.wait_for_workers(1, timeout=60)
+        assert executor.map(time.sleep, [0.1, 0.1]) == [None, None]
+        threading.Timer(3, scheduler.kill).start()
+        with pytest.raises(ExecutorError, match="(?s)stopped answering.*no figure was computed"):
+            executor.map(time.sleep, blocks_of_work)
+        executor.client.close()
+    finally:
+        for process in (worker, scheduler):
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.slow
+def test_the_setting_moves_the_agent_tools_batch_work_to_the_cluster(monkeypatch, demo_dataset):
+    """STOCKWISE_EXECUTOR=dask-local:2 is all it takes: the tool context opens the cluster
+    once and hands it to the reorder tool, whose answer is the in-process one. (The demo's
+    2,245 rows are one block, run where the tool is; several blocks on the cluster are the
+    tests above.)"""
+    pytest.importorskip("distributed")
+    from stockwise.tools.core.settings import get_settings
+    from stockwise.tools.dataset.context import ToolContext
+    from stockwise.tools.replenish.recommend import RecommendReorderInput, recommend_reorder
+
+    args = RecommendReorderInput(limit=20)
+    local = recommend_reorder(ToolContext(demo_dataset, get_settings()), args)
+    monkeypatch.setenv("STOCKWISE_EXECUTOR", "dask-local:2")
+    get_settings.cache_clear()
+    ctx = ToolContext(demo_dataset, get_settings())
+    try:
+        assert "(2 workers)" in ctx.executor.description
+        assert ctx.executor is ctx.executor
+        remote = recommend_reorder(ctx, args)
+    finally:
+        ctx.executor.close()
+    assert remote.model_dump() == local.model_dump()
+    assert local.total_rows > 0
