@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from pg_server import URL as PG_SERVER  # tests/pg_server.py
 from pg_server import needs_postgres
 
-from stockwise.tools.core.errors import DatasetError
+from stockwise.tools.core.errors import DatasetError, UnknownEntityError
 from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.load import READ_ON_FIRST_USE, load_dataset
+from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
 from stockwise.tools.dataset.sql_write import write_dataset
 from stockwise.tools.stock import (
     below_reorder_point,
@@ -69,6 +70,10 @@ def cases(ds):  # type: ignore[no-untyped-def]
     busy = ds.transactions["item_id"].astype(str).value_counts().index[:3].tolist()
     sites = _ids(ds, "sites", "site_id")
     items = [*busy, mro[0], mro[len(mro) // 2], wip[0]]
+    orders = ds.production_orders
+    open_orders = orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
+    closed_order = orders.loc[~orders["status"].isin(OPEN_ORDER_STATUSES), "order_id"].iat[0]
+    stage = ds.order_progress["stage"].iat[0].upper()
     out = [(find_items, {"query": "bearing"}), (find_items, {"query": mro[0]})]
     for item in items:
         out += [
@@ -98,8 +103,14 @@ def cases(ds):  # type: ignore[no-untyped-def]
         (variance, {"limit": 200}),
         (variance, {"site": sites[0], "min_abs_value": 10}),
         (open_wip_orders, {}),
+        (open_wip_orders, {"site": sites[0], "limit": 500}),
+        (open_wip_orders, {"stage": stage, "product": open_orders["product_item_id"].iat[0]}),
         (wip_value, {}),
+        (wip_value, {"site": sites[-1], "limit": 500}),
+        (wip_value, {"order": open_orders["order_id"].iat[0].lower()}),
+        (wip_value, {"order": closed_order}),
         (stalled_orders, {}),
+        (stalled_orders, {"factor": 1.5, "site": sites[0], "limit": 500}),
     ]
     return out
 
@@ -143,8 +154,26 @@ def test_every_stock_tool_answers_the_same_from_the_database(pg_demo, demo_datas
         assert_same(expected, got, f"{tool.__name__}({arguments})")
         checked += 1
 
-    assert checked == 69
+    assert checked == 75
     assert not any(from_db.tables.is_read(name) for name in READ_ON_FIRST_USE)  # type: ignore[attr-defined]
+
+
+def test_unknown_orders_and_stages_are_refused_alike(pg_demo, demo_dataset, tmp_path):
+    from_db = load_dataset(pg_demo[0])
+    settings = Settings(data_dir=tmp_path)
+    contexts = [ToolContext(dataset=ds, settings=settings) for ds in (demo_dataset, from_db)]
+    last = str(demo_dataset.production_orders["order_id"].iat[-1])
+    messages = []
+    for ctx in contexts:
+        with pytest.raises(UnknownEntityError) as order:
+            wip_value(ctx, _input(wip_value)(order=f"XX{last[-4:]}"))
+        with pytest.raises(UnknownEntityError) as stage:
+            open_wip_orders(ctx, _input(open_wip_orders)(stage="no such stage"))
+        messages.append((str(order.value), str(stage.value)))
+
+    assert messages[0] == messages[1]
+    assert last in messages[0][0]  # the close ids are offered on both paths
+    assert not from_db.tables.is_read("production_orders")  # type: ignore[attr-defined]
 
 
 def test_a_tool_that_needs_every_movement_still_gets_them(pg_demo, demo_dataset):
@@ -196,6 +225,23 @@ def test_a_ledger_that_fails_validation_is_loaded_whole(pg_demo, demo_dataset):
                 )
             )
         with pytest.raises(DatasetError, match="qty must be positive"):
+            load_dataset(bad_url)
+        with engine.begin() as conn:
+            # The ledger made right, a stage with negative good quantity: the order tables
+            # are read at open, so validation refuses the dataset as it does from files.
+            conn.execute(
+                sa.text(
+                    f'UPDATE "{copy}".transactions SET qty = -qty WHERE qty < 0 '
+                    "AND txn_type = 'receipt'"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    f'UPDATE "{copy}".order_progress SET qty_good = -1 WHERE order_id = '
+                    f'(SELECT min(order_id) FROM "{copy}".order_progress WHERE qty_good > 0)'
+                )
+            )
+        with pytest.raises(DatasetError, match="qty_good"):
             load_dataset(bad_url)
     finally:
         with engine.begin() as conn:

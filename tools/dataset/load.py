@@ -49,7 +49,7 @@ def load_dataset(
 
         check = check_ledger(str(source), READ_ON_FIRST_USE)
         if check.usable:
-            names = tuple(n for n in PRODUCT_TABLES if n not in READ_ON_FIRST_USE)
+            names = tuple(n for n in PRODUCT_TABLES if n not in check.rows)
             ledger = check
     raw, label, missing_name = _read(source, names, progress)
     validation = validate_tables(
@@ -88,16 +88,24 @@ def load_dataset(
                 load_dataset, source, lenient=lenient, rejects_path=rejects_path, keep_ledger=False
             )
         )
-        tables = {k: v for k, v in dataset.tables.items() if k not in READ_ON_FIRST_USE}
-        loaders = {name: partial(lambda n: whole().tables[n], name) for name in READ_ON_FIRST_USE}
+        tables = {k: v for k, v in dataset.tables.items() if k not in ledger.rows}
+        loaders = {name: partial(lambda n: whole().tables[n], name) for name in ledger.rows}
         dataset.tables = LazyTables(tables, loaders, dict(ledger.rows))
     return dataset
 
 
-# With the ledger in PostgreSQL: the tables the stock tools never read (the movements and
-# the other long histories), read whole, with every table validated, by the first tool
-# that asks for one.
-READ_ON_FIRST_USE = ("transactions", "equipment_usage", "work_orders", "boms")
+# With the ledger in PostgreSQL: the tables the stock tools never read whole (the movements,
+# the orders and their progress, which they query in place, and the other long histories),
+# read whole, with every table validated, by the first tool that asks for one. Absent
+# tables, and order tables that fail the check in place, are read at open as before.
+READ_ON_FIRST_USE = (
+    "transactions",
+    "production_orders",
+    "order_progress",
+    "equipment_usage",
+    "work_orders",
+    "boms",
+)
 
 
 def load_evaluation_table(source: str | Path, name: str) -> pd.DataFrame:

@@ -4,17 +4,21 @@ A PostgreSQL dataset keeps its ledger in the database: the stock tools aggregate
 (`tools/stock/ledger_sql.py`). That is only right when every row would pass the checks a
 load applies (`validate.py`), so `check_ledger` runs those checks as one scan in the
 database. Any problem, an unusual column type or another backend, and the caller loads the
-dataset whole as before: validation then reports the rows, or sets them aside.
+dataset whole as before: validation then reports the rows, or sets them aside. The
+production orders and their progress rows get the same treatment (`_check_orders`): kept
+in the database when both pass, read and validated at open when either does not.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from stockwise.tools.dataset.schema import REF_TYPES, TABLES, TXN_SIGNS
+from stockwise.tools.dataset.schema import REF_TYPES, TABLES, TXN_SIGNS, Column
 from stockwise.tools.dataset.sql import connect
 
 TX_COLUMNS = TABLES["transactions"].column_names
@@ -52,13 +56,13 @@ def check_ledger(url: str, unread: tuple[str, ...] = ()) -> LedgerCheck:
             return LedgerCheck(False, "transactions lacks an optional column")
         counts = conn.execute(_problems_query()).one()
         present = set(inspector.get_table_names())
-        rows = {  # an absent optional table loads as an empty one
+        # An absent optional table is read at open, as an empty one.
+        rows = {
             name: conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one()
-            if name in present
-            else 0
             for name in unread
-            if name != "transactions"
+            if name in present and name not in ("transactions", *CHECKED_IN_PLACE)
         }
+        orders = _check_orders(conn, inspector) if set(CHECKED_IN_PLACE) <= present else None
     finally:
         conn.close()
         engine.dispose()
@@ -68,7 +72,94 @@ def check_ledger(url: str, unread: tuple[str, ...] = ()) -> LedgerCheck:
     if problems or duplicates:
         return LedgerCheck(False, f"{problems + duplicates:,} transactions fail validation")
     rows["transactions"] = int(n)
-    return LedgerCheck(True, "", rows, f"{n}|{qty_sum!r}|{first}|{last}")
+    summary = f"{n}|{qty_sum!r}|{first}|{last}"
+    if orders is not None:  # kept in the database too; else read (and validated) at open
+        rows.update(orders[0])
+        summary += orders[1]
+    return LedgerCheck(True, "", rows, summary)
+
+
+# The order tables the WIP tools join in the database (`tools/stock/orders_sql.py`), when
+# both pass the load's column, key and reference checks there; otherwise both are read at
+# open (order_progress's reference check needs production_orders beside it).
+CHECKED_IN_PLACE = ("production_orders", "order_progress")
+FINITE_TYPES = {
+    "id": (sa.String,),
+    "str": (sa.String,),
+    "int": (sa.Integer,),
+    "float": (sa.Float, sa.Integer),
+    "date": (sa.Date, sa.DateTime),
+    "timestamp": (sa.DateTime,),
+}
+# pandas holds nanosecond timestamps: a load rejects times outside these years.
+FIRST_TIME, LAST_TIME = datetime(1677, 9, 22), datetime(2262, 4, 11)
+
+
+def _check_orders(
+    conn: sa.Connection, inspector: sa.Inspector
+) -> tuple[dict[str, int], str] | None:
+    """Rows per order table and a digest of their content, or None when either would not
+    pass validation as it stands (column types, blanks, values, duplicate keys, references)."""
+    rows, digest = {}, ""
+    for name in CHECKED_IN_PLACE:
+        spec = TABLES[name]
+        types = {c["name"]: c["type"] for c in inspector.get_columns(name)}
+        for col in spec.columns:
+            kind = types.get(col.name)
+            if kind is None:
+                if col.required:
+                    return None
+                continue
+            if not isinstance(kind, FINITE_TYPES[col.kind]) or getattr(kind, "timezone", False):
+                return None
+        present = [col for col in spec.columns if col.name in types]
+        table = sa.table(name, *(sa.column(col.name) for col in present))
+        bad = sa.or_(*(_bad_value(table.c[col.name], col) for col in present), sa.false())
+        for ref in spec.references:
+            target = sa.table(ref.table, sa.column(ref.target))
+            bad = bad | table.c[ref.column].not_in(sa.select(target.c[ref.target]))
+        key = sa.tuple_(*(table.c[k] for k in spec.key))
+        # An edit to a row changes the sum of row hashes (bar a collision): the fingerprint.
+        whole_row = sa.cast(sa.literal_column(name), sa.Text)
+        row_hash = sa.cast(sa.func.hashtext(whole_row), sa.BigInteger)
+        n, problems, distinct, hashed = conn.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.count().filter(bad),
+                sa.func.count(sa.distinct(key)),
+                sa.func.sum(row_hash),
+            ).select_from(table)
+        ).one()
+        if problems or distinct != n:
+            return None
+        rows[name] = int(n)
+        digest += f"|{name}:{n}:{hashed}"
+    return rows, digest
+
+
+def _bad_value(value: sa.ColumnElement, col: Column) -> sa.ColumnElement[bool]:
+    """Rows whose `col` a load would reject (or read differently: untrimmed text)."""
+    checks = [value.is_(None)] if col.required else []
+    if col.kind in ("id", "str"):
+        checks += [value != sa.func.btrim(value), value == ""]
+        if col.choices is not None:
+            checks.append(value.not_in(list(col.choices)))
+    elif col.kind in ("int", "float"):
+        if col.kind == "float":  # a load reads NaN as blank
+            checks.append(value.in_([math.nan, math.inf, -math.inf]))
+        if col.rule == "positive":
+            checks.append(value <= 0)
+        elif col.rule == "nonnegative":
+            checks.append(value < 0)
+        elif col.rule == "nonzero":
+            checks.append(value == 0)
+        if col.min_value is not None:
+            checks.append(value < col.min_value)
+        if col.max_value is not None:
+            checks.append(value > col.max_value)
+    else:
+        checks += [value < FIRST_TIME, value > LAST_TIME]
+    return sa.or_(*checks)
 
 
 def _problems_query() -> sa.Select:

@@ -115,11 +115,17 @@ class StockIndex:
         self._build_sites(dataset)
         self._build_levels(dataset)
         self.sql: SqlLedger | None = None
+        self.orders_in_database = False
         if dataset.ledger:
             # The transactions stay in the database: ledger figures are queries there.
+            from stockwise.tools.dataset.sql_ledger import CHECKED_IN_PLACE
             from stockwise.tools.stock.ledger_sql import SqlLedger
 
             self.sql = SqlLedger(dataset.ledger, self.item_ids, self.site_ids)
+            # Orders and progress left there too (both checked at open): the WIP tools'
+            # joins run in the database as well (`orders_sql.py`).
+            lazy = getattr(dataset.tables, "loaders", {})
+            self.orders_in_database = set(CHECKED_IN_PLACE) <= set(lazy)
         self._ledger_lock = threading.Lock()
         self._memo: dict = {}
 

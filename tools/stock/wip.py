@@ -71,17 +71,17 @@ def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
     import pandas as pd
 
     from stockwise.tools.stock.common import evidence, open_index
-    from stockwise.tools.stock.wip_frames import NOT_STARTED, current_stages
+    from stockwise.tools.stock.wip_frames import NOT_STARTED, current_stages, stage_names
 
     index, resolve = open_index(ctx)
-    frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
+    frame = index.memo("current_stages", lambda: current_stages(ctx.dataset, index))
     if args.site:
         frame = frame[frame["site_id"] == index.sites["site_id"].iat[resolve.site(args.site)]]
     if args.product:
         product = index.items["item_id"].iat[resolve.item(args.product)]
         frame = frame[frame["product_item_id"] == product]
     if args.stage:
-        known = sorted(set(ctx.dataset.order_progress["stage"].dropna()))
+        known = stage_names(ctx.dataset, index)
         if args.stage.lower() not in {s.lower() for s in known} | {NOT_STARTED}:
             raise UnknownEntityError("stage", args.stage, known[:10])
         frame = frame[frame["stage"].str.lower() == args.stage.lower()]
@@ -102,6 +102,7 @@ def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
         )
         for r in listed.itertuples()
     ]
+    rows = ctx.dataset.row_counts()  # without reading a table the database keeps
     return OpenWipResult(
         count=len(frame),
         by_stage={str(k): int(v) for k, v in by_stage.items()},
@@ -111,8 +112,8 @@ def open_wip_orders(ctx: ToolContext, args: OpenWipInput) -> OpenWipResult:
             args,
             index,
             {
-                "production_orders": len(ctx.dataset.production_orders),
-                "order_progress": len(ctx.dataset.order_progress),
+                "production_orders": rows["production_orders"],
+                "order_progress": rows["order_progress"],
             },
             [o.order_id for o in orders],
         ),
@@ -177,23 +178,13 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
     ref_id is the order, at unit cost) plus the conversion cost of its finished stages
     (qty_good x std hours x (labor + overhead rate), from the product's routing)."""
     from stockwise.tools.stock.common import evidence, open_index
-    from stockwise.tools.stock.wip_frames import order_wip_values
+    from stockwise.tools.stock.wip_frames import order_named, order_wip_values, orders_open
 
     index, resolve = open_index(ctx)
-    orders = ctx.dataset.production_orders
     notes: list[str] = [] if args.order else [WIP_ORDERS_NOTE]
     if args.order:
-        wanted = orders[orders["order_id"].str.lower() == args.order.strip().lower()]
+        wanted, close = order_named(ctx.dataset, index, args.order.strip())
         if wanted.empty:
-            close = (
-                orders["order_id"][
-                    orders["order_id"].str.contains(
-                        args.order.strip()[-4:], case=False, regex=False
-                    )
-                ]
-                .head(5)
-                .tolist()
-            )
             raise UnknownEntityError("production order", args.order, close)
         if wanted["status"].iat[0] not in OPEN_ORDER_STATUSES:
             notes.append(
@@ -201,9 +192,7 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
                 "not open; its value is shown as booked"
             )
     else:
-        wanted = index.memo(
-            "open_orders", lambda: orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
-        )
+        wanted = index.memo("open_orders", lambda: orders_open(ctx.dataset, index))
     if args.site:
         site_id = index.sites["site_id"].iat[resolve.site(args.site)]
         wanted = wanted[wanted["site_id"] == site_id]
@@ -233,7 +222,7 @@ def wip_value(ctx: ToolContext, args: WipValueInput) -> WipValueResult:
             index,
             {
                 "production_orders": len(wanted),
-                "order_progress": len(ctx.dataset.order_progress),
+                "order_progress": ctx.dataset.row_counts()["order_progress"],
                 "transactions": int(values["issue_rows"].sum()),
             },
             [r.order_id for r in rows],
@@ -295,7 +284,7 @@ def stalled_orders(ctx: ToolContext, args: StalledInput) -> StalledResult:
     index, resolve = open_index(ctx)
     if args.factor <= 1:
         raise InvalidArgumentError("factor must be above 1")
-    frame = index.memo("current_stages", lambda: current_stages(ctx.dataset))
+    frame = index.memo("current_stages", lambda: current_stages(ctx.dataset, index))
     if args.site:
         frame = frame[frame["site_id"] == index.sites["site_id"].iat[resolve.site(args.site)]]
     frame = frame[frame["stage_seq"].notna() & frame["finished_at"].isna()].copy()
@@ -329,7 +318,7 @@ def stalled_orders(ctx: ToolContext, args: StalledInput) -> StalledResult:
             index,
             {
                 "open_orders_at_a_stage": len(frame),
-                "order_progress": len(ctx.dataset.order_progress),
+                "order_progress": ctx.dataset.row_counts()["order_progress"],
             },
             [r.order_id for r in rows],
         ),

@@ -7,29 +7,61 @@ import pandas as pd
 
 from stockwise.tools.dataset.model import Dataset
 from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
+from stockwise.tools.stock import orders_sql
 from stockwise.tools.stock.index import StockIndex
 
 NOT_STARTED = "not started"
 MIN_SAMPLES = 3  # fewer finished rows than this make a poor "typical" time
 
 
-def current_stages(ds: Dataset) -> pd.DataFrame:
+def current_stages(ds: Dataset, index: StockIndex) -> pd.DataFrame:
     """Open orders, each with its current stage: the progress row with the highest stage_seq."""
-    orders = ds.production_orders
-    open_orders = orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
-    progress = ds.order_progress
-    latest = progress.sort_values(["order_id", "stage_seq"]).drop_duplicates(
-        "order_id", keep="last"
-    )
-    frame = open_orders.merge(
-        latest[["order_id", "stage_seq", "stage", "started_at", "finished_at"]],
-        on="order_id",
-        how="left",
-    )
+    if index.orders_in_database:
+        frame = orders_sql.current_stages(index.sql)
+    else:
+        orders = ds.production_orders
+        open_orders = orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
+        progress = ds.order_progress
+        latest = progress.sort_values(["order_id", "stage_seq"]).drop_duplicates(
+            "order_id", keep="last"
+        )
+        frame = open_orders.merge(
+            latest[["order_id", "stage_seq", "stage", "started_at", "finished_at"]],
+            on="order_id",
+            how="left",
+        )
     frame["stage"] = frame["stage"].fillna(NOT_STARTED)
     names = ds.items.set_index("item_id")["description"]
     frame["description"] = frame["product_item_id"].map(names).fillna("")
     return frame
+
+
+def orders_open(ds: Dataset, index: StockIndex) -> pd.DataFrame:
+    """The open production orders, every column."""
+    if index.orders_in_database:
+        return orders_sql.open_orders(index.sql)
+    orders = ds.production_orders
+    return orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
+
+
+def order_named(ds: Dataset, index: StockIndex, order: str) -> tuple[pd.DataFrame, list[str]]:
+    """The order whose id is `order` ignoring case (none or one row), and when there is none,
+    up to five ids that contain its last four characters."""
+    if index.orders_in_database:
+        found = orders_sql.order_named(index.sql, order)
+        return found, [] if len(found) else orders_sql.order_ids_like(index.sql, order[-4:], 5)
+    ids = ds.production_orders["order_id"]
+    found = ds.production_orders[ids.str.lower() == order.lower()]
+    if len(found):
+        return found, []
+    return found, ids[ids.str.contains(order[-4:], case=False, regex=False)].head(5).tolist()
+
+
+def stage_names(ds: Dataset, index: StockIndex) -> list[str]:
+    """Every stage name the progress rows use, sorted."""
+    if index.orders_in_database:
+        return orders_sql.stage_names(index.sql)
+    return sorted(set(ds.order_progress["stage"].dropna()))
 
 
 def _issued_material(index: StockIndex) -> pd.DataFrame:
@@ -73,9 +105,18 @@ def order_wip_values(
     frame["material_value"] = booked["material_value"].to_numpy()
     frame["issue_rows"] = booked["issue_rows"].to_numpy()
 
-    conversion, missing_routing, missing_qty = index.memo(
-        "conversion", lambda: _conversion_by_order(ds)
-    )
+    if not index.orders_in_database:
+        conversion, missing_routing, missing_qty = index.memo(
+            "conversion", lambda: _conversion_by_order(ds, _finished_stages(ds))
+        )
+    elif len(orders) == 1 and orders["status"].iat[0] not in OPEN_ORDER_STATUSES:
+        done = orders_sql.finished_stages(index.sql, orders["order_id"].iat[0])
+        conversion, missing_routing, missing_qty = _conversion_by_order(ds, done)
+    else:  # the database sends the open orders' stages; a closed order is asked for alone
+        conversion, missing_routing, missing_qty = index.memo(
+            "conversion",
+            lambda: _conversion_by_order(ds, orders_sql.finished_stages(index.sql, None)),
+        )
     wanted = frame["order_id"]
     if missing_routing.isin(wanted).any():
         notes.append(
@@ -91,12 +132,15 @@ def order_wip_values(
     return frame, notes
 
 
-def _conversion_by_order(ds: Dataset) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Per order: conversion cost of its finished stages; and the order ids of finished
-    stages lacking a routing row or a qty_good (counted as 0)."""
-    done = ds.order_progress[ds.order_progress["finished_at"].notna()].merge(
+def _finished_stages(ds: Dataset) -> pd.DataFrame:
+    return ds.order_progress[ds.order_progress["finished_at"].notna()].merge(
         ds.production_orders[["order_id", "product_item_id"]], on="order_id"
     )
+
+
+def _conversion_by_order(ds: Dataset, done: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per order of the finished stages `done`: conversion cost; and the order ids of
+    finished stages lacking a routing row or a qty_good (counted as 0)."""
     done = done.merge(
         ds.routings, on=["product_item_id", "stage_seq"], how="left", suffixes=("", "_routing")
     )
@@ -126,7 +170,11 @@ def typical_stage_days(ds: Dataset, index: StockIndex, frame: pd.DataFrame) -> p
     """`frame` (product_item_id, stage_seq, stage) with typical_days and typical_basis: the
     median duration of finished rows of the same product and stage, or of the same stage
     name across products when the product has fewer than MIN_SAMPLES."""
-    by_product, by_stage = index.memo("stage_durations", lambda: _stage_durations(ds))
+    if index.orders_in_database:
+        durations = index.memo("stage_durations", lambda: orders_sql.stage_durations(index.sql))
+    else:
+        durations = index.memo("stage_durations", lambda: _stage_durations(ds))
+    by_product, by_stage = durations
     out = frame.join(by_product, on=["product_item_id", "stage_seq"])
     out = out.join(by_stage, on="stage", rsuffix="_stage")
     use_product = out["size"].fillna(0) >= MIN_SAMPLES
