@@ -208,6 +208,11 @@ def test_what_the_data_does_not_hold_is_declined(graph, question):
         ("how does usage of 11581 vary month to month", "demand_profile"),
         ("how many items have had no usage in 180 days", "slow_moving_and_excess"),
         ("how much are the jobs in progress at riverside worth", "wip_value"),
+        ("what's the value of partly built products", "wip_value"),
+        ("material and labour in WIP", "wip_value"),
+        ("how much inventory do we carry in dollars", "inventory_value"),
+        ("which items have more than a year of cover", "slow_moving_and_excess"),
+        ("how many items have no category", "suspected_misclassifications"),
     ],
 )
 def test_more_cue_words_settle_the_question_type(graph, question, tool):

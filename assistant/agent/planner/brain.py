@@ -83,6 +83,7 @@ LISTS_ITEMS = frozenset({"find_items", "search_documents", "on_hand", "demand"})
 UNFILTERED_OK = frozenset(
     {"find_items", "classify_item", "search_documents", "draft_purchase_requisitions"}
 )
+STOCK = re.compile(r"\b(?:inventory|stock|stores?|warehouse|on hand|hold|carry|shelves)\b")
 # Types whose answers carry no money: a question asking the worth of stock is not one of them.
 NO_MONEY = frozenset(
     {"below_reorder_point", "run_out_within", "open_wip_orders", "stalled_orders", "find_items",
@@ -301,8 +302,9 @@ class Brain:
         # "value of the critical items we hold": money asked of stock, whatever list type the
         # wording is nearest to; WIP's worth is settled above.
         money = VALUE_WORDS.search(q) and not WIP_WORDS.search(q)
-        if rule is None and not item_known and match.intent in NO_MONEY and money:
-            rule = "inventory_value"
+        nearest = match.intent in NO_MONEY or (match.intent == DECLINE and STOCK.search(q))
+        if rule is None and not item_known and nearest and money:
+            rule = "inventory_value"  # "how much inventory do we carry in dollars"
         if rule == "wip_value" and found.values.get("category") == "wip":
             del found.values["category"]  # "semi-finished" said what WIP value is of
         if rule and rule in self.intents and self._usable(rule, tools):

@@ -136,6 +136,8 @@ SLOW_CUES = re.compile(
     r"|\bnon[- ]?moving\b|\bget(?:ting)? rid of\b|\bwrite[- ]?offs?\b|\bsurplus\b"
     r"|\bwithout (?:any )?(?:use|usage|movements?|demand)\b|\bunused\b"
     r"|\bmore (?:of )?(?:\w+ )?than (?:we )?(?:use|need|consume|can use)\b"
+    r"|\b(?:more|over|longer) than (?:a |an |one |\d+ )?(?:years?|months?|days) (?:of )?"
+    r"(?:cover|supply|stock)\b"
 )
 
 ANOMALY_CUES = re.compile(
@@ -198,6 +200,8 @@ MISCLASS_CUES = re.compile(
     r"|\b(?:mislabell?ed|miscategori[sz]ed|misclassified|misfiled|mis-?coded)\b"
     r"|\bwrongly (?:categori[sz]ed|classified|filed|coded|labell?ed)\b"
     r"|\bcategor(?:y|ies|isation|ization) (?:errors?|mistakes?|problems?|issues?)\b"
+    r"|\b(?:no|without an?|missing an?|blank|lacking an?) (?:recorded )?(?:categor(?:y|ies)"
+    r"|material types?|classifications?)\b"
     r"|\b(?:booked|recorded|filed|listed) as\b.{0,30}\b(?:but|though|yet)\b.{0,25}"
     r"\b(?:look|looks|seem|seems|are|is|behave)\b"
 )

@@ -30,14 +30,18 @@ OUTSIDE_DATA = re.compile(
     r"|do we own|we own)\b"
 )
 VALUE_WORDS = re.compile(
-    r"\b(?:worth|value[ds]?|valuation|money|cash|tied up|sitting in|holding in|cost of)\b"
+    r"\b(?:worth|value[ds]?|valuation|money|cash|tied up|sitting in|holding in|cost of"
+    r"|dollars?|usd|euros?|eur|in \$)\b"
 )
 WIP_WORDS = re.compile(
     r"\bwip\b|work[- ]in[- ](?:progress|process)|semi[- ]finished|\bopen (?:production )?orders\b"
     r"|\bunfinished (?:production|work|goods|products?|orders|jobs)\b"
     r"|\b(?:jobs?|orders?|batches) (?:in|on the) (?:progress|process|production|floor)\b"
+    r"|\b(?:partly|partially|half|part)[- ](?:built|made|finished|assembled|complete\w*"
+    r"|processed)\b"
     r"|\b(?:in|on the) (?:production|shop floor)\b|\bproduction orders\b"
 )
+WIP_COST = re.compile(r"\b(?:labou?r|conversion|overheads?|costs?|costed)\b")
 PICK_WORDS = {
     "first": 0,
     "1st": 0,
@@ -75,6 +79,8 @@ def meaning_rule(q: str, entities: dict[str, Any], item_known: bool) -> str | No
         return "decline_money"
     if OUTSIDE_DATA.search(q):
         return "decline_outside"
+    if WIP_WORDS.search(q) and WIP_COST.search(q) and not item_known:
+        return "wip_value"  # "material and labour in WIP": what it is worth, by part
     if not VALUE_WORDS.search(q):
         return None
     wip = WIP_WORDS.search(q)
