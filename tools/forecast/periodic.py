@@ -12,6 +12,11 @@ alone, and their levels may be pulled in on that evidence but never pushed out: 
 a short record is the largest demand seen, not a 97.5% bound, and on counts the
 pinball-best upper bound of a sparse series sits above its nominal level, which would make
 the interval wider than it says.
+
+In a collection of series (a benchmark, a plant's whole catalogue), each quantile is then
+averaged half and half with that of one LightGBM quantile model trained across every
+series (`global_model.py`): what followed in thousands of series that moved once says more
+about the next one than its own single demand does.
 """
 
 from __future__ import annotations
