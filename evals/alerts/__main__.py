@@ -181,7 +181,7 @@ def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
         if not warned:
             out["missed"][c] = out["missed"].get(c, 0) + 1
             out.setdefault("missed_rows", []).append((s.item_id, s.site_id, s.day, days, c))
-    acted = 0
+    acted, acted_by = 0, {}
     placed = {k: g["placed_on"].to_numpy() for k, g in rp.purchases.groupby(["item_id", "site_id"])}
     outs = {k: g["day"].to_numpy() for k, g in rp.stockouts.groupby(["item_id", "site_id"])}
     for a in alerts[alerts["new"]].itertuples():
@@ -189,8 +189,11 @@ def score(alerts: pd.DataFrame, rp: Replay, universe: pd.DataFrame) -> dict:
         until = a.day + pd.Timedelta(days=int(np.ceil(lead[key])))
         none = np.array([], dtype="datetime64[ns]")
         followed = np.concatenate([placed.get(key, none), outs.get(key, none)])
-        acted += bool(((followed >= a.day) & (followed <= until)).any())
+        hit = bool(((followed >= a.day) & (followed <= until)).any())
+        acted += hit
+        acted_by[crit[key]] = acted_by.get(crit[key], 0) + hit
     out["acted_share"] = acted / out["raised"] if out["raised"] else float("nan")
+    out["acted_by"] = acted_by
     raised = alerts[alerts["new"]].merge(universe, on=["item_id", "site_id"])
     out["by_crit"] = raised["criticality"].value_counts().to_dict()
     return out
@@ -291,6 +294,12 @@ def _table(naive: dict, ours: dict) -> None:
             f"{ours['missed'].get(c, 0):>7} / {judged:<3}"
         )
     print(f"{'acted on (share)':24}{naive['acted_share']:>24.1%}{ours['acted_share']:>12.1%}")
+    for c in ("A", "B", "C"):
+        shares = [
+            r["acted_by"].get(c, 0) / r["by_crit"][c] if r["by_crit"].get(c) else float("nan")
+            for r in (naive, ours)
+        ]
+        print(f"{'  of criticality ' + c:24}{shares[0]:>24.1%}{shares[1]:>12.1%}")
 
 
 def main() -> None:
