@@ -176,6 +176,43 @@ def test_unknown_orders_and_stages_are_refused_alike(pg_demo, demo_dataset, tmp_
     assert not from_db.tables.is_read("production_orders")  # type: ignore[attr-defined]
 
 
+def test_variance_when_stock_levels_were_counted_at_different_times(pg_demo, tmp_path):
+    url, schema = pg_demo
+    engine = sa.create_engine(ENGINE_URL)
+    copy = f"{schema}_asof"
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{copy}"'))
+            names = sa.inspect(conn).get_table_names(schema=schema)
+            for name in names:
+                conn.execute(
+                    sa.text(f'CREATE TABLE "{copy}"."{name}" AS TABLE "{schema}"."{name}"')
+                )
+            # A third of the counts taken 20 days earlier: their book balance stops there.
+            conn.execute(
+                sa.text(
+                    f"UPDATE \"{copy}\".stock_levels SET as_of = as_of - interval '20 days' "
+                    "WHERE hashtext(item_id) % 3 = 0"
+                )
+            )
+        copy_url = f"{PG_SERVER}?options=-csearch_path%3D{copy}"
+        from_db = load_dataset(copy_url)
+        whole = load_dataset(copy_url, keep_ledger=False)
+        assert from_db.ledger and not whole.ledger
+        assert whole.stock_levels["as_of"].nunique() == 2
+        settings = Settings(data_dir=tmp_path)
+        for arguments in ({"limit": 500}, {"min_abs_value": 0}):
+            args = _input(variance)(**arguments)
+            expected = variance(ToolContext(dataset=whole, settings=settings), args)
+            got = variance(ToolContext(dataset=from_db, settings=settings), args)
+            assert expected.count > 0
+            assert_same(expected.model_dump(mode="json"), got.model_dump(mode="json"))
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{copy}" CASCADE'))
+        engine.dispose()
+
+
 def test_a_tool_that_needs_every_movement_still_gets_them(pg_demo, demo_dataset):
     from_db = load_dataset(pg_demo[0])
 

@@ -44,11 +44,19 @@ def write_dataset(dataset: Dataset | str | Path, url: str, *, replace: bool = Fa
                     f"{describe(url)} already holds tables {', '.join(clash)};"
                     " pass replace=True to overwrite them"
                 )
-            for name in TABLE_ORDER:
-                if name in tables:
-                    _write_table(conn, name, tables[name])
+            written = [name for name in TABLE_ORDER if name in tables]
+            for name in written:
+                _write_table(conn, name, tables[name])
             if conn.dialect.name == "postgresql" and "transactions" in tables:
                 _index_ledger(conn)
+            if conn.dialect.name == "postgresql":
+                # Statistics now, not when autovacuum gets round to it: without them the
+                # planner takes the master tables for a few thousand rows and sorts the
+                # whole ledger on disk to merge-join them (WIP material at scale 5: 3.8 s
+                # against 1.9 s with them).
+                for name in written:
+                    if name != "transactions":  # analysed once indexed
+                        conn.exec_driver_sql(f'ANALYZE "{name}"')
         if conn.dialect.name == "postgresql" and "transactions" in tables:
             _vacuum_ledger(conn)
     finally:

@@ -75,6 +75,22 @@ class SqlLedger:
                 f"{what} ({detail}); no figure was computed: ask again once it is back"
             ) from exc
 
+    def _snapshot_rows(self, what: str, *queries: sa.Executable) -> list[Sequence[sa.Row]]:
+        """The rows of each query, all read from one snapshot of the database (a ledger
+        written to between them would otherwise mix two states in one figure)."""
+        try:
+            with (
+                self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+                conn.begin(),
+            ):
+                return [conn.execute(query).all() for query in queries]
+        except sa.exc.DBAPIError as exc:
+            detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise DatasetError(
+                f"the database {describe(self.url)} stopped answering while computing "
+                f"{what} ({detail}); no figure was computed: ask again once it is back"
+            ) from exc
+
     def _codes(self, ids: Sequence[Any]) -> np.ndarray:
         return self.item_ids.get_indexer(pd.Index(list(ids), dtype=object))
 
@@ -197,25 +213,37 @@ class SqlLedger:
     def book_balance(self, lv_item: np.ndarray, lv_site: np.ndarray) -> np.ndarray:
         """Per stock_levels row (item and site codes): the sum of qty of its (item, site) up
         to that row's as_of, the cutoff read from the same stock_levels table."""
-        query = (
+        # Two queries, not one join: joining the ledger to stock_levels on (item, site) with
+        # ts <= as_of had PostgreSQL sort every movement on disk (4.5 s at scale 5, 222 s at
+        # scale 50). Sums up to the latest as_of are one scan and a hash aggregate; rows
+        # whose own as_of is earlier then take off their movements after it, found through
+        # the (item_id, ts) index (none when every row has the same as_of, the usual case).
+        latest = sa.select(sa.func.max(LEVELS.c.as_of)).scalar_subquery()
+        upto_latest = (
             sa.select(TX.c.item_id, TX.c.site_id, sa.func.sum(TX.c.qty))
+            .where(TX.c.ts <= latest)
+            .group_by(TX.c.item_id, TX.c.site_id)
+        )
+        after_own = (
+            sa.select(TX.c.item_id, TX.c.site_id, 0.0 - sa.func.sum(TX.c.qty))
             .select_from(
                 TX.join(
                     LEVELS, (LEVELS.c.item_id == TX.c.item_id) & (LEVELS.c.site_id == TX.c.site_id)
                 )
             )
-            .where(TX.c.ts <= LEVELS.c.as_of)
+            .where(LEVELS.c.as_of < latest, TX.c.ts > LEVELS.c.as_of, TX.c.ts <= latest)
             .group_by(TX.c.item_id, TX.c.site_id)
         )
-        rows = self._rows("book balances", query)
         n_sites = max(len(self.site_ids), 1)
         sums = np.zeros(self.n_items * n_sites)
-        if rows:
+        for rows in self._snapshot_rows("book balances", upto_latest, after_own):
+            if not rows:
+                continue
             items = self._codes([r[0] for r in rows])
             sites = self.site_ids.get_indexer(pd.Index([r[1] for r in rows], dtype=object))
             known = (items >= 0) & (sites >= 0)
             pair = items[known].astype(np.int64) * n_sites + sites[known]
-            sums[pair] = np.array([r[2] for r in rows], dtype=float)[known]
+            sums[pair] += np.array([r[2] for r in rows], dtype=float)[known]
         return sums[lv_item.astype(np.int64) * n_sites + lv_site]
 
     def issued_material(self) -> pd.DataFrame:
