@@ -1,4 +1,5 @@
-"""Run the Q&A eval: `stockwise eval qa [--set tuned|blind] [--model M] [--limit N] [--json]`.
+"""Run the Q&A eval: `stockwise eval qa [--set tuned|blind|dev|dev2] [--model M] [--limit N]
+[--json]`.
 
 Every question goes through the same agent session the CLI uses (graph, memory, model from
 the settings: the offline planner unless STOCKWISE_LLM_BASE_URL is set). Scores: answer
