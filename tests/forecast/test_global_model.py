@@ -36,3 +36,21 @@ def test_the_collection_teaches_each_series_its_own_size_and_chance():
     assert (q[:, :, QUANTILES <= 0.75] < 0.5).mean() > 0.97
     top = q[:, :, QUANTILES >= 0.975]
     assert (np.abs(top - size[held][:, None, None]) < 0.5).mean() > 0.9
+
+
+def test_bad_rows_in_a_large_collection_give_finite_ordered_forecasts():
+    from stockwise.tools.forecast.periodic import forecast_periods
+    from stockwise.tools.forecast.statistical import point_forecasts
+
+    history, _ = _collection(300, 30)
+    history[0] = 0.0  # never moved
+    history[1] = 0.0
+    history[1, 20] = 6.0  # a single demand
+    history[2] = 3.0  # constant: no naive scale
+    history[3, 5] = -4.0  # a return larger than the month's issues
+    history[4, 7] = np.nan  # a month missing from the middle
+    fc = forecast_periods(history, 4, lambda t, k, names: point_forecasts(t, k, names, n_jobs=1))
+    assert np.isfinite(fc.quantiles).all() and (fc.quantiles >= 0).all()
+    assert (np.diff(fc.quantiles, axis=2) >= 0).all()
+    assert not fc.learned[[0, 2]].any() and fc.learned[[1, 3, 4]].all()
+    assert not fc.quantiles[0].any()

@@ -26,7 +26,7 @@ import numpy as np
 CUTS = 6
 MIN_CUT = 12
 # Training rows drawn from all (series, cut, step): bounds the cost on large collections.
-MAX_ROWS = 40_000
+MAX_ROWS = 20_000
 LAGS = 12
 # The series' own quantiles among its features: the trees can start from its record.
 FEATURE_LEVELS = np.array([0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995])
