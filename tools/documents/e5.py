@@ -44,7 +44,7 @@ def _model() -> Any:
 
 def warm() -> None:
     """Load the engine now (it maps the weights; ~30 ms) and build the onnxruntime query
-    graph (~1.5 s of CPU, once per process), so questions are embedded at search speed."""
+    graph (~1.3 s of CPU, once per process), so questions are embedded at search speed."""
     global _encoder
     with _lock:
         _model()
