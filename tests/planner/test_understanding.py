@@ -150,6 +150,16 @@ def test_the_words_around_a_number_say_horizon_or_period(graph):
     assert tool == "run_out_within" and "item" not in args  # "dry" is no yeast here
 
 
+def test_a_look_back_is_given_as_days_to_a_type_that_takes_days(graph):
+    ((tool, args),) = calls(ask(graph, "what's the value of stock we haven't used in a year"))
+    assert tool == "slow_moving_and_excess" and args["days"] == 365
+    ((tool, args),) = calls(ask(graph, "items not used in the last year"))
+    assert tool == "slow_moving_and_excess" and args["days"] == 365
+    assert calls(ask(graph, "how much stock do we have in value terms")) == [
+        ("inventory_value", {})
+    ]
+
+
 @pytest.mark.parametrize(
     ("question", "args"),
     [

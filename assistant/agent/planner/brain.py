@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from langchain_core.tools import BaseTool
 
 from stockwise.assistant.agent.planner.arguments import declared_entities, fill_args
@@ -520,6 +521,7 @@ class Brain:
             if name not in tools:
                 continue
             values = {**intent.defaults, **plan.entities, "question": plan.question}
+            values = _length_of_period(tools[name], values)
             args, missing = fill_args(tools[name], values)
             if missing:
                 plan.message = clarify(missing)
@@ -535,6 +537,20 @@ class Brain:
         if not plan.calls:
             plan.message = "I have no tool for that question yet."
         return plan
+
+
+def _length_of_period(tool: BaseTool, values: dict) -> dict:
+    """A period given to a type that takes a length of days ("not used in the last year" for
+    slow-moving stock): its length, rather than the tool's default and the period unused."""
+    declared = {e for es in declared_entities(tool).values() for e in es}
+    if "days" in values or "days" not in declared or "start" in declared:
+        return values
+    if not (values.get("start") and values.get("end")):
+        return values
+    span = (pd.Timestamp(values["end"]) - pd.Timestamp(values["start"])).days + 1
+    span = 365 if span == 366 else span  # "the last year" is a year back, leap or not
+    rest = {k: v for k, v in values.items() if k not in ("start", "end")}
+    return {**rest, "days": span}
 
 
 def _call(name: str, args: dict) -> dict:

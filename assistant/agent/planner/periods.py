@@ -104,7 +104,7 @@ def find_period(text: str, out: dict, as_of: pd.Timestamp) -> str:
             + r"s?\b",
             "horizon",
         ),
-        (r"\bin (\d+|[a-z]+) (day|week|fortnight|month)s?(?: time)?\b", "horizon"),
+        (r"\bin (\d+|[a-z]+) (day|week|fortnight|month|quarter|year)s?(?: time)?\b", "horizon"),
         (
             r"\bbefore (?:a|the|the next|any) (?:new )?(?:delivery|order|restock|"
             r"replenishment) (?:could |can |would )?(?:arrives?|comes? in|gets? here|lands?)\b",

@@ -24,6 +24,8 @@ REQUEST_WORDS = frozenset({
     # time, which periods.py reads when it is a period and which never names an item
     "day", "days", "week", "weeks", "month", "months", "quarter", "quarters", "year", "years",
     "half", "today", "yesterday", "tomorrow",
+    # how an amount is put ("in value terms", "overall"), never an item's name
+    "terms", "overall", "altogether",
 })
 # fmt: on
 NOT_ITEM_WORDS = STOPWORDS | REQUEST_WORDS
