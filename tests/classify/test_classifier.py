@@ -4,7 +4,6 @@ persistence."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from stockwise.tools.classify.features import descriptions, item_features
 from stockwise.tools.classify.model import MODEL_VERSION, contradicted
@@ -150,52 +149,3 @@ def test_a_label_the_behaviour_contradicts_is_kept_when_its_description_backs_it
     text_own = np.array([0.1, 0.9, 0.1, 0.1])  # out-of-fold, the description alone
     w = np.array([1.0, 1.0, 1.0, 3.0])  # the last label is a person's correction
     assert contradicted(own, text_own, w).tolist() == [True, False, False, False]
-
-
-def test_a_label_dropped_in_one_pruning_round_comes_back_when_the_next_model_backs_it(
-    monkeypatch,
-):  # type: ignore[no-untyped-def]
-    """With many labels flipped, the first pass can contradict the true labels of a rare
-    group; the model fitted without the noise backs them again, and the final fit learns
-    from them (in 1.5 a dropped label never came back)."""
-    from stockwise.tools.classify import model as classifier
-    from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
-
-    n = 30
-    y = np.array(["wip"] * 3 + ["mro"] * (n - 3))
-    label_col = np.array([CATEGORIES.index(c) for c in y])
-
-    def backing(p_rare: float) -> np.ndarray:
-        proba = np.full((n, len(CATEGORIES)), 0.0)
-        proba[np.arange(n), label_col] = 0.9
-        proba[:2, CATEGORIES.index("wip")] = p_rare  # rows 0 and 1: a rare group, true labels
-        proba[:2, CATEGORIES.index("mro")] = 1 - p_rare
-        return proba
-
-    class Scripted:
-        def __init__(self, proba: np.ndarray, k: int) -> None:
-            self.proba, self.k, self.text_oof = proba, k, np.zeros((n, k))
-
-        def predict(self, X: np.ndarray, texts: np.ndarray) -> np.ndarray:
-            rows = X[:, 0].astype(int)
-            return self.proba[rows] if self.proba is not None else np.zeros((len(rows), self.k))
-
-    learnt: list[list[int]] = []
-
-    def fit_heads(X, t, y_, w, sub_labels, use_text, use_behaviour, seed):  # type: ignore[no-untyped-def]
-        rows = X[:, 0].astype(int)
-        learnt.append(rows.tolist())
-        first = len(learnt) == 1
-        # The first pass, taught by the noise, contradicts rows 0 and 1; later models back them.
-        oof = backing(0.1 if first else 0.8)[rows]
-        sub = Scripted(None, len(MRO_SUBTYPES))  # type: ignore[arg-type]
-        no_sub = np.full((len(rows), len(MRO_SUBTYPES)), np.nan)
-        return Scripted(backing(0.8), len(CATEGORIES)), oof, sub, no_sub
-
-    monkeypatch.setattr(classifier, "_fit_heads", fit_heads)
-    X = np.arange(n, dtype="float64")[:, None]
-    classifier._learn(
-        X, np.array([""] * n), y, np.ones(n), pd.Series([None] * n), True, True, 0, True
-    )
-    assert 0 not in learnt[1] and 1 not in learnt[1]  # dropped by the first round
-    assert len(learnt) == 3 and {0, 1} <= set(learnt[2])  # and learnt from in the final fit

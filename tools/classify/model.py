@@ -24,16 +24,10 @@ from threadpoolctl import threadpool_limits
 from stockwise.tools.classify.evidence import by_dominant_use
 from stockwise.tools.dataset.schema import CATEGORIES, MRO_SUBTYPES
 
-MODEL_VERSION = "1.6"  # 1.6: each pruning round judges every label afresh; 1.5: text vouches
+MODEL_VERSION = "1.5"  # 1.5: the description can vouch for a label; 1.4: behaviour by period
 FOLDS = 5
 # A training label whose out-of-fold probability is below this is dropped for the final fit.
 PRUNE_BELOW = 0.3
-# Each round judges every training label afresh, with the model the previous round fitted
-# (out-of-sample for the labels it left out), so a label dropped while its class was mostly
-# noise comes back once the noise is gone. In 1.5 a drop was final: with 20% of labels
-# flipped, a rare group (products discontinued before the history, 5 training items, 3 of
-# them flipped) lost its true labels in round one and kept the flipped one, and the final
-# model called the group's held-out items MRO at p 0.99 (demo v4 seed 42, first draw).
 PRUNE_ROUNDS = 2
 # ... unless the description alone, learnt out-of-fold, backs the label at least this much.
 # Behaviour and text are two views a wrong label does not corrupt alike: with 20% of labels
@@ -302,7 +296,7 @@ def _learn(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed, pru
     )
     # Further passes without the labels the previous pass confidently contradicts: wrong
     # ERP labels otherwise teach the model their own mistakes. People's corrections stay.
-    # A second round, taught by cleaner labels, judges every label again (PRUNE_ROUNDS).
+    # A second round catches labels the first model, itself taught by them, still backed.
     keep = np.ones(len(y), dtype=bool)
     label_col = [CATEGORIES.index(c) for c in y]
     # The text's view comes from the first pass, which learnt from every label.
@@ -313,10 +307,10 @@ def _learn(X, t, y, w, sub_labels: pd.Series, use_text, use_behaviour, seed, pru
     )
     for _ in range(PRUNE_ROUNDS if prune else 0):
         own = cat_oof[np.arange(len(y)), label_col]
-        kept = ~contradicted(own, text_own, w)
-        if (kept == keep).all() or kept.sum() < 20:
+        drop = contradicted(own, text_own, w)
+        if not (drop & keep).any() or (keep & ~drop).sum() < 20:
             break
-        keep = kept
+        keep &= ~drop
         cat_head, kept_oof, sub_head, kept_sub = _fit_heads(
             X[keep], t[keep], y[keep], w[keep], sub_labels[keep], use_text, use_behaviour, seed
         )
