@@ -18,6 +18,7 @@ from stockwise.tools.core.settings import Settings
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.dataset.load import READ_ON_FIRST_USE, load_dataset
 from stockwise.tools.dataset.schema import OPEN_ORDER_STATUSES
+from stockwise.tools.dataset.sql_ledger import check_ledger
 from stockwise.tools.dataset.sql_write import write_dataset
 from stockwise.tools.stock import (
     below_reorder_point,
@@ -280,6 +281,19 @@ def test_a_ledger_that_fails_validation_is_loaded_whole(pg_demo, demo_dataset):
             )
         with pytest.raises(DatasetError, match="qty_good"):
             load_dataset(bad_url)
+        progress_ok = check_ledger(bad_url, READ_ON_FIRST_USE)
+        assert progress_ok.usable and "order_progress" not in progress_ok.rows
+        with engine.begin() as conn:
+            # A movement of an item the master data lacks: the ledger is read whole.
+            conn.execute(
+                sa.text(
+                    f"UPDATE \"{copy}\".transactions SET item_id = 'NO-SUCH-ITEM' WHERE txn_id = "
+                    f'(SELECT min(txn_id) FROM "{copy}".transactions)'
+                )
+            )
+        unknown_item = check_ledger(bad_url, READ_ON_FIRST_USE)
+        assert not unknown_item.usable
+        assert "fail validation" in unknown_item.reason
     finally:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{copy}" CASCADE'))

@@ -62,9 +62,12 @@ def order_ids_like(sql: SqlLedger, part: str, limit: int) -> list[str]:
 def current_stages(sql: SqlLedger) -> pd.DataFrame:
     """Open orders, each with its current stage (the progress row with the highest
     stage_seq); stage_seq and the stage's times are empty when none has started."""
+    is_open = ORDERS.c.status.in_(OPEN_ORDER_STATUSES)
+    # Only open orders' progress rows are sorted (527 orders of 260 k at scale 20).
     latest = (
         sa.select(*(PROGRESS.c[c] for c in ("order_id", "stage_seq", "stage", "started_at")))
         .add_columns(PROGRESS.c.finished_at)
+        .where(PROGRESS.c.order_id.in_(sa.select(ORDERS.c.order_id).where(is_open)))
         .distinct(PROGRESS.c.order_id)
         .order_by(PROGRESS.c.order_id, PROGRESS.c.stage_seq.desc())
         .subquery()
@@ -73,7 +76,7 @@ def current_stages(sql: SqlLedger) -> pd.DataFrame:
     query = (
         sa.select(*(ORDERS.c[c] for c in ORDER_COLUMNS), *(latest.c[c] for c in stage_columns))
         .select_from(ORDERS.outerjoin(latest, latest.c.order_id == ORDERS.c.order_id))
-        .where(ORDERS.c.status.in_(OPEN_ORDER_STATUSES))
+        .where(is_open)
         .order_by(ORDERS.c.ctid)
     )
     frame = _frame(sql, "the open orders' stages", query, [*ORDER_COLUMNS, *stage_columns])
@@ -107,27 +110,26 @@ def stage_durations(sql: SqlLedger) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Median and count of finished stages' days, by product and stage_seq, and by stage."""
     seconds = sa.extract("epoch", PROGRESS.c.finished_at - PROGRESS.c.started_at)
     days = sa.cast(seconds, sa.Float) / 86400.0
-    median = sa.func.percentile_cont(0.5).within_group(days)
-    done = PROGRESS.join(ORDERS, ORDERS.c.order_id == PROGRESS.c.order_id)
-    finished = PROGRESS.c.finished_at.is_not(None)
-    keys = [ORDERS.c.product_item_id, PROGRESS.c.stage_seq]
-    by_product = _frame(
-        sql,
-        "the typical stage times",
-        sa.select(*keys, median, sa.func.count()).select_from(done).where(finished).group_by(*keys),
-        ["product_item_id", "stage_seq", "median", "size"],
+    product, seq, stage = ORDERS.c.product_item_id, PROGRESS.c.stage_seq, PROGRESS.c.stage
+    # Both groupings from one scan and join of the finished stages (grouping sets).
+    query = (
+        sa.select(
+            product,
+            seq,
+            stage,
+            sa.func.percentile_cont(0.5).within_group(days),
+            sa.func.count(),
+            sa.func.grouping(stage),
+        )
+        .select_from(PROGRESS.join(ORDERS, ORDERS.c.order_id == PROGRESS.c.order_id))
+        .where(PROGRESS.c.finished_at.is_not(None))
+        .group_by(sa.func.grouping_sets(sa.tuple_(product, seq), sa.tuple_(stage)))
     )
-    by_stage = _frame(
-        sql,
-        "the typical stage times",
-        sa.select(PROGRESS.c.stage, median, sa.func.count())
-        .select_from(done)
-        .where(finished)
-        .group_by(PROGRESS.c.stage),
-        ["stage", "median", "size"],
-    )
-    by_product["stage_seq"] = by_product["stage_seq"].astype("int64")
+    columns = ["product_item_id", "stage_seq", "stage", "median", "size", "by_product"]
+    frame = _frame(sql, "the typical stage times", query, columns)
+    by_product = frame[frame["by_product"] == 1].astype({"stage_seq": "int64"})
+    by_stage = frame[frame["by_product"] == 0]
     return (
-        by_product.set_index(["product_item_id", "stage_seq"]).sort_index(),
-        by_stage.set_index("stage").sort_index(),
+        by_product.set_index(["product_item_id", "stage_seq"])[["median", "size"]].sort_index(),
+        by_stage.set_index("stage")[["median", "size"]].sort_index(),
     )
