@@ -86,7 +86,7 @@ def test_words_no_description_holds_name_no_item_by_token(extractor):
         ("are there wrenches in a bill of materials", False, "find_anomalies"),
         ("what parts do the open orders still need", False, "wip_component_needs"),
         ("how many mos are still open at lakeside", False, "open_wip_orders"),
-        ("which orders are stuck", False, None),
+        ("which orders are stuck", False, "stalled_orders"),
         ("what is our wip worth", False, None),
         ("transactions of 4412 in august", True, "movements"),
         ("how much 4412 did we use in august", True, None),

@@ -26,7 +26,6 @@ from stockwise.assistant.agent.planner.matcher import IntentMatcher, Match
 from stockwise.assistant.agent.planner.periods import find_period
 from stockwise.assistant.agent.planner.readings import (
     DECLINE_MONEY,
-    DECLINE_OUTSIDE,
     VALUE_WORDS,
     WIP_WORDS,
     ask_which_intent,
@@ -296,8 +295,8 @@ class Brain:
         rule = meaning_rule(q, found.values, item_known)
         if rule == "decline_money":
             return Plan(DECLINE, found.values, message=DECLINE_MONEY)
-        if rule == "decline_outside":
-            return Plan(DECLINE, found.values, message=DECLINE_OUTSIDE)
+        if rule == "decline_outside":  # energy, people, assets: what it can answer instead
+            return Plan(DECLINE, found.values, message=self.decline(tools))
         if rule is None and match.intent != DECLINE or _weak(match):
             rule = cue_intent(q, found.values, item_known) or rule
         # "value of the critical items we hold": money asked of stock, whatever list type the

@@ -26,7 +26,9 @@ OUTSIDE_DATA = re.compile(
     r"\b(?:energy|electricity|kwh|power (?:use|usage|consumption)|gas (?:use|usage|bill)"
     r"|water (?:use|usage|bill)|emissions?|carbon (?:footprint|emissions?)|co2|footprint"
     r"|employees?|headcount|staff"
-    r"|salar(?:y|ies)|wages?|overtime|shifts?|complaints?|weather|exchange rates?"
+    r"|salar(?:y|ies)|wages?|overtime|complaints?|weather|exchange rates?"
+    r"|shift (?:rotas?|patterns?|schedules?|rosters?|plans?)"
+    r"|(?:work|people) (?:on|in) (?:the |each )?(?:\w+ )?shifts?"
     r"|do we own|we own)\b"
 )
 VALUE_WORDS = re.compile(
@@ -60,11 +62,6 @@ PICK_WORDS = {
 }
 # A reply that accepts the one option a clarifying question offered.
 YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "ok", "okay", "sure", "fine", "please", "go"})
-DECLINE_OUTSIDE = (
-    "That is not in the plant's data: it holds stock, movements, unit costs, production orders "
-    "and documents, not energy, people, the assets owned or the world outside, so I can't "
-    "answer it."
-)
 DECLINE_MONEY = (
     "Revenue, profit, margins and prices are not in the plant's data (it holds stock, "
     "movements, unit costs and production orders), so I can't answer that without guessing."
