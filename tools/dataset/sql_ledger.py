@@ -154,7 +154,7 @@ def _dangling(
 
 def _bad_value(value: sa.ColumnElement, col: Column) -> sa.ColumnElement[bool]:
     """Rows whose `col` a load would reject (or read differently: untrimmed text)."""
-    checks = [value.is_(None)] if col.required else []
+    checks: list[sa.ColumnElement[bool]] = [value.is_(None)] if col.required else []
     if col.kind in ("id", "str"):
         checks += [value != sa.func.btrim(value), value == ""]
         if col.choices is not None:

@@ -114,7 +114,8 @@ class QueryEncoder:
     `E5.query(text)` gives, to four decimals of cosine."""
 
     def __init__(self, path: Path | None = None) -> None:
-        data = memoryview(np.memmap(path or model_file(), dtype=np.uint8, mode="r"))
+        # The mapped file's buffer: weights are sliced from it without a copy.
+        data = np.memmap(path or model_file(), dtype=np.uint8, mode="r").data
         if bytes(data[:4]) != b"E5S1":
             raise ValueError(f"{path or model_file()} is not an e5 model file")
         r = _Reader(data)

@@ -140,6 +140,6 @@ def global_quantiles(
             "verbose": -1,
         }
         model = lgb.train(params, train, num_boost_round=boosting.trees)
-        pred = model.predict(ahead, num_threads=1).reshape(h, -1).T
+        pred = np.asarray(model.predict(ahead, num_threads=1)).reshape(h, -1).T
         out[held, :, j] = pred * unit[held, None]
     return np.sort(np.clip(out, 0.0, None), axis=2), held

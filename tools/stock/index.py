@@ -115,7 +115,8 @@ class StockIndex:
         self._build_sites(dataset)
         self._build_levels(dataset)
         self.sql: SqlLedger | None = None
-        self.orders_in_database = False
+        # The ledger when orders and progress stay in the database too, else None.
+        self.orders_db: SqlLedger | None = None
         if dataset.ledger:
             # The transactions stay in the database: ledger figures are queries there.
             from stockwise.tools.dataset.sql_ledger import CHECKED_IN_PLACE
@@ -125,7 +126,8 @@ class StockIndex:
             # Orders and progress left there too (both checked at open): the WIP tools'
             # joins run in the database as well (`orders_sql.py`).
             lazy = getattr(dataset.tables, "loaders", {})
-            self.orders_in_database = set(CHECKED_IN_PLACE) <= set(lazy)
+            if set(CHECKED_IN_PLACE) <= set(lazy):
+                self.orders_db = self.sql
         self._ledger_lock = threading.Lock()
         self._memo: dict = {}
 

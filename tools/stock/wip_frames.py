@@ -16,8 +16,8 @@ MIN_SAMPLES = 3  # fewer finished rows than this make a poor "typical" time
 
 def current_stages(ds: Dataset, index: StockIndex) -> pd.DataFrame:
     """Open orders, each with its current stage: the progress row with the highest stage_seq."""
-    if index.orders_in_database:
-        frame = orders_sql.current_stages(index.sql)
+    if index.orders_db is not None:
+        frame = orders_sql.current_stages(index.orders_db)
     else:
         orders = ds.production_orders
         open_orders = orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
@@ -38,8 +38,8 @@ def current_stages(ds: Dataset, index: StockIndex) -> pd.DataFrame:
 
 def orders_open(ds: Dataset, index: StockIndex) -> pd.DataFrame:
     """The open production orders, every column."""
-    if index.orders_in_database:
-        return orders_sql.open_orders(index.sql)
+    if index.orders_db is not None:
+        return orders_sql.open_orders(index.orders_db)
     orders = ds.production_orders
     return orders[orders["status"].isin(OPEN_ORDER_STATUSES)]
 
@@ -47,9 +47,10 @@ def orders_open(ds: Dataset, index: StockIndex) -> pd.DataFrame:
 def order_named(ds: Dataset, index: StockIndex, order: str) -> tuple[pd.DataFrame, list[str]]:
     """The order whose id is `order` ignoring case (none or one row), and when there is none,
     up to five ids that contain its last four characters."""
-    if index.orders_in_database:
-        found = orders_sql.order_named(index.sql, order)
-        return found, [] if len(found) else orders_sql.order_ids_like(index.sql, order[-4:], 5)
+    db = index.orders_db
+    if db is not None:
+        found = orders_sql.order_named(db, order)
+        return found, [] if len(found) else orders_sql.order_ids_like(db, order[-4:], 5)
     ids = ds.production_orders["order_id"]
     found = ds.production_orders[ids.str.lower() == order.lower()]
     if len(found):
@@ -59,8 +60,8 @@ def order_named(ds: Dataset, index: StockIndex, order: str) -> tuple[pd.DataFram
 
 def stage_names(ds: Dataset, index: StockIndex) -> list[str]:
     """Every stage name the progress rows use, sorted."""
-    if index.orders_in_database:
-        return orders_sql.stage_names(index.sql)
+    if index.orders_db is not None:
+        return orders_sql.stage_names(index.orders_db)
     return sorted(set(ds.order_progress["stage"].dropna()))
 
 
@@ -105,17 +106,18 @@ def order_wip_values(
     frame["material_value"] = booked["material_value"].to_numpy()
     frame["issue_rows"] = booked["issue_rows"].to_numpy()
 
-    if not index.orders_in_database:
+    db = index.orders_db
+    if db is None:
         conversion, missing_routing, missing_qty = index.memo(
             "conversion", lambda: _conversion_by_order(ds, _finished_stages(ds))
         )
     elif len(orders) == 1 and orders["status"].iat[0] not in OPEN_ORDER_STATUSES:
-        done = orders_sql.finished_stages(index.sql, orders["order_id"].iat[0])
+        done = orders_sql.finished_stages(db, orders["order_id"].iat[0])
         conversion, missing_routing, missing_qty = _conversion_by_order(ds, done)
     else:  # the database sends the open orders' stages; a closed order is asked for alone
         conversion, missing_routing, missing_qty = index.memo(
             "conversion",
-            lambda: _conversion_by_order(ds, orders_sql.finished_stages(index.sql, None)),
+            lambda: _conversion_by_order(ds, orders_sql.finished_stages(db, None)),
         )
     wanted = frame["order_id"]
     if missing_routing.isin(wanted).any():
@@ -170,8 +172,9 @@ def typical_stage_days(ds: Dataset, index: StockIndex, frame: pd.DataFrame) -> p
     """`frame` (product_item_id, stage_seq, stage) with typical_days and typical_basis: the
     median duration of finished rows of the same product and stage, or of the same stage
     name across products when the product has fewer than MIN_SAMPLES."""
-    if index.orders_in_database:
-        durations = index.memo("stage_durations", lambda: orders_sql.stage_durations(index.sql))
+    db = index.orders_db
+    if db is not None:
+        durations = index.memo("stage_durations", lambda: orders_sql.stage_durations(db))
     else:
         durations = index.memo("stage_durations", lambda: _stage_durations(ds))
     by_product, by_stage = durations
