@@ -137,6 +137,16 @@ def test_wip_value_is_read_for_the_site_asked(graph):
     result = ask(graph, "what's the WIP worth at riverside")
     assert calls(result) == [("wip_value", {"site": "S1"})]
     assert "site S1 (Riverside" in result["answer"] and "not applied" not in result["answer"]
+
+
+def test_a_grouping_the_tool_cannot_make_is_named(graph):
+    # WIP value has no grouping: the total is the answer, and the reading says "by site" was
+    # not applied instead of dropping it in silence.
+    result = ask(graph, "WIP value by site")
+    assert [tool for tool, _ in calls(result)] == ["wip_value"]
+    assert "not applied (this question type does not take it): by site" in result["answer"]
+    grouped = ask(graph, "inventory value by site")
+    assert "not applied" not in grouped["answer"]
     assert result["ungrounded"] == []
 
 

@@ -413,10 +413,11 @@ class Brain:
             "category": "category",
             "criticality": "criticality",
             "equipment": "equipment",
+            "group_by": "by",  # "WIP value by site": a grouping the tool cannot make
         }
         return [
             f"{word} {values[key]}"
-            if key in ("site", "equipment") or str(values[key]).lower() in question
+            if key in ("site", "equipment", "group_by") or str(values[key]).lower() in question
             else word
             for key, word in shown.items()
             if key in values
