@@ -11,7 +11,8 @@ is not in the loaded master data count nowhere, demand is minus the sum of the i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -62,12 +63,12 @@ class SqlLedger:
         self.known_site = TX.c.site_id.in_(list(map(str, site_ids)))
 
     # --- running a query -----------------------------------------------------------------
-    def _rows(self, what: str, query: sa.Executable) -> Sequence[sa.Row]:
-        """All result rows, or a DatasetError a manager can act on. A lost connection
-        mid-answer yields no figure at all, never a partial one."""
+    @contextmanager
+    def _answering(self, what: str) -> Iterator[None]:
+        """A lost connection mid-answer becomes a DatasetError a manager can act on: no
+        figure at all, never a partial one."""
         try:
-            with self.engine.connect() as conn:
-                return conn.execute(query).all()
+            yield
         except sa.exc.DBAPIError as exc:
             detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             raise DatasetError(
@@ -75,21 +76,20 @@ class SqlLedger:
                 f"{what} ({detail}); no figure was computed: ask again once it is back"
             ) from exc
 
+    def _rows(self, what: str, query: sa.Executable) -> Sequence[sa.Row]:
+        """All result rows of one query."""
+        with self._answering(what), self.engine.connect() as conn:
+            return conn.execute(query).all()
+
     def _snapshot_rows(self, what: str, *queries: sa.Executable) -> list[Sequence[sa.Row]]:
         """The rows of each query, all read from one snapshot of the database (a ledger
         written to between them would otherwise mix two states in one figure)."""
-        try:
-            with (
-                self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
-                conn.begin(),
-            ):
-                return [conn.execute(query).all() for query in queries]
-        except sa.exc.DBAPIError as exc:
-            detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            raise DatasetError(
-                f"the database {describe(self.url)} stopped answering while computing "
-                f"{what} ({detail}); no figure was computed: ask again once it is back"
-            ) from exc
+        with (
+            self._answering(what),
+            self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+            conn.begin(),
+        ):
+            return [conn.execute(query).all() for query in queries]
 
     def _codes(self, ids: Sequence[Any]) -> np.ndarray:
         return self.item_ids.get_indexer(pd.Index(list(ids), dtype=object))
