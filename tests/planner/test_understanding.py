@@ -201,6 +201,19 @@ def test_a_one_item_tool_asks_which_of_several_items_and_the_reply_continues(gra
 @pytest.mark.parametrize(
     "question",
     [
+        "what did the maintenance staff report about the OV-2 burner igniter failure?",
+        "which employees have to wear gloves when handling caustic soda?",
+    ],
+)
+def test_people_named_in_a_document_question_do_not_decline_it(graph, question):
+    # A word about people ("staff", "employees") is out of scope only when nothing in the
+    # question is the plant's: a machine, a failure or a safety rule is in its documents.
+    assert [tool for tool, _ in calls(ask(graph, question))] == ["search_documents"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "what's the energy consumption of the ovens",
         "what's the selling price of 4412",
         "how many forklifts do we own",

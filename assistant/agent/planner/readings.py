@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from stockwise.assistant.agent.planner.cues import DOCUMENT_CUES, FAILURE_CUES, SAFETY_CUES
+
 # Money the plant's data does not hold: it has stock, movements, unit costs and production
 # orders, not sales, prices charged or the books.
 OUTSIDE_MONEY = re.compile(
@@ -74,7 +76,7 @@ def meaning_rule(q: str, entities: dict[str, Any], item_known: bool) -> str | No
     item is that item's on-hand value (the on_hand result carries value per item)."""
     if OUTSIDE_MONEY.search(q):
         return "decline_money"
-    if OUTSIDE_DATA.search(q):
+    if OUTSIDE_DATA.search(q) and not _in_documents(q):
         return "decline_outside"
     if WIP_WORDS.search(q) and WIP_COST.search(q) and not item_known:
         return "wip_value"  # "material and labour in WIP": what it is worth, by part
@@ -86,6 +88,14 @@ def meaning_rule(q: str, entities: dict[str, Any], item_known: bool) -> str | No
     if item_known and "category" not in entities:
         return "on_hand"
     return None
+
+
+def _in_documents(q: str) -> bool:
+    """The question asks the plant's documents something, whatever person it mentions: a
+    procedure, a safety rule, a failure ("what did the staff report about the OV-2 igniter
+    failure", "which employees must wear gloves with caustic soda"). A machine or an item
+    word alone is not enough: "the energy use of the ovens" is still outside the data."""
+    return any(cue.search(q) for cue in (DOCUMENT_CUES, SAFETY_CUES, FAILURE_CUES))
 
 
 def pick(reply: str, options: list[dict]) -> dict | None:
