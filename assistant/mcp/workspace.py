@@ -33,12 +33,14 @@ class Workspace:
 
             self.notice = loading_notice(ctx)
 
-    def warm(self, prepare: Callable[[], Any]) -> None:
-        """`prepare()` (the tools) and open the dataset on a background thread, so the first
-        call finds them ready and a start never blocks on them."""
-        threading.Thread(
+    def warm(self, prepare: Callable[[], Any]) -> threading.Thread:
+        """`prepare()` (the tools), open the dataset and its document index on a background
+        thread, so the first call finds them ready and a start never blocks on them."""
+        thread = threading.Thread(
             target=self._warm, args=(prepare,), name="stockwise-mcp-warm", daemon=True
-        ).start()
+        )
+        thread.start()
+        return thread
 
     def _warm(self, prepare: Callable[[], Any]) -> None:
         # Opening the dataset (pandas, the tables) holds the interpreter lock for a second or
@@ -58,6 +60,13 @@ class Workspace:
                 tables[name]
         except Exception as error:  # said again, as the tool's error, on the first call
             log.warning("stockwise mcp: %s", error)
+            return
+        try:  # the document index and its query engine, as the service warms them
+            from stockwise.tools.documents.search import warm as warm_documents
+
+            warm_documents(self.context())
+        except Exception as error:  # a first document question is slower, never failed
+            log.warning("stockwise mcp: warm-up of the document index failed: %s", error)
 
     @property
     def ctx(self) -> ToolContext:
