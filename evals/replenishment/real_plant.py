@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evals.replenishment.noise_band import Band, bootstrap_years, perfect_plan_band
 from evals.replenishment.order_qty import quantity_report
 from evals.replenishment.plant_files import PlantData, PlantFileError, problem_lines, read_plant
 from evals.replenishment.replay import (
@@ -126,6 +127,7 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
           "target chosen on replays inside the fit window")  # fmt: skip
     print(f"  {planner.calibration.note}")
     present = [k for k in CLASSES if (data.klass == k).any()]
+    band = noise_band(data, cut)
     if len(present) > 1:
         # The least each class can get: every row at its floor (class A's critical floor,
         # rows without history at their current point). A target below it is over-met.
@@ -142,7 +144,8 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
               f" (tail {choice.setting[0]:g}, half-life {choice.setting[1] or 'default'}, "
               f"model target {choice.model_target:.3f}"
               f"{'' if choice.reachable else ', not reached in the fit replay'}; "
-              f"{_years(planner.calibration.replayed(choice))})")  # fmt: skip
+              f"{_years(planner.calibration.replayed(choice))}); "
+              f"{band.text('store', target, CALIBRATION_TOLERANCE)}")  # fmt: skip
         if len(present) > 1:
             rop, choices = planner.for_classes(dict.fromkeys(present, target))
             got = replay(data, cut, rop, noise=True)
@@ -162,7 +165,22 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
                       f"{got[f'top_fill_{k}']:.0%}, the class without it "
                       f"{got[f'without_top_{k}']:.1%}; most lost by item "
                       f"{data.ids[int(got[f'worst_{k}'])]}, {got[f'worst_lost_{k}']:.1%} of the "
-                      "class's demand")  # fmt: skip
+                      f"class's demand; {band.text(k, target, CALIBRATION_TOLERANCE)}")  # fmt: skip
+
+
+def noise_band(data: PlantData, cut: Split) -> Band:
+    """The band of a perfect plan on this plant's items (see `noise_band`), printed with
+    its law: what one replayed year can move a store or class by when the plan is right."""
+    cpu = time.process_time()
+    floor = np.where(data.klass == "A", CRITICAL_FLOOR, 0.0)
+    band = perfect_plan_band(cut.train, bootstrap_years(cut.train), data.lead_months, cut.qty,
+                             data.price, data.klass, CALIBRATION, floor=floor)  # fmt: skip
+    print(f"  perfect plan, for scale: each item's months drawn independently from its "
+          f"{cut.train.shape[1]} fitted months (items without demand there have none), "
+          "reorder points planned on that law with the same floors and calibrated to this "
+          f"protocol, {band.years} years replayed "
+          f"({time.process_time() - cpu:.1f} s process)")  # fmt: skip
+    return band
 
 
 def _years(fills: tuple[float, ...]) -> str:
