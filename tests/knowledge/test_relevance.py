@@ -133,6 +133,27 @@ def test_everyday_foreign_words_count_neither_way_but_the_subject_does():
     assert english("oven plus fan", translated=False)
 
 
+def test_everyday_english_words_count_neither_way():
+    from stockwise.tools.documents.relevance import known_share
+
+    vocabulary = {"solder", "bath", "chiller", "start"}
+    # "how often is the solder bath skimmed": judged by its solder bath, not by "often".
+    assert known_share("how often solder bath", vocabulary, lambda t: 1.0) == 1.0
+    # The subject still counts: "often" does not shield the boiler.
+    assert known_share("how often boiler", vocabulary, lambda t: 1.0) == 0.0
+    # An everyday word the plant uses is the plant's word ("start" up procedure).
+    assert known_share("start laser", vocabulary, lambda t: 1.0) == 0.5
+
+
+def test_a_letter_left_out_is_a_slip_but_a_letter_changed_is_another_word(indexed_small):
+    from stockwise.tools.documents.retriever import HybridRetriever
+
+    retriever = HybridRetriever(indexed_small[2])
+    assert retriever.knows("cylinder") and retriever.knows("filter")
+    assert retriever._near("cylindr")  # a letter left out
+    assert not retriever._near("filler")  # one letter changed: another word, not a filter
+
+
 def test_translated_foreign_words_count_as_known_at_their_english_rarity():
     from stockwise.tools.documents.relevance import known_share
 

@@ -55,3 +55,29 @@ _FOREIGN_GENERAL = """machen macht gemacht tun tut geben gibt gegeben nehmen nim
     nouvelle vieux entre pendant sous si parce mais chaque tout tous toute toutes aucun rien
     quelque combien se qu y"""
 FOREIGN_GENERAL_WORDS = frozenset(_FOREIGN_GENERAL.split())
+
+# English everyday verbs, adverbs, adjectives and a few general nouns ("often", "gets",
+# "again", "warm"): as FOREIGN_GENERAL_WORDS, they name no subject, so they count neither
+# for nor against a question's coverage unless the plant's documents use them. "how often
+# is the solder bath skimmed" is judged by its solder bath, not by "often".
+_ENGLISH_GENERAL = """often again too also just still already always never ever sometimes
+    usually really very quite rather almost around away back down up out off over under
+    through across along once twice here now then today tomorrow yesterday soon later early
+    late ago get gets got getting gotten make makes made making take takes took taking
+    taken give gives gave giving given go goes went going gone come comes came coming put
+    puts putting keep keeps kept keeping let lets know knows knew knowing known think thinks
+    thought see sees saw seen seeing look looks looked looking seem seems seemed find finds
+    found want wants wanted need needs needed like likes liked say says said tell tells told
+    ask asks asked try tries tried trying use uses used using work works worked working
+    happen happens happened happening become becomes became turn turns turned move moves
+    moved moving lose loses lost losing bring brings brought begin begins
+    began start starts started stop stops stopped stopping mean means meant call calls
+    called show shows showed shown consider considers considered allow allowed prepare
+    prepared done doing big small large little long short high low new old good bad right
+    wrong same different other another next last first second third whole full empty hot
+    cold warm cool easy hard fast slow quick quickly slowly properly correctly normal
+    normally usual enough more most less least few several own sure able possible certain
+    thing things way ways time times day days week weeks month months year years someone
+    something somebody anything anyone everyone everything nothing nobody yes okay ok
+    please thanks help"""
+ENGLISH_GENERAL_WORDS = frozenset(_ENGLISH_GENERAL.split())

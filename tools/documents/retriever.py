@@ -138,15 +138,18 @@ class HybridRetriever:
         self._plant_list = sorted(self._plant_words)
 
     def _near(self, term: str) -> bool:
-        """Whether `term` is one typing slip (an edit) from a word the plant uses; words
+        """Whether `term` is one typing slip from a word the plant uses: a letter left out
+        or typed twice ("cylindr", "alchohol"). A letter typed in place of another is not
+        counted: that mostly makes another real word, which is what was asked about
+        ("filler" is not "filter", "tower" not "power", "pension" not "tension"). Words
         under five letters are too short to tell a slip from another word."""
         if len(term) < 5 or not term.isalpha():
             return False
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import Indel
 
         return (
-            process.extractOne(term, self._plant_list, scorer=Levenshtein.distance, score_cutoff=1)
+            process.extractOne(term, self._plant_list, scorer=Indel.distance, score_cutoff=1)
             is not None
         )
 

@@ -115,16 +115,26 @@ def no_documents_note(ctx: ToolContext) -> str:
 def build_retriever(ctx: ToolContext) -> HybridRetriever:
     """Open this dataset's index (building it from its documents/ on first use) and load
     its keyword index. A dataset without documents gets an empty index."""
+    from stockwise.tools.documents import snapshot
     from stockwise.tools.documents.retriever import HybridRetriever  # as dataset_collection
+    from stockwise.tools.documents.store import collection_for
 
-    collection = dataset_collection(ctx)
-    folder = documents_dir(ctx)
-    if collection.count() == 0 and folder is not None:
-        from stockwise.tools.documents.index import build_index
+    local = None if ctx.settings.chroma_url else ctx.settings.chroma_path
+    name = collection_for(ctx.dataset.source)
+    passages = snapshot.load(local, name) if local is not None else None
+    if passages is None:
+        collection = dataset_collection(ctx)
+        folder = documents_dir(ctx)
+        if collection.count() == 0 and folder is not None:
+            from stockwise.tools.documents.index import build_index
 
-        build_index(folder, collection)
+            build_index(folder, collection)
+        taken_in = snapshot.state(local) if local is not None else None
+        passages = snapshot.Snapshot.of(collection)
+        if local is not None:
+            snapshot.save(local, name, taken_in, passages)
     return HybridRetriever(
-        collection, equipment_types=_equipment_pairs(ctx), machines=machine_names(ctx)
+        passages, equipment_types=_equipment_pairs(ctx), machines=machine_names(ctx)
     )
 
 

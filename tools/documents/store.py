@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
-
-import chromadb
 
 from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.core.settings import Settings
-from stockwise.tools.documents.embedding import E5EmbeddingFunction
+
+if TYPE_CHECKING:  # Chroma loads when a store is opened, not when a collection is named
+    import chromadb
 
 # The embedding model is part of the name: an index built with another model (the MiniLM
 # one before issue 27) is left alone and the documents are indexed afresh, never queried
@@ -46,6 +46,8 @@ def open_client(
     folder = path or (settings.chroma_path if settings else None)
     if folder is None:
         raise ValueError("open_client needs settings, a path or a url")
+    import chromadb
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
@@ -56,6 +58,8 @@ def open_client(
 
 
 def _chroma_settings() -> chromadb.Settings:
+    import chromadb
+
     # Telemetry would try the network; Stockwise runs offline.
     return chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
 
@@ -64,6 +68,8 @@ def _http_client(url: str) -> Any:
     parsed = urlparse(url if "://" in url else f"http://{url}")
     host, ssl = parsed.hostname or "localhost", parsed.scheme == "https"
     port = parsed.port or (443 if ssl else 8000)
+    import chromadb
+
     try:
         client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_chroma_settings())
         client.heartbeat()
@@ -77,6 +83,8 @@ def _http_client(url: str) -> Any:
 
 def get_collection(client: Any, name: str = COLLECTION, *, create: bool = True) -> Any | None:
     """The passages collection `name`, or None when it does not exist and `create` is False."""
+    from stockwise.tools.documents.embedding import E5EmbeddingFunction
+
     try:
         if create:
             return client.get_or_create_collection(
