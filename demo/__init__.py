@@ -16,4 +16,7 @@ GENERATOR_VERSION = 2
 # 4 adds several behaviours per category and uses that change (`v4_situations.py`): traded
 # goods, service parts, products turned components, make-to-buy, insurance spares, workshop
 # material.
-GENERATOR_VERSIONS = (2, 3, 4)
+# 5 breaks the rules behaviour alone still followed in 4 (`v5_situations.py`): finished
+# goods shipped to a distribution centre or packed into kits, flat BOMs, consumables in
+# BOMs, spares made in the workshop, made items' master data as planners keep it.
+GENERATOR_VERSIONS = (2, 3, 4, 5)

@@ -28,6 +28,7 @@ from stockwise.demo import (
     stock,
     v3_truth,
     v4_situations,
+    v5_situations,
 )
 from stockwise.demo.items import IdPool, filler_count, filler_rows, named_rows, to_frame
 from stockwise.demo.ledger import DAY, TXN_CODE, Ledger
@@ -57,7 +58,8 @@ def generate_demo(
 
     `generator_version` 2 (the default) is the plant the docs, evals and tests quote;
     3 adds the ambiguity of real item masters (see `ambiguity.py`); 4 adds several
-    behaviours per category and uses that change (see `v4_situations.py`)."""
+    behaviours per category and uses that change (see `v4_situations.py`); 5 breaks the
+    rules behaviour alone still followed (see `v5_situations.py`)."""
     if generator_version not in GENERATOR_VERSIONS:
         known = ", ".join(map(str, GENERATOR_VERSIONS))
         raise ValueError(f"generator version must be one of {known}, got {generator_version}")
@@ -90,6 +92,10 @@ def generate_demo(
         # Its own stream again: version 3's draws stay as they were.
         rng4 = np.random.default_rng([seed, 4])
         items, situations = v4_situations.assign(items, plans, roles, scale, rng4)
+    fifth = None
+    if situations is not None and generator_version >= 5:
+        rng5 = np.random.default_rng([seed, 5])  # its own stream: version 4 stays as it was
+        fifth = v5_situations.assign(items, plans, roles, situations, rng5)
 
     report("production orders", 0.12)
     running = plans if roles is None else roles.active(plans)
@@ -118,6 +124,8 @@ def generate_demo(
         movements.apply(items, roles, plans, orders, wos, eqs, rng3, clock, ledger)
         if situations is not None:
             v4_situations.apply(items, situations, orders, wos, eqs, rng4, clock, ledger)
+            if fifth is not None:
+                v5_situations.apply(fifth, orders, ledger)
             items = v4_situations.settle_truth(items, situations)
         items = v3_truth.settle_truth(items, roles, movements.use_shares(ledger, len(items)))
         items = labels.plant_categories(items, rng)
@@ -134,6 +142,10 @@ def generate_demo(
         policy.qty = v4_situations.lot_sizes(policy.qty, policy.item, situations, rng4)
     stock.count_corrections(policy, items, rng, clock, ledger)
     replenish.simulate(policy, ledger, items, rng, clock)
+    if fifth is not None:
+        v5_situations.after_purchasing(
+            fifth, orders, movements.Lookup(orders, wos, eqs), ledger, rng5
+        )
     stock.returns_to_vendor(rng, ledger)
     levels, variances = stock.finalize(policy, items, clock, ledger)
 
@@ -163,6 +175,9 @@ def generate_demo(
         if situations is not None:
             tables["boms"] = v4_situations.incomplete_boms(tables["boms"], situations)
             tables["routings"] = v4_situations.incomplete_routings(tables["routings"], situations)
+        if fifth is not None:
+            tables["boms"] = v5_situations.boms(tables["boms"], items, fifth)
+            tables["items"] = v5_situations.master(tables["items"], fifth, rng5)
         tables["planted_anomalies"] = v3_truth.planted(
             tables["planted_anomalies"], items, roles, shares, extra_dual
         )

@@ -22,8 +22,8 @@ def demo(
     version: int = typer.Option(
         GENERATOR_VERSION,
         "--generator-version",
-        help="2: the default plant the docs quote; 3: the ambiguous item master of real "
-        "plants (needs --out).",
+        help="2: the default plant the docs quote; 3, 4, 5: ambiguous item masters of real "
+        "plants, each harder than the last (needs --out; 5 is the classification eval's).",
     ),
 ) -> None:
     """Generate the demo plant (two sites, items, orders, maintenance, planted anomalies)."""

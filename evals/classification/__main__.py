@@ -3,8 +3,9 @@
     python -m evals.classification [--scale 1] [--data DIR] [--speed-data /tmp/demo20]
 
 Without --data a demo plant of --scale is generated in a temporary folder, by generator
-version 4 (the ambiguous item master; `--generator-version 2` for the default plant, whose
-supplier column alone gives the answer away). The speed section
+version 5 (the ambiguous item master where neither behaviour nor description alone tells;
+`--generator-version 4` for the plant a depth-3 tree on behaviour separated, 2 for the
+default plant, whose supplier column alone gives the answer away). The speed section
 runs on --speed-data (a scale-20 demo folder) when it exists; it is never generated here, to
 spare the shared cores.
 """
@@ -101,7 +102,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--speed-data", type=Path, default=Path("/tmp/demo20"))
     parser.add_argument("--skip-ablation", action="store_true")
-    parser.add_argument("--generator-version", type=int, default=4)
+    parser.add_argument("--generator-version", type=int, default=5)
     args = parser.parse_args()
     pd.set_option("display.width", 160)
 
