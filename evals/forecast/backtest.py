@@ -62,7 +62,7 @@ def standard_methods(points: SharedPoints) -> dict[str, Method]:
         mean = train.mean(axis=1, keepdims=True)
         return np.repeat(mean, h, axis=1), np.repeat(q[:, None, :], h, axis=1)
 
-    methods: dict[str, Method] = {"default (NB pool + global GBM, averaged)": default}
+    methods: dict[str, Method] = {"default (NB pool, global GBM, hurdle)": default}
     methods |= {f"{name}-Poisson": poisson(name) for name in CANDIDATES}
     methods["empirical quantiles"] = empirical
     return methods

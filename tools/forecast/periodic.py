@@ -16,7 +16,9 @@ the interval wider than it says.
 In a collection of series (a benchmark, a plant's whole catalogue), each quantile is then
 averaged half and half with that of one LightGBM quantile model trained across every
 series (`global_model.py`): what followed in thousands of series that moved once says more
-about the next one than its own single demand does.
+about the next one than its own single demand does. That blend is averaged half and half
+with a hurdle model learned the same way (`hurdle_model.py`: the chance of demand from one
+classifier across the collection, the size from the series' mean size and pooled ratios).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 from stockwise.tools.forecast.classify import classify
 from stockwise.tools.forecast.discrete import nb_mean_size, nb_ppf, poisson_ppf
 from stockwise.tools.forecast.global_model import global_quantiles
+from stockwise.tools.forecast.hurdle_model import hurdle_quantiles
 from stockwise.tools.forecast.pooled import (
     N_GROUPS,
     demand_groups,
@@ -56,6 +59,10 @@ INTERVAL_BOUNDS = {0.025: (0.025, 1.0), 0.975: (0.0, 0.975)}
 # model's and the pool's (chosen on the dev origins of car parts and the refinery: the
 # global model alone won on car parts and lost on the refinery, half and half won on both).
 GLOBAL_WEIGHT = 0.5
+# ...and that blend is then averaged half and half with the hurdle model learned across the
+# collection (`hurdle_model.py`; chosen on the dev origins of car parts and the refinery:
+# better than the blend before it on both, and than the hurdle model alone on the refinery).
+HURDLE_WEIGHT = 0.5
 # A group calibrates on its own only with this many validation series; smaller groups take
 # the choice made on all series together, and fewer series than this keep the model as is.
 MIN_GROUP_ROWS = 30
@@ -252,7 +259,8 @@ def forecast_periods(
     """Point and quantile forecasts `h` periods ahead for every row of `history`. In a
     collection large enough to learn from (`global_model.MIN_SERIES`), the quantiles of
     every series that moved are averaged with those of one model trained across all of
-    them; the point forecast stays the class model's."""
+    them, and the result with the hurdle model learned across them (`hurdle_model.py`);
+    the point forecast stays the class model's."""
     history = np.clip(np.nan_to_num(np.atleast_2d(np.asarray(history, float))), 0.0, None)
     cal = calibration or calibrate(history, h, points)
     classes = classify(history)
@@ -272,4 +280,10 @@ def forecast_periods(
         global_q, learned = collective
         q[learned] = (1 - GLOBAL_WEIGHT) * q[learned] + GLOBAL_WEIGHT * global_q[learned]
     q = np.nan_to_num(np.maximum.accumulate(q, axis=2))
+    hurdle = hurdle_quantiles(history, h, QUANTILES)
+    if hurdle is not None:
+        hurdle_q, moved = hurdle
+        rows = moved & (_scale(history) > 0)
+        q[rows] = (1 - HURDLE_WEIGHT) * q[rows] + HURDLE_WEIGHT * hurdle_q[rows]
+        learned |= rows
     return PeriodForecast(point, q, classes, models, cal, learned)
