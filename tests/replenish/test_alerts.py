@@ -176,3 +176,47 @@ def test_an_orders_progress_moves_its_components(plant_ctx):
     assert done.pairs == 3  # C1, C2, C3 (SA is made)
     c1 = [m for m in done.messages if m.body["item_id"] == "C1"]
     assert [m.kind for m in c1] == ["cleared"]
+
+
+def test_an_a_spare_under_one_breakdowns_draw_alerts_without_any_history(plant_ctx):
+    """M3, a criticality-A spare with 2 on hand, was never issued: its forecast is empty.
+    The plant's one repair that drew an A spare (WO-7) took 3 bearings (M1): one breakdown
+    takes 3, so 2 on hand and nothing on order is short today. An order of 2 covers it."""
+    frames = plant_frames()
+    items = frames["items"]
+    items["mro_subtype"] = None
+    items.loc[items["item_id"] == "M1", "mro_subtype"] = "spare_part"
+    items.loc[len(items)] = ("M3", "motor coupling", "EA", 80.0, "mro", "SUP3", 20.0, "A",
+                             "spare_part")  # fmt: skip
+    levels = frames["stock_levels"]
+    levels.loc[len(levels)] = ("M3", "S1", 2.0, levels["as_of"].iloc[0], 0.0, 0.0, 0.0)
+    txns = frames["transactions"].assign(ref_type=None, ref_id=None)
+    repair = ("T-WO7", pd.Timestamp("2026-01-05 10:00"), "M1", "S1", -3.0, "issue_maintenance",
+              "work_order", "WO-7")  # fmt: skip
+    frames["transactions"] = pd.concat(
+        [txns, pd.DataFrame([repair], columns=txns.columns)], ignore_index=True
+    )
+    plant_ctx.use_dataset(dataset_from_frames(frames))
+    engine = _engine(plant_ctx)
+    (m3,) = [m for m in engine.replan(plant_ctx.dataset).messages if m.body["item_id"] == "M3"]
+    assert m3.kind == "raised" and m3.body["breakdown_floor"] == pytest.approx(3.0)
+    assert m3.body["breach_on"] == "2026-03-31" and m3.body["order_qty"] >= 1
+    assert "under the 3 one breakdown takes" in m3.text
+    po = {"po_id": "PO-9", "item_id": "M3", "site_id": "S1", "qty": 2.0, "due_date": "2026-04-15"}
+    (cleared,) = engine.on_batch(plant_ctx.dataset, _moved(), purchases=[po]).messages
+    assert cleared.kind == "cleared" and cleared.alert_id == m3.alert_id
+
+
+def test_a_b_or_c_order_that_covers_the_gap_answers_it_even_if_it_lands_late(plant_ctx):
+    """M2 gloves (C) run out on 04-10 (10 boxes, 1 a day). An order of 40 due 04-15 leaves a
+    few days' dip at the expected demand, then covers the 30 days looked at: the buyer has
+    answered it (an A item's order must land in time: C1's late one reopens its alert,
+    above). An order of 5 does not cover the gap: the alert stays."""
+    engine = _engine(plant_ctx)
+    engine.replan(plant_ctx.dataset)
+    small = {"po_id": "PO-G1", "item_id": "M2", "site_id": "S1", "qty": 5.0,
+             "due_date": "2026-04-15"}  # fmt: skip
+    assert engine.on_batch(plant_ctx.dataset, _moved(), purchases=[small]).messages == []
+    big = {**small, "po_id": "PO-G2", "qty": 40.0}
+    (cleared,) = engine.on_batch(plant_ctx.dataset, _moved(), purchases=[big]).messages
+    assert cleared.kind == "cleared" and cleared.alert_id == "M2@S1#1"

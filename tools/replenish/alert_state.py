@@ -62,6 +62,16 @@ def _day(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
+def _floor_note(row: Any) -> str:
+    if not getattr(row, "under_floor", False):
+        return ""
+    return (
+        f"; a criticality-A spare: {row.held:g} on hand and on order, under the "
+        f"{row.floor:g} one breakdown takes (what one work order took of an A spare part, "
+        f"at the A service target)"
+    )
+
+
 def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
     """Why (the projection and what is behind it) and what to do, for one assessed row."""
     lead = 0 if pd.isna(row.lead_days) else int(row.lead_days)
@@ -80,6 +90,7 @@ def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
         f"{row.lead_time_demand:.1f} over the {row.horizon_days:g} days {basis}"
         f"{'; open production orders take ' + ', '.join(row.needs) if row.needs else ''}"
         f"{'; open purchases ' + ', '.join(row.inbound) if row.inbound else '; no open purchase'}"
+        f"{_floor_note(row)}"
         f": projected {row.lowest:.1f} at lowest, short from {_day(breach)}"
         f"{'; expected to run out ' + str(_day(row.runs_out_on)) if runs_out else ''}"
         f" ({horizon})"
@@ -111,6 +122,7 @@ def explain(row: Any, today: pd.Timestamp) -> dict[str, Any]:
         "lead_time_demand": float(row.lead_time_demand),
         "service": float(row.service),
         "urgent": bool(urgent),
+        "breakdown_floor": float(row.floor) if getattr(row, "under_floor", False) else None,
         "why": why,
         "todo": todo,
     }

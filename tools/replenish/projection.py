@@ -88,6 +88,8 @@ class PlanCache:
     plans: dict[tuple[str, str], dict] = field(default_factory=dict)
     built: dict[str, int] = field(default_factory=dict)  # what was computed, for figures
     _items: object = None  # the items table the day was built from
+    spares: frozenset[str] = frozenset()  # criticality-A spare parts
+    spare_floor: float = float("nan")  # what one breakdown takes of one (`breakdown_floor`)
 
     def affected_components(self, ds: Dataset, order_ids: set[str]) -> pd.DataFrame:
         """(item_id, site_id) of every item the BOMs of `order_ids` reach, at the order's
@@ -129,7 +131,14 @@ class PlanCache:
         check_acyclic(self.lines)
         self.uses = _closure(self.lines)
         self.typical = typical_stage_days(ds)
+        self.spares, self.spare_floor = breakdown_floor(ds, day, self.settings.service_level_a)
         self.built = {"days": self.built.get("days", 0) + 1, "plans": 0}
+
+    def floors(self, plan: pd.DataFrame) -> np.ndarray:
+        """The breakdown floor of each row of `plan`: `spare_floor` for criticality-A spare
+        parts, NaN for every other item."""
+        spare = plan["item_id"].isin(self.spares).to_numpy(dtype=bool)
+        return np.where(spare, self.spare_floor, np.nan)
 
     def _history(self, keys: pd.DataFrame) -> tuple[DemandMatrix, np.ndarray]:
         values = np.zeros((len(keys), len(self._days)))
@@ -193,6 +202,36 @@ class PlanCache:
         if orders.empty:
             return pd.DataFrame(columns=NEED_COLUMNS)
         return component_needs(ds, orders, lines=self.lines, typical=self.typical)
+
+
+def breakdown_floor(ds: Dataset, day: pd.Timestamp, service: float) -> tuple[frozenset[str], float]:
+    """The criticality-A spare parts, and the stock one of them must hold to meet one
+    breakdown: the `service` quantile (the A cycle service target) of what a single work
+    order took of any A spare part before `day`, pooled over the plant. A breakdown spare
+    is drawn once in years, so its own history says nothing about the next draw; the
+    plant's A spares together say how much one repair takes (NaN when no work order drew
+    one)."""
+    items = ds.items
+    spare = (items["mro_subtype"].astype(object) == "spare_part") & (
+        items["criticality"].astype(object) == "A"
+    )
+    ids = frozenset(items.loc[spare, "item_id"].astype(str))
+    txns = ds.transactions
+    drawn = txns[
+        (txns["txn_type"].astype(object) == "issue_maintenance")
+        & (txns["ref_type"].astype(object) == "work_order")
+        & (txns["ts"] < day)
+        & txns["item_id"].astype(str).isin(ids)
+    ]
+    if drawn.empty:
+        return ids, float("nan")
+    per_order = -drawn.groupby(
+        [drawn["ref_id"].astype(str), drawn["item_id"].astype(str)], sort=False
+    )["qty"].sum()
+    per_order = per_order[per_order > 0]
+    if per_order.empty:
+        return ids, float("nan")
+    return ids, float(np.quantile(per_order.to_numpy(dtype=float), service))
 
 
 def _inbound(ds: Dataset, plan: pd.DataFrame, purchases: pd.DataFrame, days: int) -> np.ndarray:
@@ -298,7 +337,23 @@ def assess(
     # is the first of the horizon's days, so the lead time and review day end on day
     # horizon - 1 (counting one day more had alerted a day or two early on every cycle).
     last = horizon - 1
+    end = np.minimum(last.astype(int), days - 1)
+    rows = np.arange(len(plan))
+    # A criticality-A spare holding (with what is on order) less than one breakdown takes is
+    # short today, whatever its forecast says: breakdowns are not in its history.
+    floor = cache.floors(plan)
+    held = on_hand[:, 0] + inbound[rows, end] - extra[rows, end]
+    under_floor = held < floor - 1e-9
+    short = np.minimum(projected, (held - floor)[:, None])
+    projected = np.where(under_floor[:, None], short, projected)
     breach = first_below(projected, level, last)
+    # B and C are read at the expected demand: an open purchase that lifts the projection
+    # back above zero by the end of the lead time answers the shortage even if it lands a
+    # few days after the expected run-out; alerting on it asks for an express order, the
+    # emergency buying a false alert causes. An A item's purchase must land in time.
+    answered = (plan["criticality"] != "A").to_numpy() & (inbound[rows, end] > 0)
+    answered &= projected[rows, end] >= -1e-9
+    breach = np.where(answered, -1, breach)
     bare = first_below(without_po, level, last)
     empty = first_below(on_hand + inbound - expected - extra, level, last)
     within = np.where(np.arange(days)[None, :] <= last[:, None], projected, np.inf)
@@ -326,6 +381,9 @@ def assess(
     out["service"] = plan["target_service"].to_numpy(dtype=float)
     out["method"] = plan["ltd_method"].fillna("").astype(str).to_numpy()
     out["needs_alert"] = breach >= 0
+    out["floor"] = floor
+    out["under_floor"] = under_floor
+    out["held"] = held
     needs_by = {k: g for k, g in needs.groupby(PAIR)} if len(needs) else {}
     po_by = {k: g for k, g in purchases.groupby(PAIR)} if len(purchases) else {}
     out["needs"] = [
