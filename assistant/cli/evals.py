@@ -45,8 +45,8 @@ def qa(
     question_set: str = typer.Option(
         "tuned",
         "--set",
-        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set; dev, dev2: "
-        "evals/qa/dev*/, the phrasings the planner is developed against (not evidence).",
+        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set; dev, dev2, "
+        "dev3: evals/qa/dev*/, the phrasings the planner is developed against (not evidence).",
     ),
 ) -> None:
     """Q&A eval over the demo plant: correctness, tool choice, groundedness, refusals,

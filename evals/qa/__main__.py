@@ -20,9 +20,12 @@ def cli() -> int:
         "--json", dest="as_json", action="store_true", help="scores and per-question rows as JSON"
     )
     parser.add_argument(
-        "--set", dest="set_name", default="tuned", choices=("tuned", "blind", "dev", "dev2"),
-        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set; "
-        "dev, dev2: evals/qa/dev*/, the phrasings the planner is developed against (not evidence)",
+        "--set",
+        dest="set_name",
+        default="tuned",
+        choices=("tuned", "blind", "dev", "dev2", "dev3"),
+        help="tuned: evals/qa/questions.py; blind: the frozen evals/qa/blind/ set; dev, dev2, "
+        "dev3: evals/qa/dev*/, the phrasings the planner is developed against (not evidence)",
     )  # fmt: skip
     args = parser.parse_args()
     return main(model=args.model, limit=args.limit, as_json=args.as_json, set_name=args.set_name)

@@ -430,9 +430,26 @@ QUESTIONS: list[Question] = [
         "search_documents",
         ids=lambda o: o.in_documents("HS-8040"),
     ),
-    _q("doc-s-02", "what does the SOP say about lockout", "search_documents"),
-    _q("fc-01", "forecast demand for the spindle bearing next quarter", "forecast_demand"),
-    _q("fc-02", "is demand for rye flour intermittent or smooth?", "demand_profile"),
+    # The lockout SOP's id, the spindle bearing's and the rye flour's: without them these
+    # three could not fail (any document, any forecast, any profile passed).
+    _q(
+        "doc-s-02",
+        "what does the SOP say about lockout",
+        "search_documents",
+        ids=lambda o: ["SOP-LOTO-01"],
+    ),
+    _q(
+        "fc-01",
+        "forecast demand for the spindle bearing next quarter",
+        "forecast_demand",
+        ids=lambda o: ["4430"],
+    ),
+    _q(
+        "fc-02",
+        "is demand for rye flour intermittent or smooth?",
+        "demand_profile",
+        ids=lambda o: ["1007"],
+    ),
     _q("cls-01", "is 4471 wip or mro?", "classify_item", ids=lambda o: [o.label("4471")]),
     _q(
         "cls-02",

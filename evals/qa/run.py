@@ -46,9 +46,11 @@ TARGETS = {"correct": 0.90, "grounded": 1.0, "declined": 1.0}
 # The blind set's targets (issue 19): correct, and at most this share of confident wrong.
 BLIND_TARGETS = {"correct": 0.90}
 BLIND_MAX_CONFIDENT_WRONG = 0.03
-SETS = ("tuned", "blind", "dev", "dev2")
+SETS = ("tuned", "blind", "dev", "dev2", "dev3")
 # The development sets: own phrasings to work against (tuned on, not evidence).
-DEV_PATHS = {name: Path(__file__).with_name(name) / "questions.yaml" for name in ("dev", "dev2")}
+DEV_PATHS = {
+    name: Path(__file__).with_name(name) / "questions.yaml" for name in ("dev", "dev2", "dev3")
+}
 
 
 def figure_found(expected: float, answer: str) -> bool:

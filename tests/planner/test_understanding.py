@@ -97,6 +97,7 @@ def test_stock_out_in_the_coming_days_is_a_horizon(graph):
         "how much revenue did we make in Q3",
         "what was our profit last year",
         "what will the price of cable ties be next year",
+        "what will our inventory be worth next year",  # a value to come is a price to come
     ],
 )
 def test_money_the_data_does_not_hold_is_declined(graph, question):
@@ -417,3 +418,46 @@ def test_a_reading_below_the_floor_is_asked_about_and_yes_answers_it(graph, monk
     monkeypatch.setattr(brain, "FLOOR", 0.0)
     reply = ask(graph, "1" if "1)" in first["answer"] else "yes", thread)
     assert len(calls(reply)) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        # how demand behaves, in words no cue held (planner6, from evals/qa/dev3 misses)
+        ("are there many months with zero demand for 11102", "demand_profile"),
+        ("what kind of demand does 10667 have", "demand_profile"),
+        # a routine task, a rule, a term: the documents
+        ("how often do we have to sample the hydraulic oil", "search_documents"),
+        ("what happens to stock that is obsolete", "search_documents"),
+        ("who is allowed to approve a purchase over the limit", "search_documents"),
+        ("what is an insurance spare", "search_documents"),
+        ("conveyor roller bearing replacement", "search_documents"),
+        # a policy played back on history
+        ("play back the current reorder point of 11111 on past demand", "simulate_policy"),
+        # the category doubted, said noun first; the same part twice; a tool in a BOM
+        ("list the items whose classification looks off", "suspected_misclassifications"),
+        ("same part set up twice under different numbers?", "find_anomalies"),
+        ("does any BOM contain a maintenance tool", "find_anomalies"),
+        # the books' side first, a stock card, a material type that fits, demand to come
+        ("is the system quantity off from what was counted anywhere at riverside", "variance"),
+        ("show the stock card of 11260 for q3", "movements"),
+        ("which material type fits steel bar s355 d110", "classify_item"),
+        (
+            "projected consumption of the drill bit hss 6mm p/n 4055-667 next quarter",
+            "forecast_demand",
+        ),
+        # money asked of a group named by its criticality
+        ("how much money is in class A items", "inventory_value"),
+    ],
+)
+def test_cue_words_of_the_third_development_set(graph, question, tool):
+    result = ask(graph, question)
+    assert [t for t, _ in calls(result)] == [tool], result["answer"][:200]
+
+
+def test_an_anomaly_kind_the_question_names_is_listed_first(graph):
+    result = ask(graph, "are there duplicate items in the master data")
+    assert [t for t, _ in calls(result)] == ["find_anomalies"]
+    first = next(line for line in result["answer"].splitlines() if line.startswith("- "))
+    assert first.startswith("- duplicate item"), first
+    assert result["ungrounded"] == []

@@ -118,9 +118,7 @@ def test_the_near_duplicate_check_catches_a_copied_question(demo_items):
     assert not neardup.near_duplicates(question, unrelated, descriptions, item_ids)
 
 
-# evals/qa/dev/ (the lead's set) holds 5 near-duplicates of blind questions (2026-12-06);
-# only the set written since is held to this.
-@pytest.mark.parametrize("name", ["dev2"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3"])
 def test_no_development_question_is_a_near_duplicate_of_a_blind_question(demo_items, name):
     """The planner is tuned on the development sets (its cue words and rules are written
     from their failures, not only its examples), so they must not carry the blind set's

@@ -36,6 +36,7 @@ from stockwise.assistant.agent.planner.readings import (
 )
 from stockwise.assistant.agent.planner.refusals import refusal
 from stockwise.assistant.agent.planner.semantic import SemanticMatcher
+from stockwise.assistant.agent.planner.vocabulary import anomaly_kinds
 from stockwise.tools.core.errors import StockwiseError
 from stockwise.tools.dataset.context import ToolContext
 from stockwise.tools.stock.common import open_index
@@ -89,6 +90,8 @@ NO_MONEY = frozenset(
     {"below_reorder_point", "run_out_within", "open_wip_orders", "stalled_orders", "find_items",
      "stock_alerts", "days_of_cover", "suspected_misclassifications", "find_anomalies"}
 )  # fmt: skip
+# Types that list findings over all items: a word that loosely fits an item is no filter.
+LIST_TYPES = frozenset({"find_anomalies", "suspected_misclassifications"})
 SETTLED_PAIRS = {
     frozenset({"run_out_within", "days_of_cover"}),
     frozenset({"run_out_within", "stockout_risk"}),
@@ -303,8 +306,14 @@ class Brain:
         # wording is nearest to; WIP's worth is settled above.
         money = VALUE_WORDS.search(q) and not WIP_WORDS.search(q)
         nearest = match.intent in NO_MONEY or (match.intent == DECLINE and STOCK.search(q))
-        if rule is None and not item_known and nearest and money:
+        # ... or of a group the question names ("how much money is in class A items")
+        group = any(found.values.get(k) for k in ("category", "criticality"))
+        if rule is None and not item_known and (nearest or group) and money:
             rule = "inventory_value"  # "how much inventory do we carry in dollars"
+        if rule in LIST_TYPES and item and str(item).lower() not in self.extractor.item_ids:
+            # "same part set up twice under different numbers": a list of findings, whose
+            # stray word ("set") fits items only loosely; an exact id still narrows it.
+            del found.values["item"]
         if rule == "wip_value" and found.values.get("category") == "wip":
             del found.values["category"]  # "semi-finished" said what WIP value is of
         if rule and rule in self.intents and self._usable(rule, tools):
@@ -513,6 +522,10 @@ class Brain:
         return plan
 
     def _calls(self, plan: Plan, tools: dict[str, BaseTool]) -> Plan:
+        if plan.intent == "find_anomalies" and plan.question:
+            kinds = anomaly_kinds(plan.question.lower())
+            if kinds:  # the answer shows these first (answers/quality.py)
+                plan.entities["anomaly_kinds"] = kinds
         asked = self._which_item(plan, tools)
         if asked is not None:
             return asked

@@ -22,8 +22,9 @@ DOCUMENT_CUES = re.compile(
     r"\b(?:sops?|procedures?|manuals?|instructions?|guidelines?|work instruction"
     r"|steps? (?:to|for)|ppe|safety data|sds|msds|first aid|hazards?|root cause|failure reports?"
     r"|happened before|seen this before|troubleshoot\w*|torque (?:values?|settings?|specs?)"
-    r"|lubricat\w+|who (?:has to|must|"
-    r"can|should|needs to) approve|approval (?:limits?|rules?|polic(?:y|ies))|datasheet"
+    r"|lubricat\w+|who (?:has to|must|can|should|needs to|may|is allowed to"
+    r"|is authori[sz]ed to|signs off|gets to) approve|approval (?:limits?|rules?|polic(?:y|ies))"
+    r"|datasheet"
     r"|how (?:do|does|should|can|must) (?:i|we|you|one|they|it|the \w+) (?!have\b|hold\b)"
     r"|how to\b|what (?:does|do) the (?:\w+ )?(?:say|recommend)|what should (?:i|we) do"
     r"|what (?:are|is) the (?:steps|procedure|process|rules?|checks?|precautions)"
@@ -58,6 +59,22 @@ SAFETY_CUES = re.compile(
     r"|\b(?:skin|eyes?|eye contact|skin contact|health effects?|swallowed|ingested|burns?)\W*$"
     r"|\bdo(?:es)? (?:it |they )?(?:do )?to (?:the |your )?(?:skin|eyes|body|health|lungs)\b"
     r"|\bhow long (?:can|may|should|must) .{0,40}\b(?:stay|be (?:kept|stored|left|used))\b"
+    # rules for a task, asked by their name: "R134a leak: what are the handling rules"
+    r"|\b(?:handling|storage|storing|disposal|spill|leak|cleaning|hygiene|allergen)"
+    r" (?:rules?|instructions?|requirements?|precautions?|guidance|advice|steps?)\b"
+)
+# A routine task asked after by how often or what becomes of something: "how often do we
+# have to sample the hydraulic oil", "how often are A items cycle counted", "what happens
+# to stock that is obsolete". Procedures, never a stock figure.
+PROCEDURE_CUES = re.compile(
+    r"\bhow often\b.{0,40}\b(?:sampl\w+|check\w*|inspect\w*|servic\w+|clean\w*|lubricat\w+"
+    r"|greas\w+|counted|count|chang\w+|replac\w+|calibrat\w+|test\w*|audit\w*)\b"
+    r"|\bwhat (?:happens|should happen|do we do|must we do) (?:to|with)\b"
+    r"|\b(?:allergens?|changeovers?|sanitation)\b"
+)
+# A term asked to be explained, with no item and no figure: "what is an insurance spare".
+DEFINITION = re.compile(
+    r"^(?:what(?:'s| is| are) (?:an?|the term)|define|meaning of) [a-z][a-z -]{2,40}\W*$"
 )
 # What went wrong with a named machine ("the P-3 press cylinder was leaking, what did we
 # find"): its failure reports and manual, not the items the words resemble.
@@ -73,13 +90,17 @@ MACHINE_TOPICS = re.compile(
     r"|tension\w*|alignment|calibrat\w+|servic\w+|intervals?|cleaning|operat\w+|warm[- ]?up"
     r"|lubrica\w+|parameters?|specs?|specifications?|temperatures?|jam\w*|instructions?|manual"
     r"|maintenance|checks?|inspect\w*|troubleshoot\w*|faults?|alarms?|error codes?|oil|grease"
-    r"|fluids?|lubricants?|go(?:es)? in(?:to)?)\b"
+    r"|fluids?|lubricants?|go(?:es)? in(?:to)?|replac\w+|chang(?:e|ing)|install\w*|fitting"
+    r"|remov\w+|overhaul\w*)\b"
 )
 # Counted stock against the books: "where do physical counts differ from the system".
 VARIANCE_CUES = re.compile(
     r"\b(?:counts?|counted|physical|shelf|stock records?)\b.{0,40}\b(?:differ\w*|mismatch\w*"
     r"|(?:don'?t|do not|doesn'?t|does not) (?:match|agree|tally)|off|disagree\w*)\b"
     r"|\bdiscrepanc\w+|\bbook(?:s| balance)? (?:vs\.?|versus|against) (?:the )?(?:physical|count)"
+    # the books' side first: "is the system quantity off from what was counted"
+    r"|\b(?:system|book|ledger|recorded|erp) (?:quantit\w+|qty|stock|balances?|figures?)\b.{0,40}"
+    r"\b(?:off|differ\w*|wrong|mismatch\w*|(?:don'?t|do not|doesn'?t|does not) (?:match|agree))\b"
 )
 # What the plant's own written policy says: "what is our inventory policy on min/max".
 OUR_POLICY = re.compile(
@@ -99,7 +120,8 @@ STOCK_POLICY = re.compile(
 )
 MOVEMENT_CUES = re.compile(
     r"\b(?:movements?|transactions?|ledger|booked|bookings?|postings?|posted|receipts?|"
-    r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in"
+    r"received|goods (?:receipts?|issues?)|in and out|ins and outs|came in|stock cards?|bin cards?"
+    r"|item (?:ledger|history)|audit trail"
     r"|stock (?:changes|history)|changes (?:in|of|to) (?:the )?stock)\b"
 )
 NO_USE = re.compile(
@@ -124,6 +146,10 @@ PROFILE_CUES = re.compile(
     r"week|month)|demand (?:pattern|profile|class\w*|behaviou?r|type|categor(?:y|ies))"
     r"|usage (?:pattern|profile)"
     r"|consumption (?:pattern|profile)|adi|cv2|cv²|syntetos|boylan|sba class\w*"
+    r"|evenly|spurts?|stable|patchy|(?:kind|type|sort) of (?:demand|usage|consumption)"
+    r"|classify (?:the |its )?(?:demand|usage|consumption)"
+    r"|months? (?:with|without) (?:no |zero |any )?(?:demand|usage|consumption)"
+    r"|(?:zero|no)[- ](?:demand|usage) months"
     r"|how (?:often|frequently) (?:do|does|is|are) (?:we )?(?:use|consume|need|issue|draw)\w*"
     r"|(?:consumed|used|drawn|issued|demand|usage|consumption) over time)\b"
 )
@@ -143,11 +169,17 @@ SLOW_CUES = re.compile(
 ANOMALY_CUES = re.compile(
     r"\b(?:tools?|wrench\w*|spanners?|gloves?|mro items?|spares?|spare parts?|consumables?)\b"
     r".{0,30}\b(?:bills? of materials?|boms?)\b"
+    r"|\b(?:bills? of materials?|boms?)\b.{0,30}\b(?:tools?|wrench\w*|spanners?|gloves?|mro"
+    r"|maintenance (?:tools?|items?|parts?|suppl\w+)|spares?|spare parts?|consumables?)\b"
+    # the same part under two numbers
+    r"|\bduplicat\w+|\b(?:set up|entered|created|listed) twice\b|\btwice under\b"
 )
 # Something wrong with the data itself: "run a data quality check", "any irregularities".
 DATA_QUALITY_CUES = re.compile(
     r"\bdata (?:quality|problems?|issues?|errors?|integrity|checks?|health)\b"
-    r"|\b(?:anomal\w+|irregularit\w+|inconsistenc\w+)\b"
+    r"|\b(?:anomal\w+|irregularit\w+|inconsistenc\w+|oddit(?:y|ies)|outliers?)\b"
+    r"|\b(?:demand|usage|consumption) spikes?\b|\bspikes? in (?:demand|usage|consumption)\b"
+    r"|\b(?:suspicious|odd|strange|weird|dodgy) (?:records?|entries|data|transactions?|rows?)\b"
 )
 
 OPEN_ORDERS = re.compile(
@@ -175,6 +207,8 @@ REQUISITION_CUES = re.compile(
     r"\b(?:raise|create|draft|prepare|make|open|put together|generate|issue|submit|write up"
     r"|start)\b.{0,30}\b(?:purchase (?:requisitions?|requests?|reqs?)|requisitions?"
     r"|reqs|prs?)\b"
+    r"|\b(?:re-?order|buy|purchase|order)\b.{0,60}\b(?:draft|raise|prepare) (?:it|them|that|those"
+    r"|one)\b"
     rf"|{ASK_TO}(?:order|buy|purchase|procure|requisition|restock|replenish)\b"
     r"(?! (?:points?|levels?|list|history|status|quantit\w+|qty|policy|polic\w+|of (?:the )?"
     r"(?:rows|items|list)))"
@@ -204,14 +238,19 @@ MISCLASS_CUES = re.compile(
     r"|material types?|classifications?)\b"
     r"|\b(?:booked|recorded|filed|listed) as\b.{0,30}\b(?:but|though|yet)\b.{0,25}"
     r"\b(?:look|looks|seem|seems|are|is|behave)\b"
+    # the category first: "items whose classification looks off"
+    r"|\b(?:categor(?:y|ies)|classifications?|material types?|item types?|material groups?)\b"
+    r".{0,20}\b(?:looks?|seems?|is|are|might be|may be|could be)\b.{0,10}\b(?:off|wrong"
+    r"|incorrect|suspicious|odd|strange|questionable|doubtful)\b"
+    r"|\b(?:wrong|incorrect) material groups?\b"
 )
 # Asked of the items in general, not of one: a stray word that fits an item ("type") does
 # not make "show items with a missing material type" a question about that item.
 MANY_ITEMS = re.compile(r"\b(?:items|parts|materials|skus|products|list|show|find|any)\b")
 CLASSIFY_CUES = re.compile(
     r"\bwhat (?:kind|type|sort) of (?:an? )?(?:item|part|material|thing|product|stock)\b"
-    r"|\b(?:which|what) (?:category|bucket|class|group|type)\b.{0,30}\b(?:belong|go|fall|sit"
-    r"|be|is it|in)\b|\bclassif(?:y|ied|ication)\b"
+    r"|\b(?:which|what) (?:material )?(?:category|bucket|class|group|type)\b.{0,30}\b(?:belong"
+    r"|go|fall|sit|be|is it|in|fits?|suits?)\b|\bclassif(?:y|ied|ication)\b"
     rf"|\b{KINDS}\b,? (?:or|vs\.?|versus) (?:an? |the )?{KINDS}\b"
 )
 # A yes/no question whose last words are a kind: "is 11722 a maintenance part?", "would you
@@ -225,14 +264,22 @@ IS_KIND = re.compile(
     r"|\b(?:correctly|rightly|wrongly) (?:categori[sz]ed|classified|classed|filed|labell?ed)\b"
     rf"|\bis it (?:an? |really |actually )?{KINDS}\W*$|\bgo(?:es)? into (?:our |the )?products?\b"
     r"|\b(?:right|wrong|correct) (?:category|class|classification)\b"
+    # the recorded category doubted: "is 11359 safety gear as the ERP says"
+    r"|\bas (?:the )?(?:erp|system|item master|master data|sap|records?) (?:says?|has it|shows?"
+    r"|claims?|records? it)\b"
 )
 
 # Replaying a policy on history: "replay the current min/max of 4444", "backtest ...".
 SIMULATE_CUES = re.compile(
     r"\b(?:test|check|try|evaluate|validate)\b.{0,50}\bagainst (?:the )?(?:last year'?s?|past"
     r"|histor\w+|actual)|\bwhat fill rate would\b"
-    r"|\b(?:replay|backtest\w*|simulat\w+|would (?:it|they|that|this|the \w+) have (?:done"
-    r"|performed|worked|coped)|would have (?:done|performed|worked))\b"
+    r"|\b(?:replay|backtest\w*|simulat\w+|play(?:ed)? back|playback|would (?:it|they|that|this"
+    r"|the \w+) have (?:done|performed|worked|coped)|would have (?:done|performed|worked))\b"
+    # "how many stockouts would the suggested policy for 11128 have had"
+    r"|\bwould (?:the|a|our|this|that) (?:\w+ ){0,3}polic(?:y|ies)\b.{0,60}\bhave (?:had|given"
+    r"|caused|produced|achieved|avoided)\b"
+    r"|\b(?:on|against|over) (?:the )?(?:past|historical|last year'?s?)"
+    r" (?:demand|usage|consumption)"
 )
 
 # Stock that will not last a horizon: "what will be out of stock within two weeks", "which
@@ -280,6 +327,11 @@ FIND_CUES = re.compile(
     r"|\bwhat(?:'s| is) the (?:item |part |sku )?(?:code|number|id) (?:of|for)\b"
     r"|\b(?:look ?up|search (?:the item master |the items )?for)\b"
 )
+# Demand to come for a named item: "projected consumption of 11128 next quarter".
+FORECAST_CUES = re.compile(
+    r"\b(?:projected|predicted|forecast\w*|expected|anticipated|future)\b.{0,15}\b(?:demand|usage"
+    r"|consumption|needs?|use|sales)\b"
+)
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
 
 
@@ -290,6 +342,8 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "draft_purchase_requisitions"
     if item_known and BOOKED_AS.search(q) and not figure:
         return "classify_item"
+    if not item_known and BOOKED_AS.search(q):  # "spares recorded as raw material"
+        return "suspected_misclassifications"
     if MISCLASS_CUES.search(q) and (not item_known or MANY_ITEMS.search(q)):
         return "suspected_misclassifications"
     if not item_known and OUR_POLICY.search(q) and not STOCK_POLICY_OF_ITEMS.search(q):
@@ -300,6 +354,10 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "find_anomalies"
     if STRONG_DOCUMENT_CUES.search(q) or (SAFETY_CUES.search(q) and not figure):
         return "search_documents"
+    if PROCEDURE_CUES.search(q) and not figure:
+        return "search_documents"
+    if not item_known and DEFINITION.search(q) and not figure:
+        return "search_documents"  # what a term means: the glossary
     if entities.get("equipment") and FAILURE_CUES.search(q) and not figure:
         return "search_documents"
     if item_known and MOVEMENT_CUES.search(q) and not USE_WORDS.search(q):
@@ -308,6 +366,8 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "lead_time_demand"
     if item_known and PROFILE_CUES.search(q) and not figure:
         return "demand_profile"
+    if item_known and FORECAST_CUES.search(q) and not figure:
+        return "forecast_demand"
     if SIMULATE_CUES.search(q) and (item_known or POLICY.search(q) or "min" in q):
         return "simulate_policy"
     if item_known and RECOMMEND_CUES.search(q):

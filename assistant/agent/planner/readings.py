@@ -21,7 +21,8 @@ OUTSIDE_MONEY = re.compile(
     r"|(?:sell|sold) (?:it |them )?for)\b"
     # prices or costs to come: the data has today's unit costs, not a price forecast
     r"|\b(?:price|prices|cost|costs)\b.*\b(?:next (?:year|month|quarter)|in the future)\b"
-    r"|\bwill\b.*\b(?:cost|costs|be priced)\b"
+    r"|\bwill\b.*\b(?:cost|costs|be priced|be worth|be valued)\b"
+    r"|\b(?:worth|value[ds]?)\b.*\b(?:next (?:year|month|quarter)|in the future)\b"
 )
 # What else the plant's data does not hold: energy and utilities, people, the outside world.
 OUTSIDE_DATA = re.compile(

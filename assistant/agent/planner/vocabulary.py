@@ -98,3 +98,28 @@ def find_top(text: str, out: dict) -> str:
     if m:
         out["top"] = int(m.group(1))
     return text
+
+
+# Kinds of data anomaly as people name them (the checks of tools/anomalies), so an answer
+# about "duplicate items" shows those findings first rather than the worst of every kind.
+ANOMALY_KINDS = (
+    (r"duplicat\w*|twice|same (?:part|item)s? (?:under|with|as)|double entr\w+", "duplicate_item"),
+    (r"spikes?|surges?|jumps? in (?:demand|usage)", "demand_spike"),
+    (r"dead stock|never (?:moved|used)|no movement since", "dead_stock"),
+    (
+        r"(?:tools?|wrench\w*|spanners?|gloves?|mro|maintenance \w+)\b.{0,30}\bboms?\b"
+        r"|\bboms?\b.{0,30}\b(?:tools?|wrench\w*|spanners?|mro|maintenance)",
+        "mro_in_bom",
+    ),
+    (r"count (?:variances?|differences?)|book (?:vs|versus|against)", "count_variance"),
+    (r"negative (?:book|stock|balances?)", "negative_book"),
+    (r"dual[- ]use|both (?:production|maintenance) and", "dual_use"),
+    (r"stalled|stuck", "stalled_order"),
+    (r"excess|overstock\w*", "excess_stock"),
+    (r"slow[- ]?mov\w+", "slow_moving"),
+)
+
+
+def anomaly_kinds(text: str) -> list[str]:
+    """The kinds of anomaly a question names, in the order of the checks."""
+    return [kind for pattern, kind in ANOMALY_KINDS if re.search(rf"\b(?:{pattern})", text)]

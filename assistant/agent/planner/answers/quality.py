@@ -122,6 +122,17 @@ def find_anomalies(data: dict, scope: Scope) -> list[str]:
         f"{_kind_word(k)} {num(v)}"
         for k, v in sorted((data.get("by_kind") or {}).items(), key=lambda kv: -kv[1])
     )
+    # The kinds the question named ("duplicate items") first, the rest after, each worst
+    # first as the tool ranked them.
+    asked = [
+        k for k in scope.entities.get("anomaly_kinds") or () if k in (data.get("by_kind") or {})
+    ]
+    order = "Worst first:"
+    if asked:
+        findings = [f for f in findings if f["kind"] in asked] + [
+            f for f in findings if f["kind"] not in asked
+        ]
+        order = f"{' and '.join(_kind_word(k) for k in asked)} first, then the rest, worst first:"
     lines = [
         join(
             [
@@ -134,7 +145,7 @@ def find_anomalies(data: dict, scope: Scope) -> list[str]:
         for f in findings[:MAX_ROWS]
     ]
     return [
-        f"{count(n, 'finding')}{about}: {kinds}. Worst first:",
+        f"{count(n, 'finding')}{about}: {kinds}. {order[0].upper()}{order[1:]}",
         "\n".join(bullets(lines)),
         left_out(n, min(len(findings), MAX_ROWS), "Run `stockwise anomalies` to see them all."),
     ]
