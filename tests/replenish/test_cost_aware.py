@@ -45,6 +45,26 @@ def test_expected_fill_is_what_a_replay_achieves(target):
     assert abs(out.average_value.mean() / predicted - 1.0) < 0.1
 
 
+def test_a_rare_items_curve_reaches_into_its_size_tail_and_keeps_its_mean():
+    # 20 alike spares: a demand in 2% of 1,000 months, 19 of size 1 and one of 40.
+    history = np.zeros((20, 1000))
+    history[:, ::50] = 1.0
+    history[:, 500] = 40.0
+    curves = service_curves(history, np.full(20, 2.0), np.ones(20), tail=0.0, samples=400,
+                            half_life=float("inf"))  # fmt: skip
+    # Drawn given some demand over the cover, every sample explores the sizes: each row's
+    # largest candidate covers the 40 (unconditional samples: ~24 of 400 have demand, and
+    # a row misses the 40 with chance ~0.3).
+    assert (curves.reorder_point[:, -1] >= 40).all()
+    # Demand and stock are scaled back by the chance of some demand: the mean is the law's
+    # (averaged over the rows, with more samples: one row's estimate carries the 40 or not).
+    many = service_curves(history, np.full(20, 2.0), np.ones(20), tail=0.0, samples=4000,
+                          half_life=float("inf"))  # fmt: skip
+    assert many.mean_demand.mean() == pytest.approx(0.02 * 59 / 20, rel=0.05)
+    assert many.lead_demand.mean() == pytest.approx(3 * 0.02 * 59 / 20, rel=0.05)
+    assert curves.fill[:, -1] == pytest.approx(1.0)
+
+
 def test_record_ratios_are_new_over_previous_largest():
     history = np.array([[0, 2, 1, 6, 0, 3, 12], [5, 0, 0, 0, 0, 0, 0]], float)
     assert sorted(record_ratios(history)) == [2.0, 3.0]
