@@ -203,10 +203,22 @@ def test_a_class_replay_names_its_noise_and_its_largest_item():
     assert got["top_fill_A"] == pytest.approx(1 / 100)
     assert got["without_top_A"] == pytest.approx(1.0)
     assert got["worst_A"] == 0 and got["worst_lost_A"] == pytest.approx(99 / 136)
+    # Item 0's month of 100 is larger than its reorder point + order quantity (0 + 1).
+    assert got["lump_lost_A"] == pytest.approx(99 / 136) and got["lump_lost_B"] == 0.0
     # Delta method: sqrt(sum (served - fill x demand)^2) / total demand.
     residual = np.array([1 - 100 * 37 / 136] + [12 - 12 * 37 / 136] * 3)
     assert got["se_A"] == pytest.approx(np.sqrt((residual**2).sum()) / 136)
     assert got["fill_B"] == pytest.approx(1.0) and got["se_B"] == pytest.approx(0.0)
+
+
+def test_a_fill_above_the_band_is_a_miss_unless_the_floors_alone_exceed_it():
+    verdict = load_eval("replenishment.real_plant").verdict
+    assert verdict(0.91, 0.90, 0.95) == "ok"
+    # The floors alone serve 95% in this replay: no plan that keeps them gets 90%.
+    assert verdict(0.96, 0.90, 0.95).startswith("over the band at the floors alone (95.0%")
+    # Floors below the band, or a fill under the target: a miss of the calibration.
+    assert verdict(0.96, 0.90, 0.91) == "MISSED"
+    assert verdict(0.85, 0.90, 0.95) == "MISSED"
 
 
 def test_the_new_item_prior_is_pooled_from_silent_items_that_started():
