@@ -128,18 +128,19 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
     print(f"  {planner.calibration.note}")
     present = [k for k in CLASSES if (data.klass == k).any()]
     band = noise_band(data, cut)
+    # The least each class can get: every row at its floor (class A's critical floor,
+    # rows without history at their current point). A target below it is over-met.
+    floor, _ = planner.for_classes({})
+    at_floor = replay(data, cut, floor)
     if len(present) > 1:
-        # The least each class can get: every row at its floor (class A's critical floor,
-        # rows without history at their current point). A target below it is over-met.
-        floor, _ = planner.for_classes({})
-        got = replay(data, cut, floor)
+        got = at_floor
         parts = ", ".join(f"{k} {_percent(got[f'fill_{k}'])}" for k in present)
         print(f"  every class at its floor (class A's critical floor, rows without history "
               f"at their current point): {parts}; value {got['average_value']:,.0f}")  # fmt: skip
     for target in CALIBRATION:
         row = project[np.isclose(project.target, target)].iloc[0]
         choice = planner.calibration.choose(target)
-        ok = "ok" if abs(row.fill_rate - target) <= CALIBRATION_TOLERANCE else "MISSED"
+        ok = verdict(row.fill_rate, target, at_floor["fill_rate"])
         print(f"  store target {target:.0%}: achieved {row.fill_rate:.1%} {ok}"
               f" (tail {choice.setting[0]:g}, half-life {choice.setting[1] or 'default'}, "
               f"model target {choice.model_target:.3f}"
@@ -155,7 +156,7 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
                     print(f"      {k}: no demand in the replay or no row to plan")
                     continue
                 fill, c = got[f"fill_{k}"], choices[k]
-                mark = "ok" if abs(fill - target) <= CALIBRATION_TOLERANCE else "MISSED"
+                mark = verdict(fill, target, at_floor[f"fill_{k}"])
                 aim = "planned" if c.reachable else "out of reach, planned"
                 years = _years(planner.calibration.replayed(c, k))
                 top = int(got[f"top_{k}"])
@@ -165,7 +166,23 @@ def calibration_report(data: PlantData, cut: Split, planner: StorePlanner, proje
                       f"{got[f'top_fill_{k}']:.0%}, the class without it "
                       f"{got[f'without_top_{k}']:.1%}; most lost by item "
                       f"{data.ids[int(got[f'worst_{k}'])]}, {got[f'worst_lost_{k}']:.1%} of the "
-                      f"class's demand; {band.text(k, target, CALIBRATION_TOLERANCE)}")  # fmt: skip
+                      f"class's demand; lost in months larger than reorder point + order "
+                      f"quantity: {got[f'lump_lost_{k}']:.1%} of it; "
+                      f"{band.text(k, target, CALIBRATION_TOLERANCE)}")  # fmt: skip
+
+
+def verdict(fill: float, target: float, floor_fill: float) -> str:
+    """ "ok" within the band; a fill above it that the floors alone already exceed (every
+    row at its floor serves more than target + band in the same replay) is the floor
+    the issue asks for, not a calibration error, and is named as such; else "MISSED"."""
+    if abs(fill - target) <= CALIBRATION_TOLERANCE:
+        return "ok"
+    if fill > target and floor_fill > target + CALIBRATION_TOLERANCE:
+        return (
+            f"over the band at the floors alone ({floor_fill:.1%}: no plan keeping them "
+            "serves less)"
+        )
+    return "MISSED"
 
 
 def noise_band(data: PlantData, cut: Split) -> Band:

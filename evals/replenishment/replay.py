@@ -69,7 +69,8 @@ def replay(
     """Fill rate overall and per class, and the average stock value, of one policy; with
     `noise`, also each class's item-level standard error (`se_A`, ...) and its largest
     item's share of the class's demand, that item's fill and the class's without it, and
-    the item that lost most (`worst_A`) with its lost units as a share of the class's demand."""
+    the item that lost most (`worst_A`) with its lost units as a share of the class's demand,
+    and the share lost by items with a month larger than reorder point + order quantity."""
     out = simulate(cut.test, rop, cut.qty, data.lead_months, data.price, rop + cut.qty)
     figures = {
         "fill_rate": float(out.served.sum() / max(out.demand.sum(), 1e-12)),
@@ -99,6 +100,10 @@ def replay(
             worst = int(np.flatnonzero(m)[np.argmax(lost[m])])
             figures[f"worst_{klass}"] = worst
             figures[f"worst_lost_{klass}"] = float(lost[worst] / total)
+            # Demand no stock the policy holds could serve at once: a month larger than
+            # the item's reorder point + order quantity (the most it has after an order).
+            lumpy = (cut.test > (rop + cut.qty)[:, None]).any(axis=1)
+            figures[f"lump_lost_{klass}"] = float(lost[m & lumpy].sum() / total)
     return figures
 
 

@@ -45,6 +45,26 @@ def test_expected_fill_is_what_a_replay_achieves(target):
     assert abs(out.average_value.mean() / predicted - 1.0) < 0.1
 
 
+def test_a_rare_items_curve_reaches_into_its_size_tail_and_keeps_its_mean():
+    # 20 alike spares: a demand in 2% of 1,000 months, 19 of size 1 and one of 40.
+    history = np.zeros((20, 1000))
+    history[:, ::50] = 1.0
+    history[:, 500] = 40.0
+    curves = service_curves(history, np.full(20, 2.0), np.ones(20), tail=0.0, samples=400,
+                            half_life=float("inf"))  # fmt: skip
+    # Drawn given some demand over the cover, every sample explores the sizes: each row's
+    # largest candidate covers the 40 (unconditional samples: ~24 of 400 have demand, and
+    # a row misses the 40 with chance ~0.3).
+    assert (curves.reorder_point[:, -1] >= 40).all()
+    # Demand and stock are scaled back by the chance of some demand: the mean is the law's
+    # (averaged over the rows, with more samples: one row's estimate carries the 40 or not).
+    many = service_curves(history, np.full(20, 2.0), np.ones(20), tail=0.0, samples=4000,
+                          half_life=float("inf"))  # fmt: skip
+    assert many.mean_demand.mean() == pytest.approx(0.02 * 59 / 20, rel=0.05)
+    assert many.lead_demand.mean() == pytest.approx(3 * 0.02 * 59 / 20, rel=0.05)
+    assert curves.fill[:, -1] == pytest.approx(1.0)
+
+
 def test_record_ratios_are_new_over_previous_largest():
     history = np.array([[0, 2, 1, 6, 0, 3, 12], [5, 0, 0, 0, 0, 0, 0]], float)
     assert sorted(record_ratios(history)) == [2.0, 3.0]
@@ -183,10 +203,22 @@ def test_a_class_replay_names_its_noise_and_its_largest_item():
     assert got["top_fill_A"] == pytest.approx(1 / 100)
     assert got["without_top_A"] == pytest.approx(1.0)
     assert got["worst_A"] == 0 and got["worst_lost_A"] == pytest.approx(99 / 136)
+    # Item 0's month of 100 is larger than its reorder point + order quantity (0 + 1).
+    assert got["lump_lost_A"] == pytest.approx(99 / 136) and got["lump_lost_B"] == 0.0
     # Delta method: sqrt(sum (served - fill x demand)^2) / total demand.
     residual = np.array([1 - 100 * 37 / 136] + [12 - 12 * 37 / 136] * 3)
     assert got["se_A"] == pytest.approx(np.sqrt((residual**2).sum()) / 136)
     assert got["fill_B"] == pytest.approx(1.0) and got["se_B"] == pytest.approx(0.0)
+
+
+def test_a_fill_above_the_band_is_a_miss_unless_the_floors_alone_exceed_it():
+    verdict = load_eval("replenishment.real_plant").verdict
+    assert verdict(0.91, 0.90, 0.95) == "ok"
+    # The floors alone serve 95% in this replay: no plan that keeps them gets 90%.
+    assert verdict(0.96, 0.90, 0.95).startswith("over the band at the floors alone (95.0%")
+    # Floors below the band, or a fill under the target: a miss of the calibration.
+    assert verdict(0.96, 0.90, 0.91) == "MISSED"
+    assert verdict(0.85, 0.90, 0.95) == "MISSED"
 
 
 def test_the_new_item_prior_is_pooled_from_silent_items_that_started():

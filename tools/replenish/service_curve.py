@@ -117,9 +117,11 @@ def demand_samples(
     tail: float = 1.0,
     half_life: float | None = None,
     prior: NewItemPrior | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Samples of demand over `periods` and over `periods` + 1 (rows x n each). Rows with
-    no demand in `history` draw from `prior` when given (else they have none)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Samples of demand over `periods` and over `periods` + 1 (rows x n each), given at
+    least one demand over `periods` + 1, and the chance of that per row (see
+    `_counts_given_some`). Rows with no demand in `history` draw from `prior` when given
+    (else they have none, with chance 0)."""
     rng = np.random.default_rng(seed)
     rows = len(history)
     p = occurrence(history, half_life)
@@ -133,15 +135,11 @@ def demand_samples(
     record = np.where(new, 0.0, tail / (n_sizes + 1.0))
     safe_n = np.maximum(n_sizes, 1)
     periods = np.asarray(periods, float)
-    whole = np.floor(periods).astype(np.int64)
-    count = rng.binomial(whole[:, None], p[:, None], size=(rows, n))
-    part = (periods - whole) * p
-    if part.any():  # a fraction of a period (monthly periods are whole: no draw needed)
-        count += rng.random((rows, n)) < part[:, None]
-    extra = rng.random((rows, n)) < p[:, None]
+    count, extra, weight = _counts_given_some(rng, periods, p, n)
     blank = (n_sizes == 0) & ~new
     count[blank] = 0
     extra[blank] = False
+    weight = np.where(blank, 0.0, weight)
     has_ratio = len(ratios) > 0
 
     def draw(cells: np.ndarray) -> np.ndarray:
@@ -175,7 +173,48 @@ def demand_samples(
     cover = total.copy()
     more = np.flatnonzero(extra)
     cover.ravel()[more] += draw(more)
-    return total, cover
+    return total, cover, weight
+
+
+def _counts_given_some(
+    rng: np.random.Generator, periods: np.ndarray, p: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers of demands over `periods` and whether one more period has one (rows x n),
+    drawn given that there is at least one demand over the whole cover, and the chance
+    of that (per row). Why: the samples without demand add nothing to a shortage, and for
+    a spare used a few times a year they are most of them; drawn given at least one
+    demand, every sample explores the sizes, so the largest candidate reorder point (the
+    largest sampled demand) reaches as far into the tail as several times as many
+    unconditional samples would.
+
+    The cover's trials in order: the extra period, the fraction of a period, the whole
+    periods; the first with a demand is drawn from its conditional law, the ones after
+    it freely."""
+    rows = len(p)
+    whole = np.floor(periods).astype(np.int64)
+    q = 1.0 - p
+    frac = (periods - whole) * p  # a fraction of a period (monthly periods have none)
+    none = q ** (whole + 1) * (1.0 - frac)
+    weight = np.clip(1.0 - none, 0.0, 1.0)
+    u = rng.random((rows, n)) * weight[:, None]
+    first_extra = u < p[:, None]
+    first_frac = ~first_extra & (u < (p + q * frac)[:, None])
+    in_whole = ~first_extra & ~first_frac & (whole > 0)[:, None] & (weight > 0)[:, None]
+    # Within the whole periods: the first demand's period, by the geometric law's inverse.
+    r, c = np.nonzero(in_whole)
+    rest = (u[r, c] - (p + q * frac)[r]) / np.maximum(q * (1.0 - frac), 1e-300)[r]
+    log_q = np.log(np.where((q > 0) & (q < 1), q, 0.5))[r]
+    k = np.floor(np.log1p(-np.clip(rest, 0.0, 1.0 - 1e-12)) / log_q).astype(np.int64)
+    k = np.clip(k, 0, np.maximum(whole - 1, 0)[r])
+    after = np.repeat(whole[:, None], n, axis=1)
+    after[r, c] = np.maximum(whole[r] - k - 1, 0)
+    count = rng.binomial(after, np.broadcast_to(p[:, None], after.shape))
+    count += in_whole
+    # The fractional trial is free when the first demand came before it (the extra period).
+    if frac.any():
+        count += first_frac | (first_extra & (rng.random((rows, n)) < frac[:, None]))
+    extra = first_extra
+    return count, extra, weight
 
 
 def _loss_moments(ordered: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -241,7 +280,7 @@ def service_curves(
     # Demand over the lead time, and over one more review period (the exposure).
     for start in range(0, len(todo), ROW_CHUNK):
         part = todo[start : start + ROW_CHUNK]
-        d_lead, d_cover = demand_samples(
+        d_lead, d_cover, some = demand_samples(
             history[part],
             lead[part] + review - 1.0,
             ratios,
@@ -254,6 +293,9 @@ def service_curves(
         d_lead, d_cover = np.sort(d_lead, axis=1), np.sort(d_cover, axis=1)
         top = np.ceil(d_cover[:, -1])
         s = np.round(np.linspace(0.0, 1.0, candidates)[None, :] * top[:, None])
+        # Samples are drawn given some demand over the cover (chance `some`): the fill
+        # rate is a ratio of two expectations on the same samples, the chance cancels;
+        # stock and demand are scaled back by it.
         mu = d_cover.mean(axis=1) - d_lead.mean(axis=1)
         cover_loss = _mean_loss(d_cover, s, qty[part])
         short = cover_loss - _mean_loss(d_lead, s, qty[part])
@@ -261,9 +303,9 @@ def service_curves(
             mu[:, None] > 0, 1.0 - np.maximum(short, 0.0) / np.maximum(mu, 1e-12)[:, None], 1.0
         )
         positions = s + (qty[part][:, None] + 1.0) / 2.0
-        stock = positions - d_cover.mean(axis=1)[:, None] + cover_loss
+        stock = positions + some[:, None] * (cover_loss - d_cover.mean(axis=1)[:, None])
         out["s"][part], out["fill"][part], out["stock"][part] = s, np.clip(fill, 0.0, 1.0), stock
-        mean[part], lead_mean[part] = mu, d_cover.mean(axis=1)
+        mean[part], lead_mean[part] = some * mu, some * d_cover.mean(axis=1)
     # More stock never serves less: sampling noise must not make a curve dip.
     fill = np.maximum.accumulate(out["fill"], axis=1)
     return ServiceCurves(out["s"], fill, np.maximum(out["stock"], 0.0), mean, lead_mean)
