@@ -93,7 +93,7 @@ def generate_demo(
         rng4 = np.random.default_rng([seed, 4])
         items, situations = v4_situations.assign(items, plans, roles, scale, rng4)
     fifth = None
-    if situations is not None and generator_version >= 5:
+    if roles is not None and situations is not None and generator_version >= 5:
         rng5 = np.random.default_rng([seed, 5])  # its own stream: version 4 stays as it was
         fifth = v5_situations.assign(items, plans, roles, situations, rng5)
 

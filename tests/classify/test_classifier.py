@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from stockwise.tools.classify.features import descriptions, item_features
-from stockwise.tools.classify.model import MODEL_VERSION, contradicted
+from stockwise.tools.classify.model import MODEL_VERSION, balanced, contradicted
 from stockwise.tools.classify.service import (
     auto_tags,
     build_classifications,
@@ -149,3 +149,16 @@ def test_a_label_the_behaviour_contradicts_is_kept_when_its_description_backs_it
     text_own = np.array([0.1, 0.9, 0.1, 0.1])  # out-of-fold, the description alone
     w = np.array([1.0, 1.0, 1.0, 3.0])  # the last label is a person's correction
     assert contradicted(own, text_own, w).tolist() == [True, False, False, False]
+
+
+def test_a_small_category_weighs_more_per_item_and_corrections_still_count():
+    # 90 MRO items and 10 WIP: each WIP item weighs 3x an MRO item ((90 / 10) ** 0.5), so
+    # the ten count about a third as much as the ninety, not a ninth; a person's
+    # correction keeps its extra weight on top.
+    y = np.array(["mro"] * 90 + ["wip"] * 10)
+    w = np.ones(100)
+    w[0] = 5.0
+    out = balanced(y, w)
+    assert np.isclose(out[95] / out[50], 3.0)
+    assert np.isclose(out[0] / out[50], 5.0)
+    assert np.isclose(out[90:].sum() / out[1:90].sum(), 30 / 89)
