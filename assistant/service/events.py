@@ -105,8 +105,18 @@ def _appended(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     batch (trimming every id again) took most of a second at scale 1."""
     merged = {}
     for column in CATEGORICAL_COLUMNS["transactions"]:
+        known = old[column].cat.categories
+        values = new[column].astype(object)
+        if values.dropna().isin(known).all():
+            # Every value already has its code (a known item, site, type): the ledger's
+            # codes are kept and only the batch's are looked up. Re-coding the whole
+            # ledger was most of a one-movement batch's cost (it grows with the ledger).
+            new = new.assign(**{column: pd.Categorical(values, categories=known)})
+            continue
         both = union_categoricals([old[column], new[column]], sort_categories=True)
         merged[column] = pd.Categorical(both, categories=both.categories)
+    if not merged:  # one copy of the ledger, not a selection, a concat and a reorder
+        return pd.concat([old, new[list(old.columns)]], ignore_index=True)
     plain = [c for c in old.columns if c not in merged]
     out = pd.concat([old[plain], new[plain]], ignore_index=True)
     for column, values in merged.items():
@@ -135,10 +145,13 @@ def updated_dataset(dataset: Dataset, events: list[TxnEvent]) -> Dataset:
         else:
             new = {"item_id": item, "site_id": site, "on_hand_qty": moved, "as_of": latest}
             levels = pd.concat([levels, pd.DataFrame([new])], ignore_index=True)
+    added = len(levels) > len(dataset.stock_levels)
     tables = {
         **dataset.tables,
         "transactions": transactions,
-        "stock_levels": coerce_table("stock_levels", levels),
+        # Moving on hand and as_of in place keeps the table's types; only a new pair's row
+        # needs the table coerced again.
+        "stock_levels": coerce_table("stock_levels", levels) if added else levels,
     }
     return dataclasses.replace(dataset, tables=tables)
 
