@@ -64,7 +64,10 @@ class SiteNames:
             out["site"] = self.ids[int(m.group(1)) - 1]
             return text2
         m = PLACE.search(text)
-        if m and m.group(1).split()[0] not in ("same", "other", "this", "each", "every", "whole"):
+        # "in the warehouse", "at our main plant": the place where stock is, not a site's name
+        generic = ("same", "other", "this", "each", "every", "whole", "the", "our", "a", "an")
+        generic += ("main", "central", "local", "my", "that", "any", "one")
+        if m and m.group(1).split()[0] not in generic:
             out["unknown_site"] = m.group(1)
         return text
 
