@@ -324,7 +324,6 @@ TO_ISSUE = re.compile(
     r"\b(?:components?|materials?|parts|bom lines?)\b.{0,30}\b(?:to (?:be )?(?:issue|issued|pick"
     r"|picked|draw|drawn|kit|kitted)|still (?:needed|required|missing))\b"
 )
-AT_STAGE = re.compile(r"\b(?:at|in) (?:the |their )?[a-z]+ stage\b|\bstage (?:is|are)\b")
 IN_PRODUCTION = re.compile(
     r"^(?:what(?:'s| is| are we)?|which (?:products|items) (?:are|is)) (?:currently |now |being )?"
     r"(?:in|on) (?:production|the (?:shop )?floor|the lines?)\b(?! orders? (?:worth|value))"
@@ -363,7 +362,9 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "draft_purchase_requisitions"
     if item_known and BOOKED_AS.search(q) and not figure:
         return "classify_item"
-    if not item_known and BOOKED_AS.search(q):  # "spares recorded as raw material"
+    if not item_known and BOOKED_AS.search(q) and (MANY_ITEMS.search(q) or "category" in entities):
+        # "spares recorded as raw material": a group doubted; one item the words did not
+        # resolve is left to the matcher
         return "suspected_misclassifications"
     if MISCLASS_CUES.search(q) and (not item_known or MANY_ITEMS.search(q)):
         return "suspected_misclassifications"
@@ -409,8 +410,10 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "wip_component_needs"
     if not item_known and ORDER_WORDS.search(q) and LATE_WORDS.search(q) and not figure:
         return "stalled_orders"
-    if not item_known and ORDER_WORDS.search(q) and AT_STAGE.search(q) and not figure_money(q):
-        return "open_wip_orders"  # "which orders are at the packing stage"
+    if not item_known and ORDER_WORDS.search(q) and entities.get("stage") and not figure_money(q):
+        # "which orders are at the packing stage": a stage of the routings, named as one ("at
+        # the same stage too long" is a stalled order, settled above)
+        return "open_wip_orders"
     if not item_known and IN_PRODUCTION.search(q) and not figure_money(q):
         return "open_wip_orders"  # "what is in production at the moment"
     if not item_known and SHOP_FLOOR.search(q):
