@@ -461,3 +461,53 @@ def test_an_anomaly_kind_the_question_names_is_listed_first(graph):
     first = next(line for line in result["answer"].splitlines() if line.startswith("- "))
     assert first.startswith("- duplicate item"), first
     assert result["ungrounded"] == []
+
+
+def test_a_stage_named_as_one_narrows_the_open_orders(graph, ctx):
+    result = ask(graph, "which orders are at the packing stage")
+    ((tool, args),) = calls(result)
+    assert (tool, args.get("stage")) == ("open_wip_orders", "packing")
+    assert "stage packing" in result["answer"]
+    # a type that cannot narrow by stage names it as not applied, never drops it silently
+    result = ask(graph, "WIP value at the baking stage")
+    assert [t for t, _ in calls(result)] == ["wip_value"]
+    assert "not applied" in result["answer"] and "stage baking" in result["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("how should solder paste be thawed before use", "search_documents"),
+        ("emergency purchase rules", "search_documents"),
+        ("would the seal kit cyl 60mm p/n sk-3610 count as maintenance stock", "classify_item"),
+        ("maintenance or production: 11736?", "classify_item"),
+        # a word that only loosely fits an item ("plus") names none in a WIP cost question
+        ("material plus conversion cost sitting in open MOs", "wip_value"),
+        ("how much do the in-progress batches at lakeside add up to in dollars", "wip_value"),
+        ("how much has been spent so far on the orders still in production", "wip_value"),
+    ],
+)
+def test_cue_words_of_the_third_development_set_second_batch(graph, question, tool):
+    result = ask(graph, question)
+    assert [t for t, _ in calls(result)] == [tool], result["answer"][:200]
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("what is in production at the moment", "open_wip_orders"),
+        ("how much 11128 is used during one replenishment cycle", "lead_time_demand"),
+        # where stock is kept, said generically, is no site's name
+        ("have we got 11642 in the warehouse", "on_hand"),
+    ],
+)
+def test_cue_words_of_the_third_development_set_third_batch(graph, question, tool):
+    result = ask(graph, question)
+    assert [t for t, _ in calls(result)] == [tool], result["answer"][:200]
+
+
+def test_purchase_requests_put_together_are_a_draft_not_a_change():
+    from stockwise.assistant.agent.planner.refusals import refusal
+
+    assert refusal("put together purchase requests for critical items") is None
+    assert refusal("put the stock of 4412 to 20") is not None

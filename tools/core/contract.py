@@ -35,6 +35,7 @@ Entity = Literal[
     "criticality",
     "top",
     "question",
+    "stage",  # a routing stage named with the word "stage" ("at the packing stage")
 ]
 # For a field that takes an entity in another form than the planner recognises it; the
 # planner implements each (assistant/agent/planner/arguments.py).

@@ -32,7 +32,9 @@ class OpenWipInput(BaseModel):
         json_schema_extra=fills("site"),
     )
     stage: str | None = Field(
-        default=None, description="Only orders currently at this stage (name, e.g. 'soldering')."
+        default=None,
+        description="Only orders currently at this stage (name, e.g. 'soldering').",
+        json_schema_extra=fills("stage"),
     )
     product: str | None = Field(
         default=None, description="Only orders for this product (item id or description)."

@@ -295,7 +295,8 @@ class Brain:
             )
         item = found.values.get("item")
         item_known = bool(item) and bool(self.item_candidates(str(item)))
-        rule = meaning_rule(q, found.values, item_known)
+        item_exact = item_known and str(item).lower() in self.extractor.item_ids
+        rule = meaning_rule(q, found.values, item_known, item_exact)
         if rule == "decline_money":
             return Plan(DECLINE, found.values, message=DECLINE_MONEY)
         if rule == "decline_outside":  # energy, people, assets: what it can answer instead
@@ -423,10 +424,12 @@ class Brain:
             "criticality": "criticality",
             "equipment": "equipment",
             "group_by": "by",  # "WIP value by site": a grouping the tool cannot make
+            "stage": "stage",
         }
         return [
             f"{word} {values[key]}"
-            if key in ("site", "equipment", "group_by") or str(values[key]).lower() in question
+            if key in ("site", "equipment", "group_by", "stage")
+            or str(values[key]).lower() in question
             else word
             for key, word in shown.items()
             if key in values

@@ -70,6 +70,13 @@ PROCEDURE_CUES = re.compile(
     r"\bhow often\b.{0,40}\b(?:sampl\w+|check\w*|inspect\w*|servic\w+|clean\w*|lubricat\w+"
     r"|greas\w+|counted|count|chang\w+|replac\w+|calibrat\w+|test\w*|audit\w*)\b"
     r"|\bwhat (?:happens|should happen|do we do|must we do) (?:to|with)\b"
+    # "how should solder paste be thawed before use"
+    r"|\bhow (?:should|must|do|does|is|are) .{0,40}\bbe (?:thawed|mixed|prepared|applied|kept"
+    r"|transported|labell?ed|sampled|lifted|loaded|warmed|dried|handled|stored|disposed of"
+    r"|cleaned|charged|serviced)\b"
+    # rules and procedures named by what they govern: "emergency purchase rules"
+    r"|\b(?:emergency|purchas\w+|buying|approval|storeroom|issuing|returns?|receiving"
+    r"|quarantine|scrap) (?:\w+ )?(?:rules?|procedures?|process(?:es)?|guidelines?)\b"
     r"|\b(?:allergens?|changeovers?|sanitation)\b"
 )
 # A term asked to be explained, with no item and no figure: "what is an insurance spare".
@@ -132,7 +139,8 @@ NO_USE = re.compile(
 USE_WORDS = re.compile(r"\b(?:use[ds]?|usage|consum\w+|demand|issued|need|went out|gone out)\b")
 
 LEAD_TIME_CUES = re.compile(
-    r"\blead[- ]?times?\b|\breplenishment time\b|\bwhile (?:we(?:'re| are)? wait|waiting|an? "
+    r"\blead[- ]?times?\b|\breplenishment (?:time|cycle|period|window)\b|\border cycle\b"
+    r"|\bwhile (?:we(?:'re| are)? wait|waiting|an? "
     r"(?:new )?order is|the order is|it is|it's) ?(?:on (?:its|the) way|in transit|for (?:a|the) "
     r"delivery)?|\buntil (?:the|a) (?:next )?(?:delivery|order|shipment) (?:arrives|comes)"
 )
@@ -264,6 +272,10 @@ IS_KIND = re.compile(
     r"|\b(?:correctly|rightly|wrongly) (?:categori[sz]ed|classified|classed|filed|labell?ed)\b"
     rf"|\bis it (?:an? |really |actually )?{KINDS}\W*$|\bgo(?:es)? into (?:our |the )?products?\b"
     r"|\b(?:right|wrong|correct) (?:category|class|classification)\b"
+    r"|\bcount(?:s|ed)? as (?:an? )?(?:maintenance|production|mro|wip|raw|finished|spare"
+    r"|consumable|tool)"
+    r"|\b(?:maintenance|production|mro|wip)\b,? (?:or|vs\.?|versus) (?:for )?(?:maintenance"
+    r"|production|mro|wip)\b"
     # the recorded category doubted: "is 11359 safety gear as the ERP says"
     r"|\bas (?:the )?(?:erp|system|item master|master data|sap|records?) (?:says?|has it|shows?"
     r"|claims?|records? it)\b"
@@ -312,6 +324,10 @@ TO_ISSUE = re.compile(
     r"\b(?:components?|materials?|parts|bom lines?)\b.{0,30}\b(?:to (?:be )?(?:issue|issued|pick"
     r"|picked|draw|drawn|kit|kitted)|still (?:needed|required|missing))\b"
 )
+IN_PRODUCTION = re.compile(
+    r"^(?:what(?:'s| is| are we)?|which (?:products|items) (?:are|is)) (?:currently |now |being )?"
+    r"(?:in|on) (?:production|the (?:shop )?floor|the lines?)\b(?! orders? (?:worth|value))"
+)
 SHOP_FLOOR = re.compile(
     r"^(?:what(?:'s| is)|show me) (?:on|running on|happening on) the (?:shop )?floor\W*$"
 )
@@ -335,6 +351,10 @@ FORECAST_CUES = re.compile(
 MONEY_WORDS = re.compile(r"\b(?:worth|value[ds]?|valuation|money|cost)\b")
 
 
+def figure_money(q: str) -> bool:
+    return MONEY_WORDS.search(q) is not None
+
+
 def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None:
     """The question type the wording settles, or None to leave it to the matcher."""
     figure = FIGURE_WORDS.search(q) is not None
@@ -342,7 +362,9 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "draft_purchase_requisitions"
     if item_known and BOOKED_AS.search(q) and not figure:
         return "classify_item"
-    if not item_known and BOOKED_AS.search(q):  # "spares recorded as raw material"
+    if not item_known and BOOKED_AS.search(q) and (MANY_ITEMS.search(q) or "category" in entities):
+        # "spares recorded as raw material": a group doubted; one item the words did not
+        # resolve is left to the matcher
         return "suspected_misclassifications"
     if MISCLASS_CUES.search(q) and (not item_known or MANY_ITEMS.search(q)):
         return "suspected_misclassifications"
@@ -388,6 +410,12 @@ def cue_intent(q: str, entities: dict[str, Any], item_known: bool) -> str | None
         return "wip_component_needs"
     if not item_known and ORDER_WORDS.search(q) and LATE_WORDS.search(q) and not figure:
         return "stalled_orders"
+    if not item_known and ORDER_WORDS.search(q) and entities.get("stage") and not figure_money(q):
+        # "which orders are at the packing stage": a stage of the routings, named as one ("at
+        # the same stage too long" is a stalled order, settled above)
+        return "open_wip_orders"
+    if not item_known and IN_PRODUCTION.search(q) and not figure_money(q):
+        return "open_wip_orders"  # "what is in production at the moment"
     if not item_known and SHOP_FLOOR.search(q):
         return "open_wip_orders"
     if open_orders and not item_known and ORDER_WORDS.search(q) and not LATE_WORDS.search(q):

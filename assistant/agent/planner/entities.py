@@ -32,6 +32,7 @@ class EntityExtractor:
         self.sites = SiteNames(dataset.sites)
         self.equipment_ids = {str(e).lower(): str(e) for e in dataset.equipment["equipment_id"]}
         self.machines = _machine_phrases(dataset.equipment)
+        self.stages = _stage_names(dataset)
         self.item_ids = {str(i).lower(): str(i) for i in dataset.items["item_id"]}
         words: set[str] = set()
         for desc in dataset.items["description"].dropna().astype(str):
@@ -65,6 +66,18 @@ class EntityExtractor:
                 out["equipment"] = self.equipment_ids[m.group(0)]
                 return text.replace(m.group(0), "{equipment}", 1)
         return text
+
+    def _stage(self, text: str, out: dict) -> str:
+        """A routing stage named as one ("at the packing stage", "stage baking"); a stage
+        word alone ("packing") may be a machine or an item, so it is left to them."""
+        if not self.stages:
+            return text
+        names = "|".join(re.escape(s) for s in sorted(self.stages, key=len, reverse=True))
+        m = re.search(rf"\b({names}) stages?\b|\bstage (?:of )?({names})\b", text)
+        if m is None:
+            return text
+        out["stage"] = self.stages[m.group(1) or m.group(2)]
+        return text[: m.start()] + "{stage} stage" + text[m.end() :]
 
     def _described(self, text: str, out: dict) -> str:
         """An item named by its part number or its whole description (longest first)."""
@@ -179,6 +192,7 @@ class EntityExtractor:
         named = [m for m in self.machines if re.search(rf"\b{re.escape(m)}s?\b", flat)]
         if named:  # a kind of machine ("the tunnel oven"): kept in the words, noted apart
             out["machine"] = max(named, key=len)
+        text = self._stage(text, out)
         text = find_group_by(text, out)
         text = self.sites.find(text, out)
         text = find_period(text, out, self.as_of)
@@ -208,6 +222,15 @@ def _machine_phrases(equipment: pd.DataFrame) -> tuple[str, ...]:
             if words:
                 phrases.add(" ".join(words))
     return tuple(sorted(p for p in phrases if len(p) >= 4))
+
+
+def _stage_names(dataset: Dataset) -> dict[str, str]:
+    """The routing stages, lower case -> as the data spells them (none without routings)."""
+    try:
+        stages = dataset.routings["stage"].dropna().astype(str)
+    except (AttributeError, KeyError):
+        return {}
+    return {s.lower(): s for s in stages.unique() if len(s) >= 3}
 
 
 TOKEN = re.compile(r"[a-z0-9][a-z0-9.\-/]*[a-z0-9]|[a-z0-9]")

@@ -45,8 +45,12 @@ WIP_WORDS = re.compile(
     r"|\b(?:partly|partially|half|part)[- ](?:built|made|finished|assembled|complete\w*"
     r"|processed)\b"
     r"|\b(?:in|on the) (?:production|shop floor)\b|\bproduction orders\b"
+    r"|\bin[- ]progress (?:batch\w*|orders?|jobs?|mos|production)\b"
+    r"|\bopen (?:manufacturing |work )?(?:orders|mos|jobs|batches)\b"
 )
-WIP_COST = re.compile(r"\b(?:labou?r|conversion|overheads?|costs?|costed)\b")
+WIP_COST = re.compile(
+    r"\b(?:labou?r|conversion|overheads?|costs?|costed|spent|invested|accumulated)\b"
+)
 PICK_WORDS = {
     "first": 0,
     "1st": 0,
@@ -71,16 +75,21 @@ DECLINE_MONEY = (
 )
 
 
-def meaning_rule(q: str, entities: dict[str, Any], item_known: bool) -> str | None:
+def meaning_rule(
+    q: str, entities: dict[str, Any], item_known: bool, item_exact: bool = False
+) -> str | None:
     """The intent the entities settle, whatever the wording's nearest example: money the data
     does not hold is declined; "worth" of work in progress is WIP value; "worth" of a named
-    item is that item's on-hand value (the on_hand result carries value per item)."""
+    item is that item's on-hand value (the on_hand result carries value per item).
+    `item_exact`: the item was named by its id, part number or whole description."""
     if OUTSIDE_MONEY.search(q):
         return "decline_money"
     if OUTSIDE_DATA.search(q) and not _in_documents(q):
         return "decline_outside"
-    if WIP_WORDS.search(q) and WIP_COST.search(q) and not item_known:
-        return "wip_value"  # "material and labour in WIP": what it is worth, by part
+    if WIP_WORDS.search(q) and WIP_COST.search(q) and not item_exact:
+        # "material and labour in WIP": what it is worth, by part; a word that only loosely
+        # fits an item ("plus" in "material plus conversion cost") names none
+        return "wip_value"
     if not VALUE_WORDS.search(q):
         return None
     wip = WIP_WORDS.search(q)
@@ -183,7 +192,7 @@ def reading(
         parts.append(
             "within lead time" if text == "lead_time" else f"within {text.removesuffix('d')} days"
         )
-    for key in ("category", "mro_subtype", "criticality"):
+    for key in ("category", "mro_subtype", "criticality", "stage"):
         if args.get(key):
             parts.append(f"{key.replace('mro_', 'MRO ')} {args[key]}")
     line = "Read as: " + ", ".join(parts)

@@ -84,7 +84,7 @@ SUPPLIER_ORDER = re.compile(
 FOR_APPROVAL = re.compile(
     r"\bfor (?:my |your |his |her |their |an? )?(?:approval|sign[- ]?off|review)\b"
 )
-DRAFTING = re.compile(r"\b(?:requisitions?|reqs?|prs?)\b")
+DRAFTING = re.compile(r"\b(?:requisitions?|reqs?|prs?|purchase requests?)\b")
 # "the price of 4412 should be changed to 5", "can the reorder point be set to 40"
 PASSIVE = re.compile(
     r"\b(?:should|must|needs? to|has to|have to|can|could|please) be (?:set|changed|updated"

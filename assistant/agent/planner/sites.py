@@ -15,6 +15,12 @@ SITE_TYPO = 80  # rapidfuzz ratio a word needs to be read as a site's name ("lak
 PLACE = re.compile(
     r"\b(?:at|in) (?:the )?([a-z][a-z\- ]{1,30}? (?:plant|site|factory|warehouse|depot|base))\b"
 )
+# First words of a place said generically ("in the warehouse", "at our main plant"): where
+# stock is, not a site's name.
+GENERIC_PLACE = frozenset(
+    {"same", "other", "this", "each", "every", "whole", "the", "our", "a", "an", "main"}
+    | {"central", "local", "my", "that", "any", "one"}
+)
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "other": 1}
 
 
@@ -64,7 +70,8 @@ class SiteNames:
             out["site"] = self.ids[int(m.group(1)) - 1]
             return text2
         m = PLACE.search(text)
-        if m and m.group(1).split()[0] not in ("same", "other", "this", "each", "every", "whole"):
+        # "in the warehouse", "at our main plant": the place where stock is, not a site's name
+        if m and m.group(1).split()[0] not in GENERIC_PLACE:
             out["unknown_site"] = m.group(1)
         return text
 
