@@ -188,8 +188,14 @@ def test_an_a_spare_under_one_breakdowns_draw_alerts_without_any_history(plant_c
     items.loc[items["item_id"] == "M1", "mro_subtype"] = "spare_part"
     items.loc[len(items)] = ("M3", "motor coupling", "EA", 80.0, "mro", "SUP3", 20.0, "A",
                              "spare_part")  # fmt: skip
+    # M4, M5: no subtype recorded; M4 comes from an OEM's spares supplier (a spare), M5 from
+    # a distributor (it could be anything: no floor).
+    items.loc[len(items)] = ("M4", "PNEU CYL D25x170", "EA", 230.0, None, "SUP5", 20.0, "A", None)
+    items.loc[len(items)] = ("M5", "hose clamp 40", "EA", 2.0, "mro", "SUP3", 5.0, "A", None)
+    frames["suppliers"].loc[len(frames["suppliers"])] = ("SUP5", "Haas parts", "oem_spares", 21.0)
     levels = frames["stock_levels"]
-    levels.loc[len(levels)] = ("M3", "S1", 2.0, levels["as_of"].iloc[0], 0.0, 0.0, 0.0)
+    for item in ("M3", "M4", "M5"):
+        levels.loc[len(levels)] = (item, "S1", 2.0, levels["as_of"].iloc[0], 0.0, 0.0, 0.0)
     txns = frames["transactions"].assign(ref_type=None, ref_id=None)
     repair = ("T-WO7", pd.Timestamp("2026-01-05 10:00"), "M1", "S1", -3.0, "issue_maintenance",
               "work_order", "WO-7")  # fmt: skip
@@ -198,7 +204,9 @@ def test_an_a_spare_under_one_breakdowns_draw_alerts_without_any_history(plant_c
     )
     plant_ctx.use_dataset(dataset_from_frames(frames))
     engine = _engine(plant_ctx)
-    (m3,) = [m for m in engine.replan(plant_ctx.dataset).messages if m.body["item_id"] == "M3"]
+    first = {m.body["item_id"]: m for m in engine.replan(plant_ctx.dataset).messages}
+    assert first["M4"].body["breakdown_floor"] == pytest.approx(3.0) and "M5" not in first
+    m3 = first["M3"]
     assert m3.kind == "raised" and m3.body["breakdown_floor"] == pytest.approx(3.0)
     assert m3.body["breach_on"] == "2026-03-31" and m3.body["order_qty"] >= 1
     assert "under the 3 one breakdown takes" in m3.text

@@ -205,16 +205,20 @@ class PlanCache:
 
 
 def breakdown_floor(ds: Dataset, day: pd.Timestamp, service: float) -> tuple[frozenset[str], float]:
-    """The criticality-A spare parts, and the stock one of them must hold to meet one
+    """The criticality-A spare parts (recorded so, or with no subtype recorded and bought from
+    an `oem_spares` supplier), and the stock one of them must hold to meet one
     breakdown: the `service` quantile (the A cycle service target) of what a single work
     order took of any A spare part before `day`, pooled over the plant. A breakdown spare
     is drawn once in years, so its own history says nothing about the next draw; the
     plant's A spares together say how much one repair takes (NaN when no work order drew
     one)."""
     items = ds.items
-    spare = (items["mro_subtype"].astype(object) == "spare_part") & (
-        items["criticality"].astype(object) == "A"
-    )
+    subtype = items["mro_subtype"].astype(object)
+    # An ERP master often leaves the subtype blank; an item bought from an OEM's spares
+    # supplier is a spare part all the same.
+    oem = set(ds.suppliers.loc[ds.suppliers["supplier_type"] == "oem_spares", "supplier_id"])
+    from_oem = subtype.isna() & items["supplier_id"].isin(oem)
+    spare = ((subtype == "spare_part") | from_oem) & (items["criticality"].astype(object) == "A")
     ids = frozenset(items.loc[spare, "item_id"].astype(str))
     txns = ds.transactions
     drawn = txns[
