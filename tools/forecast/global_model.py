@@ -43,6 +43,23 @@ class Boosting:
     seed: int = 0
 
 
+# What every LightGBM model across a collection is run with: reproducible, and one thread:
+# on shared cores OpenMP's waiting threads spin, and two threads took several times the
+# CPU of one (the refinery backtest under load).
+LIGHTGBM_COMMON = {"max_bin": 63, "deterministic": True, "num_threads": 1, "verbose": -1}
+
+
+def demand_timing(moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of `moved` (rows x periods, True where a period held demand): the number of
+    periods with demand, the index of the last one (-1 if none) and of the first one (the
+    period count if none)."""
+    periods = moved.shape[1]
+    idx = np.arange(periods)
+    last = np.where(moved, idx, -1).max(axis=1, initial=-1)
+    first = np.where(moved, idx, periods).min(axis=1, initial=periods)
+    return moved.sum(axis=1), last, first
+
+
 def features(history: np.ndarray, cut: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features of every row at `cut` (from history[:, :cut]), its scale and its unit (both 0
     where the row never moved or never changed: no features worth having)."""
@@ -50,7 +67,7 @@ def features(history: np.ndarray, cut: int) -> tuple[np.ndarray, np.ndarray, np.
     rows = len(x)
     scale = np.abs(np.diff(x, axis=1)).mean(axis=1) if cut > 1 else np.zeros(rows)
     moved = x > 0
-    count = moved.sum(axis=1)
+    count, last, first = demand_timing(moved)
     unit = np.where(count > 0, x.sum(axis=1) / np.maximum(count, 1), 0.0)
     ok = (scale > 0) & (unit > 0)
     per = np.where(ok, unit, 1.0)[:, None]
@@ -58,9 +75,6 @@ def features(history: np.ndarray, cut: int) -> tuple[np.ndarray, np.ndarray, np.
     lags = np.zeros((rows, LAGS))
     k = min(LAGS, cut)
     lags[:, LAGS - k :] = z[:, cut - k :]
-    idx = np.arange(cut)
-    last = np.where(moved, idx, -1).max(axis=1, initial=-1)
-    first = np.where(moved, idx, cut).min(axis=1, initial=cut)
     columns = [
         lags[:, ::-1],
         *(z[:, -min(w, cut) :].mean(axis=1, keepdims=True) for w in (3, 6, 12, 24)),
@@ -131,13 +145,8 @@ def global_quantiles(
             "feature_fraction": 0.8,
             "bagging_fraction": 0.5,
             "bagging_freq": 1,
-            "max_bin": 63,
             "seed": boosting.seed,
-            "deterministic": True,
-            # One thread: on shared cores OpenMP's waiting threads spin, and two threads
-            # took several times the CPU of one (the refinery backtest under load).
-            "num_threads": 1,
-            "verbose": -1,
+            **LIGHTGBM_COMMON,
         }
         model = lgb.train(params, train, num_boost_round=boosting.trees)
         pred = np.asarray(model.predict(ahead, num_threads=1)).reshape(h, -1).T

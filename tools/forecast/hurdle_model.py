@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import numpy as np
 
-# Training cuts: the last CUTS periods of the window, none with under a year behind it (the
-# cost stays bounded on long histories; every cut of the dev origins lies within it).
+from stockwise.tools.forecast.global_model import (
+    LIGHTGBM_COMMON,
+    MIN_CUT,  # no cut with under a year behind it
+    MIN_SERIES,  # fewer series than this that moved: no model (a single item, a test)
+    demand_timing,
+)
+
+# Training cuts: the last CUTS periods of the window (the cost stays bounded on long
+# histories; every cut of the dev origins lies within it).
 CUTS = 24
-MIN_CUT = 12
 # Size-ratio groups: series whose record holds 1, 2, ... GROUPS or more demands.
 GROUPS = 6
 RATIO_LEVELS = np.linspace(0.0005, 0.9995, 400)
-# Fewer series than this that moved: no model (a single item, a test).
-MIN_SERIES = 200
 # 25 trees at rate 0.2: on the dev origins the same figures as 100 at 0.05 (refinery 0.2785
 # against 0.2784, car parts 0.3871 both) for 4 s of CPU over 7 origins instead of 11.
 TREES = 25
@@ -35,10 +39,7 @@ def state(history: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     of periods with demand."""
     rows, cut = history.shape
     moved = history > 0
-    count = moved.sum(axis=1)
-    idx = np.arange(cut)
-    last = np.where(moved, idx, -1).max(axis=1, initial=-1)
-    first = np.where(moved, idx, cut).min(axis=1, initial=cut)
+    count, last, first = demand_timing(moved)
     since_first = np.where(first < cut, cut - first, 0)
     size = np.where(count > 0, history.sum(axis=1) / np.maximum(count, 1), 0.0)
     columns = [
@@ -94,11 +95,8 @@ def _demand_chance(history: np.ndarray, cuts: range, h: int, seed: int) -> np.nd
         "learning_rate": LEARNING_RATE,
         "num_leaves": 15,
         "min_data_in_leaf": 200,
-        "max_bin": 63,
         "seed": seed,
-        "deterministic": True,
-        "num_threads": 1,  # as in global_model.py: spinning OpenMP threads on shared cores
-        "verbose": -1,
+        **LIGHTGBM_COMMON,
     }
     model = lgb.train(params, lgb.Dataset(np.vstack(xs), np.concatenate(ys)), TREES)
     now, _ = state(history)
